@@ -1,0 +1,124 @@
+# Tarjotin - see README.md.  `make` builds, `make run` runs, `make test` tests.
+#
+# Builds go to build/$(VARIANT): `release` (optimised, what `make run`,
+# `make bench` and `make install` use) or `asan` (AddressSanitizer +
+# UndefinedBehaviorSanitizer, what `make test` uses).
+
+VARIANT ?= release
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build/$(VARIANT)
+GEN := build/gen
+
+CC ?= cc
+STD := -std=c11 -D_GNU_SOURCE
+WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
+	-Wformat-security -Wshadow -Wpointer-arith -Werror
+ifeq ($(VARIANT),asan)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDOPT := -fsanitize=address,undefined
+else
+OPT := -O2 -g
+LDOPT :=
+endif
+
+PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS := $(STD) $(WARN) $(OPT) -MMD -MP -Ilib -I$(GEN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+
+PROTOS := $(wildcard proto/*.proto)
+PROTO_C := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+PROTO_H := $(PROTO_C:.c=.h)
+
+LIB_SRC := $(wildcard lib/*.c) $(PROTO_C)
+LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+
+SERVICES := gateway directory notify stats
+BINS := $(patsubst %,$(BUILD)/tarjotin-%,$(SERVICES))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+
+.PHONY: all deps run test bench install clean unit tools browser-deps format
+.SECONDARY:
+
+all: $(BINS) $(TOOL_BINS)
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c --proto_path=proto --c_out=$(GEN) $<
+
+# Every object may include generated headers.
+$(BUILD)/obj/%.o: %.c | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Werror,$(CFLAGS)) -c $< -o $@
+
+$(BUILD)/libtarjotin.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A service is every .c in its folder, linked with the shared library.
+define service_rule
+$(1)_SRC := $$(wildcard services/$(1)/*.c)
+$(1)_OBJ := $$(patsubst %.c,$$(BUILD)/obj/%.o,$$($(1)_SRC))
+$$(BUILD)/tarjotin-$(1): $$($(1)_OBJ) $$(BUILD)/libtarjotin.a
+	$$(CC) $$(LDOPT) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
+
+# A unit test links its own file, the shared library and the service modules
+# it names in a `// units: services/x/y.c ...` line.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iservices/notify -Iservices/directory -Iservices/gateway $(LDOPT) -o $@ $< \
+		$$(sed -n 's#^// units: ##p' $<) $(BUILD)/libtarjotin.a $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(BUILD)/libtarjotin.a $(LDLIBS)
+
+unit: $(UNIT_BINS)
+tools: $(TOOL_BINS)
+
+deps:
+	@scripts/deps.sh
+
+browser-deps:
+	@scripts/deps.sh --browser
+
+run: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@scripts/stack.sh run
+
+test: deps
+	@tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tarjotin
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r services/gateway/web $(DESTDIR)$(PREFIX)/share/tarjotin/web
+	cp -r services/directory/migrations services/directory/data \
+		$(DESTDIR)$(PREFIX)/share/tarjotin/
+	cp -r services/notify/templates $(DESTDIR)$(PREFIX)/share/tarjotin/templates
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

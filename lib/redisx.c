@@ -1,0 +1,57 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redisx.h"
+#include "banned.h"
+
+redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen)
+{
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	redisContext *c;
+	char host[256];
+	const char *colon;
+	long port;
+
+	if (!strncmp(addr, "unix:", 5)) {
+		c = redisConnectUnixWithTimeout(addr + 5, tv);
+	} else {
+		colon = strrchr(addr, ':');
+		if (!colon || (size_t)(colon - addr) >= sizeof(host)) {
+			snprintf(err, errlen, "bad redis address '%s' (want host:port or unix:/path)",
+				 addr);
+			return NULL;
+		}
+		memcpy(host, addr, (size_t)(colon - addr));
+		host[colon - addr] = '\0';
+		port = strtol(colon + 1, NULL, 10);
+		if (port <= 0 || port > 65535) {
+			snprintf(err, errlen, "bad redis port in '%s'", addr);
+			return NULL;
+		}
+		c = redisConnectWithTimeout(host, (int)port, tv);
+	}
+	if (!c) {
+		snprintf(err, errlen, "cannot allocate redis context");
+		return NULL;
+	}
+	if (c->err) {
+		snprintf(err, errlen, "cannot connect to redis '%s': %s", addr, c->errstr);
+		redisFree(c);
+		return NULL;
+	}
+	redisSetTimeout(c, tv);
+	return c;
+}
+
+int redisx_ping(redisContext *c)
+{
+	redisReply *r = redisCommand(c, "PING");
+	int rc = -1;
+
+	if (r && r->type == REDIS_REPLY_STATUS && !strcmp(r->str, "PONG"))
+		rc = 0;
+	if (r)
+		freeReplyObject(r);
+	return rc;
+}

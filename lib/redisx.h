@@ -1,0 +1,22 @@
+/*
+ * redisx.h - connecting to Redis the way every service does.
+ *
+ * The address is "host:port" or "unix:/path/to/socket".  hiredis' rule that
+ * bites: after any error the context is unusable; free it and connect anew.
+ */
+#ifndef TJ_REDISX_H
+#define TJ_REDISX_H
+
+#include <hiredis/hiredis.h>
+
+/*
+ * Connects with a timeout (milliseconds) for the connect and for every
+ * command.  Returns a context, or NULL with the reason in err.  Free with
+ * redisFree().
+ */
+redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen);
+
+/* Sends PING; returns 0 when Redis answered PONG, else -1. */
+int redisx_ping(redisContext *c);
+
+#endif

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tarjotin needs to build, run and test, and the
+# browser-test npm packages.  Idempotent and quick when everything is there:
+# `apt-get update` runs only when something must be installed.
+#
+#   scripts/deps.sh            everything for make run / make test / make bench
+#   scripts/deps.sh --check    list what is missing, install nothing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  gcc make libc6-dev pkg-config git ca-certificates
+  libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
+  libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
+  # run: private PostgreSQL and Redis, the mail catcher
+  postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
+  # test and bench: browser, load generator, reference web server, metrics checker
+  chromium fonts-dejavu-core nodejs npm nginx-light wrk prometheus
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  # nodejs from another source (NodeSource) also provides node and npm.
+  if [[ $p == npm ]] && command -v npm >/dev/null; then continue; fi
+  if [[ $p == nodejs ]] && command -v node >/dev/null; then continue; fi
+  if [[ $p == nginx-light ]] && command -v nginx >/dev/null; then continue; fi
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${1:-} == --check ]]; then
+  printf '%s\n' "${missing[@]}"
+  exit 0
+fi
+
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  if [[ $(id -u) != 0 ]]; then
+    echo "deps: not root; run as root or install these packages first" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Browser-test packages, pinned by tests/browser/package-lock.json, into an
+# ignored folder.  Re-installed when the lock file changes.
+if [[ -f tests/browser/package-lock.json ]]; then
+  stamp=tests/browser/node_modules/.lock-stamp
+  if [[ ! -f $stamp ]] || ! cmp -s tests/browser/package-lock.json "$stamp"; then
+    echo "deps: installing browser-test packages (npm ci)"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp tests/browser/package-lock.json "$stamp"
+  fi
+fi

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Starts and stops a whole private Tarjotin stack: PostgreSQL, Redis, the
+# mail catcher, the SMS provider stand-in and the four services.
+#
+#   scripts/stack.sh run                  make run: ./var/, default ports, foreground
+#   scripts/stack.sh start DIR            tests: start in DIR (ports from the env)
+#   scripts/stack.sh stop DIR             stop everything started in DIR, by PID
+#   scripts/stack.sh pg-stop|pg-start DIR
+#   scripts/stack.sh redis-stop|redis-start DIR
+#   scripts/stack.sh svc-start DIR NAME SERVICE [VAR=VALUE ...]
+#   scripts/stack.sh svc-stop DIR NAME [SIGNAL]
+#
+# DIR/env holds the resolved configuration (sourced by tests); DIR/pids/*.pid
+# the PIDs; DIR/logs/*.log every process's output.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+BIN=${TARJOTIN_BIN:-$ROOT/build/release}
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+
+# --- configuration ----------------------------------------------------------
+load_config() {
+  local dir=$1
+  if [[ -f $dir/env ]]; then
+    # shellcheck disable=SC1091
+    source "$dir/env"
+    return
+  fi
+  : "${TARJOTIN_HTTP_PORT:=8080}"
+  : "${TARJOTIN_PG_PORT:=55432}"
+  : "${TARJOTIN_REDIS_PORT:=56379}"
+  : "${TARJOTIN_SMTP_PORT:=2525}"
+  : "${TARJOTIN_MAILCATCHER_HTTP_PORT:=8025}"
+  : "${TARJOTIN_SMS_PORT:=8026}"
+  : "${TARJOTIN_DIRECTORY_PORT:=5601}"
+  : "${TARJOTIN_STATS_PORT:=5701}"
+  cat >"$dir/env" <<ENV
+TARJOTIN_STACK_DIR=$dir
+TARJOTIN_BIN=$BIN
+TARJOTIN_HTTP_PORT=$TARJOTIN_HTTP_PORT
+TARJOTIN_PG_PORT=$TARJOTIN_PG_PORT
+TARJOTIN_REDIS_PORT=$TARJOTIN_REDIS_PORT
+TARJOTIN_SMTP_PORT=$TARJOTIN_SMTP_PORT
+TARJOTIN_MAILCATCHER_HTTP_PORT=$TARJOTIN_MAILCATCHER_HTTP_PORT
+TARJOTIN_SMS_PORT=$TARJOTIN_SMS_PORT
+TARJOTIN_DIRECTORY_PORT=$TARJOTIN_DIRECTORY_PORT
+TARJOTIN_STATS_PORT=$TARJOTIN_STATS_PORT
+TARJOTIN_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
+TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+TARJOTIN_REDIS_ADDR=127.0.0.1:$TARJOTIN_REDIS_PORT
+TARJOTIN_DIRECTORY_ENDPOINTS=${TARJOTIN_DIRECTORY_ENDPOINTS:-tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT}
+TARJOTIN_STATS_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
+ENV
+  # shellcheck disable=SC1091
+  source "$dir/env"
+}
+
+pidfile() { echo "$1/pids/$2.pid"; }
+
+alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Runs a command as the unprivileged postgres user when we are root
+# (PostgreSQL refuses to run as root).
+as_pg() {
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+pg_init() {
+  local dir=$1 data=$1/pg
+  [[ -f $data/PG_VERSION ]] && return 0
+  mkdir -p "$data" "$dir/pgsock"
+  if [[ $(id -u) == 0 ]]; then
+    chown postgres:postgres "$data" "$dir/pgsock"
+    chmod 700 "$data"
+    if ! runuser -u postgres -- test -x "$dir"; then
+      log "PostgreSQL runs as user 'postgres', which cannot reach '$dir'."
+      log "Clone the project where other users can traverse the path (not under /root),"
+      log "or set TARJOTIN_VAR to such a folder."
+      exit 1
+    fi
+  fi
+  log "initialising PostgreSQL in $data"
+  as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$dir/logs/initdb.log" 2>&1
+  pg_start "$dir"
+  as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE tarjotin LOGIN" -c "CREATE DATABASE tarjotin OWNER tarjotin" >/dev/null
+}
+
+pg_start() {
+  local dir=$1
+  if as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; then return 0; fi
+  touch "$dir/logs/postgresql.log"
+  [[ $(id -u) == 0 ]] && chown postgres "$dir/logs/postgresql.log"
+  as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -l "$dir/logs/postgresql.log" -w -t 30 \
+    -o "-p $TARJOTIN_PG_PORT -k $dir/pgsock -c listen_addresses=127.0.0.1 -c fsync=${TARJOTIN_PG_FSYNC:-on}" \
+    start >/dev/null
+}
+
+pg_stop() {
+  local dir=$1
+  as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1 || return 0
+  as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -m fast -w -t 30 stop >/dev/null
+}
+
+# --- Redis ------------------------------------------------------------------
+redis_start() {
+  local dir=$1 pf
+  pf=$(pidfile "$dir" redis)
+  alive "$pf" && return 0
+  mkdir -p "$dir/redis"
+  # AOF with fsync on every write: a job on the stream survives a restart.
+  redis-server --bind 127.0.0.1 --port "$TARJOTIN_REDIS_PORT" --unixsocket "$dir/redis.sock" \
+    --dir "$dir/redis" --save '' --appendonly yes --appendfsync always \
+    --daemonize no --loglevel warning >>"$dir/logs/redis.log" 2>&1 &
+  echo $! >"$pf"
+  for _ in $(seq 100); do
+    redis-cli -p "$TARJOTIN_REDIS_PORT" ping >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  log "redis did not start, see $dir/logs/redis.log"; return 1
+}
+
+# --- our services -----------------------------------------------------------
+# svc_start DIR NAME SERVICE [VAR=VALUE ...]: one process, its env on top of
+# the stack's.
+svc_start() {
+  local dir=$1 name=$2 svc=$3 pf
+  shift 3
+  pf=$(pidfile "$dir" "$name")
+  alive "$pf" && return 0
+  (
+    cd "$ROOT"
+    set -a; source "$dir/env"; set +a
+    export TARJOTIN_INSTANCE=$name
+    export TARJOTIN_WEB_DIR=$ROOT/services/gateway/web
+    export TARJOTIN_MIGRATIONS_DIR=$ROOT/services/directory/migrations
+    export TARJOTIN_DATA_DIR=$ROOT/services/directory/data
+    export TARJOTIN_TEMPLATES_DIR=$ROOT/services/notify/templates
+    export TARJOTIN_DIRECTORY_BIND=tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT
+    export TARJOTIN_STATS_BIND=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
+    for kv in "$@"; do export "${kv?}"; done
+    exec "$TARJOTIN_BIN/tarjotin-$svc" >>"$dir/logs/$name.log" 2>&1
+  ) &
+  echo $! >"$pf"
+}
+
+# svc_stop DIR NAME [SIGNAL]: TERM (graceful) by default; waits for the exit.
+svc_stop() {
+  local dir=$1 name=$2 sig=${3:-TERM} pf pid
+  pf=$(pidfile "$dir" "$name")
+  [[ -f $pf ]] || return 0
+  pid=$(cat "$pf")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop in 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  rm -f "$pf"
+}
+
+wait_ready() {
+  local url=$1 tries=${2:-300}
+  for _ in $(seq "$tries"); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" 2>/dev/null) == 200 ]] && return 0
+    sleep 0.1
+  done
+  log "not ready: $(curl -s "$url/readyz" 2>/dev/null)"
+  return 1
+}
+
+start_all() {
+  local dir=$1
+  mkdir -p "$dir/logs" "$dir/pids"
+  load_config "$dir"
+  pg_init "$dir"
+  pg_start "$dir"
+  redis_start "$dir"
+  svc_start "$dir" directory-1 directory
+  svc_start "$dir" stats-1 stats
+  svc_start "$dir" notify-1 notify
+  svc_start "$dir" gateway-1 gateway
+  wait_ready "$TARJOTIN_URL"
+}
+
+stop_all() {
+  local dir=$1 pf name
+  [[ -d $dir/pids ]] || return 0
+  load_config "$dir"
+  # Gateways first, so nothing new arrives; the rest in any order.
+  for pf in "$dir"/pids/gateway*.pid "$dir"/pids/*.pid; do
+    [[ -f $pf ]] || continue
+    name=$(basename "$pf" .pid)
+    [[ $name == redis ]] && continue
+    svc_stop "$dir" "$name"
+  done
+  svc_stop "$dir" redis
+  pg_stop "$dir"
+}
+
+cmd=${1:-}
+case $cmd in
+  run)
+    dir=${TARJOTIN_VAR:-$ROOT/var}
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    rm -f "$dir/env" # ports may have been changed by the environment
+    trap 'echo; log "stopping"; stop_all "$dir"; log "stopped"; exit 0' INT TERM
+    start_all "$dir" || { stop_all "$dir"; exit 1; }
+    cat <<MSG
+
+  Tarjotin is running:  http://localhost:$TARJOTIN_HTTP_PORT/
+  readiness:            http://localhost:$TARJOTIN_HTTP_PORT/readyz
+  metrics:              http://localhost:$TARJOTIN_HTTP_PORT/metrics
+  data and logs:        $dir  (logs/ has one file per process)
+  PostgreSQL:           psql -h 127.0.0.1 -p $TARJOTIN_PG_PORT -U tarjotin tarjotin
+  Redis:                redis-cli -p $TARJOTIN_REDIS_PORT
+
+  Press Ctrl-C to stop everything.
+MSG
+    while true; do sleep 1 & wait $!; done
+    ;;
+  start) start_all "$2" ;;
+  stop) stop_all "$2" ;;
+  pg-start) load_config "$2"; pg_start "$2" ;;
+  pg-stop) load_config "$2"; pg_stop "$2" ;;
+  redis-start) load_config "$2"; redis_start "$2" ;;
+  redis-stop) load_config "$2"; svc_stop "$2" redis ;;
+  svc-start) load_config "$2"; svc_start "$2" "$3" "$4" "${@:5}" ;;
+  svc-stop) load_config "$2"; svc_stop "$2" "$3" "${4:-TERM}" ;;
+  wait-ready) load_config "$2"; wait_ready "$TARJOTIN_URL" ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,49 @@
+/*
+ * directory.h - what the directory's modules share.
+ *
+ * The main thread owns the ROUTER socket the gateways talk to.  Cheap
+ * requests (ping, health) it answers itself; the rest go over an inproc
+ * DEALER to a pool of worker threads, each with its own PostgreSQL
+ * connection, and the replies come back the same way.
+ */
+#ifndef TJ_DIRECTORY_H
+#define TJ_DIRECTORY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "envelope.pb-c.h"
+
+struct directory {
+	const char *instance;
+	const char *conninfo;
+	atomic_bool pg_ok;
+	atomic_llong pg_checked_ms;
+};
+
+/* One worker thread's own resources. */
+struct worker {
+	struct directory *dir;
+	PGconn *db;   /* connected lazily, reset when it went bad */
+	int index;
+};
+
+/*
+ * A request handler: fills 'reply' (status, error, error_field) and, on
+ * success, its payload (malloc'ed; freed by the caller).  Runs on a worker
+ * thread.
+ */
+typedef void (*handler_fn)(struct worker *w, const Tarjotin__Envelope *req,
+			   Tarjotin__Envelope *reply);
+
+/* The handler for a message type, or NULL (handlers.c). */
+handler_fn handlers_find(Tarjotin__MsgType type);
+
+/* Sets a reply's error; msg is copied into a malloc'ed string the caller frees. */
+void reply_set_error(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *field,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

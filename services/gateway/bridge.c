@@ -1,0 +1,455 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "bridge.h"
+#include "clock.h"
+#include "log.h"
+#include "rpc.h"
+#include "stats.pb-c.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define SLOT_BITS 20
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
+#define EVENT_RING 16384
+#define EVENT_BATCH 512
+#define EVENT_FLUSH_US 200000
+
+struct bridge {
+	pthread_t thread;
+	void *zctx, *dealer, *push;
+	int wake_fd;
+	const char *const *route_names;
+	char *instance;
+	int try_us;
+
+	/* Shared with submitting threads, under lock. */
+	pthread_mutex_t lock;
+	struct bridge_call *inbox_head, *inbox_tail;
+	struct bridge_event ring[EVENT_RING];
+	unsigned ring_head, ring_len;
+	bool stopping, stopped, woken, joined;
+
+	/* Bridge thread only. */
+	struct bridge_call **slots;
+	uint32_t nslots, *free_slots, nfree;
+	uint64_t seq;
+	struct bridge_call *pending; /* doubly linked, for the timer scan */
+	int64_t next_timer_us;
+	int64_t first_event_us;
+
+	/* Counters, read by /metrics. */
+	atomic_uint_fast64_t timeouts, retries, late_replies, bad_replies;
+	atomic_uint_fast64_t events_sent, events_dropped;
+	atomic_uint npending;
+};
+
+static void wake(struct bridge *b)
+{
+	uint64_t one = 1;
+
+	if (write(b->wake_fd, &one, sizeof(one)) < 0) {
+		/* counter saturated: the bridge is awake anyway */
+	}
+}
+
+void bridge_submit(struct bridge *b, struct bridge_call *call)
+{
+	bool must_wake;
+
+	call->outcome = BRIDGE_PENDING;
+	call->reply = NULL;
+	call->tries = 0;
+	call->next = call->prev = NULL;
+	call->deadline_us = clock_mono_us() + (int64_t)call->timeout_ms * 1000;
+	pthread_mutex_lock(&b->lock);
+	if (b->stopped) {
+		pthread_mutex_unlock(&b->lock);
+		call->outcome = BRIDGE_SHUTDOWN;
+		call->done(call);
+		return;
+	}
+	if (b->inbox_tail)
+		b->inbox_tail->next = call;
+	else
+		b->inbox_head = call;
+	b->inbox_tail = call;
+	must_wake = !b->woken;
+	b->woken = true;
+	pthread_mutex_unlock(&b->lock);
+	if (must_wake)
+		wake(b);
+}
+
+void bridge_event(struct bridge *b, const struct bridge_event *ev)
+{
+	pthread_mutex_lock(&b->lock);
+	if (b->ring_len == EVENT_RING) {
+		pthread_mutex_unlock(&b->lock);
+		atomic_fetch_add_explicit(&b->events_dropped, 1, memory_order_relaxed);
+		return;
+	}
+	b->ring[(b->ring_head + b->ring_len) % EVENT_RING] = *ev;
+	b->ring_len++;
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bridge_get_stats(struct bridge *b, struct bridge_stats *out)
+{
+	out->timeouts = atomic_load(&b->timeouts);
+	out->retries = atomic_load(&b->retries);
+	out->late_replies = atomic_load(&b->late_replies);
+	out->bad_replies = atomic_load(&b->bad_replies);
+	out->events_sent = atomic_load(&b->events_sent);
+	out->events_dropped = atomic_load(&b->events_dropped);
+}
+
+unsigned bridge_pending(struct bridge *b)
+{
+	return atomic_load(&b->npending);
+}
+
+/* --- the bridge thread ------------------------------------------------ */
+
+static uint32_t slot_take(struct bridge *b)
+{
+	uint32_t old = b->nslots;
+
+	if (!b->nfree) {
+		if (b->nslots == SLOT_MASK + 1)
+			return UINT32_MAX;
+		b->nslots = b->nslots ? b->nslots * 2 : 256;
+		if (b->nslots > SLOT_MASK + 1)
+			b->nslots = SLOT_MASK + 1;
+		b->slots = xrealloc(b->slots, b->nslots * sizeof(*b->slots));
+		b->free_slots = xrealloc(b->free_slots, b->nslots * sizeof(*b->free_slots));
+		for (uint32_t i = b->nslots; i > old; i--) {
+			b->slots[i - 1] = NULL;
+			b->free_slots[b->nfree++] = i - 1;
+		}
+	}
+	return b->free_slots[--b->nfree];
+}
+
+static void pending_unlink(struct bridge *b, struct bridge_call *c)
+{
+	uint32_t slot = (uint32_t)(c->id & SLOT_MASK);
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		b->pending = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+	b->slots[slot] = NULL;
+	b->free_slots[b->nfree++] = slot;
+	free(c->wire);
+	c->wire = NULL;
+	atomic_fetch_sub(&b->npending, 1);
+}
+
+static void finish(struct bridge *b, struct bridge_call *c, enum bridge_outcome outcome)
+{
+	pending_unlink(b, c);
+	c->outcome = outcome;
+	c->done(c);
+}
+
+static void send_try(struct bridge *b, struct bridge_call *c, int64_t now)
+{
+	if (c->tries > 0)
+		atomic_fetch_add_explicit(&b->retries, 1, memory_order_relaxed);
+	c->tries++;
+	/* EAGAIN means no directory is connected: the next try may find one. */
+	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT) < 0 && errno != EAGAIN)
+		log_warn("directory send failed", "error", zmq_strerror(errno), NULL);
+	c->next_try_us = now + b->try_us;
+	if (!c->idempotent || c->next_try_us > c->deadline_us)
+		c->next_try_us = c->deadline_us;
+	if (c->next_try_us < b->next_timer_us)
+		b->next_timer_us = c->next_try_us;
+}
+
+static void start_call(struct bridge *b, struct bridge_call *c, int64_t now)
+{
+	Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
+	uint32_t slot = slot_take(b);
+
+	if (slot == UINT32_MAX) {
+		c->outcome = BRIDGE_TIMEOUT;
+		atomic_fetch_add_explicit(&b->timeouts, 1, memory_order_relaxed);
+		c->done(c);
+		return;
+	}
+	c->id = (++b->seq << SLOT_BITS) | slot;
+	b->slots[slot] = c;
+	env.request_id = c->id;
+	env.deadline_ms = clock_wall_ms() + (c->deadline_us - now) / 1000;
+	env.type = c->type;
+	env.payload = c->payload;
+	c->wire = rpc_pack_envelope(&env, &c->wire_len);
+	c->next = b->pending;
+	c->prev = NULL;
+	if (b->pending)
+		b->pending->prev = c;
+	b->pending = c;
+	atomic_fetch_add(&b->npending, 1);
+	send_try(b, c, now);
+}
+
+static void on_reply(struct bridge *b, zmq_msg_t *msg)
+{
+	Tarjotin__Envelope *env = rpc_unpack_envelope(zmq_msg_data(msg), zmq_msg_size(msg));
+	struct bridge_call *c;
+	uint32_t slot;
+
+	if (!env) {
+		atomic_fetch_add_explicit(&b->bad_replies, 1, memory_order_relaxed);
+		log_warn("malformed reply from directory", NULL);
+		return;
+	}
+	slot = (uint32_t)(env->request_id & SLOT_MASK);
+	c = slot < b->nslots ? b->slots[slot] : NULL;
+	if (!c || c->id != env->request_id) {
+		/* An answer to a try we already gave up on, or answered. */
+		atomic_fetch_add_explicit(&b->late_replies, 1, memory_order_relaxed);
+		tarjotin__envelope__free_unpacked(env, NULL);
+		return;
+	}
+	c->reply = env;
+	finish(b, c, BRIDGE_REPLIED);
+}
+
+static void scan_timers(struct bridge *b, int64_t now)
+{
+	struct bridge_call *c = b->pending, *next;
+
+	b->next_timer_us = INT64_MAX;
+	for (; c; c = next) {
+		next = c->next;
+		if (now >= c->deadline_us) {
+			atomic_fetch_add_explicit(&b->timeouts, 1, memory_order_relaxed);
+			finish(b, c, BRIDGE_TIMEOUT);
+		} else if (now >= c->next_try_us) {
+			send_try(b, c, now);
+		} else if (c->next_try_us < b->next_timer_us) {
+			b->next_timer_us = c->next_try_us;
+		}
+	}
+}
+
+static void flush_events(struct bridge *b, bool force)
+{
+	Tarjotin__UsageEvent evs[EVENT_BATCH];
+	Tarjotin__UsageEvent *ptrs[EVENT_BATCH];
+	Tarjotin__UsageBatch batch = TARJOTIN__USAGE_BATCH__INIT;
+	struct bridge_event raw[EVENT_BATCH];
+	size_t n = 0, len;
+	uint8_t *buf;
+	int64_t now = clock_mono_us();
+
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		if (!b->ring_len || (!force && b->ring_len < EVENT_BATCH &&
+				     now - b->first_event_us < EVENT_FLUSH_US)) {
+			if (b->ring_len && !b->first_event_us)
+				b->first_event_us = now;
+			pthread_mutex_unlock(&b->lock);
+			return;
+		}
+		n = b->ring_len < EVENT_BATCH ? b->ring_len : EVENT_BATCH;
+		for (size_t i = 0; i < n; i++)
+			raw[i] = b->ring[(b->ring_head + i) % EVENT_RING];
+		b->ring_head = (b->ring_head + n) % EVENT_RING;
+		b->ring_len -= n;
+		b->first_event_us = b->ring_len ? now : 0;
+		pthread_mutex_unlock(&b->lock);
+
+		for (size_t i = 0; i < n; i++) {
+			tarjotin__usage_event__init(&evs[i]);
+			evs[i].kind = raw[i].kind;
+			evs[i].at_ms = raw[i].at_ms;
+			evs[i].route = (char *)b->route_names[raw[i].route];
+			evs[i].status = raw[i].status;
+			evs[i].latency_us = raw[i].latency_us;
+			ptrs[i] = &evs[i];
+		}
+		batch.n_events = n;
+		batch.events = ptrs;
+		batch.source = b->instance;
+		len = tarjotin__usage_batch__get_packed_size(&batch);
+		buf = xmalloc(len);
+		tarjotin__usage_batch__pack(&batch, buf);
+		if (zmq_send(b->push, buf, len, ZMQ_DONTWAIT) < 0)
+			atomic_fetch_add_explicit(&b->events_dropped, n, memory_order_relaxed);
+		else
+			atomic_fetch_add_explicit(&b->events_sent, n, memory_order_relaxed);
+		free(buf);
+	}
+}
+
+static void *bridge_main(void *arg)
+{
+	struct bridge *b = arg;
+	zmq_pollitem_t items[2] = {
+		{ .socket = b->dealer, .events = ZMQ_POLLIN },
+		{ .fd = b->wake_fd, .events = ZMQ_POLLIN },
+	};
+	struct bridge_call *in;
+	zmq_msg_t msg;
+	uint64_t junk;
+
+	zmq_msg_init(&msg);
+	b->next_timer_us = INT64_MAX;
+	for (;;) {
+		int64_t now = clock_mono_us();
+		long timeout_ms = EVENT_FLUSH_US / 1000;
+		bool stopping;
+
+		if (b->next_timer_us != INT64_MAX) {
+			int64_t t = (b->next_timer_us - now + 999) / 1000;
+
+			if (t < timeout_ms)
+				timeout_ms = t < 0 ? 0 : (long)t;
+		}
+		if (zmq_poll(items, 2, timeout_ms) < 0 && errno != EINTR) {
+			log_error("bridge poll failed", "error", zmq_strerror(errno), NULL);
+			break;
+		}
+		now = clock_mono_us();
+		if (items[1].revents & ZMQ_POLLIN) {
+			if (read(b->wake_fd, &junk, sizeof(junk)) < 0) {
+				/* spurious: nothing to read */
+			}
+		}
+		pthread_mutex_lock(&b->lock);
+		in = b->inbox_head;
+		b->inbox_head = b->inbox_tail = NULL;
+		b->woken = false;
+		stopping = b->stopping;
+		pthread_mutex_unlock(&b->lock);
+		while (in) {
+			struct bridge_call *next = in->next;
+
+			start_call(b, in, now);
+			in = next;
+		}
+		while (zmq_msg_recv(&msg, b->dealer, ZMQ_DONTWAIT) >= 0)
+			on_reply(b, &msg);
+		if (now >= b->next_timer_us)
+			scan_timers(b, now);
+		flush_events(b, stopping);
+		if (stopping)
+			break;
+	}
+	zmq_msg_close(&msg);
+
+	/* Whatever is still in flight ends now, so that no HTTP connection stays
+	 * suspended (libmicrohttpd aborts when stopped with one). */
+	pthread_mutex_lock(&b->lock);
+	b->stopped = true;
+	in = b->inbox_head;
+	b->inbox_head = b->inbox_tail = NULL;
+	pthread_mutex_unlock(&b->lock);
+	while (in) {
+		struct bridge_call *next = in->next;
+
+		in->outcome = BRIDGE_SHUTDOWN;
+		in->done(in);
+		in = next;
+	}
+	while (b->pending)
+		finish(b, b->pending, BRIDGE_SHUTDOWN);
+	return NULL;
+}
+
+struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *route_names,
+			  char *err, size_t errlen)
+{
+	struct bridge *b = xcalloc(1, sizeof(*b));
+	int hwm = 100000;
+
+	pthread_mutex_init(&b->lock, NULL);
+	b->route_names = route_names;
+	b->instance = xstrdup(cfg->instance);
+	b->try_us = cfg->try_ms * 1000;
+	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	b->zctx = zmq_ctx_new();
+	if (b->wake_fd < 0 || !b->zctx) {
+		snprintf(err, errlen, "cannot create bridge: %s", strerror(errno));
+		goto fail;
+	}
+	b->dealer = zmq_socket(b->zctx, ZMQ_DEALER);
+	b->push = zmq_socket(b->zctx, ZMQ_PUSH);
+	if (!b->dealer || !b->push || rpc_socket_defaults(b->dealer) ||
+	    rpc_socket_defaults(b->push) ||
+	    zmq_setsockopt(b->dealer, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(b->dealer, ZMQ_RCVHWM, &hwm, sizeof(hwm))) {
+		snprintf(err, errlen, "cannot create sockets: %s", zmq_strerror(errno));
+		goto fail;
+	}
+	if (rpc_attach(b->dealer, cfg->directory_endpoints, false, err, errlen) ||
+	    rpc_attach(b->dealer, cfg->directory_bind, true, err, errlen) ||
+	    rpc_attach(b->push, cfg->stats_endpoint, false, err, errlen))
+		goto fail;
+	if (pthread_create(&b->thread, NULL, bridge_main, b)) {
+		snprintf(err, errlen, "cannot start bridge thread");
+		goto fail;
+	}
+	return b;
+fail:
+	if (b->dealer)
+		zmq_close(b->dealer);
+	if (b->push)
+		zmq_close(b->push);
+	if (b->zctx)
+		zmq_ctx_term(b->zctx);
+	if (b->wake_fd >= 0)
+		close(b->wake_fd);
+	free(b->instance);
+	free(b);
+	return NULL;
+}
+
+void bridge_stop(struct bridge *b)
+{
+	bool joined;
+
+	pthread_mutex_lock(&b->lock);
+	joined = b->joined;
+	b->stopping = true;
+	b->joined = true;
+	pthread_mutex_unlock(&b->lock);
+	if (joined)
+		return;
+	wake(b);
+	pthread_join(b->thread, NULL);
+}
+
+void bridge_destroy(struct bridge **bp)
+{
+	struct bridge *b = *bp;
+
+	if (!b)
+		return;
+	bridge_stop(b);
+	zmq_close(b->dealer);
+	zmq_close(b->push);
+	zmq_ctx_term(b->zctx);
+	close(b->wake_fd);
+	pthread_mutex_destroy(&b->lock);
+	free(b->slots);
+	free(b->free_slots);
+	free(b->instance);
+	free(b);
+	*bp = NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * static.h - the web UI's files, served from memory.
+ *
+ * At start every file under the web folder is read once, given an ETag (a
+ * hash of its bytes) and, where it pays, a gzip copy; the libmicrohttpd
+ * responses are built then too and reused for every request.  Nothing on the
+ * request path touches the disk.
+ */
+#ifndef TJ_STATIC_H
+#define TJ_STATIC_H
+
+#include <stddef.h>
+
+struct MHD_Connection;
+struct static_files;
+
+/* Loads the folder.  Returns NULL with a message in err. */
+struct static_files *static_load(const char *dir, char *err, size_t errlen);
+void static_destroy(struct static_files **sp);
+
+/*
+ * Queues the file for URL path 'url' ("/" means "/index.html") on the
+ * connection, honouring If-None-Match (304) and Accept-Encoding: gzip.
+ * Returns the HTTP status queued, or 0 when there is no such file.
+ */
+unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url);
+
+/* Number of files loaded, and their total size. */
+size_t static_count(const struct static_files *s, size_t *bytes);
+
+#endif

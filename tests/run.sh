@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# make test: build with sanitizers and warnings as errors, run the unit tests,
+# start a whole private stack on free ports in a temporary folder, run the
+# system tests and the browser tests against it, tear everything down (also
+# when a test fails), and end with one line "N passed, N failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+passed=0
+failed=0
+failures=()
+TMP=
+fail() { failed=$((failed + 1)); failures+=("$1"); }
+
+summary() {
+  echo
+  if ((${#failures[@]})); then
+    echo "failed:"
+    printf '  %s\n' "${failures[@]}"
+  fi
+  echo "$passed passed, $failed failed"
+}
+
+cleanup() {
+  if [[ -n $TMP && -d $TMP ]]; then
+    scripts/stack.sh stop "$TMP" >/dev/null 2>&1 || true
+    # Whatever a test started in the stack folder and lost track of.
+    pkill -KILL -f "$TMP" 2>/dev/null || true
+    if [[ -n ${KEEP_TEST_DIR:-} ]]; then echo "test folder kept: $TMP"; else rm -rf "$TMP"; fi
+  fi
+}
+trap 'cleanup' EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+# --- build ------------------------------------------------------------------
+echo "== build (AddressSanitizer + UBSan, warnings as errors)"
+if ! make --no-print-directory -s -j2 VARIANT=asan all unit tools ${UNIT_OVERRIDE:-}; then
+  fail "build"
+  summary
+  exit 1
+fi
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:exitcode=23}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=24}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
+
+# --- unit tests (cmocka) ----------------------------------------------------
+echo "== unit tests"
+for t in build/asan/tests/test_*; do
+  [[ -x $t ]] || continue
+  out=$("$t" 2>&1)
+  rc=$?
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
+  passed=$((passed + ${p:-0}))
+  if [[ $rc != 0 || -n $f ]]; then
+    fail "$(basename "$t")"
+    echo "$out" | tail -30
+  fi
+  echo "  $(basename "$t"): ${p:-0} passed${f:+, $f failed}"
+done
+
+# --- the stack --------------------------------------------------------------
+TMP=$(mktemp -d /tmp/tarjotin-test.XXXXXX)
+chmod 755 "$TMP" # PostgreSQL runs as another user and must reach its folder
+read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC < <(
+  /usr/bin/python3 - <<'PY'
+import socket
+socks = []
+for _ in range(10):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+)
+export TARJOTIN_BIN=$ROOT/build/asan
+export TARJOTIN_HTTP_PORT=$P_HTTP TARJOTIN_PG_PORT=$P_PG TARJOTIN_REDIS_PORT=$P_REDIS
+export TARJOTIN_SMTP_PORT=$P_SMTP TARJOTIN_MAILCATCHER_HTTP_PORT=$P_MAILHTTP TARJOTIN_SMS_PORT=$P_SMS
+export TARJOTIN_DIRECTORY_PORT=$P_DIR1 TARJOTIN_STATS_PORT=$P_STATS
+# The gateway knows two directory endpoints (the second starts in a test)
+# and also takes instances that dial in.
+export TARJOTIN_DIRECTORY_ENDPOINTS="tcp://127.0.0.1:$P_DIR1,tcp://127.0.0.1:$P_DIR2"
+export TARJOTIN_DIRECTORY2_PORT=$P_DIR2
+export TARJOTIN_GATEWAY_RPC_BIND="tcp://127.0.0.1:$P_GWRPC"
+export TARJOTIN_PG_FSYNC=off # a throw-away cluster: speed over durability
+echo "== starting the stack in $TMP"
+if ! scripts/stack.sh start "$TMP"; then
+  fail "stack start"
+  tail -n 20 "$TMP"/logs/*.log
+  summary
+  exit 1
+fi
+cat >>"$TMP/env" <<ENV
+TARJOTIN_DIRECTORY2_PORT=$P_DIR2
+TARJOTIN_GATEWAY_RPC_BIND=$TARJOTIN_GATEWAY_RPC_BIND
+TARJOTIN_ROOT=$ROOT
+ENV
+
+# node --test prints TAP; its closing "# pass N" / "# fail N" lines are ours.
+run_node_tests() {
+  local f out p fl
+  for f in "$@"; do
+    [[ -f $f ]] || continue
+    out=$(TARJOTIN_STACK_DIR=$TMP TARJOTIN_URL=http://127.0.0.1:$P_HTTP \
+      timeout 600 node --test --test-reporter=tap "$f" 2>&1)
+    p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
+    fl=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
+    passed=$((passed + ${p:-0}))
+    if [[ ${fl:-1} != 0 ]]; then
+      failed=$((failed + ${fl:-1}))
+      failures+=("$f")
+      grep -E '^not ok|^ *(error|expected|actual|failureType|stack):|AssertionError|at .*test\.mjs' <<<"$out" | head -40
+    fi
+    echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed"
+  done
+}
+
+echo "== system tests"
+run_node_tests tests/system/*.test.mjs
+
+echo "== browser tests"
+if [[ -d tests/browser/node_modules ]]; then
+  run_node_tests tests/browser/*.test.mjs
+else
+  fail "browser tests: tests/browser/node_modules missing (make deps)"
+fi
+
+# --- sanitizer reports in the services' logs ---------------------------------
+echo "== stopping the stack"
+scripts/stack.sh stop "$TMP"
+if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP"/logs/*.log 2>/dev/null; then
+  for l in $(grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP"/logs/*.log); do
+    fail "sanitizer report in $(basename "$l")"
+    grep -A25 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$l" | head -60
+  done
+else
+  passed=$((passed + 1))
+  echo "  no sanitizer reports in service logs"
+fi
+
+summary
+((failed == 0))

@@ -1,0 +1,75 @@
+/*
+ * zmqpoke - speaks to a directory directly, for system tests.
+ *
+ *   zmqpoke ENDPOINT garbage   sends bytes that are no tarjotin.Envelope
+ *   zmqpoke ENDPOINT frames    sends a three-frame message (wrong framing)
+ *   zmqpoke ENDPOINT ping      sends a well-formed ping
+ *
+ * Prints the reply as one JSON line {"status":N,"error":"...","instance":"..."}
+ * and exits 0, or exits 1 when no reply came within two seconds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "directory.pb-c.h"
+#include "rpc.h"
+#include "banned.h"
+
+int main(int argc, char **argv)
+{
+	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+	zmq_pollitem_t item = { .socket = s, .events = ZMQ_POLLIN };
+	char buf[4096];
+	int n, rc = 1;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping\n");
+		return 2;
+	}
+	rpc_socket_defaults(s);
+	zmq_connect(s, argv[1]);
+	if (!strcmp(argv[2], "garbage")) {
+		const char junk[] = "\xff\xff\xff\xff\x0f this is not protobuf";
+
+		zmq_send(s, junk, sizeof(junk) - 1, 0);
+	} else if (!strcmp(argv[2], "frames")) {
+		zmq_send(s, "a", 1, ZMQ_SNDMORE);
+		zmq_send(s, "b", 1, ZMQ_SNDMORE);
+		zmq_send(s, "c", 1, 0);
+	} else {
+		Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
+		Tarjotin__Ping ping = TARJOTIN__PING__INIT;
+		uint8_t *wire;
+		size_t len;
+
+		env.request_id = 42;
+		env.type = TARJOTIN__MSG_TYPE__MSG_PING;
+		rpc_pack_payload(&ping.base, &env.payload);
+		wire = rpc_pack_envelope(&env, &len);
+		zmq_send(s, wire, len, 0);
+		free(wire);
+		free(env.payload.data);
+	}
+	if (zmq_poll(&item, 1, 2000) == 1 && (n = zmq_recv(s, buf, sizeof(buf), 0)) >= 0) {
+		Tarjotin__Envelope *env = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
+		Tarjotin__Pong *pong = NULL;
+
+		if (env) {
+			if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
+				pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
+			printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\"}\n",
+			       (int)env->status, (unsigned long)env->request_id, env->error,
+			       pong ? pong->instance : "");
+			if (pong)
+				tarjotin__pong__free_unpacked(pong, NULL);
+			tarjotin__envelope__free_unpacked(env, NULL);
+			rc = 0;
+		}
+	}
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	return rc;
+}
