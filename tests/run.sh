@@ -63,17 +63,7 @@ done
 # --- the stack --------------------------------------------------------------
 TMP=$(mktemp -d /tmp/tarjotin-test.XXXXXX)
 chmod 755 "$TMP" # PostgreSQL runs as another user and must reach its folder
-read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC < <(
-  /usr/bin/python3 - <<'PY'
-import socket
-socks = []
-for _ in range(10):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-)
+read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC < <(scripts/free-ports 10)
 export TARJOTIN_BIN=$ROOT/build/asan
 export TARJOTIN_HTTP_PORT=$P_HTTP TARJOTIN_PG_PORT=$P_PG TARJOTIN_REDIS_PORT=$P_REDIS
 export TARJOTIN_SMTP_PORT=$P_SMTP TARJOTIN_MAILCATCHER_HTTP_PORT=$P_MAILHTTP TARJOTIN_SMS_PORT=$P_SMS

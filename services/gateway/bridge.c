@@ -259,10 +259,12 @@ static void flush_events(struct bridge *b, bool force)
 
 	for (;;) {
 		pthread_mutex_lock(&b->lock);
+		/* Send full batches at once, a partial one when its oldest event
+		 * has waited EVENT_FLUSH_US (or when stopping). */
+		if (b->ring_len && !b->first_event_us)
+			b->first_event_us = now;
 		if (!b->ring_len || (!force && b->ring_len < EVENT_BATCH &&
 				     now - b->first_event_us < EVENT_FLUSH_US)) {
-			if (b->ring_len && !b->first_event_us)
-				b->first_event_us = now;
 			pthread_mutex_unlock(&b->lock);
 			return;
 		}

@@ -1,0 +1,186 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char *const part_ext[] = { "subject", "txt", "html", "sms" };
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int template_name_valid(const char *name)
+{
+	size_t n;
+
+	if (!name)
+		return 0;
+	for (n = 0; name[n]; n++)
+		if (!key_char(name[n]) || n >= TEMPLATE_MAX_NAME)
+			return 0;
+	return n > 0;
+}
+
+/* Reads 'path' whole.  Returns the contents (free()), or NULL with errno
+ * set; EFBIG when it is larger than TEMPLATE_MAX_FILE. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	p = xmalloc(TEMPLATE_MAX_FILE + 1);
+	n = fread(p, 1, TEMPLATE_MAX_FILE + 1, f);
+	if (ferror(f) || n > TEMPLATE_MAX_FILE) {
+		int e = ferror(f) ? EIO : EFBIG;
+
+		fclose(f);
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	p[n] = '\0';
+	return p;
+}
+
+static void html_escape_add(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_add(b, "&amp;", 5); break;
+		case '<': buf_add(b, "&lt;", 4); break;
+		case '>': buf_add(b, "&gt;", 4); break;
+		case '"': buf_add(b, "&quot;", 6); break;
+		case '\'': buf_add(b, "&#39;", 5); break;
+		default: buf_add(b, s, 1);
+		}
+	}
+}
+
+char *template_render(const char *dir, const char *name, const char *lang,
+		      enum template_part part, const struct template_var *vars, size_t nvars,
+		      char *err, size_t errlen)
+{
+	struct buf out = { 0 };
+	char *path = NULL, *src = NULL, *result = NULL;
+	const char *p, *open, *close;
+
+	if (!dir || !template_name_valid(name)) {
+		fail(err, errlen, "template name must be 1 to %d characters of a-z, 0-9 and '_'",
+		     TEMPLATE_MAX_NAME);
+		goto out;
+	}
+	if ((unsigned)part > TEMPLATE_SMS) {
+		fail(err, errlen, "template part is unknown");
+		goto out;
+	}
+	if (!lang || (strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en")))
+		lang = TEMPLATE_FALLBACK_LANG;
+	path = xasprintf("%s/%s/%s.%s", dir, name, lang, part_ext[part]);
+	src = read_file(path);
+	if (!src && errno == ENOENT && strcmp(lang, TEMPLATE_FALLBACK_LANG)) {
+		free(path);
+		path = xasprintf("%s/%s/%s.%s", dir, name, TEMPLATE_FALLBACK_LANG,
+				 part_ext[part]);
+		src = read_file(path);
+	}
+	if (!src) {
+		if (errno == ENOENT)
+			fail(err, errlen, "template '%s' has no %s part", name, part_ext[part]);
+		else if (errno == EFBIG)
+			fail(err, errlen, "template file '%s' is larger than %d bytes", path,
+			     TEMPLATE_MAX_FILE);
+		else
+			fail(err, errlen, "cannot read template file '%s': %s", path,
+			     strerror(errno));
+		goto out;
+	}
+	buf_add(&out, "", 0);
+	for (p = src; (open = strstr(p, "{{")); p = close + 2) {
+		const char *k, *value = NULL;
+		size_t klen, i;
+
+		buf_add(&out, p, (size_t)(open - p));
+		k = open + 2;
+		for (klen = 0; key_char(k[klen]); klen++)
+			;
+		close = k + klen;
+		if (klen == 0 || strncmp(close, "}}", 2)) {
+			fail(err, errlen, "template file '%s' has a malformed placeholder", path);
+			goto out;
+		}
+		for (i = 0; i < nvars; i++)
+			if (vars[i].key && strlen(vars[i].key) == klen &&
+			    !strncmp(vars[i].key, k, klen)) {
+				value = vars[i].value;
+				break;
+			}
+		if (!value) {
+			fail(err, errlen, "template '%s' needs a value for '%.*s'", name, (int)klen,
+			     k);
+			goto out;
+		}
+		if (part == TEMPLATE_SUBJECT && strpbrk(value, "\r\n")) {
+			fail(err, errlen, "value of '%.*s' contains a line break", (int)klen, k);
+			goto out;
+		}
+		if (part == TEMPLATE_HTML)
+			html_escape_add(&out, value);
+		else
+			buf_add(&out, value, strlen(value));
+	}
+	buf_add(&out, p, strlen(p));
+	if (part == TEMPLATE_SUBJECT || part == TEMPLATE_SMS)
+		while (out.len && (out.p[out.len - 1] == '\n' || out.p[out.len - 1] == '\r'))
+			out.p[--out.len] = '\0';
+	result = out.p;
+	out.p = NULL;
+out:
+	free(out.p);
+	free(src);
+	free(path);
+	return result;
+}
