@@ -7,7 +7,7 @@
 VARIANT ?= release
 PREFIX ?= /usr/local
 DESTDIR ?=
-BUILD := build/$(VARIANT)
+BUILD ?= build/$(VARIANT)
 GEN := build/gen
 
 CC ?= cc
@@ -105,7 +105,7 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
-	@tests/bench/bench.sh
+	@TARJOTIN_BIN=$(CURDIR)/$(BUILD) tests/bench/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tarjotin

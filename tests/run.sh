@@ -35,7 +35,9 @@ trap 'echo "interrupted"; exit 130' INT TERM
 
 # --- build ------------------------------------------------------------------
 echo "== build (AddressSanitizer + UBSan, warnings as errors)"
-if ! make --no-print-directory -s -j2 VARIANT=asan all unit tools ${UNIT_OVERRIDE:-}; then
+# BUILD lets several checkouts' runs share a machine without sharing objects.
+export BUILD=${BUILD:-build/asan}
+if ! make --no-print-directory -s -j2 VARIANT=asan BUILD="$BUILD" all unit tools; then
   fail "build"
   summary
   exit 1
@@ -46,7 +48,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_sup
 
 # --- unit tests (cmocka) ----------------------------------------------------
 echo "== unit tests"
-for t in build/asan/tests/test_*; do
+for t in "$BUILD"/tests/test_*; do
   [[ -x $t ]] || continue
   out=$("$t" 2>&1)
   rc=$?
@@ -64,7 +66,7 @@ done
 TMP=$(mktemp -d /tmp/tarjotin-test.XXXXXX)
 chmod 755 "$TMP" # PostgreSQL runs as another user and must reach its folder
 read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC < <(scripts/free-ports 10)
-export TARJOTIN_BIN=$ROOT/build/asan
+export TARJOTIN_BIN=$ROOT/$BUILD
 export TARJOTIN_HTTP_PORT=$P_HTTP TARJOTIN_PG_PORT=$P_PG TARJOTIN_REDIS_PORT=$P_REDIS
 export TARJOTIN_SMTP_PORT=$P_SMTP TARJOTIN_MAILCATCHER_HTTP_PORT=$P_MAILHTTP TARJOTIN_SMS_PORT=$P_SMS
 export TARJOTIN_DIRECTORY_PORT=$P_DIR1 TARJOTIN_STATS_PORT=$P_STATS
