@@ -13,6 +13,9 @@
 # DIR/env holds the resolved configuration (sourced by tests); DIR/pids/*.pid
 # the PIDs; DIR/logs/*.log every process's output.
 set -euo pipefail
+# Note: every "return" here names its status: inside a trap (Ctrl-C), a bare
+# return would return the interrupted wait's 130/143, and set -e would end
+# the script before it stopped anything.
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
@@ -26,7 +29,7 @@ load_config() {
   if [[ -f $dir/env ]]; then
     # shellcheck disable=SC1091
     source "$dir/env"
-    return
+    return 0
   fi
   : "${TARJOTIN_HTTP_PORT:=8080}"
   : "${TARJOTIN_PG_PORT:=55432}"
@@ -84,9 +87,9 @@ pg_init() {
   fi
   log "initialising PostgreSQL in $data"
   as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-    >"$dir/logs/initdb.log" 2>&1
-  pg_start "$dir"
-  as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U postgres -d postgres \
+    >"$dir/logs/initdb.log" 2>&1 || { log "initdb failed, see $dir/logs/initdb.log"; return 1; }
+  pg_start "$dir" || return 1
+  as_pg "$PGBIN/psql" -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d postgres \
     -c "CREATE ROLE tarjotin LOGIN" -c "CREATE DATABASE tarjotin OWNER tarjotin" >/dev/null
 }
 
@@ -97,7 +100,11 @@ pg_start() {
   [[ $(id -u) == 0 ]] && chown postgres "$dir/logs/postgresql.log"
   as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -l "$dir/logs/postgresql.log" -w -t 30 \
     -o "-p $TARJOTIN_PG_PORT -k $dir/pgsock -c listen_addresses=127.0.0.1 -c fsync=${TARJOTIN_PG_FSYNC:-on}" \
-    start >/dev/null
+    start >/dev/null || {
+    log "PostgreSQL did not start (is port $TARJOTIN_PG_PORT taken? set TARJOTIN_PG_PORT); see $dir/logs/postgresql.log"
+    tail -n 3 "$dir/logs/postgresql.log" >&2
+    return 1
+  }
 }
 
 pg_stop() {
@@ -180,9 +187,11 @@ start_all() {
   local dir=$1
   mkdir -p "$dir/logs" "$dir/pids"
   load_config "$dir"
-  pg_init "$dir"
-  pg_start "$dir"
-  redis_start "$dir"
+  # Each step checks itself: bash ignores set -e inside a function that is
+  # called as "start_all || ...".
+  pg_init "$dir" || return 1
+  pg_start "$dir" || return 1
+  redis_start "$dir" || return 1
   svc_start "$dir" directory-1 directory
   svc_start "$dir" stats-1 stats
   svc_start "$dir" notify-1 notify
