@@ -23,7 +23,7 @@ summary() {
 }
 
 cleanup() {
-  if [[ -n $TMP && -d $TMP ]]; then
+  if [[ -n ${TMP:-} && -d $TMP ]]; then
     scripts/stack.sh stop "$TMP" >/dev/null 2>&1 || true
     # Whatever a test started in the stack folder and lost track of.
     pkill -KILL -f "$TMP" 2>/dev/null || true
@@ -120,7 +120,23 @@ fi
 
 # --- sanitizer reports in the services' logs ---------------------------------
 echo "== stopping the stack"
+pids=$(cat "$TMP"/pids/*.pid 2>/dev/null; head -1 "$TMP/pg/postmaster.pid" 2>/dev/null)
 scripts/stack.sh stop "$TMP"
+# A process may take a moment to go after its parent stopped it.
+for _ in $(seq 30); do
+  left=
+  for p in $pids $(pgrep -f "$TMP"); do
+    kill -0 "$p" 2>/dev/null && left+=" $p:$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
+  done
+  [[ -z $left ]] && break
+  sleep 0.1
+done
+if [[ -n ${left// /} ]]; then
+  fail "processes left behind after stop:$left"
+else
+  passed=$((passed + 1))
+  echo "  every process of the stack stopped"
+fi
 if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP"/logs/*.log 2>/dev/null; then
   for l in $(grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP"/logs/*.log); do
     fail "sanitizer report in $(basename "$l")"
@@ -129,6 +145,14 @@ if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$TMP"/logs
 else
   passed=$((passed + 1))
   echo "  no sanitizer reports in service logs"
+fi
+
+mkdir -p "$BUILD/test-logs" && cp "$TMP"/logs/*.log "$BUILD/test-logs/" 2>/dev/null # for a look afterwards
+cleanup
+TMP_DONE=$TMP
+TMP=
+if [[ -z ${KEEP_TEST_DIR:-} ]]; then
+  if [[ -e $TMP_DONE ]]; then fail "temporary folder left behind: $TMP_DONE"; else passed=$((passed + 1)); fi
 fi
 
 summary
