@@ -1,0 +1,317 @@
+// units: services/gateway/bridge.c
+/*
+ * Unit tests for the gateway's ZeroMQ bridge against a real ROUTER socket on
+ * loopback: replies matched to calls, Lazy Pirate resends on silence,
+ * deadlines, late replies, and shutdown completing every call.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zmq.h>
+
+#include "bridge.h"
+#include "clock.h"
+#include "rpc.h"
+
+/* A directory stand-in: answers every request (ignore 0), none (-1), or
+ * all but the next one after drop_next is set. */
+struct fake {
+	void *ctx, *router;
+	char endpoint[128];
+	int ignore;
+	volatile int drop_next;
+	int seen;
+	pthread_t thread;
+	volatile int stop;
+};
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	zmq_pollitem_t it = { .socket = f->router, .events = ZMQ_POLLIN };
+
+	while (!f->stop) {
+		zmq_msg_t id, body;
+		Tarjotin__Envelope *req, reply = TARJOTIN__ENVELOPE__INIT;
+		uint8_t *wire;
+		size_t len;
+
+		if (zmq_poll(&it, 1, 20) <= 0)
+			continue;
+		zmq_msg_init(&id);
+		zmq_msg_init(&body);
+		zmq_msg_recv(&id, f->router, 0);
+		zmq_msg_recv(&body, f->router, 0);
+		req = rpc_unpack_envelope(zmq_msg_data(&body), zmq_msg_size(&body));
+		f->seen++;
+		if (f->drop_next) {
+			f->drop_next = 0;
+		} else if (req && f->ignore >= 0) {
+			reply.request_id = req->request_id;
+			reply.type = req->type;
+			wire = rpc_pack_envelope(&reply, &len);
+			zmq_msg_send(&id, f->router, ZMQ_SNDMORE);
+			zmq_send(f->router, wire, len, 0);
+			free(wire);
+		}
+		if (req)
+			tarjotin__envelope__free_unpacked(req, NULL);
+		zmq_msg_close(&id);
+		zmq_msg_close(&body);
+	}
+	return NULL;
+}
+
+static void fake_start(struct fake *f, int ignore)
+{
+	size_t len = sizeof(f->endpoint);
+
+	memset(f, 0, sizeof(*f));
+	f->ignore = ignore;
+	f->ctx = zmq_ctx_new();
+	f->router = zmq_socket(f->ctx, ZMQ_ROUTER);
+	rpc_socket_defaults(f->router);
+	assert_int_equal(zmq_bind(f->router, "tcp://127.0.0.1:*"), 0);
+	zmq_getsockopt(f->router, ZMQ_LAST_ENDPOINT, f->endpoint, &len);
+	pthread_create(&f->thread, NULL, fake_main, f);
+}
+
+static void fake_stop(struct fake *f)
+{
+	f->stop = 1;
+	pthread_join(f->thread, NULL);
+	zmq_close(f->router);
+	zmq_ctx_term(f->ctx);
+}
+
+/* Completion, observed from the test thread. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int completed;
+
+static void on_done(struct bridge_call *c)
+{
+	(void)c;
+	pthread_mutex_lock(&lock);
+	completed++;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void wait_completed(int n)
+{
+	pthread_mutex_lock(&lock);
+	while (completed < n)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
+static const char *const names[] = { "ping", NULL };
+
+static struct bridge *bridge_for(struct fake *f, int try_ms)
+{
+	struct bridge_config bc = { .directory_endpoints = f->endpoint, .directory_bind = "",
+				    .stats_endpoint = "", .instance = "test", .try_ms = try_ms };
+	char err[256];
+	struct bridge *b = bridge_new(&bc, names, err, sizeof(err));
+
+	assert_non_null(b);
+	return b;
+}
+
+static void call_init(struct bridge_call *c, int timeout_ms, bool idempotent)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = TARJOTIN__MSG_TYPE__MSG_PING;
+	c->timeout_ms = timeout_ms;
+	c->idempotent = idempotent;
+	c->done = on_done;
+}
+
+static void test_reply_matched(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call calls[50];
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, 0);
+	b = bridge_for(&f, 200);
+	for (int i = 0; i < 50; i++) {
+		call_init(&calls[i], 3000, true);
+		bridge_submit(b, &calls[i]);
+	}
+	wait_completed(50);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(calls[i].outcome, BRIDGE_REPLIED);
+		assert_int_equal(calls[i].reply->request_id, calls[i].id);
+		tarjotin__envelope__free_unpacked(calls[i].reply, NULL);
+	}
+	assert_int_equal(bridge_pending(b), 0);
+	bridge_destroy(&b);
+	assert_null(b);
+	fake_stop(&f);
+}
+
+static void test_resend_on_silence(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call c;
+	struct bridge_stats st;
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, 0);
+	b = bridge_for(&f, 50);
+	/* A first call makes sure the connection is up. */
+	call_init(&c, 2000, true);
+	bridge_submit(b, &c);
+	wait_completed(1);
+	assert_int_equal(c.outcome, BRIDGE_REPLIED);
+	tarjotin__envelope__free_unpacked(c.reply, NULL);
+	bridge_get_stats(b, &st);
+
+	f.drop_next = 1; /* the next try goes unanswered */
+	call_init(&c, 2000, true);
+	bridge_submit(b, &c);
+	wait_completed(2);
+	assert_int_equal(c.outcome, BRIDGE_REPLIED);
+	assert_int_equal(c.tries, 2);
+	{
+		uint64_t before = st.retries;
+
+		bridge_get_stats(b, &st);
+		assert_int_equal(st.retries, before + 1);
+	}
+	tarjotin__envelope__free_unpacked(c.reply, NULL);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+static void test_no_resend_when_not_idempotent(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call c;
+	int64_t t0;
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, -1);
+	b = bridge_for(&f, 20);
+	call_init(&c, 300, false);
+	t0 = clock_mono_us();
+	bridge_submit(b, &c);
+	wait_completed(1);
+	assert_int_equal(c.outcome, BRIDGE_TIMEOUT);
+	assert_int_equal(c.tries, 1);
+	assert_true(clock_mono_us() - t0 >= 290000);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+static void test_deadline(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call c;
+	struct bridge_stats st;
+	int64_t t0, took;
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, -1); /* never answers */
+	b = bridge_for(&f, 50);
+	call_init(&c, 400, true);
+	t0 = clock_mono_us();
+	bridge_submit(b, &c);
+	wait_completed(1);
+	took = clock_mono_us() - t0;
+	assert_int_equal(c.outcome, BRIDGE_TIMEOUT);
+	assert_null(c.reply);
+	assert_true(took >= 390000 && took < 900000);
+	assert_true(c.tries >= 5); /* every 50 ms within 400 ms */
+	bridge_get_stats(b, &st);
+	assert_int_equal(st.timeouts, 1);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+static void test_shutdown_completes_everything(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call c[3];
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, -1);
+	b = bridge_for(&f, 50);
+	call_init(&c[0], 60000, true);
+	call_init(&c[1], 60000, true);
+	bridge_submit(b, &c[0]);
+	bridge_submit(b, &c[1]);
+	usleep(50000);
+	bridge_stop(b);
+	wait_completed(2);
+	assert_int_equal(c[0].outcome, BRIDGE_SHUTDOWN);
+	assert_int_equal(c[1].outcome, BRIDGE_SHUTDOWN);
+	/* After the stop a submission completes at once, on the caller's thread. */
+	call_init(&c[2], 60000, true);
+	bridge_submit(b, &c[2]);
+	assert_int_equal(completed, 3);
+	assert_int_equal(c[2].outcome, BRIDGE_SHUTDOWN);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+static void test_events_dropped_without_stats(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_stats st;
+	struct bridge_call c;
+	struct bridge_event ev = { .kind = 2, .route = 0, .status = 200 };
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, 0);
+	b = bridge_for(&f, 50); /* no stats endpoint: nobody to take events */
+	for (int i = 0; i < 100; i++)
+		bridge_event(b, &ev);
+	/* A call still goes through at once: events never hold up requests. */
+	call_init(&c, 2000, true);
+	bridge_submit(b, &c);
+	wait_completed(1);
+	assert_int_equal(c.outcome, BRIDGE_REPLIED);
+	tarjotin__envelope__free_unpacked(c.reply, NULL);
+	bridge_stop(b); /* flushes what is queued */
+	bridge_get_stats(b, &st);
+	assert_int_equal(st.events_dropped, 100);
+	assert_int_equal(st.events_sent, 0);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reply_matched),
+		cmocka_unit_test(test_resend_on_silence),
+		cmocka_unit_test(test_no_resend_when_not_idempotent),
+		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_shutdown_completes_everything),
+		cmocka_unit_test(test_events_dropped_without_stats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
