@@ -98,11 +98,16 @@ run_node_tests() {
       timeout 600 node --test --test-reporter=tap "$f" 2>&1)
     p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
     fl=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
+    # A cancelled test (a failed before-hook, a timeout) is a failure, and
+    # so is a file in which no test ran at all.
+    c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
+    fl=$((${fl:-1} + ${c:-0}))
+    if [[ ${p:-0} == 0 && $fl == 0 ]]; then fl=1; out+=$'\nnot ok - no test ran in this file'; fi
     passed=$((passed + ${p:-0}))
     if [[ ${fl:-1} != 0 ]]; then
       failed=$((failed + ${fl:-1}))
       failures+=("$f")
-      grep -E '^not ok|^ *(error|expected|actual|failureType|stack):|AssertionError|at .*test\.mjs' <<<"$out" | head -40
+      grep -E '^ *not ok|^ *(error|expected|actual|failureType):|AssertionError' -A3 <<<"$out" | head -60
     fi
     echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed"
   done
