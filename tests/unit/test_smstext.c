@@ -1,4 +1,4 @@
-// units: services/notify/smstext.c
+// lib/smstext.c, linked through libtarjotin.a
 /*
  * Unit tests for services/notify/smstext.c.  Every expected number is
  * counted by hand in the comment next to it.

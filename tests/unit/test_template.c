@@ -1,4 +1,4 @@
-// units: services/notify/template.c services/notify/mime.c services/notify/smstext.c
+// units: services/notify/mime.c
 /*
  * Unit tests for services/notify/template.c, run against the real
  * templates (TEMPLATE_DIR, relative to the repository root by default).

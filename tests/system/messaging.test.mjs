@@ -1,0 +1,335 @@
+// Messaging (issue 4): the outbox -> Redis Stream -> notify -> SMTP / SMS
+// pipeline, checked at the receiving end: the mail catcher (a real SMTP
+// server) and the GatewayAPI stand-in count what they got, by job id.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { http, env, stack, until, psql, sleep, ROOT, DIR } from './lib.mjs';
+
+const run = promisify(execFile);
+const ADMIN = { Authorization: `Bearer ${env.TARJOTIN_ADMIN_TOKEN}` };
+const MAIL = env.TARJOTIN_MAILCATCHER_URL;
+const SMS = env.TARJOTIN_SMS_STANDIN_URL;
+// Small values so that faults show within a test's time.
+const NOTIFY_ENV = ['TARJOTIN_NOTIFY_CLAIM_MS=1500', 'TARJOTIN_NOTIFY_BACKOFF_MS=50',
+  'TARJOTIN_NOTIFY_BACKOFF_CAP_MS=400', 'TARJOTIN_NOTIFY_MAX_ATTEMPTS=3'];
+const RUN = Date.now().toString(36);
+
+/** scripts/stack.sh without blocking the event loop (requests keep flowing). */
+async function stackAsync(cmd, ...args) {
+  await run(path.join(ROOT, 'scripts/stack.sh'), [cmd, DIR, ...args], { timeout: 60000 });
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { signal: AbortSignal.timeout(10000) });
+  return r.json();
+}
+
+async function post(url, body) {
+  const r = await fetch(url, {
+    method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' },
+    signal: AbortSignal.timeout(10000),
+  });
+  return r.json();
+}
+
+function send(msg, headers = ADMIN) {
+  return http('/api/v1/admin/messages', {
+    method: 'POST', body: JSON.stringify(msg), headers: { 'Content-Type': 'application/json', ...headers },
+    timeout: 10000,
+  });
+}
+
+const vars = { sent_by: 'Testi Testaaja', sent_at: '23.11.2026 klo 20.11' };
+
+async function jobStatus(jobId) {
+  const r = await http(`/api/v1/admin/messages/${jobId}`, { headers: ADMIN });
+  return r.status === 200 ? r.json : null;
+}
+
+function notificationCount() {
+  return Number(psql('SELECT count(*) FROM notifications'));
+}
+
+function redis(...args) {
+  return run('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, '--no-raw', ...args], { timeout: 10000 })
+    .then((r) => r.stdout.trim());
+}
+
+/** An HS256 JWT as GatewayAPI signs delivery reports. */
+function jwt(payload, secret) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64(payload)}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+test.before(async () => {
+  // notify-1 again with the test's timings; a second instance beside it.
+  stack('svc-stop', 'notify-1');
+  stack('svc-start', 'notify-1', 'notify', ...NOTIFY_ENV);
+  stack('svc-start', 'notify-2', 'notify', ...NOTIFY_ENV);
+});
+
+test.after(() => {
+  stack('svc-stop', 'notify-2');
+  stack('svc-stop', 'notify-1');
+  stack('svc-start', 'notify-1', 'notify');
+});
+
+test('bad input gets a 400 naming the field, and nothing is queued', async () => {
+  const before = notificationCount();
+  const email = (o) => ({ channel: 'email', to: 'someone@example.org', template: 'test', lang: 'fi', vars, ...o });
+  const sms = (o) => ({ channel: 'sms', to: '040 123 4567', template: 'test', lang: 'fi', vars, ...o });
+  const cases = [
+    [email({ to: 'someone@example.org\r\nBcc: victim@example.org' }), 'to'],
+    [email({ to: 'someone@example.org\n' }), 'to'],
+    [email({ to: 'not an address' }), 'to'],
+    [sms({ to: '12345' }), 'to'],
+    [sms({ to: '040 123 45x7' }), 'to'],
+    [sms({ to: '09 123 4567' }), 'to'], // a landline cannot take an SMS
+    [email({ template: 'no_such_template' }), 'template'],
+    [sms({ template: 'contact_request' }), 'template'], // e-mail only
+    [email({ template: '../etc' }), 'template'],
+    [sms({ vars: { ...vars, sent_by: 'x'.repeat(950) } }), 'vars'], // > 6 SMS parts
+    [email({ vars: { ...vars, sent_by: 'x'.repeat(1500) } }), 'vars'],
+    [email({ vars: { sent_by: 'only one' } }), 'vars'], // sent_at missing
+    [email({ lang: 'de' }), 'lang'],
+    [email({ channel: 'fax' }), 'channel'],
+    [email({ idempotency_key: '' }), 'idempotency_key'],
+  ];
+  for (const [msg, field] of cases) {
+    const r = await send(msg);
+    assert.equal(r.status, 400, `${JSON.stringify(msg).slice(0, 120)}: ${r.text}`);
+    assert.equal(r.json.error.field, field, r.text);
+    assert.ok(r.json.error.message.length > 5, r.text);
+  }
+  const huge = await send(email({ vars: { sent_by: 'x'.repeat(70000), sent_at: 'x' } }));
+  assert.equal(huge.status, 413, huge.text);
+  const noauth = await send(email({}), {});
+  assert.equal(noauth.status, 401, noauth.text);
+  const wrong = await send(email({}), { Authorization: 'Bearer not-the-token-at-all' });
+  assert.equal(wrong.status, 401, wrong.text);
+  assert.equal(notificationCount(), before, 'a refused request queued nothing');
+});
+
+test('a resent request with the same idempotency key is queued once', async () => {
+  const msg = { channel: 'email', to: 'idem@example.org', template: 'test', vars, idempotency_key: `idem-${RUN}` };
+  const a = await send(msg);
+  const b = await send(msg);
+  assert.equal(a.status, 201, a.text);
+  assert.equal(b.status, 201, b.text);
+  assert.equal(a.json.job_id, b.json.job_id);
+  assert.equal(b.json.replayed, true);
+  assert.equal(psql(`SELECT count(*) FROM notifications WHERE idempotency_key = 'idem-${RUN}'`), '1');
+  // Only masked recipients in the admin list.
+  const list = await http('/api/v1/admin/messages?limit=5', { headers: ADMIN });
+  assert.equal(list.status, 200);
+  assert.ok(!list.text.includes('idem@example.org'), 'no clear-text recipient in the list');
+  assert.ok(list.json.messages.some((m) => m.recipient === 'i***@example.org'));
+  // ... and none in the database or on the stream.
+  assert.equal(psql("SELECT count(*) FROM notifications WHERE recipient_enc::text LIKE '%idem%'"), '0');
+  await until(async () => (await jobStatus(a.json.job_id))?.status === 'sent', { what: 'sent' });
+});
+
+test('delivery reports: a bad signature gets 401, a good one sets delivered', async () => {
+  // The stand-in reports this number undeliverable (with its own signed DLR).
+  await post(`${SMS}/_test/fail`, { msisdn: 358401110001, mode: 'undeliverable' });
+  const r = await send({ channel: 'sms', to: '+358 40 111 0001', template: 'test', lang: 'en', vars });
+  assert.equal(r.status, 201, r.text);
+  const job = r.json.job_id;
+  const failed = await until(async () => {
+    const s = await jobStatus(job);
+    return s?.status === 'failed' && s.provider_id ? s : null;
+  }, { timeout: 20000, what: 'the stand-in\'s UNDELIVERABLE report' });
+  assert.match(failed.last_error, /UNDELIVERABLE/);
+  await post(`${SMS}/_test/fail`, { reset: true });
+
+  const report = { id: Number(failed.provider_id), msisdn: 358401110001, time: Math.floor(Date.now() / 1000),
+    status: 'DELIVERED', error: null, code: null, userref: job, country_code: 'FI', country_prefix: 358 };
+  const dlr = (headers, body = report) => http('/api/v1/sms/delivery-reports', {
+    method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+  const good = jwt(report, env.TARJOTIN_SMS_DLR_SECRET);
+  for (const bad of [
+    {},
+    { 'X-Gwapi-Signature': jwt(report, 'not-the-secret') },
+    { 'X-Gwapi-Signature': good.slice(0, -2) + (good.endsWith('AA') ? 'BB' : 'AA') },
+    { 'X-Gwapi-Signature': `${Buffer.from('{"alg":"none"}').toString('base64url')}.${good.split('.')[1]}.` },
+    { 'X-Gwapi-Signature': 'garbage' },
+  ]) {
+    const res = await dlr(bad);
+    assert.equal(res.status, 401, res.text);
+  }
+  assert.equal((await jobStatus(job)).status, 'failed', 'refused reports changed nothing');
+  // Signed, but the body says something else: refused.
+  const mismatch = await dlr({ 'X-Gwapi-Signature': good }, { ...report, status: 'EXPIRED' });
+  assert.equal(mismatch.status, 400, mismatch.text);
+  const ok = await dlr({ 'X-Gwapi-Signature': good });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.updated, 1);
+  const again = await dlr({ 'X-Gwapi-Signature': good }); // the provider retries
+  assert.equal(again.status, 200, again.text);
+  const s = await jobStatus(job);
+  assert.equal(s.status, 'delivered');
+  assert.ok(s.delivered_at);
+});
+
+test('with Redis stopped a message is still accepted, and delivered when Redis returns', async () => {
+  await stackAsync('redis-stop');
+  let job;
+  try {
+    const r = await send({ channel: 'email', to: `redis-down-${RUN}@example.org`, template: 'test', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    await sleep(1500);
+    assert.equal((await jobStatus(job)).status, 'queued');
+    assert.equal((await getJson(`${MAIL}/messages?job_id=${job}`)).length, 0);
+  } finally {
+    await stackAsync('redis-start');
+  }
+  await until(async () => (await getJson(`${MAIL}/messages?job_id=${job}`)).length === 1,
+    { timeout: 30000, what: 'the e-mail at the catcher' });
+  await until(async () => (await jobStatus(job))?.status === 'sent', { timeout: 15000, what: 'status sent' });
+});
+
+test('an always-failing recipient is dead-lettered after the configured attempts, and re-queued once fixed', async () => {
+  // SMS: the provider answers 503 (temporary) to every call.
+  await post(`${SMS}/_test/fail`, { next: 100000, status: 503 });
+  let job;
+  try {
+    const r = await send({ channel: 'sms', to: '+358 50 222 0002', template: 'test', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    const dead = await until(async () => {
+      const s = await jobStatus(job);
+      return s?.status === 'dead' ? s : null;
+    }, { timeout: 20000, what: 'the job to be dead-lettered' });
+    assert.equal(dead.attempts, 3, 'TARJOTIN_NOTIFY_MAX_ATTEMPTS=3');
+    assert.match(dead.last_error, /503/);
+    const list = await http('/api/v1/admin/dead-letters', { headers: ADMIN });
+    assert.equal(list.status, 200);
+    const entry = list.json.dead_letters.find((d) => d.job_id === job);
+    assert.ok(entry, 'listed as a dead letter');
+    assert.match(entry.last_error, /503/);
+    assert.match(await redis('XRANGE', 'tj:notify:dead', '-', '+'), new RegExp(job));
+  } finally {
+    await post(`${SMS}/_test/fail`, { reset: true });
+  }
+  const rq = await http(`/api/v1/admin/dead-letters/${job}/requeue`, { method: 'POST', headers: ADMIN });
+  assert.equal(rq.status, 200, rq.text);
+  assert.equal(rq.json.status, 'queued');
+  const twice = await http(`/api/v1/admin/dead-letters/${job}/requeue`, { method: 'POST', headers: ADMIN });
+  assert.equal(twice.status, 400, 'no longer a dead letter');
+  await until(async () => (await jobStatus(job))?.status === 'delivered', { timeout: 20000, what: 'delivered after requeue' });
+  const counts = await getJson(`${SMS}/_test/counts`);
+  assert.equal(counts.userrefs[job].accepted, 1);
+
+  // E-mail: the server refuses the recipient (550, permanent).
+  await stackAsync('mail-stop');
+  await stackAsync('mail-start', '--reject-rcpt-regex', '^dead-');
+  let mailJob;
+  try {
+    const r = await send({ channel: 'email', to: `dead-${RUN}@example.org`, template: 'test', vars });
+    assert.equal(r.status, 201, r.text);
+    mailJob = r.json.job_id;
+    const dead = await until(async () => {
+      const s = await jobStatus(mailJob);
+      return s?.status === 'dead' ? s : null;
+    }, { timeout: 20000, what: 'the e-mail to be dead-lettered' });
+    assert.match(dead.last_error, /550/);
+  } finally {
+    await stackAsync('mail-stop');
+    await stackAsync('mail-start');
+  }
+  const rq2 = await http(`/api/v1/admin/dead-letters/${mailJob}/requeue`, { method: 'POST', headers: ADMIN });
+  assert.equal(rq2.status, 200, rq2.text);
+  await until(async () => (await getJson(`${MAIL}/messages?job_id=${mailJob}`)).length === 1,
+    { timeout: 20000, what: 'the requeued e-mail at the catcher' });
+});
+
+test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async () => {
+  const N = 1000;
+  const jobs = new Array(N);
+  let submitted = 0;
+  const faults = [];
+  const t0 = Date.now();
+  const log = [];
+  const note = (s) => log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${s}`);
+
+  async function submit(i) {
+    const msg = i % 2 === 0
+      ? { channel: 'email', to: `chaos-${RUN}-${i}@example.org`, template: 'test', lang: ['fi', 'sv', 'en'][i % 3], vars }
+      : { channel: 'sms', to: `+35840${1000000 + i}`, template: 'test', lang: ['fi', 'sv', 'en'][i % 3], vars };
+    msg.idempotency_key = `chaos-${RUN}-${i}`;
+    const end = Date.now() + 60000;
+    for (;;) {
+      try {
+        const r = await send(msg);
+        if (r.status === 201) return { i, job: r.json.job_id, channel: msg.channel };
+        if (r.status !== 503) throw new Error(`unexpected ${r.status}: ${r.text}`);
+      } catch (e) {
+        if (!/timeout|fetch failed|aborted/i.test(String(e)) || Date.now() > end) throw e;
+      }
+      if (Date.now() > end) throw new Error(`message ${i} not accepted within 60 s`);
+      await sleep(200);
+    }
+  }
+  async function worker() {
+    while (submitted < N) {
+      const i = submitted++;
+      if (i === 150) faults.push((async () => { await stackAsync('svc-stop', 'notify-2', 'KILL'); note('notify-2 SIGKILLed'); })());
+      if (i === 350) {
+        faults.push((async () => {
+          await stackAsync('redis-stop'); note('redis stopped');
+          await sleep(1500);
+          await stackAsync('redis-start'); note('redis started');
+        })());
+      }
+      if (i === 650) {
+        faults.push((async () => {
+          await stackAsync('pg-stop'); note('postgresql stopped');
+          await sleep(1500);
+          await stackAsync('pg-start'); note('postgresql started');
+        })());
+      }
+      jobs[i] = await submit(i);
+      if (i % 20 === 0) await sleep(40); // keep the flow going across the faults
+    }
+  }
+  await Promise.all(Array.from({ length: 12 }, worker));
+  await Promise.all(faults);
+  note('all accepted');
+  const emails = jobs.filter((j) => j.channel === 'email').map((j) => j.job);
+  const smses = jobs.filter((j) => j.channel === 'sms').map((j) => j.job);
+
+  let mail, sms;
+  await until(async () => {
+    mail = (await getJson(`${MAIL}/counts`)).jobs;
+    sms = (await getJson(`${SMS}/_test/counts`)).userrefs;
+    return emails.every((j) => mail[j] >= 1) && smses.every((j) => sms[j]?.accepted >= 1);
+  }, { timeout: 120000, every: 1000, what: 'every message at the catcher or the stand-in' });
+  note('all received');
+  const ids = jobs.map((j) => `'${j.job}'`).join(',');
+  await until(() => {
+    const left = psql(`SELECT count(*) FROM notifications WHERE job_id IN (${ids}) AND status NOT IN ('sent', 'delivered')`);
+    return left === '0';
+  }, { timeout: 60000, every: 1000, what: 'every status sent or delivered' });
+  note('all statuses final');
+
+  const twice = emails.filter((j) => mail[j] > 1).length;
+  const resent = smses.filter((j) => sms[j].requests > 1).length;
+  const standin = await getJson(`${SMS}/_test/messages`);
+  const mine = new Set(smses);
+  const perRef = {};
+  for (const m of standin) if (mine.has(m.userref)) perRef[m.userref] = (perRef[m.userref] || 0) + 1;
+  const possible = Number((await redis('GET', 'tj:notify:stats:possible_duplicates')).replace(/\D/g, '') || 0);
+  const byStatus = psql(`SELECT string_agg(status || '=' || n, ' ') FROM (SELECT status, count(*) n FROM notifications WHERE job_id IN (${ids}) GROUP BY status ORDER BY status) s`);
+  console.log(`report: messaging chaos: ${N} accepted (${emails.length} e-mails, ${smses.length} SMS) in ${log.join(', ')}`);
+  console.log(`report: messaging chaos: e-mails that arrived twice: ${twice}; SMS delivered more than once: ${Object.values(perRef).filter((n) => n > 1).length}; SMS submitted again and dropped by userref: ${resent}; possible duplicates counted by notify: ${possible}; statuses: ${byStatus}`);
+  for (const j of smses) assert.equal(perRef[j], 1, `SMS ${j} delivered exactly once`);
+  assert.equal(Object.keys(perRef).length, smses.length);
+  for (const j of emails) assert.ok(mail[j] >= 1, `e-mail ${j} delivered`);
+  assert.ok(twice <= 5, `at most a handful of e-mails twice (got ${twice})`);
+});
