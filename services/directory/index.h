@@ -1,0 +1,124 @@
+/*
+ * index.h - the directory's in-memory search index.
+ *
+ * A snapshot is an immutable picture of every published activity of an
+ * approved organisation: a dense array of records (id, organisation id, the
+ * pre-rendered JSON of its search item), ordered by assured_date descending,
+ * then name, then id, and one bitmap (uint64_t words, bit i = record i) per
+ * facet value.  Filter-only searches AND bitmaps; facet counts are popcounts
+ * of a value's bitmap ANDed with the other active filters (disjunctive
+ * facets).  Nothing of that touches PostgreSQL.
+ *
+ * Coverage rule: an activity whose area is a list of municipalities sets
+ * those municipalities and their counties; 'county' sets every municipality
+ * of that county and the county; 'nationwide' and 'online' set every
+ * municipality and every county.
+ *
+ * The holder (struct index) keeps the current snapshot behind a mutex with
+ * a reference count: readers take a reference for one request
+ * (index_acquire / index_release), the loader swaps in a new snapshot and
+ * drops its reference to the old one, which is freed by whoever releases it
+ * last.  The loader thread LISTENs on channel tarjotin_directory and, about
+ * 50 ms after a burst of notifications, reads again only the activities
+ * (and the organisations' activities) the notifications name, merging them
+ * into a copy of the current snapshot (about 0.15 s at 50,000
+ * activities); a change of reference data, a bulk change (a notification
+ * without an id), more than 2000 ids or a reconnect to PostgreSQL make it
+ * build everything from scratch instead (about 2.5 s at 50,000).
+ */
+#ifndef TJ_INDEX_H
+#define TJ_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+/* The facet dimensions, in the order the API lists them. */
+enum index_dim {
+	INDEX_NEED,
+	INDEX_KIND,
+	INDEX_TARGET_GROUP,
+	INDEX_MUNICIPALITY,
+	INDEX_COUNTY,
+	INDEX_LANGUAGE,
+	INDEX_TAKES_NEW,
+	INDEX_NDIMS
+};
+
+/* The API's name of a dimension ("need", "target_group", ...). */
+const char *index_dim_name(enum index_dim d);
+
+struct index;
+struct index_snap;
+
+/* A search: one value per dimension or NULL; takes_new is "true"/"false". */
+struct index_query {
+	const char *value[INDEX_NDIMS];
+	int page;     /* >= 1 */
+	int per_page; /* 1..100 */
+};
+
+/* A holder without a snapshot; conninfo is not copied.  Free with
+ * index_destroy(). */
+struct index *index_new(const char *conninfo);
+
+/*
+ * Builds the first snapshot (on a connection of its own that then LISTENs)
+ * and starts the loader thread.  A failed first build is logged and retried
+ * by the thread; searches answer "unavailable" until one succeeds.
+ * Returns 0, or -1 when the thread cannot be started.
+ */
+int index_start(struct index *ix);
+
+/* Stops the loader thread (if started) and frees everything once the last
+ * reader released its snapshot; NULLs *ixp. */
+void index_destroy(struct index **ixp);
+
+/* The current snapshot with a reference taken, or NULL when none was built
+ * yet.  Thread-safe; give it back with index_release(). */
+struct index_snap *index_acquire(struct index *ix);
+void index_release(struct index_snap **sp);
+
+/* Builds a snapshot from 'db' (idle connection) and makes it current.
+ * Returns 0, or -1 with err.  index_start's thread calls this; tests may. */
+int index_rebuild(struct index *ix, PGconn *db, char *err, size_t errlen);
+
+/* Number of records; the generation (1 for the first snapshot, +1 per
+ * rebuild). */
+size_t index_snap_count(const struct index_snap *s);
+uint64_t index_snap_generation(const struct index_snap *s);
+
+/*
+ * Checks the query's values against the snapshot's reference data: an
+ * unknown term id (also one of another taxonomy), municipality or county
+ * gives -1 with *field set to the dimension's name and a message in err.
+ * Languages are not checked (any code is valid, unknown ones find nothing).
+ */
+int index_check(const struct index_snap *s, const struct index_query *q, const char **field,
+		char *err, size_t errlen);
+
+/* The record number of an activity id (canonical lower-case uuid), or -1. */
+long index_find(const struct index_snap *s, const char *id);
+
+/*
+ * Renders the search response of docs/api-v1.md.  Without 'ranked' the
+ * results are every record that passes the filters, in snapshot order.
+ * With 'ranked' (a free-text search: record numbers in relevance order,
+ * nranked of them, no duplicates) only those pass, in that order, and the
+ * facets count over them.  Returns a malloc'ed, NUL-terminated string
+ * (free()) and its length in *len.
+ */
+char *index_search(const struct index_snap *s, const struct index_query *q,
+		   const uint32_t *ranked, size_t nranked, size_t *len);
+
+/* The taxonomies and municipalities documents; owned by the snapshot. */
+const char *index_taxonomies_json(const struct index_snap *s, size_t *len);
+const char *index_municipalities_json(const struct index_snap *s, size_t *len);
+
+/* The search items of the organisation's activities in snapshot order, as
+ * a JSON array ("[...]", malloc'ed: free()); its length in *len. */
+char *index_organization_items(const struct index_snap *s, const char *org_id, size_t *len);
+
+#endif

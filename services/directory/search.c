@@ -1,0 +1,451 @@
+/*
+ * search.c - the search, detail and reference-data handlers (see search.h).
+ */
+#include "search.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg.h"
+#include "rpc.h"
+#include "search.pb-c.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static struct index *search_index;
+
+/*
+ * Free-text results, kept per snapshot: PostgreSQL needs hundreds of
+ * milliseconds to rank a common word at national scale, and professionals
+ * type the same words again and again.  Direct-mapped by a hash of the
+ * query; an entry of an older snapshot generation is a miss, so a change of
+ * the data empties the cache in effect.  What it holds is bounded by
+ * QCACHE_MAX_IDS record numbers in all (4 bytes each): past that, new
+ * rankings are not kept until older ones are replaced.
+ */
+#define QCACHE_SLOTS 4096
+#define QCACHE_MAX_IDS (8u << 20)
+
+struct qcache_entry {
+	uint64_t generation;
+	char *q;
+	uint32_t *ranked;
+	size_t n;
+};
+
+static pthread_mutex_t qcache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct qcache_entry qcache[QCACHE_SLOTS];
+static size_t qcache_ids; /* record numbers held in all slots */
+
+static size_t qcache_slot(const char *q)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *q; q++)
+		h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+	return (size_t)(h % QCACHE_SLOTS);
+}
+
+/* A copy of the cached ranking of q (free()), or NULL. */
+static uint32_t *qcache_get(uint64_t generation, const char *q, size_t *n)
+{
+	struct qcache_entry *e = &qcache[qcache_slot(q)];
+	uint32_t *out = NULL;
+
+	pthread_mutex_lock(&qcache_lock);
+	if (e->q && e->generation == generation && !strcmp(e->q, q)) {
+		out = xmalloc(e->n ? e->n * sizeof(*out) : 1);
+		memcpy(out, e->ranked, e->n * sizeof(*out));
+		*n = e->n;
+	}
+	pthread_mutex_unlock(&qcache_lock);
+	return out;
+}
+
+static void qcache_put(uint64_t generation, const char *q, const uint32_t *ranked, size_t n)
+{
+	struct qcache_entry *e = &qcache[qcache_slot(q)];
+	uint32_t *copy;
+	char *qc;
+
+	copy = xmalloc(n ? n * sizeof(*copy) : 1);
+	memcpy(copy, ranked, n * sizeof(*copy));
+	qc = xstrdup(q);
+	pthread_mutex_lock(&qcache_lock);
+	if (qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
+		/* Full: rankings of older snapshots go first. */
+		for (size_t i = 0; i < QCACHE_SLOTS; i++) {
+			struct qcache_entry *o = &qcache[i];
+
+			if (!o->q || o->generation == generation)
+				continue;
+			qcache_ids -= o->n;
+			free(o->q);
+			free(o->ranked);
+			memset(o, 0, sizeof(*o));
+		}
+	}
+	if (qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
+		pthread_mutex_unlock(&qcache_lock);
+		free(copy);
+		free(qc);
+		return;
+	}
+	qcache_ids -= e->q ? e->n : 0;
+	qcache_ids += n;
+	free(e->q);
+	free(e->ranked);
+	e->generation = generation;
+	e->q = qc;
+	e->ranked = copy;
+	e->n = n;
+	pthread_mutex_unlock(&qcache_lock);
+}
+
+static void qcache_clear(void)
+{
+	pthread_mutex_lock(&qcache_lock);
+	for (size_t i = 0; i < QCACHE_SLOTS; i++) {
+		free(qcache[i].q);
+		free(qcache[i].ranked);
+		memset(&qcache[i], 0, sizeof(qcache[i]));
+	}
+	qcache_ids = 0;
+	pthread_mutex_unlock(&qcache_lock);
+}
+
+void search_attach(struct index *ix)
+{
+	search_index = ix;
+	if (!ix)
+		qcache_clear();
+}
+
+/* One activity with everything a professional needs to tell the client. */
+static const char sql_activity[] =
+	"SELECT json_build_object('id', a.id, 'name', a.name,"
+	" 'organization', json_build_object('id', o.id, 'name', o.name, 'website', o.website,"
+	"   'email', o.email, 'phone', o.phone),"
+	" 'summary', a.summary, 'description', a.description, 'for_whom', a.for_whom,"
+	" 'how_to_join', a.how_to_join, 'cost', a.cost, 'schedule', a.schedule,"
+	" 'accessibility', a.accessibility, 'url', a.url,"
+	" 'area', json_build_object('type', a.area_type,"
+	"   'municipalities', CASE WHEN a.area_type = 'municipalities' THEN"
+	"     coalesce((SELECT array_agg(x.municipality_code ORDER BY x.municipality_code)"
+	"               FROM activity_municipalities AS x WHERE x.activity_id = a.id), '{}')"
+	"     ELSE '{}' END,"
+	"   'county', CASE a.area_type WHEN 'county' THEN a.area_county"
+	"     WHEN 'municipalities' THEN"
+	"     (SELECT CASE WHEN count(DISTINCT m.county_key) = 1 THEN min(m.county_key) END"
+	"      FROM activity_municipalities AS x JOIN municipalities AS m"
+	"        ON m.code = x.municipality_code WHERE x.activity_id = a.id) END),"
+	" 'takes_new', a.takes_new, 'assured_date', a.assured_date, 'assurer', a.assurer,"
+	" 'updated_at', a.updated_at,"
+	" 'needs', coalesce((SELECT array_agg(x.term_id ORDER BY t.position, t.id)"
+	"   FROM activity_needs AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"
+	"   WHERE x.activity_id = a.id), '{}'),"
+	" 'kinds', coalesce((SELECT array_agg(x.term_id ORDER BY t.position, t.id)"
+	"   FROM activity_kinds AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"
+	"   WHERE x.activity_id = a.id), '{}'),"
+	" 'target_groups', coalesce((SELECT array_agg(x.term_id ORDER BY t.position, t.id)"
+	"   FROM activity_target_groups AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"
+	"   WHERE x.activity_id = a.id), '{}'),"
+	" 'languages', coalesce((SELECT array_agg(x.language ORDER BY x.language)"
+	"   FROM activity_languages AS x WHERE x.activity_id = a.id), '{}'),"
+	" 'contacts', coalesce((SELECT json_agg(json_build_object('name', c.name, 'role', c.role,"
+	"     'phone', c.phone, 'email', c.email) ORDER BY c.position, c.name)"
+	"   FROM contacts AS c WHERE c.activity_id = a.id), '[]'),"
+	" 'accepts_contact_requests', a.accepts_contact_requests,"
+	" 'response_days', a.response_days)::text"
+	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"
+	" WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'";
+
+static const char sql_organization[] =
+	"SELECT json_build_object('id', o.id, 'name', o.name, 'frame', o.frame,"
+	" 'business_id', o.business_id, 'description', o.description, 'website', o.website,"
+	" 'email', o.email, 'phone', o.phone, 'seat_municipality', o.seat_municipality)::text"
+	" FROM organizations AS o WHERE o.id = $1::uuid AND o.status = 'approved'";
+
+static const char sql_search[] = "SELECT activity_id::text FROM activity_search($1)";
+
+/* Puts the JSON document into the reply's payload (a JsonReply). */
+static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len)
+{
+	Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
+
+	jr.json.data = (uint8_t *)json;
+	jr.json.len = len;
+	rpc_pack_payload(&jr.base, &reply->payload);
+}
+
+/* Runs a one-parameter query on the worker's connection, reconnecting once
+ * when the connection went bad (every query here only reads).  Returns
+ * the result (PQclear it) or NULL with the reply's error set. */
+static PGresult *worker_query(struct worker *w, const char *sql, const char *param,
+			      Tarjotin__Envelope *reply)
+{
+	char err[256];
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *res;
+
+		if (pg_ensure(&w->db, w->dir->conninfo, err, sizeof(err))) {
+			reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
+					"the database is not reachable");
+			return NULL;
+		}
+		res = PQexecParams(w->db, sql, 1, NULL, &param, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+			return res;
+		pg_error(w->db, res, err, sizeof(err));
+		PQclear(res);
+		if (PQstatus(w->db) == CONNECTION_OK) {
+			reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
+					"query failed: %s", err);
+			return NULL;
+		}
+	}
+	reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
+			"the database is not reachable");
+	return NULL;
+}
+
+static struct index_snap *acquire_or_fail(Tarjotin__Envelope *reply)
+{
+	struct index_snap *s = search_index ? index_acquire(search_index) : NULL;
+
+	if (!s)
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
+				"the search index is not loaded yet");
+	return s;
+}
+
+static const char *opt(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
+			  Tarjotin__Envelope *reply)
+{
+	Tarjotin__SearchRequest *sr = NULL;
+	struct index_snap *s = NULL;
+	struct index_query q = { 0 };
+	PGresult *res = NULL;
+	uint32_t *ranked = NULL;
+	size_t nranked = 0, len;
+	const char *field = NULL;
+	char err[256], *json;
+
+	sr = tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
+	if (!sr) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
+				"malformed search request");
+		goto out;
+	}
+	q.value[INDEX_NEED] = opt(sr->need);
+	q.value[INDEX_KIND] = opt(sr->kind);
+	q.value[INDEX_TARGET_GROUP] = opt(sr->target_group);
+	q.value[INDEX_MUNICIPALITY] = opt(sr->municipality);
+	q.value[INDEX_COUNTY] = opt(sr->county);
+	q.value[INDEX_LANGUAGE] = opt(sr->language);
+	q.value[INDEX_TAKES_NEW] =
+		sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__YES ? "true" :
+		sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__NO  ? "false" : NULL;
+	q.page = sr->page >= 1 ? sr->page : 1;
+	q.per_page = sr->per_page >= 1 && sr->per_page <= 100 ? sr->per_page : 20;
+	if (strlen(sr->q) > 1000) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "q", "q is too long");
+		goto out;
+	}
+	if (!(s = acquire_or_fail(reply)))
+		goto out;
+	if (index_check(s, &q, &field, err, sizeof(err))) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, field, "%s", err);
+		goto out;
+	}
+	if (*sr->q) {
+		uint64_t gen = index_snap_generation(s);
+
+		ranked = qcache_get(gen, sr->q, &nranked);
+		if (!ranked) {
+			int n;
+
+			if (!(res = worker_query(w, sql_search, sr->q, reply)))
+				goto out;
+			n = PQntuples(res);
+			ranked = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*ranked));
+			for (int i = 0; i < n; i++) {
+				long r = index_find(s, PQgetvalue(res, i, 0));
+
+				/* An activity newer than the snapshot is left out
+				 * until the index catches up (well within a second). */
+				if (r >= 0)
+					ranked[nranked++] = (uint32_t)r;
+			}
+			qcache_put(gen, sr->q, ranked, nranked);
+		}
+		json = index_search(s, &q, ranked, nranked, &len);
+	} else {
+		json = index_search(s, &q, NULL, 0, &len);
+	}
+	reply_json_doc(reply, json, len);
+	free(json);
+out:
+	PQclear(res);
+	free(ranked);
+	index_release(&s);
+	if (sr)
+		tarjotin__search_request__free_unpacked(sr, NULL);
+}
+
+bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
+{
+	Tarjotin__SearchRequest *sr;
+	bool text;
+
+	switch (req->type) {
+	case TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST:
+		search_handle_taxonomies(NULL, req, reply);
+		return true;
+	case TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST:
+		search_handle_municipalities(NULL, req, reply);
+		return true;
+	case TARJOTIN__MSG_TYPE__MSG_SEARCH:
+		break;
+	default:
+		return false;
+	}
+	/* Free text waits on PostgreSQL: that is the workers' job. */
+	sr = tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
+	text = sr && *sr->q;
+	if (sr)
+		tarjotin__search_request__free_unpacked(sr, NULL);
+	if (text)
+		return false;
+	search_handle_search(NULL, req, reply);
+	return true;
+}
+
+/* A canonical lower-case uuid, as the gateway sends it. */
+static bool uuid_ok(const char *id)
+{
+	if (strlen(id) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		char c = id[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
+			    Tarjotin__Envelope *reply)
+{
+	Tarjotin__ActivityGet *ag = tarjotin__activity_get__unpack(NULL, req->payload.len,
+								  req->payload.data);
+	PGresult *res = NULL;
+
+	if (!ag || !uuid_ok(ag->id)) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
+				"the activity id is not a uuid");
+		goto out;
+	}
+	if (!(res = worker_query(w, sql_activity, ag->id, reply)))
+		goto out;
+	if (PQntuples(res) != 1) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_NOT_FOUND, "id",
+				"no published activity '%s'", ag->id);
+		goto out;
+	}
+	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+out:
+	PQclear(res);
+	if (ag)
+		tarjotin__activity_get__free_unpacked(ag, NULL);
+}
+
+void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
+				Tarjotin__Envelope *reply)
+{
+	Tarjotin__OrganizationGet *og = tarjotin__organization_get__unpack(NULL, req->payload.len,
+									   req->payload.data);
+	struct index_snap *s = NULL;
+	PGresult *res = NULL;
+	char *items = NULL, *doc = NULL;
+	size_t ilen = 0, olen;
+
+	if (!og || !uuid_ok(og->id)) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
+				"the organization id is not a uuid");
+		goto out;
+	}
+	if (!(s = acquire_or_fail(reply)))
+		goto out;
+	if (!(res = worker_query(w, sql_organization, og->id, reply)))
+		goto out;
+	if (PQntuples(res) != 1) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_NOT_FOUND, "id",
+				"no approved organization '%s'", og->id);
+		goto out;
+	}
+	/* The organisation's object with its activities' search items added
+	 * before the closing brace. */
+	olen = (size_t)PQgetlength(res, 0, 0);
+	items = index_organization_items(s, og->id, &ilen);
+	doc = xmalloc(olen + ilen + 32);
+	memcpy(doc, PQgetvalue(res, 0, 0), olen - 1);
+	memcpy(doc + olen - 1, ",\"activities\":", 14);
+	memcpy(doc + olen - 1 + 14, items, ilen);
+	doc[olen - 1 + 14 + ilen] = '}';
+	reply_json_doc(reply, doc, olen + 14 + ilen);
+out:
+	PQclear(res);
+	free(items);
+	free(doc);
+	index_release(&s);
+	if (og)
+		tarjotin__organization_get__free_unpacked(og, NULL);
+}
+
+void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
+			      Tarjotin__Envelope *reply)
+{
+	struct index_snap *s = acquire_or_fail(reply);
+	const char *json;
+	size_t len;
+
+	(void)w;
+	(void)req;
+	if (!s)
+		return;
+	json = index_taxonomies_json(s, &len);
+	reply_json_doc(reply, json, len);
+	index_release(&s);
+}
+
+void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *req,
+				  Tarjotin__Envelope *reply)
+{
+	struct index_snap *s = acquire_or_fail(reply);
+	const char *json;
+	size_t len;
+
+	(void)w;
+	(void)req;
+	if (!s)
+		return;
+	json = index_municipalities_json(s, &len);
+	reply_json_doc(reply, json, len);
+	index_release(&s);
+}

@@ -1,0 +1,42 @@
+/*
+ * search.h - the directory's search, detail and reference-data handlers
+ * (proto/search.proto, docs/api-v1.md).
+ *
+ * Filter-only searches, facets, taxonomies and municipalities are answered
+ * from the in-memory index (index.h) without PostgreSQL; free text asks
+ * PostgreSQL's activity_search(q) for the ranked ids and intersects them
+ * with the index; details are read from PostgreSQL.
+ */
+#ifndef TJ_SEARCH_H
+#define TJ_SEARCH_H
+
+#include <stdbool.h>
+
+#include "directory.h"
+#include "index.h"
+
+/* Names the index the handlers use; call before the workers start.  The
+ * index must outlive them. */
+void search_attach(struct index *ix);
+
+/*
+ * Answers on the calling (socket) thread what needs no PostgreSQL: a
+ * search without free text, the taxonomies and the municipalities.
+ * Returns true when it filled 'reply' (request_id and type already set by
+ * the caller), false when the request is for a worker (reply untouched).
+ */
+bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
+
+/* Handlers for handlers.c; they run on worker threads. */
+void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
+			  Tarjotin__Envelope *reply);
+void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
+			    Tarjotin__Envelope *reply);
+void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
+				Tarjotin__Envelope *reply);
+void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
+			      Tarjotin__Envelope *reply);
+void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *req,
+				  Tarjotin__Envelope *reply);
+
+#endif

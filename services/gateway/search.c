@@ -1,0 +1,336 @@
+/*
+ * search.c - the search API's routes (see search.h and docs/api-v1.md).
+ */
+#include "search.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.pb-c.h"
+#include "banned.h"
+
+#define Q_MAX_CHARS 200
+
+enum sparam { SP_NEED, SP_KIND, SP_TARGET_GROUP, SP_MUNICIPALITY, SP_COUNTY, SP_LANGUAGE,
+	      SP_TAKES_NEW, SP_Q, SP_PAGE, SP_PER_PAGE, SP_N };
+
+static const char *const sparam_names[SP_N] = {
+	"need", "kind", "target_group", "municipality", "county", "language",
+	"takes_new", "q", "page", "per_page",
+};
+
+struct sparams {
+	const char *val[SP_N]; /* libmicrohttpd's strings, valid during the handler */
+	int count[SP_N];
+};
+
+/* --- checks ------------------------------------------------------------------- */
+
+/* A taxonomy term id: ^[a-z][a-z0-9-]{0,39}$ */
+static bool is_term(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 40 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static bool is_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool is_lower(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return false;
+	return true;
+}
+
+/* Characters in s when it is valid UTF-8 whose only control characters
+ * are tab, CR and LF; else -1. */
+static long utf8_chars(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+
+	while (*p) {
+		unsigned c = *p, cp, need;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return -1;
+			p++;
+			n++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return -1;
+		}
+		p++;
+		for (unsigned i = 0; i < need; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (*p & 0x3f);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* A whole number within [min, max] into *out; -1 when it is not one. */
+static int parse_int(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9' || strlen(s) > 9)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* A uuid, any case, copied in lower case into out (37 bytes). */
+static bool uuid_lower(const char *s, char *out)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		char c = s[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (c >= 'A' && c <= 'F') {
+			c = (char)(c - 'A' + 'a');
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return false;
+		}
+		out[i] = c;
+	}
+	out[36] = '\0';
+	return true;
+}
+
+/* --- replies ------------------------------------------------------------------ */
+
+/* Queues the directory's JSON document (copied) as a 200 response. */
+static unsigned reply_document(struct req *r, const void *json, size_t len, const char *cache)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", cache);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_queue_response(r->conn, 200, resp);
+	MHD_destroy_response(resp);
+	r->status = 200;
+	r->state = REQ_ANSWERED;
+	return 200;
+}
+
+static unsigned render_document(struct req *r, const char *cache)
+{
+	Tarjotin__SearchReply *jr;
+	unsigned status = reply_rpc_failure(r);
+
+	if (status)
+		return status;
+	jr = tarjotin__search_reply__unpack(NULL, r->call.reply->payload.len,
+					  r->call.reply->payload.data);
+	if (!jr || !jr->json.len) {
+		if (jr)
+			tarjotin__search_reply__free_unpacked(jr, NULL);
+		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
+	}
+	status = reply_document(r, jr->json.data, jr->json.len, cache);
+	tarjotin__search_reply__free_unpacked(jr, NULL);
+	return status;
+}
+
+static unsigned render_fresh(struct req *r)
+{
+	return render_document(r, "no-store");
+}
+
+/* Reference data changes seldom; a minute of browser caching is fine. */
+static unsigned render_reference(struct req *r)
+{
+	return render_document(r, "public, max-age=60");
+}
+
+/* --- routes ------------------------------------------------------------------- */
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	struct sparams *p = cls;
+
+	(void)kind;
+	for (int i = 0; i < SP_N; i++) {
+		if (strcmp(key, sparam_names[i]))
+			continue;
+		p->count[i]++;
+		p->val[i] = value ? value : "";
+		break;
+	}
+	return MHD_YES; /* unknown names are ignored */
+}
+
+unsigned search_route_list(struct req *r, const char *url)
+{
+	Tarjotin__SearchRequest sr = TARJOTIN__SEARCH_REQUEST__INIT;
+	struct sparams p = { 0 };
+	char county[3];
+	const char *v;
+	long chars;
+
+	(void)url;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, &p);
+	for (int i = 0; i < SP_N; i++) {
+		if (p.count[i] > 1)
+			return reply_error(r, 400, "invalid_parameter", sparam_names[i],
+					   "'%s' may be given only once", sparam_names[i]);
+		if (p.val[i] && !*p.val[i])
+			p.val[i] = NULL; /* given empty: not given */
+	}
+	for (int i = SP_NEED; i <= SP_TARGET_GROUP; i++)
+		if (p.val[i] && !is_term(p.val[i]))
+			return reply_error(r, 400, "invalid_parameter", sparam_names[i],
+					   "'%s' must be a term id such as 'memory'",
+					   sparam_names[i]);
+	if ((v = p.val[SP_MUNICIPALITY]) && !is_digits(v, 3))
+		return reply_error(r, 400, "invalid_parameter", "municipality",
+				   "'municipality' must be a 3-digit municipality code");
+	if ((v = p.val[SP_COUNTY])) {
+		if (strlen(v) != 2 || !((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z') ||
+		    !((v[1] | 0x20) >= 'a' && (v[1] | 0x20) <= 'z'))
+			return reply_error(r, 400, "invalid_parameter", "county",
+					   "'county' must be a two-letter county key such as 'PS'");
+		county[0] = (char)(v[0] & ~0x20);
+		county[1] = (char)(v[1] & ~0x20);
+		county[2] = '\0';
+		sr.county = county;
+	}
+	if ((v = p.val[SP_LANGUAGE]) && !is_lower(v, 2, 3))
+		return reply_error(r, 400, "invalid_parameter", "language",
+				   "'language' must be a language code such as 'fi'");
+	if ((v = p.val[SP_TAKES_NEW])) {
+		if (!strcmp(v, "true"))
+			sr.takes_new = TARJOTIN__SEARCH_REQUEST__TAKES_NEW__YES;
+		else if (!strcmp(v, "false"))
+			sr.takes_new = TARJOTIN__SEARCH_REQUEST__TAKES_NEW__NO;
+		else
+			return reply_error(r, 400, "invalid_parameter", "takes_new",
+					   "'takes_new' must be true or false");
+	}
+	if ((v = p.val[SP_Q])) {
+		chars = utf8_chars(v);
+		if (chars < 0)
+			return reply_error(r, 400, "invalid_parameter", "q",
+					   "'q' must be UTF-8 text without control characters");
+		if (chars > Q_MAX_CHARS)
+			return reply_error(r, 400, "invalid_parameter", "q",
+					   "'q' is longer than %d characters", Q_MAX_CHARS);
+		sr.q = (char *)v;
+	}
+	sr.page = 1;
+	if ((v = p.val[SP_PAGE]) && parse_int(v, 1, 100000, &sr.page))
+		return reply_error(r, 400, "invalid_parameter", "page",
+				   "'page' must be a whole number from 1 to 100000");
+	sr.per_page = 20;
+	if ((v = p.val[SP_PER_PAGE]) && parse_int(v, 1, 100, &sr.per_page))
+		return reply_error(r, 400, "invalid_parameter", "per_page",
+				   "'per_page' must be a whole number from 1 to 100");
+	if (p.val[SP_NEED])
+		sr.need = (char *)p.val[SP_NEED];
+	if (p.val[SP_KIND])
+		sr.kind = (char *)p.val[SP_KIND];
+	if (p.val[SP_TARGET_GROUP])
+		sr.target_group = (char *)p.val[SP_TARGET_GROUP];
+	if (p.val[SP_MUNICIPALITY])
+		sr.municipality = (char *)p.val[SP_MUNICIPALITY];
+	if (p.val[SP_LANGUAGE])
+		sr.language = (char *)p.val[SP_LANGUAGE];
+	/* A search only reads: resending it on silence is safe, and a filter
+	 * search answers in microseconds, so silence means a lost instance.
+	 * Free text can keep PostgreSQL busy for hundreds of milliseconds on a
+	 * word nobody searched yet; resending it then only doubles the work. */
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_SEARCH, &sr.base, !sr.q || !*sr.q, 0,
+			   render_fresh);
+}
+
+unsigned search_route_activity(struct req *r, const char *url)
+{
+	Tarjotin__ActivityGet ag = TARJOTIN__ACTIVITY_GET__INIT;
+	const char *id = url + strlen("/api/v1/activities/");
+	char lower[37];
+
+	if (!uuid_lower(id, lower))
+		return reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
+	ag.id = lower;
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0, render_fresh);
+}
+
+unsigned search_route_organization(struct req *r, const char *url)
+{
+	Tarjotin__OrganizationGet og = TARJOTIN__ORGANIZATION_GET__INIT;
+	const char *id = url + strlen("/api/v1/organizations/");
+	char lower[37];
+
+	if (!uuid_lower(id, lower))
+		return reply_error(r, 404, "not_found", NULL, "no such organization: %s", url);
+	og.id = lower;
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, &og.base, true, 0,
+			   render_fresh);
+}
+
+unsigned search_route_taxonomies(struct req *r, const char *url)
+{
+	Tarjotin__ReferenceList rl = TARJOTIN__REFERENCE_LIST__INIT;
+
+	(void)url;
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST, &rl.base, true, 0,
+			   render_reference);
+}
+
+unsigned search_route_municipalities(struct req *r, const char *url)
+{
+	Tarjotin__ReferenceList rl = TARJOTIN__REFERENCE_LIST__INIT;
+
+	(void)url;
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST, &rl.base, true, 0,
+			   render_reference);
+}

@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# The search at national scale (issue 3), sourced by tests/bench/bench.sh with
+# URL, TMP, CONNS, SECS, ROUNDS, P_NGINX, wrk_run and rss available.
+#
+# Loads tests/data/national.sql (10,000 organisations, 50,000 activities)
+# into the bench stack's database, waits until the directory's index holds
+# it, then measures with wrk at $CONNS connections, side by side with nginx
+# serving a static JSON of the same size:
+#   - filter-only searches drawn at random over need x kind x municipality
+#     (real values from the API), answered from the in-memory index;
+#   - free-text searches drawn from a list of real words, inflections,
+#     typos and ICD-10 codes, half of them with a municipality, answered by
+#     PostgreSQL (activity_search) and intersected with the index.
+# Targets: filter-only p99 < 10 ms and >= 40 % of nginx; free text p99 < 50 ms.
+
+search_bench() {
+  local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin -v ON_ERROR_STOP=1)
+  local n t0 dir_pid
+
+  echo
+  echo "== search at national scale"
+  t0=$(date +%s)
+  if ! "${sql[@]}" -f tests/data/national.sql >"$TMP/national.log" 2>&1; then
+    echo "  the national data did not load:"; tail -5 "$TMP/national.log"; return 1
+  fi
+  "${sql[@]}" -c "ANALYZE" >/dev/null 2>&1
+  for _ in $(seq 600); do
+    n=$(curl -s "$URL/api/v1/activities?per_page=1" | sed -n 's/^{"total":\([0-9]*\).*/\1/p')
+    [[ ${n:-0} -ge 50000 ]] && break
+    sleep 0.2
+  done
+  printf '  loaded %s activities in %s s; index: %s\n' "${n:-0}" "$(($(date +%s) - t0))" \
+    "$(grep -o '"event":"search index built","activities":"[0-9]*","ms":"[0-9.]*"' "$TMP/logs/directory-1.log" | tail -1)"
+  if [[ ${n:-0} -lt 50000 ]]; then
+    echo "  the index did not reach 50,000 activities:"; grep -v "\"ping\"" "$TMP/logs/directory-1.log" | tail -5; return 1
+  fi
+
+  # Real facet values, straight from the API.
+  local needs kinds munis
+  needs=$(curl -s "$URL/api/v1/taxonomies" | grep -o '"needs":\[.*\],"kinds"' | grep -o '{"id":"[a-z0-9-]*"' | cut -d'"' -f4 | tr '\n' ' ')
+  kinds=$(curl -s "$URL/api/v1/taxonomies" | grep -o '"kinds":\[.*\],"target_groups"' | grep -o '{"id":"[a-z0-9-]*"' | cut -d'"' -f4 | tr '\n' ' ')
+  munis=$(curl -s "$URL/api/v1/municipalities" | grep -o '"code":"[0-9]*"' | cut -d'"' -f4 | tr '\n' ' ')
+  read -r -a needs <<<"$needs"
+  read -r -a kinds <<<"$kinds"
+  read -r -a munis <<<"$munis"
+  printf '  facet values: %d needs, %d kinds, %d municipalities\n' "${#needs[@]}" "${#kinds[@]}" "${#munis[@]}"
+
+  # wrk scripts: a fixed list of paths (the same for every run), one drawn
+  # at random per request.
+  local i path
+  RANDOM=20251123
+  {
+    echo 'local paths = {'
+    for ((i = 0; i < 3000; i++)); do
+      path="/api/v1/activities?need=${needs[RANDOM % ${#needs[@]}]}&kind=${kinds[RANDOM % ${#kinds[@]}]}&municipality=${munis[RANDOM % ${#munis[@]}]}"
+      echo "  \"$path\","
+    done
+    echo '}'
+    echo 'math.randomseed(os.time() + math.random(1000))'
+    echo 'request = function() return wrk.format("GET", paths[math.random(#paths)]) end'
+  } >"$TMP/filters.lua"
+  local words=(muisti muistisairaille muistisairaus dementia alzheimer masennus ahdistus mielenterveys
+    vertaistuki vertaistukiryhmät vertaisryhmä omaishoitaja omaishoitajille omaishoitja syöpä rintasyöpä
+    syöpäpotilaille diabetes diabeetikoille verensokeri sydän sydänyhdistys astma allergia reuma
+    nivelrikko selkäkipu yksinäisyys ystävätoiminta kuntosaliryhmä vesijumppa kävelyryhmä kerho kuoro
+    lukupiiri retki leiri kriisiapu suru leskeys asunnottomuus työnhaku kotoutuminen kielikahvila
+    autismi ADHD kehitysvamma näkövamma kuulokoje tinnitus parkinson epilepsia "MS-tauti" aivoinfarkti
+    päihteet raittius peliongelma vanhemmuus vauvaperhe eläkeläiset ikäihmisille nuoret lapsiperheille
+    minnessjukdom anhöriga demens cancer stroke "memory loss" G30 F32.1 F20 C50 E11 I21 "muisti kahvila"
+    "vertaistuki syöpä" "omaishoitajien vertaisryhmä" muistisairsus vertaistukiryhmt masenus)
+  {
+    echo 'local words = {'
+    for w in "${words[@]}"; do echo "  \"$w\","; done
+    echo '}'
+    echo 'local munis = {'
+    for m in "${munis[@]}"; do echo "  \"$m\","; done
+    echo '}'
+    cat <<'LUA'
+local function enc(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+local paths = {}
+math.randomseed(20251123)
+for i = 1, 3000 do
+  local p = "/api/v1/activities?q=" .. enc(words[math.random(#words)])
+  if math.random() < 0.5 then p = p .. "&municipality=" .. munis[math.random(#munis)] end
+  paths[i] = p
+end
+math.randomseed(os.time() + math.random(1000))
+request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+LUA
+  } >"$TMP/text.lua"
+
+  # A static file of the typical response size for nginx.
+  search_sample() { # LUA FILE: saves a response of the median size as $TMP/www/FILE
+    local f=$1 out=$2 median
+    median=$(grep -o '"/api/v1/activities?[^"]*"' "$f" | head -60 | tr -d '"' | while read -r p; do
+      echo "$(curl -s -o /dev/null -w '%{size_download}' "$URL$p") $p"; done | sort -n)
+    median=$(sed -n "$(( $(wc -l <<<"$median") / 2 + 1 ))p" <<<"$median")
+    curl -s -o "$TMP/www/$out" "$URL${median#* }"
+    echo "${median%% *}"
+  }
+  local fsize tsize
+  fsize=$(search_sample "$TMP/filters.lua" search-filters.json)
+  printf '  filter-only: median response %s bytes\n' "$fsize"
+
+  search_wrk() { # URL SCRIPT -> "RPS P99_MS ERRORS" (wrk_run with a script)
+    local out rps p99 errs
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency ${2:+-s "$2"} "$1" 2>&1)
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")
+    errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+    echo "${rps:-0} ${p99:-0} ${errs:-none}"
+  }
+  search_compare() { # NAME SCRIPT NGINX_FILE
+    local name=$1 script=$2 file=$3 best_t=0 best_n=0 p99_t=0 p99_n=0 r t pt n pn errs
+    for ((i = 0; i < ROUNDS; i++)); do
+      read -r n pn _ <<<"$(search_wrk "http://127.0.0.1:$P_NGINX/$file")"
+      read -r t pt errs <<<"$(search_wrk "$URL" "$script")"
+      if awk "BEGIN {exit !($n > $best_n)}"; then best_n=$n; p99_n=$pn; fi
+      if awk "BEGIN {exit !($t > $best_t)}"; then best_t=$t; p99_t=$pt; fi
+      [[ $errs != none ]] && echo "  warning: $name: $errs"
+    done
+    r=$(awk "BEGIN {printf \"%.2f\", $best_t / $best_n}")
+    printf '%-28s %10.0f req/s  p99 %6.2f ms\n' "$name" "$best_t" "$p99_t"
+    printf '%-28s %10.0f req/s  p99 %6.2f ms\n' "  nginx, same bytes" "$best_n" "$p99_n"
+    printf '%-28s %10s\n' "  ratio" "$r"
+    echo "$name ratio=$r p99_ms=$p99_t rps=$best_t nginx_rps=$best_n" >>"$TMP/results"
+  }
+
+  echo "  ($CONNS connections, ${SECS}s x $ROUNDS rounds, best of each)"
+  search_compare "search-filters" "$TMP/filters.lua" search-filters.json
+
+  # Free text: PostgreSQL ranks every match, which at this scale takes
+  # 0.1-0.7 s for a common word; the directory keeps each word's ranking
+  # until the data changes.  First the cold figures, one query at a time,
+  # then every word once (the cache warm), then the load.
+  local w cold
+  cold=$(for w in muistisairaille vertaistukiryhmät omaishoitja G30 anhöriga kuoro "F32.1" syöpäpotilaille; do
+    curl -s -o /dev/null -w '%{time_total}\n' -G --data-urlencode "q=$w" "$URL/api/v1/activities"; done |
+    sort -n | awk '{a[NR]=$1*1000} END {printf "median %.0f ms, max %.0f ms over %d words", a[int((NR+1)/2)], a[NR], NR}')
+  printf '  free text, not cached (one at a time): %s\n' "$cold"
+  printf '%s\0' "${words[@]}" |
+    xargs -0 -P2 -I{} curl -s -o /dev/null -m 30 -G --data-urlencode "q={}" "$URL/api/v1/activities"
+  tsize=$(search_sample "$TMP/text.lua" search-text.json)
+  printf '  free text: median response %s bytes (words cached)\n' "$tsize"
+  search_compare "search-text" "$TMP/text.lua" search-text.json
+
+  dir_pid=$(cat "$TMP/pids/directory-1.pid")
+  printf '  directory-1 resident memory with the national data: %s KiB\n' \
+    "$(awk '/^VmRSS/ {print $2}' "/proc/$dir_pid/status" 2>/dev/null)"
+  awk '/^search-filters / {split($2,a,"="); split($3,b,"=");
+    printf "  filter-only search >= 40%% of nginx: %s (%s)\n", (a[2] >= 0.4 ? "met" : "NOT MET"), a[2];
+    printf "  filter-only search p99 < 10 ms:   %s (%s ms)\n", (b[2] < 10 ? "met" : "NOT MET"), b[2]}
+    /^search-text / {split($3,b,"=");
+    printf "  free-text search p99 < 50 ms:     %s (%s ms)\n", (b[2] < 50 ? "met" : "NOT MET"), b[2]}' "$TMP/results"
+}
+
+search_bench || echo "  search bench incomplete"
