@@ -1,0 +1,419 @@
+/*
+ * hsds.c - GET /hsds/...: the HSDS 3.0 read API (Open Referral).  The
+ * gateway validates the path and the query here, at the boundary, and the
+ * directory builds the document (services/directory/hsds.c), which is
+ * passed through as it comes.
+ *
+ *   /hsds/                        the API's meta document
+ *   /hsds/services[/{id}]         /hsds/organizations[/{id}]
+ *   /hsds/taxonomies[/{id}]       /hsds/taxonomy_terms[/{id}]
+ *   /hsds/service_at_locations[/{id}]
+ *
+ * Query parameters (lists): search, page, per_page, and where HSDS defines
+ * them taxonomy_term_id, taxonomy_id, organization_id, modified_after;
+ * lang (fi, sv, en: the language of taxonomy labels) is our extension.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hsds.h"
+#include "hsds.pb-c.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define SEARCH_MAX_CHARS 200
+#define PAGE_MAX 1000000
+#define PER_PAGE_MAX 100
+#define PER_PAGE_DEFAULT 20
+
+enum {
+	P_SEARCH = 1 << 0,
+	P_PAGE = 1 << 1,          /* page and per_page */
+	P_TERM = 1 << 2,          /* taxonomy_term_id */
+	P_TAXONOMY = 1 << 3,      /* taxonomy_id */
+	P_ORGANIZATION = 1 << 4,  /* organization_id */
+	P_MODIFIED = 1 << 5,      /* modified_after */
+};
+
+static const struct resource {
+	const char *name;
+	Tarjotin__HsdsResource type;
+	unsigned params;  /* what its list accepts */
+	bool slug_ids;    /* items may also be named by their slug */
+} resources[] = {
+	{ "services", TARJOTIN__HSDS_RESOURCE__HSDS_SERVICES,
+	  P_SEARCH | P_PAGE | P_TERM | P_TAXONOMY | P_ORGANIZATION | P_MODIFIED, false },
+	{ "organizations", TARJOTIN__HSDS_RESOURCE__HSDS_ORGANIZATIONS, P_SEARCH | P_PAGE, false },
+	{ "taxonomies", TARJOTIN__HSDS_RESOURCE__HSDS_TAXONOMIES, P_SEARCH | P_PAGE, true },
+	{ "taxonomy_terms", TARJOTIN__HSDS_RESOURCE__HSDS_TAXONOMY_TERMS,
+	  P_SEARCH | P_PAGE | P_TAXONOMY, true },
+	{ "service_at_locations", TARJOTIN__HSDS_RESOURCE__HSDS_SERVICE_AT_LOCATIONS,
+	  P_SEARCH | P_PAGE | P_TERM | P_TAXONOMY | P_ORGANIZATION | P_MODIFIED, false },
+};
+
+/* Filters of the HSDS API that we do not implement: ignoring one would
+ * answer a different question than was asked, so they are refused. */
+static const char *const unsupported[] = { "postcode", "proximity", "parent_id", "top_only",
+					   NULL };
+
+/* --- validation ------------------------------------------------------------ */
+
+static bool is_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* True for a uuid in its canonical 8-4-4-4-12 hex form (either case). */
+static bool is_uuid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (i >= 36 || !is_hex((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return i == 36;
+}
+
+/* True for one of our slugs: a lower-case letter, then letters, digits,
+ * '-' or '_', at most 40 characters. */
+static bool is_slug(const char *s)
+{
+	size_t i;
+
+	if (!(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	for (i = 1; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		      s[i] == '_'))
+			return false;
+	return i <= 40;
+}
+
+/* A copy of a uuid in lower case, which is how PostgreSQL prints them. */
+static char *lower_dup(const char *s)
+{
+	char *d = xstrdup(s);
+
+	for (char *p = d; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+/* The number of characters of s when it is valid UTF-8 without control
+ * characters, else -1. */
+static long utf8_chars(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+
+	while (*p) {
+		unsigned c = *p, cp, need;
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return -1;
+			p++;
+			n++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return -1;
+		}
+		p++;
+		for (unsigned i = 0; i < need; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (*p & 0x3f);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp < 0xa0))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* Reads exactly n digits at *p into *v and advances; -1 when they are not. */
+static int digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+/*
+ * Parses an ISO 8601 date or date-time, YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH[:MM]],
+ * and writes it to out as YYYY-MM-DDTHH:MM:SS[.fff]±HH:MM (UTC when it
+ * names no offset).  A space stands for 'T', and for '+' before an offset
+ * (an unencoded '+' in a query string arrives as a space).  Returns 0, or -1
+ * when s is not such a date or names a day or time that does not exist.
+ */
+static int parse_iso8601(const char *s, char *out, size_t outlen)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s, *frac = "";
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, fraclen = 0;
+	char sign = '+';
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d))
+		return -1;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return -1;
+	if (*p == 'T' || *p == 't' || (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+				     p[3] == ':')) {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec))
+				return -1;
+			if (*p == '.' || *p == ',') {
+				frac = ++p;
+				while (*p >= '0' && *p <= '9')
+					p++;
+				fraclen = (int)(p - frac);
+				if (fraclen < 1 || fraclen > 9)
+					return -1;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 59)
+			return -1;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-' || *p == ' ') {
+			sign = *p == '-' ? '-' : '+';
+			p++;
+			if (digits(&p, 2, &oh))
+				return -1;
+			if (*p == ':')
+				p++;
+			if (*p && digits(&p, 2, &om))
+				return -1;
+			if (oh > 14 || om > 59)
+				return -1;
+		}
+	}
+	if (*p)
+		return -1;
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*s%c%02d:%02d", y, mo, d, h, mi, sec,
+		 fraclen ? "." : "", fraclen, frac, sign, oh, om);
+	return 0;
+}
+
+/* Reads a whole number from min to max; -1 when arg is not one. */
+static int parse_int(const char *arg, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	if (!arg || *arg < '0' || *arg > '9' || strlen(arg) > 9)
+		return -1;
+	v = strtol(arg, &end, 10);
+	if (*end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* --- replies --------------------------------------------------------------- */
+
+/* Queues a finished JSON document (copied) as the response. */
+static unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	/* Open data: any site may read it, and a minute old is fresh enough. */
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+	MHD_add_response_header(resp, "Cache-Control", "public, max-age=60");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+	r->state = REQ_ANSWERED;
+	return status;
+}
+
+static unsigned render_hsds(struct req *r)
+{
+	Tarjotin__HsdsReply *hr;
+	unsigned status = reply_rpc_failure(r);
+
+	if (status)
+		return status;
+	hr = tarjotin__hsds_reply__unpack(NULL, r->call.reply->payload.len,
+					  r->call.reply->payload.data);
+	if (!hr || !hr->json.len) {
+		if (hr)
+			tarjotin__hsds_reply__free_unpacked(hr, NULL);
+		return reply_error(r, 502, "internal", NULL,
+				   "the directory sent a malformed hsds reply");
+	}
+	status = reply_document(r, 200, hr->json.data, hr->json.len);
+	tarjotin__hsds_reply__free_unpacked(hr, NULL);
+	return status;
+}
+
+/* --- the route ------------------------------------------------------------- */
+
+/* Reads the list parameters of resource res into hr (strings point into
+ * libmicrohttpd's buffers or into *owned, which the caller frees).
+ * Returns 0, or the status of the 400 it queued. */
+static unsigned read_list_query(struct req *r, const struct resource *res,
+				Tarjotin__HsdsRequest *hr, char **owned, char *when, size_t whenlen)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} known[] = {
+		{ "search", P_SEARCH },
+		{ "page", P_PAGE },
+		{ "per_page", P_PAGE },
+		{ "taxonomy_term_id", P_TERM },
+		{ "taxonomy_id", P_TAXONOMY },
+		{ "organization_id", P_ORGANIZATION },
+		{ "modified_after", P_MODIFIED },
+	};
+	const char *v;
+	long n;
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!(res->params & known[i].flag) && req_arg(r, known[i].name))
+			return reply_error(r, 400, "invalid_parameter", known[i].name,
+					   "%s is not supported on /hsds/%s", known[i].name,
+					   res->name);
+
+	hr->page = 1;
+	hr->per_page = PER_PAGE_DEFAULT;
+	v = req_arg(r, "page");
+	if (v && parse_int(v, 1, PAGE_MAX, &hr->page))
+		return reply_error(r, 400, "invalid_parameter", "page",
+				   "page must be a whole number from 1 to %d", PAGE_MAX);
+	v = req_arg(r, "per_page");
+	if (v && parse_int(v, 1, PER_PAGE_MAX, &hr->per_page))
+		return reply_error(r, 400, "invalid_parameter", "per_page",
+				   "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
+	v = req_arg(r, "search");
+	if (v && *v) {
+		n = utf8_chars(v);
+		if (n < 0)
+			return reply_error(r, 400, "invalid_parameter", "search",
+					   "search must be text (UTF-8, no control characters)");
+		if (n > SEARCH_MAX_CHARS)
+			return reply_error(r, 400, "invalid_parameter", "search",
+					   "search is longer than %d characters", SEARCH_MAX_CHARS);
+		hr->search = (char *)v;
+	}
+	v = req_arg(r, "taxonomy_term_id");
+	if (v && *v) {
+		if (!is_uuid(v) && !is_slug(v))
+			return reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
+					   "taxonomy_term_id must be a term's uuid or code");
+		hr->taxonomy_term_id = owned[0] = lower_dup(v);
+	}
+	v = req_arg(r, "taxonomy_id");
+	if (v && *v) {
+		if (!is_uuid(v) && !is_slug(v))
+			return reply_error(r, 400, "invalid_parameter", "taxonomy_id",
+					   "taxonomy_id must be a taxonomy's uuid or code");
+		hr->taxonomy_id = owned[1] = lower_dup(v);
+	}
+	v = req_arg(r, "organization_id");
+	if (v && *v) {
+		if (!is_uuid(v))
+			return reply_error(r, 400, "invalid_parameter", "organization_id",
+					   "organization_id must be a uuid");
+		hr->organization_id = owned[2] = lower_dup(v);
+	}
+	v = req_arg(r, "modified_after");
+	if (v && *v) {
+		if (parse_iso8601(v, when, whenlen))
+			return reply_error(r, 400, "invalid_parameter", "modified_after",
+					   "modified_after must be an ISO 8601 date or date-time, "
+					   "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
+		hr->modified_after = when;
+	}
+	return 0;
+}
+
+unsigned hsds_route(struct req *r, const char *url)
+{
+	Tarjotin__HsdsRequest hr = TARJOTIN__HSDS_REQUEST__INIT;
+	const struct resource *res = NULL;
+	const char *rest = url + strlen("/hsds"), *slash, *v;
+	char *owned[4] = { NULL };
+	char when[64];
+	size_t namelen;
+	unsigned status;
+
+	if (!*rest || !strcmp(rest, "/"))
+		return reply_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
+						    "Tarjotin: the activities of Finnish social and "
+						    "health NGOs as Open Referral HSDS 3.0"));
+	rest++;
+	slash = strchr(rest, '/');
+	namelen = slash ? (size_t)(slash - rest) : strlen(rest);
+	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
+		if (strlen(resources[i].name) == namelen &&
+		    !strncmp(resources[i].name, rest, namelen))
+			res = &resources[i];
+	if (!res || (slash && (!slash[1] || strchr(slash + 1, '/'))))
+		return reply_error(r, 404, "not_found", NULL, "no such resource: %s", url);
+	hr.resource = res->type;
+
+	for (size_t i = 0; unsupported[i]; i++)
+		if (req_arg(r, unsupported[i]))
+			return reply_error(r, 400, "invalid_parameter", unsupported[i],
+					   "%s is not supported by this API", unsupported[i]);
+	v = req_arg(r, "format");
+	if (v && strcmp(v, "json"))
+		return reply_error(r, 400, "invalid_parameter", "format",
+				   "format must be json (the only format served)");
+	v = req_arg(r, "lang");
+	if (v && strcmp(v, "fi") && strcmp(v, "sv") && strcmp(v, "en"))
+		return reply_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
+	hr.lang = (char *)(v ? v : "fi");
+
+	if (slash) {
+		const char *id = slash + 1;
+
+		/* An id that cannot name anything names nothing. */
+		if (!is_uuid(id) && !(res->slug_ids && is_slug(id)))
+			return reply_error(r, 404, "not_found", "id", "no such item: %s", url);
+		hr.id = owned[3] = lower_dup(id);
+	} else {
+		status = read_list_query(r, res, &hr, owned, when, sizeof(when));
+		if (status)
+			goto out;
+	}
+	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_HSDS, &hr.base, true, 0, render_hsds);
+out:
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(owned[i]);
+	return status;
+}
