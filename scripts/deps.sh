@@ -47,13 +47,18 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Browser-test packages, pinned by tests/browser/package-lock.json, into an
-# ignored folder.  Re-installed when the lock file changes.
-if [[ -f tests/browser/package-lock.json ]]; then
-  stamp=tests/browser/node_modules/.lock-stamp
-  if [[ ! -f $stamp ]] || ! cmp -s tests/browser/package-lock.json "$stamp"; then
-    echo "deps: installing browser-test packages (npm ci)"
-    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    cp tests/browser/package-lock.json "$stamp"
+# npm packages of the browser tests (playwright-core, axe-core) and the system
+# tests (JSON Schema and OpenAPI validators), each pinned by its folder's
+# package-lock.json, installed into an ignored node_modules; again only when
+# the lock file changed.
+npm_install() {
+  local dir=$1 stamp=$1/node_modules/.lock-stamp
+  [[ -f $dir/package-lock.json ]] || return 0
+  if [[ ! -f $stamp ]] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "deps: installing $dir packages (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
   fi
-fi
+}
+npm_install tests/browser
+npm_install tests/system

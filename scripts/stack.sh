@@ -7,6 +7,8 @@
 #   scripts/stack.sh stop DIR             stop everything started in DIR, by PID
 #   scripts/stack.sh pg-stop|pg-start DIR
 #   scripts/stack.sh redis-stop|redis-start DIR
+#   scripts/stack.sh mail-start DIR [ARGS] | mail-stop DIR   the mail catcher
+#   scripts/stack.sh sms-start DIR [ARGS] | sms-stop DIR     the SMS stand-in
 #   scripts/stack.sh svc-start DIR NAME SERVICE [VAR=VALUE ...]
 #   scripts/stack.sh svc-stop DIR NAME [SIGNAL]
 #
@@ -39,6 +41,7 @@ load_config() {
   : "${TARJOTIN_SMS_PORT:=8026}"
   : "${TARJOTIN_DIRECTORY_PORT:=5601}"
   : "${TARJOTIN_STATS_PORT:=5701}"
+  load_secrets "$dir"
   cat >"$dir/env" <<ENV
 TARJOTIN_STACK_DIR=$dir
 TARJOTIN_BIN=$BIN
@@ -55,9 +58,38 @@ TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
 TARJOTIN_REDIS_ADDR=127.0.0.1:$TARJOTIN_REDIS_PORT
 TARJOTIN_DIRECTORY_ENDPOINTS=${TARJOTIN_DIRECTORY_ENDPOINTS:-tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT}
 TARJOTIN_STATS_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
+TARJOTIN_DATA_KEY=$TARJOTIN_DATA_KEY
+TARJOTIN_ADMIN_TOKEN=$TARJOTIN_ADMIN_TOKEN
+TARJOTIN_SMS_TOKEN=$TARJOTIN_SMS_TOKEN
+TARJOTIN_SMS_DLR_SECRET=$TARJOTIN_SMS_DLR_SECRET
+TARJOTIN_SMTP_URL=${TARJOTIN_SMTP_URL:-smtp://127.0.0.1:$TARJOTIN_SMTP_PORT}
+TARJOTIN_SMS_URL=${TARJOTIN_SMS_URL:-http://127.0.0.1:$TARJOTIN_SMS_PORT/rest/mtsms}
+TARJOTIN_MAILCATCHER_URL=http://127.0.0.1:$TARJOTIN_MAILCATCHER_HTTP_PORT
+TARJOTIN_SMS_STANDIN_URL=http://127.0.0.1:$TARJOTIN_SMS_PORT
 ENV
   # shellcheck disable=SC1091
   source "$dir/env"
+}
+
+# Messaging secrets: the data key that seals recipients, the interim admin
+# token, the SMS provider token and the delivery-report secret.  Taken from
+# the environment when set, else generated once into DIR/secrets (0600) and
+# kept, so that what was sealed in a folder stays readable across runs.
+load_secrets() {
+  local dir=$1 f=$1/secrets
+  if [[ ! -f $f ]]; then
+    (
+      umask 077
+      {
+        echo "TARJOTIN_DATA_KEY=${TARJOTIN_DATA_KEY:-$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}"
+        echo "TARJOTIN_ADMIN_TOKEN=${TARJOTIN_ADMIN_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+        echo "TARJOTIN_SMS_TOKEN=${TARJOTIN_SMS_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}"
+        echo "TARJOTIN_SMS_DLR_SECRET=${TARJOTIN_SMS_DLR_SECRET:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+      } >"$f"
+    )
+  fi
+  # shellcheck disable=SC1090
+  source "$f"
 }
 
 pidfile() { echo "$1/pids/$2.pid"; }
@@ -131,6 +163,47 @@ redis_start() {
   log "redis did not start, see $dir/logs/redis.log"; return 1
 }
 
+# --- the mail catcher and the SMS provider stand-in (tests/tools) -----------
+# mail_start DIR [ARGS...]: a real SMTP server on loopback that keeps what it
+# receives (extra ARGS, e.g. --reject-rcpt-regex R, for fault tests).
+mail_start() {
+  local dir=$1 pf
+  shift
+  pf=$(pidfile "$dir" mailcatcher)
+  alive "$pf" && return 0
+  /usr/bin/python3 "$ROOT/tests/tools/mailcatcher.py" --smtp-port "$TARJOTIN_SMTP_PORT" \
+    --http-port "$TARJOTIN_MAILCATCHER_HTTP_PORT" --dir "$dir/mail" "$@" \
+    >>"$dir/logs/mailcatcher.log" 2>&1 &
+  echo $! >"$pf"
+  for _ in $(seq 200); do
+    curl -sf -o /dev/null "http://127.0.0.1:$TARJOTIN_MAILCATCHER_HTTP_PORT/healthz" && return 0
+    alive "$pf" || break
+    sleep 0.05
+  done
+  log "the mail catcher did not start, see $dir/logs/mailcatcher.log"; return 1
+}
+
+# sms_start DIR [ARGS...]: GatewayAPI's REST API on loopback; its delivery
+# reports go to the gateway, signed with the stack's secret, and are retried
+# for 15 s (the real provider retries for hours) so they outlast a restart.
+sms_start() {
+  local dir=$1 pf
+  shift
+  pf=$(pidfile "$dir" sms-standin)
+  alive "$pf" && return 0
+  /usr/bin/python3 "$ROOT/tests/tools/sms_standin.py" --port "$TARJOTIN_SMS_PORT" \
+    --token "$TARJOTIN_SMS_TOKEN" --dlr-url "$TARJOTIN_URL/api/v1/sms/delivery-reports" \
+    --dlr-secret "$TARJOTIN_SMS_DLR_SECRET" --dlr-retries 30 --dir "$dir/sms" "$@" \
+    >>"$dir/logs/sms-standin.log" 2>&1 &
+  echo $! >"$pf"
+  for _ in $(seq 200); do
+    curl -sf -o /dev/null "http://127.0.0.1:$TARJOTIN_SMS_PORT/_test/counts" && return 0
+    alive "$pf" || break
+    sleep 0.05
+  done
+  log "the SMS stand-in did not start, see $dir/logs/sms-standin.log"; return 1
+}
+
 # --- our services -----------------------------------------------------------
 # svc_start DIR NAME SERVICE [VAR=VALUE ...]: one process, its env on top of
 # the stack's.
@@ -183,6 +256,31 @@ wait_ready() {
   return 1
 }
 
+# demo_load DIR: the demo directory (services/directory/data/demo.sql), once,
+# into an empty database, after directory-1 migrated it and loaded the
+# municipalities.  TARJOTIN_DEMO_DATA=0 skips it.
+demo_load() {
+  local dir=$1 n
+  local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin -v ON_ERROR_STOP=1)
+  [[ ${TARJOTIN_DEMO_DATA:-1} == 0 ]] && return 0
+  for _ in $(seq 300); do
+    n=$("${sql[@]}" -c "SELECT count(*) FROM municipalities" 2>/dev/null || true)
+    [[ -n $n && $n != 0 ]] && break
+    sleep 0.1
+  done
+  if [[ -z $n || $n == 0 ]]; then
+    log "the directory did not load the municipalities, see $dir/logs/directory-1.log"
+    return 1
+  fi
+  n=$("${sql[@]}" -c "SELECT count(*) FROM organizations") || return 1
+  [[ $n == 0 ]] || return 0
+  log "loading the demo data"
+  "${sql[@]}" -1 -f "$ROOT/services/directory/data/demo.sql" >"$dir/logs/demo.log" 2>&1 || {
+    log "the demo data did not load, see $dir/logs/demo.log"
+    return 1
+  }
+}
+
 start_all() {
   local dir=$1
   mkdir -p "$dir/logs" "$dir/pids"
@@ -192,7 +290,10 @@ start_all() {
   pg_init "$dir" || return 1
   pg_start "$dir" || return 1
   redis_start "$dir" || return 1
+  mail_start "$dir" || return 1
+  sms_start "$dir" || return 1
   svc_start "$dir" directory-1 directory
+  demo_load "$dir" || return 1
   svc_start "$dir" stats-1 stats
   svc_start "$dir" notify-1 notify
   svc_start "$dir" gateway-1 gateway
@@ -231,6 +332,10 @@ case $cmd in
   data and logs:        $dir  (logs/ has one file per process)
   PostgreSQL:           psql -h 127.0.0.1 -p $TARJOTIN_PG_PORT -U tarjotin tarjotin
   Redis:                redis-cli -p $TARJOTIN_REDIS_PORT
+  mail catcher:         $TARJOTIN_MAILCATCHER_URL/messages  (SMTP on port $TARJOTIN_SMTP_PORT)
+  SMS stand-in:         $TARJOTIN_SMS_STANDIN_URL/_test/messages
+  admin messages page:  http://localhost:$TARJOTIN_HTTP_PORT/admin-messages.html
+  admin token:          $TARJOTIN_ADMIN_TOKEN  (interim, until accounts exist)
 
   Press Ctrl-C to stop everything.
 MSG
@@ -242,8 +347,12 @@ MSG
   pg-stop) load_config "$2"; pg_stop "$2" ;;
   redis-start) load_config "$2"; redis_start "$2" ;;
   redis-stop) load_config "$2"; svc_stop "$2" redis ;;
+  mail-start) load_config "$2"; mail_start "$2" "${@:3}" ;;
+  mail-stop) load_config "$2"; svc_stop "$2" mailcatcher ;;
+  sms-start) load_config "$2"; sms_start "$2" "${@:3}" ;;
+  sms-stop) load_config "$2"; svc_stop "$2" sms-standin ;;
   svc-start) load_config "$2"; svc_start "$2" "$3" "$4" "${@:5}" ;;
   svc-stop) load_config "$2"; svc_stop "$2" "$3" "${4:-TERM}" ;;
   wait-ready) load_config "$2"; wait_ready "$TARJOTIN_URL" ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,18p' "$0"; exit 2 ;;
 esac

@@ -110,6 +110,8 @@ run_node_tests() {
       grep -E '^ *not ok|^ *(error|expected|actual|failureType):|AssertionError' -A3 <<<"$out" | head -60
     fi
     echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed"
+    # A test's own figures, printed as "report: ..." (TAP shows "# report: ...").
+    sed -n 's/^# report: /    /p' <<<"$out"
   done
 }
 

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 
 #include "directory.h"
+#include "hsds.h"
+#include "messages.h"
+#include "search.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -15,6 +18,18 @@ static const struct {
 	handler_fn fn;
 } table[] = {
 	{ TARJOTIN__MSG_TYPE__MSG_UNKNOWN, NULL },
+	{ TARJOTIN__MSG_TYPE__MSG_MESSAGE_SEND, messages_send },
+	{ TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, messages_list },
+	{ TARJOTIN__MSG_TYPE__MSG_MESSAGE_GET, messages_get },
+	{ TARJOTIN__MSG_TYPE__MSG_DEAD_LETTER_LIST, messages_dead_list },
+	{ TARJOTIN__MSG_TYPE__MSG_DEAD_LETTER_REQUEUE, messages_requeue },
+	{ TARJOTIN__MSG_TYPE__MSG_DELIVERY_REPORT, messages_delivery_report },
+	{ TARJOTIN__MSG_TYPE__MSG_HSDS, hsds_handle },
+	{ TARJOTIN__MSG_TYPE__MSG_SEARCH, search_handle_search },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, search_handle_activity },
+	{ TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, search_handle_organization },
+	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST, search_handle_taxonomies },
+	{ TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST, search_handle_municipalities },
 };
 
 handler_fn handlers_find(Tarjotin__MsgType type)

