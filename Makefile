@@ -97,14 +97,14 @@ browser-deps:
 	@scripts/deps.sh --browser
 
 run: deps
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory -s VARIANT=release all
 	@scripts/stack.sh run
 
 test: deps
 	@tests/run.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory -s VARIANT=release all
 	@TARJOTIN_BIN=$(CURDIR)/$(BUILD) tests/bench/bench.sh
 
 install: all

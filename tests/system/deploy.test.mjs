@@ -9,7 +9,7 @@ import { ROOT } from './lib.mjs';
 
 test('docker-compose accepts the compose file', () => {
   const r = spawnSync('docker-compose', ['-f', path.join(ROOT, 'deploy/docker-compose.yml'), 'config', '-q'], {
-    encoding: 'utf8', env: { ...process.env, TARJOTIN_DATA_KEY: '00'.repeat(32) }, timeout: 60000,
+    encoding: 'utf8', env: { ...process.env, TARJOTIN_DATA_KEY: '00'.repeat(32), TARJOTIN_ADMIN_TOKEN: 'test' }, timeout: 60000,
   });
   assert.equal(r.status, 0, r.stderr);
 });

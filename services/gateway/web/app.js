@@ -539,12 +539,18 @@ function emptyNotice(s, ref, res) {
     const clear = { [drop]: '', page: 1 };
     if (drop === 'need' || drop === 'q') Object.assign(clear, { need: ALL, q: '', code: '' });
     else if (drop === 'kind') clear.kind = ALL;
+    // {"drop":"municipality","county":"PS"}: the municipality's whole county.
+    else if (drop === 'municipality' && b.county) Object.assign(clear, { municipality: '', county: b.county });
     else if (drop === 'municipality' || drop === 'county') Object.assign(clear, { municipality: ALL, county: '' });
     let what = drop;
-    if (FILTER_NAMES[drop] === 'need') what = needText(s, ref);
+    let key = 'results.broader';
+    if (drop === 'municipality' && b.county) {
+      key = 'results.broader_county';
+      what = placeText({ county: b.county }, ref);
+    } else if (FILTER_NAMES[drop] === 'need') what = needText(s, ref);
     else if (drop === 'kind') what = kindText(s, ref);
     else if (FILTER_NAMES[drop] === 'place') what = placeText(s, ref);
-    box.append(h('p', {}, h('a', { href: hrefFor({ ...s, ...clear }), 'data-nav': true, 'data-broader': drop, text: t('results.broader', { what, n: b.total }) })));
+    box.append(h('p', {}, h('a', { href: hrefFor({ ...s, ...clear }), 'data-nav': true, 'data-broader': drop, text: t(key, { what, n: b.total }) })));
   } else {
     box.append(h('p', {}, h('a', { href: hrefFor({ lang }), 'data-nav': true, text: t('step.restart') })));
   }
