@@ -19,6 +19,7 @@
 
 #include "hsds.h"
 #include "hsds.pb-c.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -104,49 +105,6 @@ static char *lower_dup(const char *s)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	return d;
-}
-
-/* The number of characters of s when it is valid UTF-8 without control
- * characters, else -1. */
-static long utf8_chars(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-
-	while (*p) {
-		unsigned c = *p, cp, need;
-
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return -1;
-			p++;
-			n++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return -1;
-		}
-		p++;
-		for (unsigned i = 0; i < need; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (*p & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp < 0xa0))
-			return -1;
-		n++;
-	}
-	return n;
 }
 
 /* Reads exactly n digits at *p into *v and advances; -1 when they are not. */
@@ -320,7 +278,7 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 				   "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
 	v = req_arg(r, "search");
 	if (v && *v) {
-		n = utf8_chars(v);
+		n = utf8_chars(v, false);
 		if (n < 0)
 			return reply_error(r, 400, "invalid_parameter", "search",
 					   "search must be text (UTF-8, no control characters)");

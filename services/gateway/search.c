@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "search.pb-c.h"
+#include "utf8.h"
 #include "banned.h"
 
 #define Q_MAX_CHARS 200
@@ -61,49 +62,6 @@ static bool is_lower(const char *s, size_t min, size_t max)
 		if (s[i] < 'a' || s[i] > 'z')
 			return false;
 	return true;
-}
-
-/* Characters in s when it is valid UTF-8 whose only control characters
- * are tab, CR and LF; else -1. */
-static long utf8_chars(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-
-	while (*p) {
-		unsigned c = *p, cp, need;
-
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-				return -1;
-			p++;
-			n++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return -1;
-		}
-		p++;
-		for (unsigned i = 0; i < need; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (*p & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return -1;
-		n++;
-	}
-	return n;
 }
 
 /* A whole number within [min, max] into *out; -1 when it is not one. */
@@ -257,7 +215,7 @@ unsigned search_route_list(struct req *r, const char *url)
 					   "'takes_new' must be true or false");
 	}
 	if ((v = p.val[SP_Q])) {
-		chars = utf8_chars(v);
+		chars = utf8_chars(v, true);
 		if (chars < 0)
 			return reply_error(r, 400, "invalid_parameter", "q",
 					   "'q' must be UTF-8 text without control characters");
