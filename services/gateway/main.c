@@ -392,7 +392,12 @@ int main(void)
 			     (unsigned)config_int("TARJOTIN_HTTP_MAX_CONNECTIONS", 4096, 16, 1000000),
 			     MHD_OPTION_CONNECTION_TIMEOUT,
 			     (unsigned)config_int("TARJOTIN_HTTP_IDLE_TIMEOUT_S", 60, 1, 3600),
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+			     /* The per-connection pool holds the request line and
+			      * headers; libmicrohttpd zeroes all of it for every
+			      * request, so it is kept small (perf: a 64 KB pool cost
+			      * 4% of the gateway's CPU in memset). */
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			     (size_t)config_int("TARJOTIN_HTTP_CONN_MEMORY", 16384, 4096, 1 << 20),
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &gw, MHD_OPTION_END);
 	if (!d) {
