@@ -5,30 +5,11 @@
 #include <string.h>
 
 #include "template.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
 static const char *const part_ext[] = { "subject", "txt", "html", "sms" };
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -86,16 +67,16 @@ static char *read_file(const char *path)
 	return p;
 }
 
-static void html_escape_add(struct buf *b, const char *s)
+static void html_escape_add(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': buf_add(b, "&amp;", 5); break;
-		case '<': buf_add(b, "&lt;", 4); break;
-		case '>': buf_add(b, "&gt;", 4); break;
-		case '"': buf_add(b, "&quot;", 6); break;
-		case '\'': buf_add(b, "&#39;", 5); break;
-		default: buf_add(b, s, 1);
+		case '&': strbuf_add(b, "&amp;", 5); break;
+		case '<': strbuf_add(b, "&lt;", 4); break;
+		case '>': strbuf_add(b, "&gt;", 4); break;
+		case '"': strbuf_add(b, "&quot;", 6); break;
+		case '\'': strbuf_add(b, "&#39;", 5); break;
+		default: strbuf_add(b, s, 1);
 		}
 	}
 }
@@ -104,7 +85,7 @@ char *template_render(const char *dir, const char *name, const char *lang,
 		      enum template_part part, const struct template_var *vars, size_t nvars,
 		      char *err, size_t errlen)
 {
-	struct buf out = { 0 };
+	struct strbuf out = { 0 };
 	char *path = NULL, *src = NULL, *result = NULL;
 	const char *p, *open, *close;
 
@@ -138,12 +119,12 @@ char *template_render(const char *dir, const char *name, const char *lang,
 			     strerror(errno));
 		goto out;
 	}
-	buf_add(&out, "", 0);
+	strbuf_add(&out, "", 0);
 	for (p = src; (open = strstr(p, "{{")); p = close + 2) {
 		const char *k, *value = NULL;
 		size_t klen, i;
 
-		buf_add(&out, p, (size_t)(open - p));
+		strbuf_add(&out, p, (size_t)(open - p));
 		k = open + 2;
 		for (klen = 0; key_char(k[klen]); klen++)
 			;
@@ -170,9 +151,9 @@ char *template_render(const char *dir, const char *name, const char *lang,
 		if (part == TEMPLATE_HTML)
 			html_escape_add(&out, value);
 		else
-			buf_add(&out, value, strlen(value));
+			strbuf_add(&out, value, strlen(value));
 	}
-	buf_add(&out, p, strlen(p));
+	strbuf_add(&out, p, strlen(p));
 	if (part == TEMPLATE_SUBJECT || part == TEMPLATE_SMS)
 		while (out.len && (out.p[out.len - 1] == '\n' || out.p[out.len - 1] == '\r'))
 			out.p[--out.len] = '\0';

@@ -7,6 +7,7 @@
 
 #include "email.h"
 #include "mime.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -14,56 +15,6 @@
 #define LINE_MAX_QP 76
 #define EW_MAX 75 /* RFC 2047 2: an encoded-word is at most 75 characters */
 #define EW_OVERHEAD 12 /* "=?UTF-8?B?" + "?=" */
-
-/* A growing string; out of memory aborts through xrealloc. */
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_addf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort(); /* only fails on out of memory */
-	buf_add(b, s, (size_t)n);
-	free(s);
-}
-
-static void buf_release(struct buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -193,7 +144,7 @@ static int check_job_id(const char *id, char *err, size_t errlen)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static void base64_add(struct buf *b, const unsigned char *s, size_t n)
+static void base64_add(struct strbuf *b, const unsigned char *s, size_t n)
 {
 	char q[4];
 	size_t i;
@@ -203,19 +154,19 @@ static void base64_add(struct buf *b, const unsigned char *s, size_t n)
 		q[1] = b64[((s[i] & 3) << 4) | (s[i + 1] >> 4)];
 		q[2] = b64[((s[i + 1] & 15) << 2) | (s[i + 2] >> 6)];
 		q[3] = b64[s[i + 2] & 63];
-		buf_add(b, q, 4);
+		strbuf_add(b, q, 4);
 	}
 	if (n - i == 1) {
 		q[0] = b64[s[i] >> 2];
 		q[1] = b64[(s[i] & 3) << 4];
 		q[2] = q[3] = '=';
-		buf_add(b, q, 4);
+		strbuf_add(b, q, 4);
 	} else if (n - i == 2) {
 		q[0] = b64[s[i] >> 2];
 		q[1] = b64[((s[i] & 3) << 4) | (s[i + 1] >> 4)];
 		q[2] = b64[(s[i + 1] & 15) << 2];
 		q[3] = '=';
-		buf_add(b, q, 4);
+		strbuf_add(b, q, 4);
 	}
 }
 
@@ -225,7 +176,7 @@ static void base64_add(struct buf *b, const unsigned char *s, size_t n)
  * whole UTF-8 sequences only and fits both the 75-character word limit and
  * the 78-character line limit.  Returns the column after the last word.
  */
-static size_t encode_words(struct buf *b, size_t col, const char *utf8)
+static size_t encode_words(struct strbuf *b, size_t col, const char *utf8)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	size_t off = 0, total = strlen(utf8);
@@ -234,7 +185,7 @@ static size_t encode_words(struct buf *b, size_t col, const char *utf8)
 		size_t room = LINE_MAX_HDR - col, maxw, maxbytes, take = 0, n;
 
 		if (off > 0) {
-			buf_adds(b, "\r\n ");
+			strbuf_adds(b, "\r\n ");
 			col = 1;
 			room = LINE_MAX_HDR - col;
 		}
@@ -246,9 +197,9 @@ static size_t encode_words(struct buf *b, size_t col, const char *utf8)
 				break;
 			take += n;
 		}
-		buf_adds(b, "=?UTF-8?B?");
+		strbuf_adds(b, "=?UTF-8?B?");
 		base64_add(b, s + off, take);
-		buf_adds(b, "?=");
+		strbuf_adds(b, "?=");
 		col += EW_OVERHEAD + (take + 2) / 3 * 4;
 		off += take;
 	}
@@ -261,9 +212,9 @@ static size_t encode_words(struct buf *b, size_t col, const char *utf8)
  * too long to fit a line, or the text could be misread as an
  * encoded-word: the caller then encodes it instead.
  */
-static int fold_ascii(struct buf *b, size_t col, const char *s)
+static int fold_ascii(struct strbuf *b, size_t col, const char *s)
 {
-	struct buf t = { 0 };
+	struct strbuf t = { 0 };
 	size_t i = 0, j, n = strlen(s), line_start = col;
 
 	if (strstr(s, "=?"))
@@ -275,25 +226,25 @@ static int fold_ascii(struct buf *b, size_t col, const char *s)
 		while (j < n && s[j] != ' ')
 			j++;
 		if (col + (j - i) > LINE_MAX_HDR && col > line_start && s[i] == ' ') {
-			buf_adds(&t, "\r\n");
+			strbuf_adds(&t, "\r\n");
 			col = 0;
 			line_start = 0;
 		}
-		buf_add(&t, s + i, j - i);
+		strbuf_add(&t, s + i, j - i);
 		col += j - i;
 		if (col > LINE_MAX_HDR) {
-			buf_release(&t);
+			strbuf_release(&t);
 			return -1;
 		}
 		i = j;
 	}
 	if (t.p)
-		buf_add(b, t.p, t.len);
-	buf_release(&t);
+		strbuf_add(b, t.p, t.len);
+	strbuf_release(&t);
 	return 0;
 }
 
-static void subject_add(struct buf *b, const char *subject)
+static void subject_add(struct strbuf *b, const char *subject)
 {
 	const size_t col = strlen("Subject: ");
 
@@ -304,7 +255,7 @@ static void subject_add(struct buf *b, const char *subject)
 
 char *mime_encode_subject(const char *utf8)
 {
-	struct buf b = { 0 };
+	struct strbuf b = { 0 };
 
 	if (!utf8 || check_header_text(utf8, "subject", MIME_MAX_SUBJECT, NULL, 0) < 0)
 		return NULL;
@@ -313,38 +264,38 @@ char *mime_encode_subject(const char *utf8)
 }
 
 /* "Name: display name <addr>" (or just the address), folded. */
-static void mailbox_add(struct buf *b, const char *hname, const char *name, const char *addr)
+static void mailbox_add(struct strbuf *b, const char *hname, const char *name, const char *addr)
 {
 	size_t col = strlen(hname) + 2, alen = strlen(addr) + 2;
 	const char *p;
 	size_t qlen = 2;
 
-	buf_addf(b, "%s: ", hname);
+	strbuf_addf(b, "%s: ", hname);
 	if (!name || !*name) {
-		buf_addf(b, "<%s>\r\n", addr);
+		strbuf_addf(b, "<%s>\r\n", addr);
 		return;
 	}
 	for (p = name; *p; p++)
 		qlen += (*p == '"' || *p == '\\') ? 2 : 1;
 	if (is_ascii(name) && !strstr(name, "=?") && col + qlen <= LINE_MAX_HDR) {
-		buf_add(b, "\"", 1);
+		strbuf_add(b, "\"", 1);
 		for (p = name; *p; p++) {
 			if (*p == '"' || *p == '\\')
-				buf_add(b, "\\", 1);
-			buf_add(b, p, 1);
+				strbuf_add(b, "\\", 1);
+			strbuf_add(b, p, 1);
 		}
-		buf_add(b, "\"", 1);
+		strbuf_add(b, "\"", 1);
 		col += qlen;
 	} else {
 		col = encode_words(b, col, name);
 	}
 	if (col + 1 + alen > LINE_MAX_HDR)
-		buf_addf(b, "\r\n <%s>\r\n", addr);
+		strbuf_addf(b, "\r\n <%s>\r\n", addr);
 	else
-		buf_addf(b, " <%s>\r\n", addr);
+		strbuf_addf(b, " <%s>\r\n", addr);
 }
 
-static void date_add(struct buf *b, time_t t)
+static void date_add(struct strbuf *b, time_t t)
 {
 	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -354,7 +305,7 @@ static void date_add(struct buf *b, time_t t)
 	/* Day and month names by hand: strftime's %a and %b follow the locale. */
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
-	buf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wday[tm.tm_wday % 7],
+	strbuf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wday[tm.tm_wday % 7],
 		 tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
 		 tm.tm_sec);
 }
@@ -365,7 +316,7 @@ static void date_add(struct buf *b, time_t t)
  * an =XX triple split.  A '.' or "From " at the start of a line is encoded
  * too, so no relay or mbox writer has reason to touch the line.
  */
-static void qp_add(struct buf *b, const char *text)
+static void qp_add(struct strbuf *b, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, col = 0;
@@ -377,7 +328,7 @@ static void qp_add(struct buf *b, const char *text)
 		int eol;
 
 		if (c == '\r' || c == '\n') {
-			buf_adds(b, "\r\n");
+			strbuf_adds(b, "\r\n");
 			col = 0;
 			i += (c == '\r' && s[i + 1] == '\n') ? 2 : 1;
 			continue;
@@ -395,19 +346,19 @@ static void qp_add(struct buf *b, const char *text)
 		/* The last token of a line may use column 76; others leave room
 		 * for the '=' of a soft break. */
 		if (col + tlen > (eol ? LINE_MAX_QP : LINE_MAX_QP - 1)) {
-			buf_adds(b, "=\r\n");
+			strbuf_adds(b, "=\r\n");
 			col = 0;
 			if (c == '.' || (c == 'F' && !strncmp((const char *)s + i, "From ", 5))) {
 				snprintf(tok, sizeof(tok), "=%02X", c);
 				tlen = 3;
 			}
 		}
-		buf_add(b, tok, tlen);
+		strbuf_add(b, tok, tlen);
 		col += tlen;
 		i++;
 	}
 	if (col > 0)
-		buf_adds(b, "\r\n");
+		strbuf_adds(b, "\r\n");
 }
 
 static uint64_t fnv1a(const char *s)
@@ -421,18 +372,18 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static void part_add(struct buf *b, const char *boundary, const char *type, const char *qp)
+static void part_add(struct strbuf *b, const char *boundary, const char *type, const char *qp)
 {
 	if (boundary)
-		buf_addf(b, "--%s\r\n", boundary);
-	buf_addf(b, "Content-Type: %s; charset=UTF-8\r\n", type);
-	buf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
-	buf_adds(b, qp);
+		strbuf_addf(b, "--%s\r\n", boundary);
+	strbuf_addf(b, "Content-Type: %s; charset=UTF-8\r\n", type);
+	strbuf_adds(b, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	strbuf_adds(b, qp);
 }
 
 char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 {
-	struct buf b = { 0 }, text = { 0 }, html = { 0 };
+	struct strbuf b = { 0 }, text = { 0 }, html = { 0 };
 	char boundary[64];
 	unsigned salt = 0;
 	char *out = NULL;
@@ -493,11 +444,11 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 
 	qp_add(&text, m->text);
 	if (!text.p)
-		buf_adds(&text, "");
+		strbuf_adds(&text, "");
 	if (m->html) {
 		qp_add(&html, m->html);
 		if (!html.p)
-			buf_adds(&html, "");
+			strbuf_adds(&html, "");
 	}
 	/* "=_" cannot occur in quoted-printable output; the check below is
 	 * for our own invariant, should the encoding ever change. */
@@ -508,30 +459,30 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 
 	mailbox_add(&b, "From", m->from_name, m->from);
 	mailbox_add(&b, "To", m->to_name, m->to);
-	buf_adds(&b, "Subject: ");
+	strbuf_adds(&b, "Subject: ");
 	subject_add(&b, m->subject);
-	buf_adds(&b, "\r\n");
+	strbuf_adds(&b, "\r\n");
 	date_add(&b, m->date ? m->date : time(NULL));
-	buf_addf(&b, "Message-ID: <%s@%s>\r\n", m->job_id, m->domain);
-	buf_adds(&b, "MIME-Version: 1.0\r\n");
-	buf_addf(&b, "X-Tarjotin-Job: %s\r\n", m->job_id);
-	buf_adds(&b, "Auto-Submitted: auto-generated\r\n");
+	strbuf_addf(&b, "Message-ID: <%s@%s>\r\n", m->job_id, m->domain);
+	strbuf_adds(&b, "MIME-Version: 1.0\r\n");
+	strbuf_addf(&b, "X-Tarjotin-Job: %s\r\n", m->job_id);
+	strbuf_adds(&b, "Auto-Submitted: auto-generated\r\n");
 	if (m->html) {
-		buf_addf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
+		strbuf_addf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
 			 boundary);
-		buf_adds(&b, "This is a multi-part message in MIME format.\r\n\r\n");
+		strbuf_adds(&b, "This is a multi-part message in MIME format.\r\n\r\n");
 		part_add(&b, boundary, "text/plain", text.p);
-		buf_adds(&b, "\r\n");
+		strbuf_adds(&b, "\r\n");
 		part_add(&b, boundary, "text/html", html.p);
-		buf_addf(&b, "\r\n--%s--\r\n", boundary);
+		strbuf_addf(&b, "\r\n--%s--\r\n", boundary);
 	} else {
 		part_add(&b, NULL, "text/plain", text.p);
 	}
 	out = b.p;
 	b.p = NULL;
 out:
-	buf_release(&b);
-	buf_release(&text);
-	buf_release(&html);
+	strbuf_release(&b);
+	strbuf_release(&text);
+	strbuf_release(&html);
 	return out;
 }
