@@ -133,7 +133,7 @@ scripts/stack.sh stop "$TMP"
 for _ in $(seq 30); do
   left=
   for p in $pids $(pgrep -f "$TMP"); do
-    kill -0 "$p" 2>/dev/null && left+=" $p:$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
+    kill -0 "$p" 2>/dev/null && left+=" $p:$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-80)"
   done
   [[ -z $left ]] && break
   sleep 0.1
