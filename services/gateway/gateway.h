@@ -79,6 +79,14 @@ const struct route *routes_not_found(void);
  */
 unsigned reply_json(struct req *r, unsigned status, json_t *body);
 
+/*
+ * Queues a finished JSON document (copied) the directory rendered, with the
+ * given Cache-Control; cors adds Access-Control-Allow-Origin: * (open data).
+ * Returns the status.
+ */
+unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
+			const char *cache, bool cors);
+
 /* Queues {"error":{status, code, field, message}}; field may be NULL. */
 unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -199,24 +199,6 @@ static int parse_int(const char *arg, long min, long max, int *out)
 
 /* --- replies --------------------------------------------------------------- */
 
-/* Queues a finished JSON document (copied) as the response. */
-static unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len)
-{
-	struct MHD_Response *resp;
-
-	resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	/* Open data: any site may read it, and a minute old is fresh enough. */
-	MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-	MHD_add_response_header(resp, "Cache-Control", "public, max-age=60");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_queue_response(r->conn, status, resp);
-	MHD_destroy_response(resp);
-	r->status = status;
-	r->state = REQ_ANSWERED;
-	return status;
-}
-
 static unsigned render_hsds(struct req *r)
 {
 	Tarjotin__HsdsReply *hr;
@@ -232,7 +214,8 @@ static unsigned render_hsds(struct req *r)
 		return reply_error(r, 502, "internal", NULL,
 				   "the directory sent a malformed hsds reply");
 	}
-	status = reply_document(r, 200, hr->json.data, hr->json.len);
+	/* Open data: any site may read it, and a minute old is fresh enough. */
+	status = reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true);
 	tarjotin__hsds_reply__free_unpacked(hr, NULL);
 	return status;
 }

@@ -34,17 +34,26 @@
 
 /* --- replies ------------------------------------------------------------- */
 
-static void api_headers(struct MHD_Response *resp)
+/* Adds the headers every JSON answer carries, queues it and marks the
+ * request answered; the response is released here. */
+static unsigned queue_json(struct req *r, unsigned status, struct MHD_Response *resp,
+			   const char *cache, bool cors)
 {
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control", cache);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (cors)
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+	r->state = REQ_ANSWERED;
+	return status;
 }
 
 unsigned reply_json(struct req *r, unsigned status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
-	struct MHD_Response *resp;
 	size_t len = text ? strlen(text) : 0;
 
 	json_decref(body);
@@ -53,13 +62,17 @@ unsigned reply_json(struct req *r, unsigned status, json_t *body)
 		len = strlen(text);
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
-	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	api_headers(resp);
-	MHD_queue_response(r->conn, status, resp);
-	MHD_destroy_response(resp);
-	r->status = status;
-	r->state = REQ_ANSWERED;
-	return status;
+	return queue_json(r, status,
+			  MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE),
+			  "no-store", false);
+}
+
+unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
+			const char *cache, bool cors)
+{
+	return queue_json(r, status,
+			  MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY),
+			  cache, cors);
 }
 
 unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,

@@ -103,22 +103,6 @@ static bool uuid_lower(const char *s, char *out)
 
 /* --- replies ------------------------------------------------------------------ */
 
-/* Queues the directory's JSON document (copied) as a 200 response. */
-static unsigned reply_document(struct req *r, const void *json, size_t len, const char *cache)
-{
-	struct MHD_Response *resp;
-
-	resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", cache);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_queue_response(r->conn, 200, resp);
-	MHD_destroy_response(resp);
-	r->status = 200;
-	r->state = REQ_ANSWERED;
-	return 200;
-}
-
 static unsigned render_document(struct req *r, const char *cache)
 {
 	Tarjotin__SearchReply *jr;
@@ -133,7 +117,7 @@ static unsigned render_document(struct req *r, const char *cache)
 			tarjotin__search_reply__free_unpacked(jr, NULL);
 		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
 	}
-	status = reply_document(r, jr->json.data, jr->json.len, cache);
+	status = reply_document(r, 200, jr->json.data, jr->json.len, cache, false);
 	tarjotin__search_reply__free_unpacked(jr, NULL);
 	return status;
 }
