@@ -2,23 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "email.h"
 #include "banned.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* RFC 5322 atext, ASCII only. */
 static int is_atext(unsigned char c)
@@ -46,13 +32,13 @@ static int check_bytes(const char *s, size_t n, const char *what, char *err, siz
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\r' || c == '\n')
-			return fail(err, errlen, "%s contains a line break", what);
+			return errmsg(err, errlen, "%s contains a line break", what);
 		if (c < 0x20 || c == 0x7f)
-			return fail(err, errlen, "%s contains a control character", what);
+			return errmsg(err, errlen, "%s contains a control character", what);
 		if (c == ' ')
-			return fail(err, errlen, "%s contains a space", what);
+			return errmsg(err, errlen, "%s contains a space", what);
 		if (c >= 0x80)
-			return fail(err, errlen,
+			return errmsg(err, errlen,
 				    "%s contains non-ASCII characters (write an international "
 				    "domain in its xn-- form)",
 				    what);
@@ -66,19 +52,19 @@ static int domain_check(const char *d, size_t n, char *err, size_t errlen)
 	int alldigits = 1;
 
 	if (n == 0)
-		return fail(err, errlen, "domain is empty");
+		return errmsg(err, errlen, "domain is empty");
 	if (n > EMAIL_MAX_DOMAIN)
-		return fail(err, errlen, "domain is longer than %d characters", EMAIL_MAX_DOMAIN);
+		return errmsg(err, errlen, "domain is longer than %d characters", EMAIL_MAX_DOMAIN);
 	if (d[0] == '[')
-		return fail(err, errlen, "address literals are not accepted");
+		return errmsg(err, errlen, "address literals are not accepted");
 	for (i = 0; i <= n; i++) {
 		if (i == n || d[i] == '.') {
 			if (label == 0)
-				return fail(err, errlen, "domain has an empty label");
+				return errmsg(err, errlen, "domain has an empty label");
 			if (label > 63)
-				return fail(err, errlen, "domain label is longer than 63 characters");
+				return errmsg(err, errlen, "domain label is longer than 63 characters");
 			if (d[start] == '-' || d[i - 1] == '-')
-				return fail(err, errlen,
+				return errmsg(err, errlen,
 					    "domain label starts or ends with a hyphen");
 			labels++;
 			if (i < n) {
@@ -89,15 +75,15 @@ static int domain_check(const char *d, size_t n, char *err, size_t errlen)
 			continue;
 		}
 		if (!is_ldh((unsigned char)d[i]))
-			return fail(err, errlen, "domain contains '%c'", d[i]);
+			return errmsg(err, errlen, "domain contains '%c'", d[i]);
 		if (d[i] < '0' || d[i] > '9')
 			alldigits = 0;
 		label++;
 	}
 	if (labels < 2)
-		return fail(err, errlen, "domain has no dot");
+		return errmsg(err, errlen, "domain has no dot");
 	if (alldigits)
-		return fail(err, errlen, "top-level domain is numeric");
+		return errmsg(err, errlen, "top-level domain is numeric");
 	return 0;
 }
 
@@ -106,7 +92,7 @@ int email_domain_valid(const char *domain, char *err, size_t errlen)
 	size_t n;
 
 	if (!domain)
-		return fail(err, errlen, "domain is missing");
+		return errmsg(err, errlen, "domain is missing");
 	n = strlen(domain);
 	if (check_bytes(domain, n, "domain", err, errlen) < 0)
 		return -1;
@@ -119,37 +105,37 @@ int email_valid(const char *addr, char *err, size_t errlen)
 	size_t n, local, i;
 
 	if (!addr || !*addr)
-		return fail(err, errlen, "address is empty");
+		return errmsg(err, errlen, "address is empty");
 	n = strlen(addr);
 	if (n > EMAIL_MAX_LEN)
-		return fail(err, errlen, "address is longer than %d characters", EMAIL_MAX_LEN);
+		return errmsg(err, errlen, "address is longer than %d characters", EMAIL_MAX_LEN);
 	if (check_bytes(addr, n, "address", err, errlen) < 0)
 		return -1;
 	at = strchr(addr, '@');
 	if (!at)
-		return fail(err, errlen, "address has no '@'");
+		return errmsg(err, errlen, "address has no '@'");
 	if (strchr(at + 1, '@'))
-		return fail(err, errlen, "address has more than one '@'");
+		return errmsg(err, errlen, "address has more than one '@'");
 	local = (size_t)(at - addr);
 	if (local == 0)
-		return fail(err, errlen, "local part is empty");
+		return errmsg(err, errlen, "local part is empty");
 	if (local > EMAIL_MAX_LOCAL)
-		return fail(err, errlen, "local part is longer than %d characters",
+		return errmsg(err, errlen, "local part is longer than %d characters",
 			    EMAIL_MAX_LOCAL);
 	if (addr[0] == '"')
-		return fail(err, errlen, "quoted local parts are not accepted");
+		return errmsg(err, errlen, "quoted local parts are not accepted");
 	if (addr[0] == '.' || addr[local - 1] == '.')
-		return fail(err, errlen, "local part starts or ends with a dot");
+		return errmsg(err, errlen, "local part starts or ends with a dot");
 	for (i = 0; i < local; i++) {
 		unsigned char c = (unsigned char)addr[i];
 
 		if (c == '.') {
 			if (addr[i + 1] == '.')
-				return fail(err, errlen, "local part has two dots in a row");
+				return errmsg(err, errlen, "local part has two dots in a row");
 			continue;
 		}
 		if (!is_atext(c))
-			return fail(err, errlen, "local part contains '%c'", c);
+			return errmsg(err, errlen, "local part contains '%c'", c);
 	}
 	return domain_check(at + 1, n - local - 1, err, errlen);
 }

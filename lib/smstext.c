@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "smstext.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -49,41 +50,6 @@ static int gsm7_septets(uint32_t cp)
 	return 0;
 }
 
-/* Decodes one UTF-8 sequence at 's'.  Returns its length and sets *cp, or
- * 0 when the bytes there are not valid UTF-8. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t c;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		c = s[0] & 0x1F;
-		n = 2;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		c = s[0] & 0x0F;
-		n = 3;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		c = s[0] & 0x07;
-		n = 4;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0; /* also catches the NUL terminator */
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /*
  * One pass over the text: the encoding first (it decides the per-part
  * limits), then the greedy packing that smstext_split repeats.  'cuts', if
@@ -100,7 +66,7 @@ static int scan(const char *utf8, struct smstext_info *info, size_t *cuts, size_
 		return -1;
 	memset(info, 0, sizeof(*info));
 	for (off = 0; s[off]; off += n) {
-		n = utf8_next(s + off, &cp);
+		n = utf8_decode(s + off, &cp);
 		if (!n)
 			return -1;
 		info->chars++;
@@ -109,7 +75,7 @@ static int scan(const char *utf8, struct smstext_info *info, size_t *cuts, size_
 	}
 	info->encoding = gsm ? SMSTEXT_GSM7 : SMSTEXT_UCS2;
 	for (off = 0; s[off]; off += n) {
-		n = utf8_next(s + off, &cp);
+		n = utf8_decode(s + off, &cp);
 		info->units += gsm ? (size_t)gsm7_septets(cp) : (cp > 0xFFFF ? 2u : 1u);
 	}
 	if (info->units == 0)
@@ -129,7 +95,7 @@ static int scan(const char *utf8, struct smstext_info *info, size_t *cuts, size_
 	for (off = 0; s[off]; off += n) {
 		size_t w;
 
-		n = utf8_next(s + off, &cp);
+		n = utf8_decode(s + off, &cp);
 		w = gsm ? (size_t)gsm7_septets(cp) : (cp > 0xFFFF ? 2u : 1u);
 		if (used + w > per) { /* the character moves whole to the next part */
 			if (cuts && parts < maxcuts)

@@ -4,26 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "template.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
 static const char *const part_ext[] = { "subject", "txt", "html", "sms" };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int key_char(char c)
 {
@@ -90,12 +77,12 @@ char *template_render(const char *dir, const char *name, const char *lang,
 	const char *p, *open, *close;
 
 	if (!dir || !template_name_valid(name)) {
-		fail(err, errlen, "template name must be 1 to %d characters of a-z, 0-9 and '_'",
+		errmsg(err, errlen, "template name must be 1 to %d characters of a-z, 0-9 and '_'",
 		     TEMPLATE_MAX_NAME);
 		goto out;
 	}
 	if ((unsigned)part > TEMPLATE_SMS) {
-		fail(err, errlen, "template part is unknown");
+		errmsg(err, errlen, "template part is unknown");
 		goto out;
 	}
 	if (!lang || (strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en")))
@@ -110,12 +97,12 @@ char *template_render(const char *dir, const char *name, const char *lang,
 	}
 	if (!src) {
 		if (errno == ENOENT)
-			fail(err, errlen, "template '%s' has no %s part", name, part_ext[part]);
+			errmsg(err, errlen, "template '%s' has no %s part", name, part_ext[part]);
 		else if (errno == EFBIG)
-			fail(err, errlen, "template file '%s' is larger than %d bytes", path,
+			errmsg(err, errlen, "template file '%s' is larger than %d bytes", path,
 			     TEMPLATE_MAX_FILE);
 		else
-			fail(err, errlen, "cannot read template file '%s': %s", path,
+			errmsg(err, errlen, "cannot read template file '%s': %s", path,
 			     strerror(errno));
 		goto out;
 	}
@@ -130,7 +117,7 @@ char *template_render(const char *dir, const char *name, const char *lang,
 			;
 		close = k + klen;
 		if (klen == 0 || strncmp(close, "}}", 2)) {
-			fail(err, errlen, "template file '%s' has a malformed placeholder", path);
+			errmsg(err, errlen, "template file '%s' has a malformed placeholder", path);
 			goto out;
 		}
 		for (i = 0; i < nvars; i++)
@@ -140,12 +127,12 @@ char *template_render(const char *dir, const char *name, const char *lang,
 				break;
 			}
 		if (!value) {
-			fail(err, errlen, "template '%s' needs a value for '%.*s'", name, (int)klen,
+			errmsg(err, errlen, "template '%s' needs a value for '%.*s'", name, (int)klen,
 			     k);
 			goto out;
 		}
 		if (part == TEMPLATE_SUBJECT && strpbrk(value, "\r\n")) {
-			fail(err, errlen, "value of '%.*s' contains a line break", (int)klen, k);
+			errmsg(err, errlen, "value of '%.*s' contains a line break", (int)klen, k);
 			goto out;
 		}
 		if (part == TEMPLATE_HTML)

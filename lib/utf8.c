@@ -1,43 +1,54 @@
 #include "utf8.h"
 #include "banned.h"
 
+size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return s[0] ? 1 : 0;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		c = s[0] & 0x1f;
+		n = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		c = s[0] & 0x0f;
+		n = 3;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		c = s[0] & 0x07;
+		n = 4;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 long utf8_chars(const char *s, bool line_breaks)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	long n = 0;
 
 	while (*p) {
-		unsigned c = *p, cp, need;
+		uint32_t cp;
+		size_t len = utf8_decode(p, &cp);
 
-		if (c < 0x80) {
-			if ((c < 0x20 && !(line_breaks && (c == '\t' || c == '\n' || c == '\r'))) ||
-			    c == 0x7f)
-				return -1;
-			p++;
-			n++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
+		if (!len)
 			return -1;
-		}
-		p++;
-		for (unsigned i = 0; i < need; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1; /* also stops at the terminating NUL */
-			cp = (cp << 6) | (*p & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp < 0xa0))
+		if ((cp < 0x20 && !(line_breaks && (cp == '\t' || cp == '\n' || cp == '\r'))) ||
+		    (cp >= 0x7f && cp < 0xa0))
 			return -1;
+		p += len;
 		n++;
 	}
 	return n;

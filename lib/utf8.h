@@ -5,6 +5,15 @@
 #define TJ_UTF8_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Decodes the UTF-8 sequence at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF).  Returns its length in bytes and sets
+ * *cp, or 0 when the bytes there are not valid UTF-8 (or s is at its NUL).
+ */
+size_t utf8_decode(const unsigned char *s, uint32_t *cp);
 
 /*
  * The number of characters (code points) of s when it is valid UTF-8 (no

@@ -5,9 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "errmsg.h"
 #include "email.h"
 #include "mime.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -16,58 +18,14 @@
 #define EW_MAX 75 /* RFC 2047 2: an encoded-word is at most 75 characters */
 #define EW_OVERHEAD 12 /* "=?UTF-8?B?" + "?=" */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* Length of the valid UTF-8 sequence at 's', 0 when invalid (RFC 3629). */
-static size_t utf8_len(const unsigned char *s)
-{
-	uint32_t c;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		c = s[0] & 0x1F;
-		n = 2;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		c = s[0] & 0x0F;
-		n = 3;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		c = s[0] & 0x07;
-		n = 4;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 static int utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 	size_t n;
 
 	while (*p) {
-		n = utf8_len(p);
+		n = utf8_decode(p, &cp);
 		if (!n)
 			return 0;
 		p += n;
@@ -90,17 +48,17 @@ static int check_header_text(const char *s, const char *field, size_t max, char 
 	const char *p;
 
 	if (strlen(s) > max)
-		return fail(err, errlen, "%s is longer than %zu bytes", field, max);
+		return errmsg(err, errlen, "%s is longer than %zu bytes", field, max);
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '\r' || c == '\n')
-			return fail(err, errlen, "%s contains a line break", field);
+			return errmsg(err, errlen, "%s contains a line break", field);
 		if (c < 0x20 || c == 0x7f)
-			return fail(err, errlen, "%s contains a control character", field);
+			return errmsg(err, errlen, "%s contains a control character", field);
 	}
 	if (!utf8_valid(s))
-		return fail(err, errlen, "%s is not valid UTF-8", field);
+		return errmsg(err, errlen, "%s is not valid UTF-8", field);
 	return 0;
 }
 
@@ -109,15 +67,15 @@ static int check_body(const char *s, const char *field, char *err, size_t errlen
 	const char *p;
 
 	if (strlen(s) > MIME_MAX_BODY)
-		return fail(err, errlen, "%s is longer than %u bytes", field, MIME_MAX_BODY);
+		return errmsg(err, errlen, "%s is longer than %u bytes", field, MIME_MAX_BODY);
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
 		if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f)
-			return fail(err, errlen, "%s contains a control character", field);
+			return errmsg(err, errlen, "%s contains a control character", field);
 	}
 	if (!utf8_valid(s))
-		return fail(err, errlen, "%s is not valid UTF-8", field);
+		return errmsg(err, errlen, "%s is not valid UTF-8", field);
 	return 0;
 }
 
@@ -126,17 +84,17 @@ static int check_job_id(const char *id, char *err, size_t errlen)
 	size_t i, n = strlen(id);
 
 	if (n == 0)
-		return fail(err, errlen, "job_id is empty");
+		return errmsg(err, errlen, "job_id is empty");
 	if (n > MIME_MAX_JOB_ID)
-		return fail(err, errlen, "job_id is longer than %d characters", MIME_MAX_JOB_ID);
+		return errmsg(err, errlen, "job_id is longer than %d characters", MIME_MAX_JOB_ID);
 	if (id[0] == '.' || id[n - 1] == '.' || strstr(id, ".."))
-		return fail(err, errlen, "job_id has a misplaced dot");
+		return errmsg(err, errlen, "job_id has a misplaced dot");
 	for (i = 0; i < n; i++) {
 		char c = id[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_' || c == '.'))
-			return fail(err, errlen, "job_id may contain only letters, digits, '-', "
+			return errmsg(err, errlen, "job_id may contain only letters, digits, '-', "
 						 "'_' and '.'");
 	}
 	return 0;
@@ -192,7 +150,13 @@ static size_t encode_words(struct strbuf *b, size_t col, const char *utf8)
 		maxw = room < EW_MAX ? room : EW_MAX;
 		maxbytes = (maxw - EW_OVERHEAD) / 4 * 3;
 		while (off + take < total) {
-			n = utf8_len(s + off + take);
+			uint32_t cp;
+
+			/* A stray byte (the caller did not check) is taken alone
+			 * rather than looping forever. */
+			n = utf8_decode(s + off + take, &cp);
+			if (!n)
+				n = 1;
 			if (take + n > maxbytes)
 				break;
 			take += n;
@@ -389,7 +353,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 	char *out = NULL;
 
 	if (!m) {
-		fail(err, errlen, "message is missing");
+		errmsg(err, errlen, "message is missing");
 		goto out;
 	}
 	if (!m->from || email_valid(m->from, NULL, 0) < 0) {
@@ -397,7 +361,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 
 		if (m->from)
 			email_valid(m->from, why, sizeof(why));
-		fail(err, errlen, "from: %s", why);
+		errmsg(err, errlen, "from: %s", why);
 		goto out;
 	}
 	if (!m->to || email_valid(m->to, NULL, 0) < 0) {
@@ -405,7 +369,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 
 		if (m->to)
 			email_valid(m->to, why, sizeof(why));
-		fail(err, errlen, "to: %s", why);
+		errmsg(err, errlen, "to: %s", why);
 		goto out;
 	}
 	if (m->from_name &&
@@ -414,13 +378,13 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 	if (m->to_name && check_header_text(m->to_name, "to_name", MIME_MAX_NAME, err, errlen) < 0)
 		goto out;
 	if (!m->subject || !*m->subject) {
-		fail(err, errlen, "subject is missing");
+		errmsg(err, errlen, "subject is missing");
 		goto out;
 	}
 	if (check_header_text(m->subject, "subject", MIME_MAX_SUBJECT, err, errlen) < 0)
 		goto out;
 	if (!m->text) {
-		fail(err, errlen, "text is missing");
+		errmsg(err, errlen, "text is missing");
 		goto out;
 	}
 	if (check_body(m->text, "text", err, errlen) < 0)
@@ -428,7 +392,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 	if (m->html && check_body(m->html, "html", err, errlen) < 0)
 		goto out;
 	if (!m->job_id) {
-		fail(err, errlen, "job_id is missing");
+		errmsg(err, errlen, "job_id is missing");
 		goto out;
 	}
 	if (check_job_id(m->job_id, err, errlen) < 0)
@@ -438,7 +402,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 
 		if (m->domain)
 			email_domain_valid(m->domain, why, sizeof(why));
-		fail(err, errlen, "domain: %s", why);
+		errmsg(err, errlen, "domain: %s", why);
 		goto out;
 	}
 
