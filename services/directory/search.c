@@ -229,10 +229,11 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
-void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
-			  Tarjotin__Envelope *reply)
+/* The search itself, on a decoded request; w is NULL on the socket thread,
+ * which only ever gets searches without free text. */
+static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
+		       Tarjotin__Envelope *reply)
 {
-	Tarjotin__SearchRequest *sr = NULL;
 	struct index_snap *s = NULL;
 	struct index_query q = { 0 };
 	PGresult *res = NULL;
@@ -241,12 +242,6 @@ void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 	const char *field = NULL;
 	char err[256], *json;
 
-	sr = tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
-	if (!sr) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
-				"malformed search request");
-		goto out;
-	}
 	q.value[INDEX_NEED] = opt(sr->need);
 	q.value[INDEX_KIND] = opt(sr->kind);
 	q.value[INDEX_TARGET_GROUP] = opt(sr->target_group);
@@ -299,8 +294,21 @@ out:
 	PQclear(res);
 	free(ranked);
 	index_release(&s);
-	if (sr)
-		tarjotin__search_request__free_unpacked(sr, NULL);
+}
+
+void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
+			  Tarjotin__Envelope *reply)
+{
+	Tarjotin__SearchRequest *sr =
+		tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
+
+	if (!sr) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
+				"malformed search request");
+		return;
+	}
+	run_search(w, sr, reply);
+	tarjotin__search_request__free_unpacked(sr, NULL);
 }
 
 bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
@@ -320,15 +328,19 @@ bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 	default:
 		return false;
 	}
-	/* Free text waits on PostgreSQL: that is the workers' job. */
+	/* Free text waits on PostgreSQL: that is the workers' job.  The rest is
+	 * answered here from the request decoded once. */
 	sr = tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
-	text = sr && *sr->q;
-	if (sr)
-		tarjotin__search_request__free_unpacked(sr, NULL);
-	if (text)
-		return false;
-	search_handle_search(NULL, req, reply);
-	return true;
+	if (!sr) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
+				"malformed search request");
+		return true;
+	}
+	text = *sr->q != '\0';
+	if (!text)
+		run_search(NULL, sr, reply);
+	tarjotin__search_request__free_unpacked(sr, NULL);
+	return !text;
 }
 
 /* A canonical lower-case uuid, as the gateway sends it. */
