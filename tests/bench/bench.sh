@@ -57,22 +57,23 @@ nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
 NGINX_PID=$!
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$P_NGINX/" && break; sleep 0.05; done
 
-# wrk_run URL -> "RPS P99_MS ERRORS"
+# wrk_run URL [LUA_SCRIPT] -> "RPS P99_MS ERRORS"
 wrk_run() {
   local out rps p99 errs
-  out=$(wrk -t2 -c$CONNS -d"${SECS}s" --latency "$1" 2>&1)
+  out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency ${2:+-s "$2"} "$1" 2>&1)
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
   echo "${rps:-0} ${p99:-0} ${errs:-none}"
 }
 
-# compare NAME URL NGINX_FILE: best of ROUNDS for each side, alternating.
+# compare NAME URL NGINX_FILE [LUA_SCRIPT]: best of ROUNDS for each side,
+# alternating; the script (which picks the request paths) is for our side.
 compare() {
-  local name=$1 url=$2 file=$3 best_t=0 best_n=0 p99_t=0 p99_n=0 r t n
+  local name=$1 url=$2 file=$3 script=${4:-} best_t=0 best_n=0 p99_t=0 p99_n=0 r t pt n pn errs
   for ((i = 0; i < ROUNDS; i++)); do
     read -r n pn _ <<<"$(wrk_run "http://127.0.0.1:$P_NGINX/$file")"
-    read -r t pt errs <<<"$(wrk_run "$url")"
+    read -r t pt errs <<<"$(wrk_run "$url" "$script")"
     if awk "BEGIN {exit !($n > $best_n)}"; then best_n=$n; p99_n=$pn; fi
     if awk "BEGIN {exit !($t > $best_t)}"; then best_t=$t; p99_t=$pt; fi
     [[ $errs != none ]] && echo "  warning: $name: $errs"

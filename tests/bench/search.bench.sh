@@ -104,32 +104,8 @@ LUA
   fsize=$(search_sample "$TMP/filters.lua" search-filters.json)
   printf '  filter-only: median response %s bytes\n' "$fsize"
 
-  search_wrk() { # URL SCRIPT -> "RPS P99_MS ERRORS" (wrk_run with a script)
-    local out rps p99 errs
-    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency ${2:+-s "$2"} "$1" 2>&1)
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")
-    errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    echo "${rps:-0} ${p99:-0} ${errs:-none}"
-  }
-  search_compare() { # NAME SCRIPT NGINX_FILE
-    local name=$1 script=$2 file=$3 best_t=0 best_n=0 p99_t=0 p99_n=0 r t pt n pn errs
-    for ((i = 0; i < ROUNDS; i++)); do
-      read -r n pn _ <<<"$(search_wrk "http://127.0.0.1:$P_NGINX/$file")"
-      read -r t pt errs <<<"$(search_wrk "$URL" "$script")"
-      if awk "BEGIN {exit !($n > $best_n)}"; then best_n=$n; p99_n=$pn; fi
-      if awk "BEGIN {exit !($t > $best_t)}"; then best_t=$t; p99_t=$pt; fi
-      [[ $errs != none ]] && echo "  warning: $name: $errs"
-    done
-    r=$(awk "BEGIN {printf \"%.2f\", $best_t / $best_n}")
-    printf '%-28s %10.0f req/s  p99 %6.2f ms\n' "$name" "$best_t" "$p99_t"
-    printf '%-28s %10.0f req/s  p99 %6.2f ms\n' "  nginx, same bytes" "$best_n" "$p99_n"
-    printf '%-28s %10s\n' "  ratio" "$r"
-    echo "$name ratio=$r p99_ms=$p99_t rps=$best_t nginx_rps=$best_n" >>"$TMP/results"
-  }
-
   echo "  ($CONNS connections, ${SECS}s x $ROUNDS rounds, best of each)"
-  search_compare "search-filters" "$TMP/filters.lua" search-filters.json
+  compare "search-filters" "$URL" search-filters.json "$TMP/filters.lua"
 
   # Free text: PostgreSQL ranks every match, which at this scale takes
   # 0.1-0.7 s for a common word; the directory keeps each word's ranking
@@ -144,7 +120,7 @@ LUA
     xargs -0 -P2 -I{} curl -s -o /dev/null -m 30 -G --data-urlencode "q={}" "$URL/api/v1/activities"
   tsize=$(search_sample "$TMP/text.lua" search-text.json)
   printf '  free text: median response %s bytes (words cached)\n' "$tsize"
-  search_compare "search-text" "$TMP/text.lua" search-text.json
+  compare "search-text" "$URL" search-text.json "$TMP/text.lua"
 
   dir_pid=$(cat "$TMP/pids/directory-1.pid")
   printf '  directory-1 resident memory with the national data: %s KiB\n' \
