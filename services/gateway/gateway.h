@@ -48,6 +48,7 @@ struct req {
 	int64_t start_us;
 	unsigned status;
 	bool head;                /* a HEAD request */
+	bool page_view;           /* a page of the web UI (not its scripts or styles) */
 	char *body;               /* POST/PUT body, NUL-terminated; owned */
 	size_t body_len;
 	bool too_large;           /* the body went past the limit: answer 413 */

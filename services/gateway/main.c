@@ -240,19 +240,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct gateway *gw = cls;
 	struct req *r = *con_cls;
 	uint64_t latency;
+	unsigned route;
 
 	(void)conn;
 	(void)toe;
 	if (!r)
 		return;
 	latency = (uint64_t)(clock_mono_us() - r->start_us);
-	metrics_observe(gw->metrics, routes_index(r->route), r->status, latency);
+	route = routes_index(r->route);
+	metrics_observe(gw->metrics, route, r->status, latency);
 	if (r->route->usage) {
 		struct bridge_event ev = {
-			.kind = !strcmp(r->route->name, "static") ?
-					TARJOTIN__USAGE_EVENT__KIND__PAGE_VIEW :
-					TARJOTIN__USAGE_EVENT__KIND__API_CALL,
-			.route = (uint8_t)routes_index(r->route),
+			.kind = r->page_view ? TARJOTIN__USAGE_EVENT__KIND__PAGE_VIEW :
+					       TARJOTIN__USAGE_EVENT__KIND__API_CALL,
+			.route = (uint8_t)route,
 			.status = (uint16_t)r->status,
 			.latency_us = latency > UINT32_MAX ? UINT32_MAX : (uint32_t)latency,
 			.at_ms = clock_wall_ms(),

@@ -18,7 +18,8 @@ struct metrics;
 struct metrics *metrics_new(const char *const *route_names);
 void metrics_destroy(struct metrics **mp);
 
-/* Counts one finished request. */
+/* Counts one finished request; status 0 (the client left before an answer
+ * was queued) counts as aborted. */
 void metrics_observe(struct metrics *m, unsigned route, unsigned status, uint64_t latency_us);
 
 /* Renders everything; returns a malloc'ed string (free()), its length in *len. */

@@ -99,10 +99,13 @@ static unsigned handle_not_found(struct req *r, const char *url)
 static unsigned handle_static(struct req *r, const char *url)
 {
 	unsigned status = static_queue(r->gw->web, r->conn, url);
+	size_t n = strlen(url);
 
 	if (!status)
 		return handle_not_found(r, url);
 	r->state = REQ_ANSWERED;
+	/* Stats count pages, not the scripts and styles each page loads. */
+	r->page_view = !strcmp(url, "/") || (n > 5 && !strcmp(url + n - 5, ".html"));
 	return status;
 }
 

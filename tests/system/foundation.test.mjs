@@ -154,3 +154,26 @@ test('a malformed protobuf reaching the directory is answered, logged, and survi
   const r = await http('/api/v1/ping');
   assert.equal(r.status, 200, 'the directory keeps serving');
 });
+
+test('stats count one page view for a page, none for its scripts and styles', async () => {
+  const key = `tj:stats:${new Date().toISOString().slice(0, 10)}`;
+  const views = () => Number(execFileSync('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, 'HGET', key, 'page_views'],
+    { encoding: 'utf8', timeout: 5000 }).trim() || 0);
+  const apiCalls = () => Number(execFileSync('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, 'HGET', key, 'ping:200'],
+    { encoding: 'utf8', timeout: 5000 }).trim() || 0);
+  // Events travel in order, in batches sent at least every 200 ms: once a
+  // ping made now is counted, everything before it is counted too.
+  const flush = async () => {
+    const n = apiCalls();
+    assert.equal((await http('/api/v1/ping')).status, 200);
+    await until(() => apiCalls() > n, { what: 'the ping to be counted' });
+  };
+  await flush();
+  const before = views();
+  const page = await http('/');
+  assert.equal(page.status, 200);
+  for (const asset of ['/app.js', '/styles.css', '/i18n.js']) assert.equal((await http(asset)).status, 200);
+  await flush();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(views(), before + 1, 'scripts and styles are no page views');
+});
