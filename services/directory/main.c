@@ -197,12 +197,69 @@ static int prepare_database(struct directory *dir)
 
 /* --- the front loop ------------------------------------------------------ */
 
+/*
+ * Replies answered on this thread to one gateway go out as the frames of one
+ * multipart message: the gateway's DEALER reads each frame as a reply, and
+ * ZeroMQ's I/O threads on both sides then wake once per batch instead of
+ * once per reply (measured: with 12-15 KB search pages they cost more CPU
+ * than the search itself).  The newest frame is held back so that the
+ * message can be closed when the batch ends.
+ */
+#define BATCH_MAX 16
+
 struct front {
 	struct directory *dir;
 	void *router, *backend;
 	long in_flight;
 	unsigned long malformed, expired;
+	zmq_msg_t batch_id;      /* the gateway the open batch goes to */
+	zmq_msg_t held;          /* its newest frame, not sent yet */
+	int batched;             /* frames in the open batch, 0: none open */
 };
+
+static void free_buf(void *data, void *hint)
+{
+	(void)hint;
+	free(data);
+}
+
+/* Closes the open batch: its last frame ends the message. */
+static void batch_flush(struct front *f)
+{
+	if (!f->batched)
+		return;
+	if (zmq_msg_send(&f->held, f->router, ZMQ_DONTWAIT) < 0)
+		log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
+	zmq_msg_close(&f->held);
+	zmq_msg_close(&f->batch_id);
+	f->batched = 0;
+}
+
+/* Queues a reply to the gateway 'identity' in the open batch, or opens one. */
+static void front_reply(struct front *f, zmq_msg_t *identity, Tarjotin__Envelope *reply)
+{
+	size_t len;
+	uint8_t *buf = rpc_pack_envelope(reply, &len);
+	bool same = f->batched && zmq_msg_size(&f->batch_id) == zmq_msg_size(identity) &&
+		    !memcmp(zmq_msg_data(&f->batch_id), zmq_msg_data(identity),
+			    zmq_msg_size(identity));
+
+	if (f->batched && (!same || f->batched >= BATCH_MAX))
+		batch_flush(f);
+	if (f->batched) {
+		if (zmq_msg_send(&f->held, f->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+			log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
+		zmq_msg_close(&f->held);
+	} else {
+		zmq_msg_init(&f->batch_id);
+		zmq_msg_copy(&f->batch_id, identity);
+		if (zmq_msg_send(identity, f->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+			log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
+	}
+	/* The packed reply is handed to ZeroMQ as it is, not copied again. */
+	zmq_msg_init_data(&f->held, buf, len, free_buf, NULL);
+	f->batched++;
+}
 
 static void answer_inline(struct front *f, zmq_msg_t *id, const Tarjotin__Envelope *req)
 {
@@ -222,7 +279,7 @@ static void answer_inline(struct front *f, zmq_msg_t *id, const Tarjotin__Envelo
 		health.checked_ms = atomic_load(&f->dir->pg_checked_ms);
 		rpc_pack_payload(&health.base, &reply.payload);
 	}
-	send_reply(f->router, id, &reply);
+	front_reply(f, id, &reply);
 	reply_release(&reply);
 }
 
@@ -266,7 +323,7 @@ static bool on_request(struct front *f)
 			 NULL);
 		reply_set_error(&reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
 				"malformed envelope: the frame is not a tarjotin.Envelope");
-		send_reply(f->router, &id, &reply);
+		front_reply(f, &id, &reply);
 		reply_release(&reply);
 		goto out;
 	}
@@ -287,7 +344,7 @@ static bool on_request(struct front *f)
 		reply.request_id = req->request_id;
 		reply.type = req->type;
 		if (search_inline(req, &reply)) {
-			send_reply(f->router, &id, &reply);
+			front_reply(f, &id, &reply);
 			reply_release(&reply);
 			goto out;
 		}
@@ -319,6 +376,7 @@ static bool on_worker_reply(struct front *f)
 		zmq_msg_close(&part);
 		return false;
 	}
+	batch_flush(f); /* frames of two messages must not interleave */
 	for (;;) {
 		zmq_getsockopt(f->backend, ZMQ_RCVMORE, &more, &more_len);
 		if (zmq_msg_send(&part, f->router, (more ? ZMQ_SNDMORE : 0) | ZMQ_DONTWAIT) < 0)
@@ -438,9 +496,11 @@ int main(void)
 		if (items[0].revents & ZMQ_POLLIN)
 			while (on_worker_reply(&f))
 				;
-		if (!stopping && (items[2].revents & ZMQ_POLLIN))
+		if (!stopping && (items[2].revents & ZMQ_POLLIN)) {
 			for (int i = 0; i < 1024 && on_request(&f); i++)
 				;
+			batch_flush(&f);
+		}
 	}
 	rc = 0;
 out:

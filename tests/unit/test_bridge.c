@@ -21,16 +21,67 @@
 #include "rpc.h"
 
 /* A directory stand-in: answers every request (ignore 0), none (-1), or
- * all but the next one after drop_next is set. */
+ * all but the next one after drop_next is set; or (ignore 1) waits a moment
+ * and answers everything waiting as the frames of one message, as the
+ * directory does with the searches it answers from memory. */
 struct fake {
 	void *ctx, *router;
 	char endpoint[128];
 	int ignore;
+	int max_frames;     /* most replies seen in one message (ignore 1) */
 	volatile int drop_next;
 	int seen;
 	pthread_t thread;
 	volatile int stop;
 };
+
+/* Reads every request waiting (after 20 ms for more to come; they all come
+ * from the one bridge) and answers them in one multipart message:
+ * [identity][reply][reply]... */
+static void fake_batch(struct fake *f)
+{
+	uint64_t ids[256];
+	int n = 0;
+	zmq_msg_t id, next, body;
+
+	usleep(20000);
+	zmq_msg_init(&id);
+	zmq_msg_init(&next);
+	zmq_msg_init(&body);
+	/* A failed receive empties the message it was given: hence 'next'. */
+	while (n < 256 && zmq_msg_recv(&next, f->router, ZMQ_DONTWAIT) >= 0) {
+		Tarjotin__Envelope *req;
+
+		zmq_msg_move(&id, &next);
+		if (zmq_msg_recv(&body, f->router, 0) < 0)
+			break;
+		req = rpc_unpack_envelope(zmq_msg_data(&body), zmq_msg_size(&body));
+		f->seen++;
+		if (req) {
+			ids[n++] = req->request_id;
+			tarjotin__envelope__free_unpacked(req, NULL);
+		}
+	}
+	if (n) {
+		zmq_msg_send(&id, f->router, ZMQ_SNDMORE);
+		for (int i = 0; i < n; i++) {
+			Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
+			size_t len;
+			uint8_t *wire;
+
+			reply.request_id = ids[i];
+			reply.type = TARJOTIN__MSG_TYPE__MSG_PING;
+			wire = rpc_pack_envelope(&reply, &len);
+			zmq_send(f->router, wire, len, i + 1 < n ? ZMQ_SNDMORE : 0);
+			free(wire);
+		}
+		if (n > f->max_frames)
+			f->max_frames = n;
+	}
+	zmq_msg_close(&id);
+	zmq_msg_close(&next);
+	zmq_msg_close(&body);
+}
 
 static void *fake_main(void *arg)
 {
@@ -45,6 +96,10 @@ static void *fake_main(void *arg)
 
 		if (zmq_poll(&it, 1, 20) <= 0)
 			continue;
+		if (f->ignore == 1) {
+			fake_batch(f);
+			continue;
+		}
 		zmq_msg_init(&id);
 		zmq_msg_init(&body);
 		zmq_msg_recv(&id, f->router, 0);
@@ -158,6 +213,41 @@ static void test_reply_matched(void **state)
 	assert_int_equal(bridge_pending(b), 0);
 	bridge_destroy(&b);
 	assert_null(b);
+	fake_stop(&f);
+}
+
+/* Replies that come as the frames of one message are each matched. */
+static void test_batched_replies_matched(void **state)
+{
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call calls[50], first;
+
+	(void)state;
+	completed = 0;
+	fake_start(&f, 1);
+	b = bridge_for(&f, 1000);
+	/* A first call makes sure the connection is up. */
+	call_init(&first, 5000, true);
+	bridge_submit(b, &first);
+	wait_completed(1);
+	assert_int_equal(first.outcome, BRIDGE_REPLIED);
+	tarjotin__envelope__free_unpacked(first.reply, NULL);
+	f.seen = 0;
+	for (int i = 0; i < 50; i++) {
+		call_init(&calls[i], 5000, true);
+		bridge_submit(b, &calls[i]);
+	}
+	wait_completed(51);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(calls[i].outcome, BRIDGE_REPLIED);
+		assert_int_equal(calls[i].reply->request_id, calls[i].id);
+		assert_int_equal(calls[i].tries, 1);
+		tarjotin__envelope__free_unpacked(calls[i].reply, NULL);
+	}
+	assert_true(f.max_frames >= 2); /* batches did happen */
+	assert_int_equal(f.seen, 50);
+	bridge_destroy(&b);
 	fake_stop(&f);
 }
 
@@ -306,6 +396,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reply_matched),
+		cmocka_unit_test(test_batched_replies_matched),
 		cmocka_unit_test(test_resend_on_silence),
 		cmocka_unit_test(test_no_resend_when_not_idempotent),
 		cmocka_unit_test(test_deadline),
