@@ -68,11 +68,18 @@ wrk_run() {
 }
 
 # compare NAME URL NGINX_FILE [LUA_SCRIPT]: best of ROUNDS for each side,
-# alternating; the script (which picks the request paths) is for our side.
+# alternating.  A script picks request paths from its table 'paths'; nginx
+# is driven by the same script with every path pointed at NGINX_FILE (query
+# string kept), so that wrk does the same work per request on both sides.
 compare() {
   local name=$1 url=$2 file=$3 script=${4:-} best_t=0 best_n=0 p99_t=0 p99_n=0 r t pt n pn errs
+  local nurl="http://127.0.0.1:$P_NGINX/$file" nscript=
+  if [[ -n $script ]]; then
+    nurl="http://127.0.0.1:$P_NGINX" nscript="$TMP/nginx-$name.lua"
+    { cat "$script"; echo "for i = 1, #paths do paths[i] = paths[i]:gsub('^[^?]*', '/$file', 1) end"; } >"$nscript"
+  fi
   for ((i = 0; i < ROUNDS; i++)); do
-    read -r n pn _ <<<"$(wrk_run "http://127.0.0.1:$P_NGINX/$file")"
+    read -r n pn _ <<<"$(wrk_run "$nurl" "$nscript")"
     read -r t pt errs <<<"$(wrk_run "$url" "$script")"
     if awk "BEGIN {exit !($n > $best_n)}"; then best_n=$n; p99_n=$pn; fi
     if awk "BEGIN {exit !($t > $best_t)}"; then best_t=$t; p99_t=$pt; fi
