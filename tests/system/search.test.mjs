@@ -148,6 +148,68 @@ function sortKeys(o) {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+// The directory answers searches by need, kind and municipality alone
+// from count tables built with the snapshot, not from the bitmaps: every
+// subset of the three, against the same brute force, broader included.
+test('need, kind and municipality in every combination: totals, pages, facets and broader equal a brute-force count', async () => {
+  const R = await ref();
+  const r = rng(20251124);
+  const vals = R.items.map((i) => values(i, R));
+  const t = await get('/api/v1/taxonomies');
+  // Every value there is, also those no activity has.
+  const every = {
+    need: t.needs.map((x) => x.id), kind: t.kinds.map((x) => x.id), municipality: [...R.muni.keys()],
+  };
+  const count = (filters) => vals.filter((v) => matches(v, filters)).length;
+  const subsets = [['need'], ['kind'], ['municipality'], ['need', 'kind'], ['need', 'municipality'],
+    ['kind', 'municipality'], ['need', 'kind', 'municipality']];
+  let found = 0; let empty = 0; let broader = 0;
+  for (const dims of subsets) {
+    for (let round = 0; round < 40; round++) {
+      const base = pick(r, vals);
+      const filters = {};
+      for (const d of dims) filters[d] = r() < 0.75 && base[d].length ? pick(r, base[d]) : pick(r, every[d]);
+      const params = { ...filters };
+      if (r() < 0.5) params.per_page = '100';
+      const qs = new URLSearchParams(params);
+      const res = await get(`/api/v1/activities?${qs}`);
+      const hits = R.items.filter((_, i) => matches(vals[i], filters));
+      assert.equal(res.total, hits.length, `total for ${qs}`);
+      assert.deepEqual(res.items.map((i) => i.id), hits.slice(0, Number(params.per_page || 20)).map((i) => i.id),
+        `items for ${qs}`);
+      for (const d of DIMS) {
+        const want = {};
+        vals.forEach((v) => {
+          if (!matches(v, filters, d)) return;
+          for (const x of v[d]) want[x] = (want[x] || 0) + 1;
+        });
+        assert.deepEqual(sortKeys(res.facets[d]), sortKeys(want), `facet ${d} for ${qs}`);
+      }
+      // docs/api-v1.md: kind first, then the municipality's county, then
+      // the municipality dropped; need never.
+      let want = null;
+      if (hits.length === 0) {
+        const without = (d) => Object.fromEntries(Object.entries(filters).filter(([k]) => k !== d));
+        const county = filters.municipality && R.muni.get(filters.municipality);
+        let n;
+        if (filters.kind && (n = count(without('kind')))) {
+          want = { drop: 'kind', total: n };
+        } else if (county && (n = count({ ...without('municipality'), county }))) {
+          want = { drop: 'municipality', county, total: n };
+        } else if (filters.municipality && (n = count(without('municipality')))) {
+          want = { drop: 'municipality', total: n };
+        }
+      }
+      assert.deepEqual(res.broader, want, `broader for ${qs}`);
+      if (hits.length) found++; else empty++;
+      if (want) broader++;
+    }
+  }
+  console.log(`# ${subsets.length * 40} searches by need, kind and municipality: ${found} with results, ` +
+    `${empty} empty, ${broader} with a broader search`);
+  assert.ok(found >= 100 && empty >= 20 && broader >= 10, 'the draws exercise hits, misses and broader searches');
+});
+
 test('county-wide, nationwide and online activities appear under every municipality they cover', async () => {
   const R = await ref();
   for (const type of ['county', 'nationwide', 'online']) {
