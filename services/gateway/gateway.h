@@ -81,12 +81,13 @@ const struct route *routes_not_found(void);
 unsigned reply_json(struct req *r, unsigned status, json_t *body);
 
 /*
- * Queues a finished JSON document (copied) the directory rendered, with the
- * given Cache-Control; cors adds Access-Control-Allow-Origin: * (open data).
- * Returns the status.
+ * Queues a finished JSON document the directory rendered, with the given
+ * Cache-Control; cors adds Access-Control-Allow-Origin: * (open data).  It
+ * is copied, unless release is given: then the response uses json as it is
+ * and calls release(cls) when it is done with it.  Returns the status.
  */
 unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
-			const char *cache, bool cors);
+			const char *cache, bool cors, void (*release)(void *), void *cls);
 
 /* Queues {"error":{status, code, field, message}}; field may be NULL. */
 unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,

@@ -199,6 +199,11 @@ static int parse_int(const char *arg, long min, long max, int *out)
 
 /* --- replies --------------------------------------------------------------- */
 
+static void release_hsds_reply(void *hr)
+{
+	tarjotin__hsds_reply__free_unpacked(hr, NULL);
+}
+
 static unsigned render_hsds(struct req *r)
 {
 	Tarjotin__HsdsReply *hr;
@@ -215,9 +220,8 @@ static unsigned render_hsds(struct req *r)
 				   "the directory sent a malformed hsds reply");
 	}
 	/* Open data: any site may read it, and a minute old is fresh enough. */
-	status = reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true);
-	tarjotin__hsds_reply__free_unpacked(hr, NULL);
-	return status;
+	return reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
+			      release_hsds_reply, hr);
 }
 
 /* --- the route ------------------------------------------------------------- */

@@ -68,11 +68,16 @@ unsigned reply_json(struct req *r, unsigned status, json_t *body)
 }
 
 unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
-			const char *cache, bool cors)
+			const char *cache, bool cors, void (*release)(void *), void *cls)
 {
-	return queue_json(r, status,
-			  MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY),
-			  cache, cors);
+	struct MHD_Response *resp;
+
+	if (release)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)json,
+									       release, cls);
+	else
+		resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
+	return queue_json(r, status, resp, cache, cors);
 }
 
 unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,

@@ -103,6 +103,11 @@ static bool uuid_lower(const char *s, char *out)
 
 /* --- replies ------------------------------------------------------------------ */
 
+static void release_search_reply(void *jr)
+{
+	tarjotin__search_reply__free_unpacked(jr, NULL);
+}
+
 static unsigned render_document(struct req *r, const char *cache)
 {
 	Tarjotin__SearchReply *jr;
@@ -117,9 +122,9 @@ static unsigned render_document(struct req *r, const char *cache)
 			tarjotin__search_reply__free_unpacked(jr, NULL);
 		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
 	}
-	status = reply_document(r, 200, jr->json.data, jr->json.len, cache, false);
-	tarjotin__search_reply__free_unpacked(jr, NULL);
-	return status;
+	/* The page (12-15 KB) is sent from the unpacked reply, not copied. */
+	return reply_document(r, 200, jr->json.data, jr->json.len, cache, false,
+			      release_search_reply, jr);
 }
 
 static unsigned render_fresh(struct req *r)
