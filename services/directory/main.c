@@ -235,7 +235,8 @@ static void batch_flush(struct front *f)
 	f->batched = 0;
 }
 
-/* Queues a reply to the gateway 'identity' in the open batch, or opens one. */
+/* Queues a reply to the gateway 'identity' in the open batch, or opens one;
+ * identity stays the caller's. */
 static void front_reply(struct front *f, zmq_msg_t *identity, Tarjotin__Envelope *reply)
 {
 	size_t len;
@@ -251,10 +252,18 @@ static void front_reply(struct front *f, zmq_msg_t *identity, Tarjotin__Envelope
 			log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
 		zmq_msg_close(&f->held);
 	} else {
+		/* Copies (reference counted): 'identity' serves the request's
+		 * message's other frames too. */
+		zmq_msg_t head;
+
 		zmq_msg_init(&f->batch_id);
 		zmq_msg_copy(&f->batch_id, identity);
-		if (zmq_msg_send(identity, f->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+		zmq_msg_init(&head);
+		zmq_msg_copy(&head, identity);
+		if (zmq_msg_send(&head, f->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
 			log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
+			zmq_msg_close(&head);
+		}
 	}
 	/* The packed reply is handed to ZeroMQ as it is, not copied again. */
 	zmq_msg_init_data(&f->held, buf, len, free_buf, NULL);
@@ -283,49 +292,26 @@ static void answer_inline(struct front *f, zmq_msg_t *id, const Tarjotin__Envelo
 	reply_release(&reply);
 }
 
-/* One request from a gateway: [identity][envelope].  False when there was
- * none waiting. */
-static bool on_request(struct front *f)
+/* One request, the frame 'body' of a message from the gateway 'id':
+ * answered here, or handed to a worker (with a copy of the identity). */
+static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 {
-	zmq_msg_t id, body;
-	Tarjotin__Envelope *req = NULL;
-	int more;
-	size_t more_len = sizeof(more);
+	Tarjotin__Envelope *req = rpc_unpack_envelope(zmq_msg_data(body), zmq_msg_size(body));
+	Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
+	zmq_msg_t wid;
 
-	bool got = false;
-
-	zmq_msg_init(&id);
-	zmq_msg_init(&body);
-	if (zmq_msg_recv(&id, f->router, ZMQ_DONTWAIT) < 0)
-		goto out;
-	got = true;
-	zmq_getsockopt(f->router, ZMQ_RCVMORE, &more, &more_len);
-	if (!more || zmq_msg_recv(&body, f->router, 0) < 0)
-		goto out;
-	zmq_getsockopt(f->router, ZMQ_RCVMORE, &more, &more_len);
-	if (more) {
-		/* Not our framing: drain the rest and answer with an error. */
-		zmq_msg_t junk;
-
-		zmq_msg_init(&junk);
-		while (more && zmq_msg_recv(&junk, f->router, 0) >= 0)
-			zmq_getsockopt(f->router, ZMQ_RCVMORE, &more, &more_len);
-		zmq_msg_close(&junk);
-	}
-	req = more ? NULL : rpc_unpack_envelope(zmq_msg_data(&body), zmq_msg_size(&body));
 	if (!req) {
-		Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
 		char size[24];
 
 		f->malformed++;
-		snprintf(size, sizeof(size), "%zu", zmq_msg_size(&body));
+		snprintf(size, sizeof(size), "%zu", zmq_msg_size(body));
 		log_warn("malformed request", "bytes", size, "error", "not a tarjotin.Envelope",
 			 NULL);
 		reply_set_error(&reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
 				"malformed envelope: the frame is not a tarjotin.Envelope");
-		front_reply(f, &id, &reply);
+		front_reply(f, id, &reply);
 		reply_release(&reply);
-		goto out;
+		return;
 	}
 	if (req->deadline_ms && req->deadline_ms < clock_wall_ms()) {
 		f->expired++; /* nobody waits for this answer any more */
@@ -333,34 +319,54 @@ static bool on_request(struct front *f)
 	}
 	if (req->type == TARJOTIN__MSG_TYPE__MSG_PING ||
 	    req->type == TARJOTIN__MSG_TYPE__MSG_HEALTH) {
-		answer_inline(f, &id, req);
+		answer_inline(f, id, req);
 		goto out;
 	}
-	{
-		/* Searches without free text come from memory: answered here,
-		 * they never queue behind a worker that waits on PostgreSQL. */
-		Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
-
-		reply.request_id = req->request_id;
-		reply.type = req->type;
-		if (search_inline(req, &reply)) {
-			front_reply(f, &id, &reply);
-			reply_release(&reply);
-			goto out;
-		}
+	/* Searches without free text come from memory: answered here, they
+	 * never queue behind a worker that waits on PostgreSQL. */
+	reply.request_id = req->request_id;
+	reply.type = req->type;
+	if (search_inline(req, &reply)) {
+		front_reply(f, id, &reply);
+		reply_release(&reply);
+		goto out;
 	}
-	if (zmq_msg_send(&id, f->backend, ZMQ_SNDMORE) < 0 ||
-	    zmq_msg_send(&body, f->backend, 0) < 0) {
+	zmq_msg_init(&wid);
+	zmq_msg_copy(&wid, id);
+	if (zmq_msg_send(&wid, f->backend, ZMQ_SNDMORE) < 0 ||
+	    zmq_msg_send(body, f->backend, 0) < 0) {
 		log_warn("cannot hand request to a worker", "error", zmq_strerror(errno), NULL);
+		zmq_msg_close(&wid);
 		goto out;
 	}
 	f->in_flight++;
 out:
-	if (req)
-		tarjotin__envelope__free_unpacked(req, NULL);
-	zmq_msg_close(&id);
+	tarjotin__envelope__free_unpacked(req, NULL);
+}
+
+/* One message from a gateway: [identity][envelope]..., a frame per request
+ * (the gateway sends what it had waiting together).  False when there was
+ * none waiting. */
+static bool on_request(struct front *f)
+{
+	zmq_msg_t id, body;
+	int more = 0;
+	size_t more_len = sizeof(more);
+
+	zmq_msg_init(&id);
+	if (zmq_msg_recv(&id, f->router, ZMQ_DONTWAIT) < 0) {
+		zmq_msg_close(&id);
+		return false;
+	}
+	zmq_msg_init(&body);
+	zmq_getsockopt(f->router, ZMQ_RCVMORE, &more, &more_len);
+	while (more && zmq_msg_recv(&body, f->router, 0) >= 0) {
+		zmq_getsockopt(f->router, ZMQ_RCVMORE, &more, &more_len);
+		on_frame(f, &id, &body);
+	}
 	zmq_msg_close(&body);
-	return got;
+	zmq_msg_close(&id);
+	return true;
 }
 
 /* One reply from a worker: pass [identity][envelope] back to the gateway.

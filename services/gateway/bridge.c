@@ -164,13 +164,19 @@ static void finish(struct bridge *b, struct bridge_call *c, enum bridge_outcome 
 	c->done(c);
 }
 
-static void send_try(struct bridge *b, struct bridge_call *c, int64_t now)
+/* Sends a try; 'more' when another call follows in the same message (the
+ * frames of one message go to one directory together, and ZeroMQ's I/O
+ * threads wake once for them all).  Once a message's first frame is taken
+ * the rest are too; when it is refused (EAGAIN), the next frame starts the
+ * message instead. */
+static void send_try(struct bridge *b, struct bridge_call *c, int64_t now, bool more)
 {
 	if (c->tries > 0)
 		atomic_fetch_add_explicit(&b->retries, 1, memory_order_relaxed);
 	c->tries++;
 	/* EAGAIN means no directory is connected: the next try may find one. */
-	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT) < 0 && errno != EAGAIN)
+	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) < 0 &&
+	    errno != EAGAIN)
 		log_warn("directory send failed", "error", zmq_strerror(errno), NULL);
 	c->next_try_us = now + b->try_us;
 	if (!c->idempotent || c->next_try_us > c->deadline_us)
@@ -179,7 +185,7 @@ static void send_try(struct bridge *b, struct bridge_call *c, int64_t now)
 		b->next_timer_us = c->next_try_us;
 }
 
-static void start_call(struct bridge *b, struct bridge_call *c, int64_t now)
+static void start_call(struct bridge *b, struct bridge_call *c, int64_t now, bool more)
 {
 	Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
 	uint32_t slot = slot_take(b);
@@ -203,7 +209,7 @@ static void start_call(struct bridge *b, struct bridge_call *c, int64_t now)
 		b->pending->prev = c;
 	b->pending = c;
 	atomic_fetch_add(&b->npending, 1);
-	send_try(b, c, now);
+	send_try(b, c, now, more);
 }
 
 static void on_reply(struct bridge *b, zmq_msg_t *msg)
@@ -240,7 +246,7 @@ static void scan_timers(struct bridge *b, int64_t now)
 			atomic_fetch_add_explicit(&b->timeouts, 1, memory_order_relaxed);
 			finish(b, c, BRIDGE_TIMEOUT);
 		} else if (now >= c->next_try_us) {
-			send_try(b, c, now);
+			send_try(b, c, now, false);
 		} else if (c->next_try_us < b->next_timer_us) {
 			b->next_timer_us = c->next_try_us;
 		}
@@ -339,10 +345,11 @@ static void *bridge_main(void *arg)
 		b->woken = false;
 		stopping = b->stopping;
 		pthread_mutex_unlock(&b->lock);
+		/* What was submitted meanwhile goes out as one message. */
 		while (in) {
 			struct bridge_call *next = in->next;
 
-			start_call(b, in, now);
+			start_call(b, in, now, next != NULL);
 			in = next;
 		}
 		while (zmq_msg_recv(&msg, b->dealer, ZMQ_DONTWAIT) >= 0)

@@ -143,7 +143,7 @@ test('a malformed protobuf reaching the directory is answered, logged, and survi
   const ep = `tcp://127.0.0.1:${env.TARJOTIN_DIRECTORY_PORT}`;
   const poke = path.join(BIN, 'tools/zmqpoke');
   for (const mode of ['garbage', 'frames']) {
-    const out = JSON.parse(execFileSync(poke, [ep, mode], { encoding: 'utf8', timeout: 5000 }));
+    const out = JSON.parse(execFileSync(poke, [ep, mode], { encoding: 'utf8', timeout: 5000 }).split('\n')[0]);
     assert.equal(out.status, 1, 'STATUS_BAD_REQUEST');
     assert.match(out.error, /malformed envelope/);
   }
@@ -153,6 +153,17 @@ test('a malformed protobuf reaching the directory is answered, logged, and survi
   assert.equal(ok.request_id, 42);
   const r = await http('/api/v1/ping');
   assert.equal(r.status, 200, 'the directory keeps serving');
+});
+
+test('requests sent as the frames of one message are each answered', async () => {
+  const ep = `tcp://127.0.0.1:${env.TARJOTIN_DIRECTORY_PORT}`;
+  const out = execFileSync(path.join(BIN, 'tools/zmqpoke'), [ep, 'batch'], { encoding: 'utf8', timeout: 5000 });
+  const replies = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(replies.map((x) => x.request_id).sort(), [42, 43, 44]);
+  for (const x of replies) {
+    assert.equal(x.status, 0);
+    assert.ok(x.instance, 'a pong names its instance');
+  }
 });
 
 test('stats count one page view for a page, none for its scripts and styles', async () => {

@@ -2,11 +2,15 @@
  * zmqpoke - speaks to a directory directly, for system tests.
  *
  *   zmqpoke ENDPOINT garbage   sends bytes that are no tarjotin.Envelope
- *   zmqpoke ENDPOINT frames    sends a three-frame message (wrong framing)
- *   zmqpoke ENDPOINT ping      sends a well-formed ping
+ *   zmqpoke ENDPOINT frames    sends a three-frame message of bytes that are
+ *                              no tarjotin.Envelope either
+ *   zmqpoke ENDPOINT ping      sends a well-formed ping (request id 42)
+ *   zmqpoke ENDPOINT batch     sends three pings (ids 42, 43, 44) as the
+ *                              frames of one message, as the gateway does
  *
- * Prints the reply as one JSON line {"status":N,"error":"...","instance":"..."}
- * and exits 0, or exits 1 when no reply came within two seconds.
+ * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
+ * "instance":"..."} (batch: until three came) and exits 0, or exits 1 when
+ * none came within two seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +30,7 @@ int main(int argc, char **argv)
 	int n, rc = 1;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping\n");
+		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping|batch\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
@@ -40,34 +44,41 @@ int main(int argc, char **argv)
 		zmq_send(s, "b", 1, ZMQ_SNDMORE);
 		zmq_send(s, "c", 1, 0);
 	} else {
-		Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
-		Tarjotin__Ping ping = TARJOTIN__PING__INIT;
-		uint8_t *wire;
-		size_t len;
+		int n_pings = strcmp(argv[2], "batch") ? 1 : 3;
 
-		env.request_id = 42;
-		env.type = TARJOTIN__MSG_TYPE__MSG_PING;
-		rpc_pack_payload(&ping.base, &env.payload);
-		wire = rpc_pack_envelope(&env, &len);
-		zmq_send(s, wire, len, 0);
-		free(wire);
-		free(env.payload.data);
+		for (int i = 0; i < n_pings; i++) {
+			Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
+			Tarjotin__Ping ping = TARJOTIN__PING__INIT;
+			uint8_t *wire;
+			size_t len;
+
+			env.request_id = 42 + (uint64_t)i;
+			env.type = TARJOTIN__MSG_TYPE__MSG_PING;
+			rpc_pack_payload(&ping.base, &env.payload);
+			wire = rpc_pack_envelope(&env, &len);
+			zmq_send(s, wire, len, i + 1 < n_pings ? ZMQ_SNDMORE : 0);
+			free(wire);
+			free(env.payload.data);
+		}
 	}
-	if (zmq_poll(&item, 1, 2000) == 1 && (n = zmq_recv(s, buf, sizeof(buf), 0)) >= 0) {
-		Tarjotin__Envelope *env = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
+	for (int want = strcmp(argv[2], "batch") ? 1 : 3; want > 0; want--) {
+		Tarjotin__Envelope *env;
 		Tarjotin__Pong *pong = NULL;
 
-		if (env) {
-			if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
-				pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
-			printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\"}\n",
-			       (int)env->status, (unsigned long)env->request_id, env->error,
-			       pong ? pong->instance : "");
-			if (pong)
-				tarjotin__pong__free_unpacked(pong, NULL);
-			tarjotin__envelope__free_unpacked(env, NULL);
-			rc = 0;
-		}
+		if (zmq_poll(&item, 1, 2000) != 1 || (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
+			break;
+		env = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
+		if (!env)
+			break;
+		if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
+			pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
+		printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\"}\n",
+		       (int)env->status, (unsigned long)env->request_id, env->error,
+		       pong ? pong->instance : "");
+		if (pong)
+			tarjotin__pong__free_unpacked(pong, NULL);
+		tarjotin__envelope__free_unpacked(env, NULL);
+		rc = 0;
 	}
 	zmq_close(s);
 	zmq_ctx_term(ctx);
