@@ -7,7 +7,11 @@
  * then name, then id, and one bitmap (uint64_t words, bit i = record i) per
  * facet value.  Filter-only searches AND bitmaps; facet counts are popcounts
  * of a value's bitmap ANDed with the other active filters (disjunctive
- * facets).  Nothing of that touches PostgreSQL.
+ * facets), or counts over the records when they are few.  The three clicks
+ * (need, kind, municipality, any of them) are looked up instead: count
+ * tables built with each snapshot hold the totals and facets of those
+ * filters (2.8 MB, some 15 ms at 50,000 activities; index.c, snap_tables).
+ * Nothing of that touches PostgreSQL.
  *
  * Coverage rule: an activity whose area is a list of municipalities sets
  * those municipalities and their counties; 'county' sets every municipality
