@@ -86,6 +86,11 @@ const struct route *routes_match(const char *method, const char *url, bool *meth
 			continue;
 		if (!strcmp(method, rt->method))
 			return rt;
+		/* The /api/ catch-all ends the search: a path no API route
+		 * has is unknown (404) for every method, not 405 because the
+		 * web UI's GET catch-all below would match it. */
+		if (rt->handle == handle_not_found)
+			break;
 		*method_mismatch = true;
 	}
 	return NULL;

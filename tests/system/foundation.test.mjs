@@ -46,6 +46,16 @@ test('a wrong method is a JSON 405', async () => {
   assert.equal(r.json.error.code, 'method_not_allowed');
 });
 
+test('an unknown API path is a JSON 404 for every method', async () => {
+  for (const method of ['GET', 'POST', 'DELETE']) {
+    const r = await http('/api/v1/no-such-thing', { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+    assert.equal(r.status, 404, `${method}: ${r.text}`);
+    assert.equal(r.json.error.code, 'not_found');
+  }
+  // A known path with another method stays 405.
+  assert.equal((await http('/api/v1/activities', { method: 'POST', body: '{}' })).status, 405);
+});
+
 /** Sends raw bytes and resolves with what came back before the close or timeout. */
 function raw(payload, { timeout = 3000 } = {}) {
   return new Promise((resolve, reject) => {
