@@ -73,6 +73,7 @@ struct notify {
 	struct seal_key key;
 	struct deliver_config dc;
 	long claim_ms, backoff_ms, backoff_cap_ms, max_attempts, batch;
+	long max_interrupted;
 	atomic_ulong sent, retried, dead, skipped, possible_dups;
 };
 
@@ -412,6 +413,7 @@ static int process(struct worker *w, const struct job *j)
 	struct deliver_result res;
 	redisReply *r1 = NULL, *r2 = NULL;
 	char sent_key[96], sending_key[96];
+	long long interrupted = 0;
 	bool already;
 
 	if (!job_id_ok(j->job_id) || !j->channel || !j->template_ || !j->lang ||
@@ -436,6 +438,7 @@ static int process(struct worker *w, const struct job *j)
 	already = r1->type == REDIS_REPLY_INTEGER && r1->integer == 1;
 	if (!already && r2->type == REDIS_REPLY_STRING) {
 		redisReply *c = redisCommand(w->rc, "INCR %s", n->dup_key);
+		char key[96];
 
 		if (c)
 			freeReplyObject(c);
@@ -443,9 +446,33 @@ static int process(struct worker *w, const struct job *j)
 		log_warn("possible duplicate: a consumer died between sending and recording",
 			 "job_id", j->job_id, "channel", j->channel, "previous_consumer", r2->str,
 			 NULL);
+		/* How often this job's sending was cut off so: a job that
+		 * kills notify itself would otherwise be taken over for ever. */
+		snprintf(key, sizeof(key), "tj:notify:interrupted:%s", j->job_id);
+		redisAppendCommand(w->rc, "INCR %s", key);
+		redisAppendCommand(w->rc, "EXPIRE %s " SENT_TTL_S, key);
+		for (int i = 0; i < 2; i++) {
+			if (redisGetReply(w->rc, (void **)&c) != REDIS_OK || !c) {
+				freeReplyObject(r1);
+				freeReplyObject(r2);
+				drop(w);
+				return -1;
+			}
+			if (i == 0 && c->type == REDIS_REPLY_INTEGER)
+				interrupted = c->integer;
+			freeReplyObject(c);
+		}
 	}
 	freeReplyObject(r1);
 	freeReplyObject(r2);
+	if (interrupted >= n->max_interrupted) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+			 "sending was cut off %lld times (the consumer stopped each time); "
+			 "not sent again", interrupted);
+		return record_failure(w, j, true, msg);
+	}
 	if (already) {
 		struct args cmds[3];
 
@@ -650,6 +677,7 @@ static int configure(struct notify *n, char *err, size_t errlen)
 	n->delayed_key = xasprintf("%s:delayed", stream);
 	n->dup_key = xasprintf("%s:stats:possible_duplicates", stream);
 	n->claim_ms = config_int("TARJOTIN_NOTIFY_CLAIM_MS", 30000, 100, 86400000);
+	n->max_interrupted = config_int("TARJOTIN_NOTIFY_MAX_INTERRUPTED", 3, 1, 1000);
 	n->backoff_ms = config_int("TARJOTIN_NOTIFY_BACKOFF_MS", 1000, 1, 3600000);
 	n->backoff_cap_ms = config_int("TARJOTIN_NOTIFY_BACKOFF_CAP_MS", 300000, 1, 86400000);
 	n->max_attempts = config_int("TARJOTIN_NOTIFY_MAX_ATTEMPTS", 6, 1, 100);

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { http, env, stack, until, psql, sleep, ROOT, DIR } from './lib.mjs';
@@ -247,6 +247,26 @@ test('an always-failing recipient is dead-lettered after the configured attempts
   assert.equal(rq2.status, 200, rq2.text);
   await until(async () => (await getJson(`${MAIL}/messages?job_id=${mailJob}`)).length === 1,
     { timeout: 20000, what: 'the requeued e-mail at the catcher' });
+});
+
+test('a job whose sending keeps being cut off becomes a dead letter, not a loop', async () => {
+  // As if this job had already killed two notify processes in the middle
+  // of sending it (each left its "sending" marker behind): the third time
+  // it must be dead-lettered instead of tried again (TARJOTIN_NOTIFY_MAX_INTERRUPTED=3).
+  const jobId = randomUUID();
+  await redis('SET', `tj:notify:interrupted:${jobId}`, '2');
+  await redis('SET', `tj:notify:sending:${jobId}`, 'a-consumer-that-died');
+  // On the retry stream: tj:notify's entry ids are the relay's own sequence.
+  await redis('XADD', 'tj:notify:retry', '*', 'job_id', jobId, 'channel', 'email', 'template', 'test',
+    'lang', 'fi', 'recipient', 'not-sealed', 'vars', '{}', 'outbox_id', '', 'attempt', '0');
+  let dead;
+  await until(async () => {
+    const out = await redis('XRANGE', 'tj:notify:dead', '-', '+');
+    dead = out.includes(jobId) ? out.slice(out.indexOf(jobId)) : null;
+    return dead !== null;
+  }, { timeout: 15000, what: 'the job in tj:notify:dead' });
+  assert.match(dead, /sending was cut off 3 times/);
+  assert.equal(await redis('EXISTS', `tj:notify:sending:${jobId}`), '(integer) 0', 'the marker is gone');
 });
 
 test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async () => {
