@@ -430,34 +430,33 @@ out:
 		tarjotin__organization_get__free_unpacked(og, NULL);
 }
 
-void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
-			      Tarjotin__Envelope *reply)
+/* Replies with one of the snapshot's ready documents. */
+static void reply_snapshot_doc(Tarjotin__Envelope *reply,
+			       const char *(*doc)(const struct index_snap *, size_t *))
 {
 	struct index_snap *s = acquire_or_fail(reply);
 	const char *json;
 	size_t len;
 
-	(void)w;
-	(void)req;
 	if (!s)
 		return;
-	json = index_taxonomies_json(s, &len);
+	json = doc(s, &len);
 	reply_json_doc(reply, json, len);
 	index_release(&s);
+}
+
+void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
+			      Tarjotin__Envelope *reply)
+{
+	(void)w;
+	(void)req;
+	reply_snapshot_doc(reply, index_taxonomies_json);
 }
 
 void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *req,
 				  Tarjotin__Envelope *reply)
 {
-	struct index_snap *s = acquire_or_fail(reply);
-	const char *json;
-	size_t len;
-
 	(void)w;
 	(void)req;
-	if (!s)
-		return;
-	json = index_municipalities_json(s, &len);
-	reply_json_doc(reply, json, len);
-	index_release(&s);
+	reply_snapshot_doc(reply, index_municipalities_json);
 }
