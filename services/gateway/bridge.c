@@ -212,17 +212,12 @@ static void start_call(struct bridge *b, struct bridge_call *c, int64_t now, boo
 	send_try(b, c, now, more);
 }
 
-static void on_reply(struct bridge *b, zmq_msg_t *msg)
+/* One reply: the call it answers ends (the call takes 'env'). */
+static void on_envelope(struct bridge *b, Tarjotin__Envelope *env)
 {
-	Tarjotin__Envelope *env = rpc_unpack_envelope(zmq_msg_data(msg), zmq_msg_size(msg));
 	struct bridge_call *c;
 	uint32_t slot;
 
-	if (!env) {
-		atomic_fetch_add_explicit(&b->bad_replies, 1, memory_order_relaxed);
-		log_warn("malformed reply from directory", NULL);
-		return;
-	}
 	slot = (uint32_t)(env->request_id & SLOT_MASK);
 	c = slot < b->nslots ? b->slots[slot] : NULL;
 	if (!c || c->id != env->request_id) {
@@ -233,6 +228,39 @@ static void on_reply(struct bridge *b, zmq_msg_t *msg)
 	}
 	c->reply = env;
 	finish(b, c, BRIDGE_REPLIED);
+}
+
+static void bad_reply(struct bridge *b)
+{
+	atomic_fetch_add_explicit(&b->bad_replies, 1, memory_order_relaxed);
+	log_warn("malformed reply from directory", NULL);
+}
+
+/* A frame from a directory: one reply, or a MSG_BATCH of them. */
+static void on_reply(struct bridge *b, zmq_msg_t *msg)
+{
+	Tarjotin__Envelope *env = rpc_unpack_envelope(zmq_msg_data(msg), zmq_msg_size(msg));
+
+	if (!env) {
+		bad_reply(b);
+		return;
+	}
+	if (env->type != TARJOTIN__MSG_TYPE__MSG_BATCH) {
+		on_envelope(b, env);
+		return;
+	}
+	for (size_t i = 0; i < env->n_batch; i++) {
+		Tarjotin__Envelope *one = rpc_unpack_envelope(env->batch[i].data, env->batch[i].len);
+
+		if (one && one->type != TARJOTIN__MSG_TYPE__MSG_BATCH) {
+			on_envelope(b, one);
+		} else {
+			if (one)
+				tarjotin__envelope__free_unpacked(one, NULL);
+			bad_reply(b);
+		}
+	}
+	tarjotin__envelope__free_unpacked(env, NULL);
 }
 
 static void scan_timers(struct bridge *b, int64_t now)

@@ -165,7 +165,7 @@ test('a malformed protobuf reaching the directory is answered, logged, and survi
   assert.equal(r.status, 200, 'the directory keeps serving');
 });
 
-test('requests sent as the frames of one message are each answered', async () => {
+test('requests sent as the frames of one message are each answered, in one batch', async () => {
   const ep = `tcp://127.0.0.1:${env.TARJOTIN_DIRECTORY_PORT}`;
   const out = execFileSync(path.join(BIN, 'tools/zmqpoke'), [ep, 'batch'], { encoding: 'utf8', timeout: 5000 });
   const replies = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -173,6 +173,7 @@ test('requests sent as the frames of one message are each answered', async () =>
   for (const x of replies) {
     assert.equal(x.status, 0);
     assert.ok(x.instance, 'a pong names its instance');
+    assert.equal(x.batched, 3, 'the three replies travel in one MSG_BATCH frame');
   }
 });
 

@@ -9,8 +9,9 @@
  *                              frames of one message, as the gateway does
  *
  * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
- * "instance":"..."} (batch: until three came) and exits 0, or exits 1 when
- * none came within two seconds.
+ * "instance":"...","batched":N} (batched: how many replies came in its frame,
+ * a MSG_BATCH envelope holding several; batch: until three came) and exits 0,
+ * or exits 1 when none came within two seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,20 @@
 #include "directory.pb-c.h"
 #include "rpc.h"
 #include "banned.h"
+
+static void print_reply(const Tarjotin__Envelope *env, size_t batched)
+{
+	Tarjotin__Pong *pong = NULL;
+
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
+		pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
+	printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\","
+	       "\"batched\":%zu}\n",
+	       (int)env->status, (unsigned long)env->request_id, env->error,
+	       pong ? pong->instance : "", batched);
+	if (pong)
+		tarjotin__pong__free_unpacked(pong, NULL);
+}
 
 int main(int argc, char **argv)
 {
@@ -61,23 +76,27 @@ int main(int argc, char **argv)
 			free(env.payload.data);
 		}
 	}
-	for (int want = strcmp(argv[2], "batch") ? 1 : 3; want > 0; want--) {
-		Tarjotin__Envelope *env;
-		Tarjotin__Pong *pong = NULL;
+	for (int want = strcmp(argv[2], "batch") ? 1 : 3; want > 0;) {
+		Tarjotin__Envelope *frame, *env;
 
 		if (zmq_poll(&item, 1, 2000) != 1 || (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
 			break;
-		env = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
-		if (!env)
+		frame = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
+		if (!frame)
 			break;
-		if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
-			pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
-		printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\"}\n",
-		       (int)env->status, (unsigned long)env->request_id, env->error,
-		       pong ? pong->instance : "");
-		if (pong)
-			tarjotin__pong__free_unpacked(pong, NULL);
-		tarjotin__envelope__free_unpacked(env, NULL);
+		if (frame->type != TARJOTIN__MSG_TYPE__MSG_BATCH) {
+			print_reply(frame, 1);
+			want--;
+		}
+		for (size_t i = 0; i < frame->n_batch; i++) {
+			env = rpc_unpack_envelope(frame->batch[i].data, frame->batch[i].len);
+			if (env) {
+				print_reply(env, frame->n_batch);
+				tarjotin__envelope__free_unpacked(env, NULL);
+			}
+			want--;
+		}
+		tarjotin__envelope__free_unpacked(frame, NULL);
 		rc = 0;
 	}
 	zmq_close(s);
