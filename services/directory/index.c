@@ -207,7 +207,7 @@ struct dim {
 	size_t n;            /* values */
 	char **keys;         /* output order */
 	char **keyjson;      /* per value: "key": ready to append, zero-padded */
-	uint8_t *keyjson_len;
+	uint16_t *keyjson_len;
 	size_t keyjson_max;
 	uint32_t *sorted;    /* value numbers sorted by key, for lookups */
 	uint64_t **bits;     /* per value: nwords words */
@@ -370,7 +370,7 @@ static void dim_seal(struct dim *d, size_t nwords)
 		/* Zero-padded to whole 8-byte words, which render_counts copies. */
 		d->keyjson[i] = xcalloc((k.len + 8) / 8, 8);
 		memcpy(d->keyjson[i], k.p, k.len);
-		d->keyjson_len[i] = (uint8_t)k.len;
+		d->keyjson_len[i] = (uint16_t)k.len; /* at most 64 * 6 + 3 */
 		if (k.len > d->keyjson_max)
 			d->keyjson_max = k.len;
 		free(k.p);
@@ -1494,7 +1494,6 @@ long index_find(const struct index_snap *s, const char *id)
 struct plan {
 	const uint64_t *filter[INDEX_NDIMS];
 	const uint64_t *text;     /* free-text hits, or NULL */
-	const uint64_t *zero;     /* a value that matches nothing (unknown language) */
 	int32_t value[INDEX_NDIMS]; /* the filters' value numbers, -1 where none */
 	bool tables;              /* counts come from the count tables (snap_tables) */
 };
@@ -1747,7 +1746,7 @@ static void render_counts(struct sbuf *b, const struct index_snap *s, int d, con
 	const struct dim *dm = &s->dims[d];
 	/* In locals: the stores through p could change anything else. */
 	char *const *key = dm->keyjson;
-	const uint8_t *keylen = dm->keyjson_len;
+	const uint16_t *keylen = dm->keyjson_len;
 	size_t n = dm->n;
 	char *p, *start;
 
