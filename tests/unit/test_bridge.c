@@ -25,6 +25,8 @@
  * and answers everything waiting in one MSG_BATCH envelope, as the
  * directory does with the searches it answers from memory.  Requests may
  * come as the frames of one message too ([identity][envelope]...). */
+#define FAKE_MAX_IDS 512 /* requests the stand-in answers at once */
+
 struct fake {
 	void *ctx, *router;
 	char endpoint[128];
@@ -80,7 +82,7 @@ static void fake_reply(struct fake *f, zmq_msg_t *id, const uint64_t *ids, int n
 {
 	Tarjotin__Envelope batch = TARJOTIN__ENVELOPE__INIT, nested = TARJOTIN__ENVELOPE__INIT;
 	static uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f, 'n', 'o', 't', ' ', 'o', 'n', 'e' };
-	ProtobufCBinaryData items[514];
+	ProtobufCBinaryData items[FAKE_MAX_IDS + 2]; /* + the two bad items */
 	zmq_msg_t head;
 	size_t len;
 	uint8_t *wire;
@@ -125,7 +127,7 @@ static void *fake_main(void *arg)
 	zmq_pollitem_t it = { .socket = f->router, .events = ZMQ_POLLIN };
 
 	while (!f->stop) {
-		uint64_t ids[512];
+		uint64_t ids[FAKE_MAX_IDS];
 		int n = 0;
 		zmq_msg_t id;
 
@@ -136,11 +138,11 @@ static void *fake_main(void *arg)
 			/* Everything waiting (after 20 ms for more to come; it
 			 * all comes from the one bridge), answered at once. */
 			usleep(20000);
-			while (fake_read(f, &id, ids, &n, 512))
+			while (fake_read(f, &id, ids, &n, FAKE_MAX_IDS))
 				;
 			if (n)
 				fake_reply(f, &id, ids, n);
-		} else if (fake_read(f, &id, ids, &n, 512)) {
+		} else if (fake_read(f, &id, ids, &n, FAKE_MAX_IDS)) {
 			for (int i = 0; i < n; i++) {
 				if (f->drop_next) {
 					f->drop_next = 0;
