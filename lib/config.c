@@ -1,9 +1,10 @@
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "config.h"
+#include "num.h"
 #include "log.h"
 #include "banned.h"
 
@@ -17,16 +18,15 @@ const char *config_str(const char *name, const char *def)
 long config_int(const char *name, long def, long min, long max)
 {
 	const char *v = getenv(name);
-	char *end;
+	char range[64];
 	long n;
 
 	if (!v || !*v)
 		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || n < min || n > max) {
-		log_fatal("bad configuration", "variable", name, "value", v,
-			  "expected", "an integer in range", NULL);
+	if (num_parse_long(v, min, max, &n)) {
+		snprintf(range, sizeof(range), "an integer from %ld to %ld", min, max);
+		log_fatal("bad configuration", "variable", name, "value", v, "expected", range,
+			  NULL);
 		exit(2);
 	}
 	return n;

@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "strbuf.h"
 #include "banned.h"
 
-#define LOG_LINE_MAX 4096
+#define LOG_LINE_MAX 4096  /* PIPE_BUF */
+#define LOG_VALUE_MAX 2048 /* first try; halved until the line fits */
 
 static const char *log_service = "tarjotin";
 static const char *log_instance = "";
@@ -30,79 +32,63 @@ void log_init(const char *service, const char *instance)
 	}
 }
 
-struct line {
-	char buf[LOG_LINE_MAX];
-	size_t len;
-};
+/* The line is written with one write(2); up to PIPE_BUF bytes such writes
+ * do not interleave with other threads' and processes' lines on a pipe. */
 
-static void put(struct line *l, const char *s, size_t n)
+static void put_pair(struct strbuf *l, const char *k, const char *v, size_t max)
 {
-	if (n > sizeof(l->buf) - 2 - l->len)
-		n = sizeof(l->buf) - 2 - l->len; /* keep room for "}\n" */
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
+	strbuf_add(l, ",", 1);
+	strbuf_json_str(l, k);
+	strbuf_add(l, ":", 1);
+	strbuf_json_strn(l, v ? v : "", max);
 }
 
-/* Appends s as a JSON string body, escaping what JSON requires. */
-static void put_escaped(struct line *l, const char *s)
+/* One whole line, each value at most max bytes inside its quotes. */
+static void render(struct strbuf *l, enum log_level level, const char *stamp, const char *event,
+		   va_list ap, size_t max)
 {
-	char esc[8];
+	const char *k;
 
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(l, esc, 2);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			put(l, esc, 6);
-		} else {
-			put(l, (const char *)&c, 1);
-		}
-	}
-}
-
-static void put_pair(struct line *l, const char *k, const char *v)
-{
-	put(l, ",\"", 2);
-	put_escaped(l, k);
-	put(l, "\":\"", 3);
-	put_escaped(l, v ? v : "");
-	put(l, "\"", 1);
+	l->len = 0;
+	strbuf_adds(l, "{\"ts\":\"");
+	strbuf_adds(l, stamp);
+	strbuf_add(l, "\"", 1);
+	put_pair(l, "level", level_names[level], max);
+	put_pair(l, "service", log_service, max);
+	if (*log_instance)
+		put_pair(l, "instance", log_instance, max);
+	put_pair(l, "event", event, max);
+	while ((k = va_arg(ap, const char *)) != NULL)
+		put_pair(l, k, va_arg(ap, const char *), max);
+	strbuf_add(l, "}\n", 2);
 }
 
 void log_event(enum log_level level, const char *event, ...)
 {
-	struct line l = { .len = 0 };
+	struct strbuf l = STRBUF_INIT;
 	struct timespec ts;
 	struct tm tm;
 	char stamp[64];
 	va_list ap;
-	const char *k;
 
 	if (level < log_threshold)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	if (!gmtime_r(&ts.tv_sec, &tm))
+		memset(&tm, 0, sizeof(tm));
 	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
-	put(&l, "{\"ts\":\"", 7);
-	put(&l, stamp, strlen(stamp));
-	put(&l, "\"", 1);
-	put_pair(&l, "level", level_names[level]);
-	put_pair(&l, "service", log_service);
-	if (*log_instance)
-		put_pair(&l, "instance", log_instance);
-	put_pair(&l, "event", event);
-	va_start(ap, event);
-	while ((k = va_arg(ap, const char *)) != NULL)
-		put_pair(&l, k, va_arg(ap, const char *));
-	va_end(ap);
-	l.buf[l.len++] = '}';
-	l.buf[l.len++] = '\n';
-	if (write(STDERR_FILENO, l.buf, l.len) < 0) {
+	/* Shorten the values, never the line: each value is shortened at a
+	 * character boundary with a marker until the line fits. */
+	for (size_t max = LOG_VALUE_MAX;; max /= 2) {
+		va_start(ap, event);
+		render(&l, level, stamp, event, ap, max);
+		va_end(ap);
+		if (l.len <= LOG_LINE_MAX || max < 32)
+			break;
+	}
+	if (write(STDERR_FILENO, l.p, l.len) < 0) {
 		/* nowhere left to report it */
 	}
+	strbuf_release(&l);
 }

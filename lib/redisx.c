@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "redisx.h"
 #include "banned.h"
 
@@ -24,8 +25,7 @@ redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t
 		}
 		memcpy(host, addr, (size_t)(colon - addr));
 		host[colon - addr] = '\0';
-		port = strtol(colon + 1, NULL, 10);
-		if (port <= 0 || port > 65535) {
+		if (num_parse_long(colon + 1, 1, 65535, &port)) {
 			snprintf(err, errlen, "bad redis port in '%s'", addr);
 			return NULL;
 		}
@@ -54,4 +54,16 @@ int redisx_ping(redisContext *c)
 	if (r)
 		freeReplyObject(r);
 	return rc;
+}
+
+const char *redisx_field(const redisReply *fv, const char *name)
+{
+	if (!fv || fv->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (size_t i = 0; i + 1 < fv->elements; i += 2)
+		if (fv->element[i]->type == REDIS_REPLY_STRING &&
+		    fv->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    !strcmp(fv->element[i]->str, name))
+			return fv->element[i + 1]->str;
+	return NULL;
 }

@@ -19,4 +19,9 @@ redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t
 /* Sends PING; returns 0 when Redis answered PONG, else -1. */
 int redisx_ping(redisContext *c);
 
+/* The value of field 'name' in a stream entry's field/value array (as
+ * XRANGE, XREADGROUP and XAUTOCLAIM return it), or NULL when the field is
+ * missing or not a string.  Points into the reply: valid until it is freed. */
+const char *redisx_field(const redisReply *fv, const char *name);
+
 #endif

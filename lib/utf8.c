@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "utf8.h"
 #include "banned.h"
 
@@ -52,4 +54,37 @@ long utf8_chars(const char *s, bool line_breaks)
 		n++;
 	}
 	return n;
+}
+
+size_t utf8_clip(char *dst, size_t dstsize, const char *src)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6", replacement[] = "\xef\xbf\xbd";
+	const unsigned char *p = (const unsigned char *)src;
+	size_t used = 0, keep = 0; /* keep: where an ellipsis would go */
+
+	if (dstsize < 8) {
+		if (dstsize)
+			dst[0] = '\0';
+		return 0;
+	}
+	while (*p) {
+		uint32_t cp;
+		size_t in = utf8_decode(p, &cp), out = in ? in : 3;
+		const char *bytes = in ? (const char *)p : replacement;
+
+		if (used + out + 1 > dstsize) {
+			/* Does not fit: go back to the last place where the
+			 * ellipsis fits too. */
+			memcpy(dst + keep, ellipsis, 3);
+			dst[keep + 3] = '\0';
+			return keep + 3;
+		}
+		memcpy(dst + used, bytes, out);
+		used += out;
+		if (used + 3 + 1 <= dstsize)
+			keep = used;
+		p += in ? in : 1;
+	}
+	dst[used] = '\0';
+	return used;
 }

@@ -23,4 +23,14 @@ size_t utf8_decode(const unsigned char *s, uint32_t *cp);
  */
 long utf8_chars(const char *s, bool line_breaks);
 
+/*
+ * Copies src into dst (dstsize bytes, at least 8) as valid UTF-8 and always
+ * NUL-terminated: a byte that is not part of a valid sequence becomes U+FFFD,
+ * and a text that does not fit is shortened at a character boundary and
+ * ends in "…" (U+2026), never cut inside a character.  Returns the length
+ * written.  For provider error texts and other strings that go on into
+ * logs, JSON and PostgreSQL, where a half character is an error.
+ */
+size_t utf8_clip(char *dst, size_t dstsize, const char *src);
+
 #endif

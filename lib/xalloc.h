@@ -15,6 +15,7 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* At most the first n bytes of s, fewer when s ends before. */
 char *xstrndup(const char *s, size_t n);
 /* Formats into a new string; free it with free(). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

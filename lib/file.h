@@ -1,0 +1,17 @@
+/*
+ * file.h - reading a whole file.
+ */
+#ifndef TJ_FILE_H
+#define TJ_FILE_H
+
+#include <stddef.h>
+
+/*
+ * Reads the file at path into a new NUL-terminated buffer (free() it) and
+ * sets *len (when len is not NULL) to its size.  A file larger than max
+ * bytes is refused rather than cut.  Returns NULL with the reason in err
+ * ("cannot open 'x': ...", "'x' is too large (over N bytes)") on error.
+ */
+char *file_read(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
+#endif
