@@ -13,9 +13,12 @@ char *file_read(const char *path, size_t max, size_t *len, char *err, size_t err
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
+	int e;
 
 	if (!fp) {
-		errmsg(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		e = errno;
+		errmsg(err, errlen, "cannot open '%s': %s", path, strerror(e));
+		errno = e;
 		return NULL;
 	}
 	/* Read in steps rather than trusting st_size: a file may grow or
@@ -24,10 +27,8 @@ char *file_read(const char *path, size_t max, size_t *len, char *err, size_t err
 		size_t got;
 
 		if (n == cap) {
-			if (cap > max) {
-				errmsg(err, errlen, "'%s' is too large (over %zu bytes)", path, max);
-				goto fail;
-			}
+			if (cap > max)
+				goto too_large;
 			cap = cap ? cap * 2 : 4096;
 			if (cap > max + 1)
 				cap = max + 1;
@@ -39,13 +40,12 @@ char *file_read(const char *path, size_t max, size_t *len, char *err, size_t err
 			break;
 	}
 	if (ferror(fp)) {
-		errmsg(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		e = errno ? errno : EIO;
+		errmsg(err, errlen, "cannot read '%s': %s", path, strerror(e));
 		goto fail;
 	}
-	if (n > max) {
-		errmsg(err, errlen, "'%s' is too large (over %zu bytes)", path, max);
-		goto fail;
-	}
+	if (n > max)
+		goto too_large;
 	fclose(fp);
 	if (!buf)
 		buf = xmalloc(1);
@@ -53,8 +53,12 @@ char *file_read(const char *path, size_t max, size_t *len, char *err, size_t err
 	if (len)
 		*len = n;
 	return buf;
+too_large:
+	e = EFBIG;
+	errmsg(err, errlen, "'%s' is too large (over %zu bytes)", path, max);
 fail:
 	fclose(fp);
 	free(buf);
+	errno = e;
 	return NULL;
 }

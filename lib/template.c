@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errmsg.h"
+#include "file.h"
 #include "template.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -27,31 +28,6 @@ int template_name_valid(const char *name)
 		if (!key_char(name[n]) || n >= TEMPLATE_MAX_NAME)
 			return 0;
 	return n > 0;
-}
-
-/* Reads 'path' whole.  Returns the contents (free()), or NULL with errno
- * set; EFBIG when it is larger than TEMPLATE_MAX_FILE. */
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *p;
-	size_t n;
-
-	if (!f)
-		return NULL;
-	p = xmalloc(TEMPLATE_MAX_FILE + 1);
-	n = fread(p, 1, TEMPLATE_MAX_FILE + 1, f);
-	if (ferror(f) || n > TEMPLATE_MAX_FILE) {
-		int e = ferror(f) ? EIO : EFBIG;
-
-		fclose(f);
-		free(p);
-		errno = e;
-		return NULL;
-	}
-	fclose(f);
-	p[n] = '\0';
-	return p;
 }
 
 static void html_escape_add(struct strbuf *b, const char *s)
@@ -88,12 +64,12 @@ char *template_render(const char *dir, const char *name, const char *lang,
 	if (!lang || (strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en")))
 		lang = TEMPLATE_FALLBACK_LANG;
 	path = xasprintf("%s/%s/%s.%s", dir, name, lang, part_ext[part]);
-	src = read_file(path);
+	src = file_read(path, TEMPLATE_MAX_FILE, NULL, NULL, 0);
 	if (!src && errno == ENOENT && strcmp(lang, TEMPLATE_FALLBACK_LANG)) {
 		free(path);
 		path = xasprintf("%s/%s/%s.%s", dir, name, TEMPLATE_FALLBACK_LANG,
 				 part_ext[part]);
-		src = read_file(path);
+		src = file_read(path, TEMPLATE_MAX_FILE, NULL, NULL, 0);
 	}
 	if (!src) {
 		if (errno == ENOENT)

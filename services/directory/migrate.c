@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "file.h"
 #include "log.h"
 #include "migrate.h"
 #include "pg.h"
@@ -18,31 +18,6 @@
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *read_file(const char *path, char *err, size_t errlen)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat st;
-	char *buf = NULL;
-
-	if (!fp || fstat(fileno(fp), &st) || st.st_size > MIGRATION_MAX_BYTES) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-			 fp ? "too large" : strerror(errno));
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	if (fread(buf, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
-		snprintf(err, errlen, "short read on '%s'", path);
-		free(buf);
-		buf = NULL;
-		goto out;
-	}
-	buf[st.st_size] = '\0';
-out:
-	if (fp)
-		fclose(fp);
-	return buf;
 }
 
 static int applied(PGconn *db, const char *version, char *err, size_t errlen)
@@ -65,7 +40,7 @@ static int applied(PGconn *db, const char *version, char *err, size_t errlen)
 static int apply_one(PGconn *db, const char *dir, const char *name, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *sql = read_file(path, err, errlen);
+	char *sql = file_read(path, MIGRATION_MAX_BYTES, NULL, err, errlen);
 	const char *params[1] = { name };
 	PGresult *res = NULL;
 	char msg[512];
