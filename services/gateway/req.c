@@ -386,10 +386,13 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 	s->max_body = cfg->max_body;
 	s->rpc_timeout_ms = cfg->rpc_timeout_ms;
 	/* The stop waits with a bound on the monotonic clock. */
-	if ((e = pthread_condattr_init(&ca)) || (e = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC)) ||
-	    (e = pthread_cond_init(&s->idle, &ca)))
+	if ((e = pthread_condattr_init(&ca)))
 		return errmsg(err, errlen, "cannot make a condition variable: %s", strerror(e));
+	if (!(e = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC)))
+		e = pthread_cond_init(&s->idle, &ca);
 	pthread_condattr_destroy(&ca);
+	if (e)
+		return errmsg(err, errlen, "cannot make a condition variable: %s", strerror(e));
 	if ((e = pthread_mutex_init(&s->lock, NULL))) {
 		pthread_cond_destroy(&s->idle);
 		return errmsg(err, errlen, "cannot make a mutex: %s", strerror(e));
