@@ -30,6 +30,7 @@ struct bridge {
 	const char *const *route_names;
 	char *instance;
 	int try_us;
+	uint32_t max_calls;          /* slots: calls in flight at most */
 
 	/* Shared with submitting threads, under lock. */
 	pthread_mutex_t lock;
@@ -119,16 +120,22 @@ unsigned bridge_pending(struct bridge *b)
 
 /* --- the bridge thread ------------------------------------------------ */
 
+/* Slots slot_take can still give. */
+static uint32_t slots_left(const struct bridge *b)
+{
+	return b->nfree + (b->max_calls - b->nslots);
+}
+
 static uint32_t slot_take(struct bridge *b)
 {
 	uint32_t old = b->nslots;
 
 	if (!b->nfree) {
-		if (b->nslots == SLOT_MASK + 1)
+		if (b->nslots == b->max_calls)
 			return UINT32_MAX;
 		b->nslots = b->nslots ? b->nslots * 2 : 256;
-		if (b->nslots > SLOT_MASK + 1)
-			b->nslots = SLOT_MASK + 1;
+		if (b->nslots > b->max_calls)
+			b->nslots = b->max_calls;
 		b->slots = xrealloc(b->slots, b->nslots * sizeof(*b->slots));
 		b->free_slots = xrealloc(b->free_slots, b->nslots * sizeof(*b->free_slots));
 		for (uint32_t i = b->nslots; i > old; i--) {
@@ -373,12 +380,23 @@ static void *bridge_main(void *arg)
 		b->woken = false;
 		stopping = b->stopping;
 		pthread_mutex_unlock(&b->lock);
-		/* What was submitted meanwhile goes out as one message. */
-		while (in) {
-			struct bridge_call *next = in->next;
+		/* What was submitted meanwhile goes out as one message.  The
+		 * calls past the free slots end at once, without a frame, so
+		 * the last one that gets a slot is the one that ends the
+		 * message: a frame sent with ZMQ_SNDMORE and nothing after it
+		 * would glue the next message to this one. */
+		if (in) {
+			uint32_t n = 0, room = slots_left(b), sent;
 
-			start_call(b, in, now, next != NULL);
-			in = next;
+			for (struct bridge_call *c = in; c; c = c->next)
+				n++;
+			sent = n < room ? n : room;
+			for (uint32_t i = 0; in; i++) {
+				struct bridge_call *next = in->next;
+
+				start_call(b, in, now, i + 1 < sent);
+				in = next;
+			}
 		}
 		while (zmq_msg_recv(&msg, b->dealer, ZMQ_DONTWAIT) >= 0)
 			on_reply(b, &msg);
@@ -419,6 +437,8 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	b->route_names = route_names;
 	b->instance = xstrdup(cfg->instance);
 	b->try_us = cfg->try_ms * 1000;
+	b->max_calls = cfg->max_calls && cfg->max_calls <= SLOT_MASK + 1 ? cfg->max_calls :
+									 SLOT_MASK + 1;
 	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	b->zctx = zmq_ctx_new();
 	if (b->wake_fd < 0 || !b->zctx) {

@@ -55,6 +55,8 @@ struct bridge_config {
 	const char *stats_endpoint;      /* where stats PULLs */
 	const char *instance;
 	int try_ms;                      /* Lazy Pirate retry interval */
+	uint32_t max_calls;              /* calls in flight at most (0: 2^20); more end
+					    at once with BRIDGE_TIMEOUT */
 };
 
 struct bridge_stats {

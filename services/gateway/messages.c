@@ -3,8 +3,6 @@
  * boundary, before anything is queued; the directory checks what only it
  * can (the template exists and renders with these vars within the limits).
  */
-#include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 
 #include "config.h"
 #include "email.h"
+#include "errmsg.h"
 #include "gateway.h"
 #include "jwt.h"
 #include "log.h"
@@ -20,25 +19,44 @@
 #include "notify.pb-c.h"
 #include "phone.h"
 #include "template.h"
+#include "utf8.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static uint8_t admin_hash[crypto_generichash_BYTES];
-static int admin_enabled;
-static const char *dlr_secret;
+/* Printable, without blanks: what an HTTP header carries after "Bearer ". */
+static bool secret_text_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return false;
+	return strlen(s) <= MESSAGES_SECRET_MAX;
+}
 
-static void load_config(void)
+int messages_config_init(struct messages_config *mc, const char **bad_var, char *err,
+			 size_t errlen)
 {
 	const char *tok = config_str("TARJOTIN_ADMIN_TOKEN", "");
 
-	admin_enabled = strlen(tok) >= 16;
-	if (*tok && !admin_enabled)
-		log_warn("admin api disabled", "reason", "TARJOTIN_ADMIN_TOKEN is shorter than 16",
-			 NULL);
-	crypto_generichash(admin_hash, sizeof(admin_hash), (const uint8_t *)tok, strlen(tok), NULL,
-			   0);
-	dlr_secret = config_str("TARJOTIN_SMS_DLR_SECRET", "");
+	memset(mc, 0, sizeof(*mc));
+	*bad_var = "TARJOTIN_ADMIN_TOKEN";
+	if (*tok && (strlen(tok) < MESSAGES_TOKEN_MIN || !secret_text_ok(tok)))
+		return errmsg(err, errlen,
+			      "empty (admin API off), or %d to %d characters without blanks or "
+			      "control characters",
+			      MESSAGES_TOKEN_MIN, MESSAGES_SECRET_MAX);
+	mc->admin_enabled = *tok != '\0';
+	crypto_generichash(mc->admin_hash, sizeof(mc->admin_hash), (const uint8_t *)tok,
+			   strlen(tok), NULL, 0);
+	*bad_var = "TARJOTIN_SMS_DLR_SECRET";
+	mc->dlr_secret = config_str("TARJOTIN_SMS_DLR_SECRET", "");
+	if (!secret_text_ok(mc->dlr_secret))
+		return errmsg(err, errlen,
+			      "empty (reports refused), or at most %d characters without blanks or "
+			      "control characters",
+			      MESSAGES_SECRET_MAX);
+	*bad_var = NULL;
+	return 0;
 }
 
 /* 0 when the request carries the admin token, else the 401 queued.
@@ -47,17 +65,17 @@ static void load_config(void)
 static unsigned admin_check(struct req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	const struct messages_config *mc = &r->gw->messages;
 	uint8_t got[crypto_generichash_BYTES];
 
-	pthread_once(&once, load_config);
-	if (!admin_enabled)
+	if (!mc->admin_enabled)
 		return reply_error(r, 401, "unauthorized", NULL,
 				   "the admin API is disabled: TARJOTIN_ADMIN_TOKEN is not set");
 	if (!h || strncmp(h, "Bearer ", 7))
 		return reply_error(r, 401, "unauthorized", NULL,
 				   "admin calls need Authorization: Bearer <admin token>");
 	crypto_generichash(got, sizeof(got), (const uint8_t *)h + 7, strlen(h + 7), NULL, 0);
-	if (sodium_memcmp(got, admin_hash, sizeof(got)) != 0)
+	if (sodium_memcmp(got, mc->admin_hash, sizeof(got)) != 0)
 		return reply_error(r, 401, "unauthorized", NULL, "the admin token is not valid");
 	return 0;
 }
@@ -142,7 +160,10 @@ static char *vars_check(json_t *vars, char *err, size_t errlen)
 		const char *s;
 
 		if (!template_name_valid(k)) {
-			snprintf(err, errlen, "variable names are [a-z0-9_]+ (got '%.40s')", k);
+			char shown[48];
+
+			utf8_clip(shown, sizeof(shown), k);
+			snprintf(err, errlen, "variable names are [a-z0-9_]+ (got '%s')", shown);
 			goto out;
 		}
 		if (json_is_integer(v)) {
@@ -284,23 +305,6 @@ out:
 
 /* --- admin listings ------------------------------------------------------ */
 
-/* The uuid at the start of 's' (lower-cased into out[37]); the rest in *rest. */
-static bool uuid_at(const char *s, char out[37], const char **rest)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	for (size_t i = 0; i < 36; i++) {
-		char c = (char)tolower((unsigned char)s[i]);
-
-		if (!s[i] || (shape[i] == '-' ? c != '-' : !isxdigit((unsigned char)c)))
-			return false;
-		out[i] = c;
-	}
-	out[36] = '\0';
-	*rest = s + 36;
-	return true;
-}
-
 unsigned messages_route_list(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
@@ -309,18 +313,14 @@ unsigned messages_route_list(struct req *r, const char *url)
 	static const char *const statuses[] = { "queued", "sent", "delivered", "failed", "dead",
 						NULL };
 	unsigned status;
-	char *end;
-	long n = 50;
 
 	(void)url;
 	if ((status = admin_check(r)))
 		return status;
-	if (limit) {
-		n = strtol(limit, &end, 10);
-		if (!*limit || *end || n < 1 || n > 200)
-			return reply_error(r, 400, "invalid_parameter", "limit",
-					   "limit must be an integer 1..200");
-	}
+	q.limit = 50;
+	if (limit && req_parse_int(limit, 1, 200, &q.limit))
+		return reply_error(r, 400, "invalid_parameter", "limit",
+				   "limit must be an integer 1..200");
 	if (status_arg && *status_arg) {
 		bool ok = false;
 
@@ -337,7 +337,6 @@ unsigned messages_route_list(struct req *r, const char *url)
 					   "channel must be email or sms");
 		q.channel = (char *)channel;
 	}
-	q.limit = (int32_t)n;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, &q.base, true, 0,
 			   render_json_200);
 }
@@ -345,14 +344,13 @@ unsigned messages_route_list(struct req *r, const char *url)
 unsigned messages_route_get(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
-	char id[37];
-	const char *rest;
+	char id[UUID_STR_SIZE];
 	unsigned status;
 
 	if ((status = admin_check(r)))
 		return status;
 	url += strlen("/api/v1/admin/messages/");
-	if (!uuid_at(url, id, &rest) || *rest)
+	if (!uuid_parse(url, strlen(url), id))
 		return reply_error(r, 400, "invalid_parameter", "job_id", "job_id must be a uuid");
 	q.job_id = id;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_GET, &q.base, true, 0,
@@ -375,14 +373,14 @@ unsigned messages_route_dead_letters(struct req *r, const char *url)
 unsigned messages_route_requeue(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
-	char id[37];
-	const char *rest;
+	char id[UUID_STR_SIZE];
 	unsigned status;
 
 	if ((status = admin_check(r)))
 		return status;
 	url += strlen("/api/v1/admin/dead-letters/");
-	if (!uuid_at(url, id, &rest) || strcmp(rest, "/requeue"))
+	if (strlen(url) != UUID_STR_LEN + strlen("/requeue") ||
+	    strcmp(url + UUID_STR_LEN, "/requeue") || !uuid_parse(url, UUID_STR_LEN, id))
 		return reply_error(r, 404, "not_found", NULL,
 				   "use POST /api/v1/admin/dead-letters/{job_id}/requeue");
 	q.job_id = id;
@@ -394,13 +392,14 @@ unsigned messages_route_requeue(struct req *r, const char *url)
 
 /* --- delivery reports ---------------------------------------------------- */
 
-/* A claim as text: strings as they are, integers printed; "" otherwise. */
+/* A claim as text: strings as they are (shortened at a character boundary
+ * with a marker when they do not fit), integers printed; "" otherwise. */
 static void claim_text(json_t *o, const char *name, char *out, size_t outlen)
 {
 	json_t *v = json_object_get(o, name);
 
 	if (json_is_string(v))
-		snprintf(out, outlen, "%s", json_string_value(v));
+		utf8_clip(out, outlen, json_string_value(v));
 	else if (json_is_integer(v))
 		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	else
@@ -414,10 +413,10 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 	json_t *claims, *body = NULL;
 	char err[128], id[64], userref[128], st[32], error[256];
 	static const char *const same[] = { "id", "msisdn", "status", "userref", NULL };
+	const char *dlr_secret = r->gw->messages.dlr_secret;
 	unsigned status;
 
 	(void)url;
-	pthread_once(&once, load_config);
 	if (!*dlr_secret)
 		return reply_error(r, 401, "unauthorized", NULL,
 				   "delivery reports are not accepted: no TARJOTIN_SMS_DLR_SECRET");

@@ -15,11 +15,38 @@
 #ifndef TJ_GW_MESSAGES_H
 #define TJ_GW_MESSAGES_H
 
-#include "gateway.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "req.h"
 
 #define MESSAGES_VARS_MAX 4096  /* bytes of vars as JSON */
 #define MESSAGES_VAR_MAX 1000   /* bytes of one value */
+#define MESSAGES_TOKEN_MIN 16   /* characters of TARJOTIN_ADMIN_TOKEN */
+#define MESSAGES_SECRET_MAX 4096
 
+/* The messaging routes' configuration, read once at start. */
+struct messages_config {
+	bool admin_enabled;
+	uint8_t admin_hash[crypto_generichash_BYTES]; /* of the admin token */
+	const char *dlr_secret;                      /* "" when reports are refused */
+};
+
+/*
+ * Reads TARJOTIN_ADMIN_TOKEN (unset or empty: the admin API is off; else at
+ * least MESSAGES_TOKEN_MIN characters) and TARJOTIN_SMS_DLR_SECRET (unset or
+ * empty: delivery reports are refused), neither with control characters or
+ * blanks (a pasted line break would never match).  Returns 0, or -1 with the
+ * variable's name in *bad_var and what it should be in err; the values
+ * themselves are never put in err.  Call sodium_init() first.
+ */
+int messages_config_init(struct messages_config *mc, const char **bad_var, char *err,
+			 size_t errlen);
+
+/* Route handlers for routes.c; r->gw->messages is their configuration. */
 unsigned messages_route_send(struct req *r, const char *url);
 unsigned messages_route_list(struct req *r, const char *url);
 unsigned messages_route_get(struct req *r, const char *url);

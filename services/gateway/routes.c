@@ -1,6 +1,5 @@
 /*
- * routes.c - the routing table and the foundation's own routes: health,
- * readiness, metrics, ping and the web UI's files.
+ * routes.c - see routes.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +8,11 @@
 #include "directory.pb-c.h"
 #include "gateway.h"
 #include "hsds.h"
-#include "search.h"
 #include "messages.h"
 #include "metrics.h"
+#include "routes.h"
+#include "search.h"
 #include "static.h"
-#include "xalloc.h"
 #include "banned.h"
 
 static unsigned handle_static(struct req *r, const char *url);
@@ -21,85 +20,60 @@ static unsigned handle_healthz(struct req *r, const char *url);
 static unsigned handle_readyz(struct req *r, const char *url);
 static unsigned handle_metrics(struct req *r, const char *url);
 static unsigned handle_ping(struct req *r, const char *url);
-static unsigned handle_not_found(struct req *r, const char *url);
+
+/* Metric labels (and stats' route names): the ids the table carries. */
+enum metric_id { M_HEALTHZ, M_READYZ, M_METRICS, M_PING, M_NOT_FOUND, M_STATIC, M_OPENAPI,
+		 M_HSDS, M_SEARCH, M_ACTIVITY, M_ORGANIZATION, M_TAXONOMIES, M_MUNICIPALITIES,
+		 M_MESSAGES, M_MESSAGE, M_DEAD_LETTERS, M_SMS_DLR, M_N };
+
+static const char *const metric_names[M_N + 1] = {
+	[M_HEALTHZ] = "healthz", [M_READYZ] = "readyz", [M_METRICS] = "metrics",
+	[M_PING] = "ping", [M_NOT_FOUND] = "not_found", [M_STATIC] = "static",
+	[M_OPENAPI] = "openapi", [M_HSDS] = "hsds", [M_SEARCH] = "search",
+	[M_ACTIVITY] = "activity", [M_ORGANIZATION] = "organization",
+	[M_TAXONOMIES] = "taxonomies", [M_MUNICIPALITIES] = "municipalities",
+	[M_MESSAGES] = "messages", [M_MESSAGE] = "message", [M_DEAD_LETTERS] = "dead_letters",
+	[M_SMS_DLR] = "sms_dlr", [M_N] = NULL,
+};
 
 /* Order matters: the first match wins; prefixes after exact paths. */
 static const struct route routes[] = {
-	{ "GET", "/healthz", false, "healthz", handle_healthz, false },
-	{ "GET", "/readyz", false, "readyz", handle_readyz, false },
-	{ "GET", "/metrics", false, "metrics", handle_metrics, false },
-	{ "GET", "/api/v1/ping", false, "ping", handle_ping, true },
+	{ "GET", "/healthz", false, M_HEALTHZ, handle_healthz, false, false },
+	{ "GET", "/readyz", false, M_READYZ, handle_readyz, false, false },
+	{ "GET", "/metrics", false, M_METRICS, handle_metrics, false, false },
+	{ "GET", "/api/v1/ping", false, M_PING, handle_ping, true, false },
 	/* The OpenAPI document of /api/v1, a static file: web/api/v1/openapi.json. */
-	{ "GET", "/api/v1/openapi.json", false, "openapi", handle_static, true },
-	{ "GET", "/api/v1/activities", false, "search", search_route_list, true },
-	{ "GET", "/api/v1/activities/", true, "activity", search_route_activity, true },
-	{ "GET", "/api/v1/organizations/", true, "organization", search_route_organization, true },
-	{ "GET", "/api/v1/taxonomies", false, "taxonomies", search_route_taxonomies, true },
-	{ "GET", "/api/v1/municipalities", false, "municipalities", search_route_municipalities,
-	  true },
-	{ "POST", "/api/v1/admin/messages", false, "messages", messages_route_send, true },
-	{ "GET", "/api/v1/admin/messages", false, "messages", messages_route_list, true },
-	{ "GET", "/api/v1/admin/messages/", true, "message", messages_route_get, true },
-	{ "GET", "/api/v1/admin/dead-letters", false, "dead_letters", messages_route_dead_letters,
-	  true },
-	{ "POST", "/api/v1/admin/dead-letters/", true, "dead_letters", messages_route_requeue,
-	  true },
-	{ "POST", "/api/v1/sms/delivery-reports", false, "sms_dlr", messages_route_dlr, true },
-	{ "GET", "/api/", true, "not_found", handle_not_found, true },
-	{ "GET", "/hsds", false, "hsds", hsds_route, true },
-	{ "GET", "/hsds/", true, "hsds", hsds_route, true },
-	{ "GET", "/", true, "static", handle_static, true },
+	{ "GET", "/api/v1/openapi.json", false, M_OPENAPI, handle_static, true, false },
+	{ "GET", "/api/v1/activities", false, M_SEARCH, search_route_list, true, false },
+	{ "GET", "/api/v1/activities/", true, M_ACTIVITY, search_route_activity, true, false },
+	{ "GET", "/api/v1/organizations/", true, M_ORGANIZATION, search_route_organization, true,
+	  false },
+	{ "GET", "/api/v1/taxonomies", false, M_TAXONOMIES, search_route_taxonomies, true, false },
+	{ "GET", "/api/v1/municipalities", false, M_MUNICIPALITIES, search_route_municipalities,
+	  true, false },
+	{ "POST", "/api/v1/admin/messages", false, M_MESSAGES, messages_route_send, true, false },
+	{ "GET", "/api/v1/admin/messages", false, M_MESSAGES, messages_route_list, true, false },
+	{ "GET", "/api/v1/admin/messages/", true, M_MESSAGE, messages_route_get, true, false },
+	{ "GET", "/api/v1/admin/dead-letters", false, M_DEAD_LETTERS, messages_route_dead_letters,
+	  true, false },
+	{ "POST", "/api/v1/admin/dead-letters/", true, M_DEAD_LETTERS, messages_route_requeue,
+	  true, false },
+	{ "POST", "/api/v1/sms/delivery-reports", false, M_SMS_DLR, messages_route_dlr, true,
+	  false },
+	/* A path no API route has is unknown (404) for every method, not 405
+	 * because the web UI's GET catch-all below would match it. */
+	{ "GET", "/api/", true, M_NOT_FOUND, req_not_found, true, true },
+	{ "GET", "/hsds", false, M_HSDS, hsds_route, true, false },
+	{ "GET", "/hsds/", true, M_HSDS, hsds_route, true, false },
+	{ "GET", "/", true, M_STATIC, handle_static, true, false },
 };
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Metric labels, indexed by routes_index(); distinct names only. */
-const char *const gw_route_names[] = { "healthz", "readyz", "metrics", "ping", "not_found",
-				       "static", "openapi", "hsds", "search", "activity",
-				       "organization", "taxonomies", "municipalities", "messages", "message",
-				       "dead_letters", "sms_dlr", NULL };
-
-static const struct route not_found_route = { "GET", "", false, "not_found", handle_not_found,
-					      true };
-
-unsigned routes_index(const struct route *rt)
-{
-	for (unsigned i = 0; gw_route_names[i]; i++)
-		if (!strcmp(gw_route_names[i], rt->name))
-			return i;
-	return 0;
-}
-
-const struct route *routes_not_found(void)
-{
-	return &not_found_route;
-}
-
-const struct route *routes_match(const char *method, const char *url, bool *method_mismatch)
-{
-	*method_mismatch = false;
-	for (size_t i = 0; i < NROUTES; i++) {
-		const struct route *rt = &routes[i];
-		bool hit = rt->prefix ? !strncmp(url, rt->path, strlen(rt->path)) :
-					!strcmp(url, rt->path);
-
-		if (!hit)
-			continue;
-		if (!strcmp(method, rt->method))
-			return rt;
-		/* The /api/ catch-all ends the search: a path no API route
-		 * has is unknown (404) for every method, not 405 because the
-		 * web UI's GET catch-all below would match it. */
-		if (rt->handle == handle_not_found)
-			break;
-		*method_mismatch = true;
-	}
-	return NULL;
-}
-
-static unsigned handle_not_found(struct req *r, const char *url)
-{
-	return reply_error(r, 404, "not_found", NULL, "no such resource: %s", url);
-}
+const struct req_routes routes_table = {
+	.routes = routes,
+	.n = sizeof(routes) / sizeof(routes[0]),
+	.names = metric_names,
+	.not_found = M_NOT_FOUND,
+};
 
 static unsigned handle_static(struct req *r, const char *url)
 {
@@ -107,7 +81,7 @@ static unsigned handle_static(struct req *r, const char *url)
 	size_t n = strlen(url);
 
 	if (!status)
-		return handle_not_found(r, url);
+		return req_not_found(r, url);
 	r->state = REQ_ANSWERED;
 	/* Stats count pages, not the scripts and styles each page loads. */
 	r->page_view = !strcmp(url, "/") || (n > 5 && !strcmp(url + n - 5, ".html"));
@@ -124,7 +98,7 @@ static unsigned handle_healthz(struct req *r, const char *url)
 static unsigned render_readyz(struct req *r)
 {
 	Tarjotin__HealthReply *h = NULL;
-	bool dir_ok = false, pg_ok = false, redis_ok = atomic_load(&r->gw->redis_ok);
+	bool dir_ok = false, pg_ok = false, redis_ok = healthwatch_ok(&r->gw->redis_watch);
 	json_t *checks;
 	unsigned status;
 
@@ -134,6 +108,9 @@ static unsigned render_readyz(struct req *r)
 						   r->call.reply->payload.data);
 		dir_ok = h != NULL;
 		pg_ok = h && h->postgresql;
+		if (h)
+			metrics_directory_health(r->gw->metrics, h->instance, h->expired_dropped,
+						 h->workers, h->workers_busy);
 	}
 	checks = json_pack("{s:s, s:s, s:s}", "directory", dir_ok ? "ok" : "down",
 			   "postgresql", dir_ok ? (pg_ok ? "ok" : "down") : "unknown", "redis",

@@ -10,6 +10,7 @@
 
 #include "search.pb-c.h"
 #include "utf8.h"
+#include "uuid.h"
 #include "banned.h"
 
 #define Q_MAX_CHARS 200
@@ -61,43 +62,6 @@ static bool is_lower(const char *s, size_t min, size_t max)
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < 'a' || s[i] > 'z')
 			return false;
-	return true;
-}
-
-/* A whole number within [min, max] into *out; -1 when it is not one. */
-static int parse_int(const char *s, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9' || strlen(s) > 9)
-		return -1;
-	v = strtol(s, &end, 10);
-	if (*end || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* A uuid, any case, copied in lower case into out (37 bytes). */
-static bool uuid_lower(const char *s, char *out)
-{
-	if (strlen(s) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		char c = s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (c >= 'A' && c <= 'F') {
-			c = (char)(c - 'A' + 'a');
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return false;
-		}
-		out[i] = c;
-	}
-	out[36] = '\0';
 	return true;
 }
 
@@ -214,11 +178,11 @@ unsigned search_route_list(struct req *r, const char *url)
 		sr.q = (char *)v;
 	}
 	sr.page = 1;
-	if ((v = p.val[SP_PAGE]) && parse_int(v, 1, 100000, &sr.page))
+	if ((v = p.val[SP_PAGE]) && req_parse_int(v, 1, 100000, &sr.page))
 		return reply_error(r, 400, "invalid_parameter", "page",
 				   "'page' must be a whole number from 1 to 100000");
 	sr.per_page = 20;
-	if ((v = p.val[SP_PER_PAGE]) && parse_int(v, 1, 100, &sr.per_page))
+	if ((v = p.val[SP_PER_PAGE]) && req_parse_int(v, 1, 100, &sr.per_page))
 		return reply_error(r, 400, "invalid_parameter", "per_page",
 				   "'per_page' must be a whole number from 1 to 100");
 	if (p.val[SP_NEED])
@@ -243,9 +207,9 @@ unsigned search_route_activity(struct req *r, const char *url)
 {
 	Tarjotin__ActivityGet ag = TARJOTIN__ACTIVITY_GET__INIT;
 	const char *id = url + strlen("/api/v1/activities/");
-	char lower[37];
+	char lower[UUID_STR_SIZE];
 
-	if (!uuid_lower(id, lower))
+	if (!uuid_parse(id, strlen(id), lower))
 		return reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
 	ag.id = lower;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0, render_fresh);
@@ -255,9 +219,9 @@ unsigned search_route_organization(struct req *r, const char *url)
 {
 	Tarjotin__OrganizationGet og = TARJOTIN__ORGANIZATION_GET__INIT;
 	const char *id = url + strlen("/api/v1/organizations/");
-	char lower[37];
+	char lower[UUID_STR_SIZE];
 
-	if (!uuid_lower(id, lower))
+	if (!uuid_parse(id, strlen(id), lower))
 		return reply_error(r, 404, "not_found", NULL, "no such organization: %s", url);
 	og.id = lower;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, &og.base, true, 0,

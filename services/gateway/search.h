@@ -9,7 +9,7 @@
 #ifndef TJ_GW_SEARCH_H
 #define TJ_GW_SEARCH_H
 
-#include "gateway.h"
+#include "req.h"
 
 /* Route handlers for routes.c. */
 unsigned search_route_list(struct req *r, const char *url);

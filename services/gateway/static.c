@@ -1,20 +1,27 @@
+/*
+ * static.c - see static.h.
+ */
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
 #include <zlib.h>
 
+#include "errmsg.h"
+#include "file.h"
 #include "static.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define STATIC_MAX_FILE (8 * 1024 * 1024)
 #define STATIC_MAX_FILES 4096
+#define STATIC_MAX_DEPTH 16
 
 struct static_file {
 	char *path;  /* URL path, "/index.html" */
@@ -96,58 +103,36 @@ static void common_headers(struct MHD_Response *r, const struct static_file *f)
 				"base-uri 'none'; frame-ancestors 'none'");
 }
 
-/* nftw has no user pointer: the walk is single-threaded start-up code. */
-static struct static_files *walking;
-static size_t walk_root_len;
-static char walk_err[256];
-
-static int add_file(const char *fpath, const struct stat *sb, int flag, struct FTW *ftw)
+/* Adds the file at fpath, served as fpath + root_len. */
+static int add_file(struct static_files *s, const char *fpath, size_t root_len, char *err,
+		    size_t errlen)
 {
-	struct static_files *s = walking;
 	struct static_file *f;
 	unsigned char hash[16];
 	unsigned char *data, *gz;
-	size_t gzlen = 0;
+	size_t len = 0, gzlen = 0;
 	const char *type;
-	FILE *fp;
 
-	(void)ftw;
-	if (flag != FTW_F || fpath[walk_root_len] != '/')
-		return 0;
-	if (strstr(fpath + walk_root_len, "/.")) /* dot files stay private */
-		return 0;
-	if (sb->st_size > STATIC_MAX_FILE || s->n >= STATIC_MAX_FILES) {
-		snprintf(walk_err, sizeof(walk_err), "'%s' is too large or too many files", fpath);
+	if (s->n >= STATIC_MAX_FILES)
+		return errmsg(err, errlen, "more than %d files under the web folder",
+			      STATIC_MAX_FILES);
+	data = (unsigned char *)file_read(fpath, STATIC_MAX_FILE, &len, err, errlen);
+	if (!data)
 		return -1;
-	}
-	fp = fopen(fpath, "rb");
-	if (!fp) {
-		snprintf(walk_err, sizeof(walk_err), "cannot read '%s': %s", fpath, strerror(errno));
-		return -1;
-	}
-	data = xmalloc((size_t)sb->st_size);
-	if (fread(data, 1, (size_t)sb->st_size, fp) != (size_t)sb->st_size) {
-		snprintf(walk_err, sizeof(walk_err), "short read on '%s'", fpath);
-		fclose(fp);
-		free(data);
-		return -1;
-	}
-	fclose(fp);
 	s->files = xrealloc(s->files, (s->n + 1) * sizeof(*s->files));
 	f = &s->files[s->n++];
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(fpath + walk_root_len);
-	crypto_generichash(hash, sizeof(hash), data, (size_t)sb->st_size, NULL, 0);
+	f->path = xstrdup(fpath + root_len);
+	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
 	f->etag[0] = '"';
 	sodium_bin2hex(f->etag + 1, sizeof(f->etag) - 2, hash, sizeof(hash));
 	f->etag[33] = '"';
 	f->etag[34] = '\0';
 	type = type_of(fpath);
-	s->bytes += (size_t)sb->st_size;
+	s->bytes += len;
 
-	if (compressible(type) && sb->st_size > 256 &&
-	    (gz = gzip_bytes(data, (size_t)sb->st_size, &gzlen)) != NULL) {
-		if (gzlen < (size_t)sb->st_size) {
+	if (compressible(type) && len > 256 && (gz = gzip_bytes(data, len, &gzlen)) != NULL) {
+		if (gzlen < len) {
 			f->gzip = MHD_create_response_from_buffer(gzlen, gz, MHD_RESPMEM_MUST_FREE);
 			MHD_add_response_header(f->gzip, "Content-Type", type);
 			MHD_add_response_header(f->gzip, "Content-Encoding", "gzip");
@@ -156,8 +141,7 @@ static int add_file(const char *fpath, const struct stat *sb, int flag, struct F
 			free(gz);
 		}
 	}
-	f->plain = MHD_create_response_from_buffer((size_t)sb->st_size, data,
-						   MHD_RESPMEM_MUST_FREE);
+	f->plain = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(f->plain, "Content-Type", type);
 	common_headers(f->plain, f);
 	f->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -165,23 +149,51 @@ static int add_file(const char *fpath, const struct stat *sb, int flag, struct F
 	return 0;
 }
 
+/* Adds every regular file under dir; dot files and folders stay private,
+ * symbolic links are not followed. */
+static int walk(struct static_files *s, const char *dir, size_t root_len, int depth, char *err,
+		size_t errlen)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (depth > STATIC_MAX_DEPTH)
+		return errmsg(err, errlen, "'%s' is nested too deep", dir);
+	d = opendir(dir);
+	if (!d)
+		return errmsg(err, errlen, "cannot read web folder '%s': %s", dir, strerror(errno));
+	while (!rc && (e = readdir(d)) != NULL) {
+		struct stat st;
+		char *path;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st))
+			rc = errmsg(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rc = walk(s, path, root_len, depth + 1, err, errlen);
+		else if (S_ISREG(st.st_mode))
+			rc = add_file(s, path, root_len, err, errlen);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
 struct static_files *static_load(const char *dir, char *err, size_t errlen)
 {
 	struct static_files *s = xcalloc(1, sizeof(*s));
+	size_t root_len = strlen(dir);
+	char *root;
 
-	walking = s;
-	walk_root_len = strlen(dir);
-	while (walk_root_len > 1 && dir[walk_root_len - 1] == '/')
-		walk_root_len--;
-	walk_err[0] = '\0';
-	if (nftw(dir, add_file, 16, FTW_PHYS) != 0) {
-		snprintf(err, errlen, "%s", walk_err[0] ? walk_err : "cannot read web folder");
-		if (!walk_err[0])
-			snprintf(err, errlen, "cannot read web folder '%s': %s", dir, strerror(errno));
+	while (root_len > 1 && dir[root_len - 1] == '/')
+		root_len--;
+	root = xstrndup(dir, root_len);
+	if (walk(s, root, root_len, 0, err, errlen))
 		static_destroy(&s);
-		return NULL;
-	}
-	walking = NULL;
+	free(root);
 	return s;
 }
 
@@ -228,14 +240,71 @@ static int etag_matches(const char *inm, const char *etag)
 	return 0;
 }
 
-static int accepts_gzip(const char *ae)
+/* A q-value ("0", "0.5", "1.000") in thousandths, or -1 when malformed. */
+static int qvalue(const char *p, size_t n)
 {
-	const char *p;
+	int v, scale = 1000;
 
-	if (!ae || !(p = strstr(ae, "gzip")))
-		return 0;
-	/* "gzip;q=0" refuses it */
-	return strncmp(p + 4, ";q=0", 4) != 0 || p[8] == '.';
+	if (n == 0 || (p[0] != '0' && p[0] != '1'))
+		return -1;
+	v = (p[0] - '0') * 1000;
+	if (n == 1)
+		return v;
+	if (p[1] != '.' || n > 5)
+		return -1;
+	for (size_t i = 2; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		scale /= 10;
+		v += (p[i] - '0') * scale;
+	}
+	return v > 1000 ? -1 : v;
+}
+
+#define OWS " \t"
+
+bool static_accepts_gzip(const char *ae)
+{
+	int gzip = -1, star = -1; /* the best q of each, -1 when not named */
+	const char *p = ae;
+
+	if (!ae)
+		return false;
+	while (*(p += strspn(p, OWS ","))) {
+		const char *coding = p;
+		size_t n = strcspn(p, OWS ";,");
+		int q = 1000;
+
+		p += n;
+		/* Parameters: only q matters; a malformed q refuses. */
+		while (*(p += strspn(p, OWS)) == ';') {
+			const char *name, *val = "";
+			size_t nlen, vlen = 0;
+
+			p++;
+			p += strspn(p, OWS);
+			name = p;
+			nlen = strcspn(p, OWS ";,=");
+			p += nlen;
+			p += strspn(p, OWS);
+			if (*p == '=') {
+				p++;
+				p += strspn(p, OWS);
+				val = p;
+				vlen = strcspn(p, OWS ";,");
+				p += vlen;
+			}
+			if (nlen == 1 && (*name == 'q' || *name == 'Q') && (q = qvalue(val, vlen)) < 0)
+				q = 0;
+		}
+		p += strcspn(p, ",");
+		if ((n == 4 && !strncasecmp(coding, "gzip", 4)) ||
+		    (n == 6 && !strncasecmp(coding, "x-gzip", 6)))
+			gzip = q > gzip ? q : gzip;
+		else if (n == 1 && *coding == '*')
+			star = q > star ? q : star;
+	}
+	return gzip >= 0 ? gzip > 0 : star > 0;
 }
 
 unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url)
@@ -257,6 +326,6 @@ unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const
 		return MHD_HTTP_NOT_MODIFIED;
 	}
 	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
-	MHD_queue_response(conn, MHD_HTTP_OK, f->gzip && accepts_gzip(ae) ? f->gzip : f->plain);
+	MHD_queue_response(conn, MHD_HTTP_OK, f->gzip && static_accepts_gzip(ae) ? f->gzip : f->plain);
 	return MHD_HTTP_OK;
 }

@@ -9,13 +9,16 @@
 #ifndef TJ_STATIC_H
 #define TJ_STATIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct MHD_Connection;
 struct static_files;
 
-/* Loads the folder.  Returns NULL with a message in err. */
+/* Loads the folder.  Returns NULL with a message in err; free with
+ * static_destroy. */
 struct static_files *static_load(const char *dir, char *err, size_t errlen);
+/* Frees s; accepts NULL and NULLs *sp. */
 void static_destroy(struct static_files **sp);
 
 /*
@@ -24,6 +27,14 @@ void static_destroy(struct static_files **sp);
  * Returns the HTTP status queued, or 0 when there is no such file.
  */
 unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url);
+
+/*
+ * True when an Accept-Encoding value takes gzip (RFC 9110, 12.5.3): "gzip"
+ * (or "x-gzip"), else "*", named with a q-value above 0, case-insensitive;
+ * "gzip;q=0" refuses it even when "*" is taken.  NULL (no header) is false:
+ * such clients get the identity body.
+ */
+bool static_accepts_gzip(const char *ae);
 
 /* Number of files loaded, and their total size. */
 size_t static_count(const struct static_files *s, size_t *bytes);

@@ -4,13 +4,16 @@
  * loopback: replies matched to calls, Lazy Pirate resends on silence,
  * deadlines, late replies, and shutdown completing every call.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,7 +23,12 @@
 #include "clock.h"
 #include "rpc.h"
 
-/* A directory stand-in: answers every request (ignore 0), none (-1), or
+#define WAIT_MS 10000   /* the longest any wait for an event here takes */
+#define TEST_ALARM_S 60 /* a test that hangs anyway is killed */
+#define FAKE_MAX_MSGS 64
+
+/* A directory stand-in: answers every request (ignore 0), none (-1), the
+ * first answer_left ones (ignore 2), or
  * all but the next one after drop_next is set; or (ignore 1) waits a moment
  * and answers everything waiting in one MSG_BATCH envelope, as the
  * directory does with the searches it answers from memory.  Requests may
@@ -34,7 +42,10 @@ struct fake {
 	int max_frames;     /* most replies sent in one batch (ignore 1) */
 	int max_requests;   /* most requests received in one message */
 	volatile int drop_next;
-	int seen;
+	atomic_int answer_left; /* ignore 2 */
+	atomic_int seen;
+	int msg_frames[FAKE_MAX_MSGS]; /* requests in each message received */
+	atomic_int nmsgs;
 	pthread_t thread;
 	volatile int stop;
 };
@@ -72,6 +83,10 @@ static bool fake_read(struct fake *f, zmq_msg_t *id, uint64_t *ids, int *n, int 
 	zmq_msg_close(&body);
 	if (frames > f->max_requests)
 		f->max_requests = frames;
+	if (atomic_load(&f->nmsgs) < FAKE_MAX_MSGS) {
+		f->msg_frames[atomic_load(&f->nmsgs)] = frames;
+		atomic_fetch_add(&f->nmsgs, 1);
+	}
 	return true;
 }
 
@@ -146,7 +161,8 @@ static void *fake_main(void *arg)
 			for (int i = 0; i < n; i++) {
 				if (f->drop_next) {
 					f->drop_next = 0;
-				} else if (f->ignore >= 0) {
+				} else if (f->ignore == 0 ||
+					   (f->ignore == 2 && atomic_fetch_sub(&f->answer_left, 1) > 0)) {
 					fake_reply(f, &id, &ids[i], 1);
 				}
 			}
@@ -192,25 +208,73 @@ static void on_done(struct bridge_call *c)
 	pthread_mutex_unlock(&lock);
 }
 
+static struct timespec deadline_in(int ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* Waits for n completions in all, at most WAIT_MS. */
 static void wait_completed(int n)
 {
+	struct timespec until = deadline_in(WAIT_MS);
+	int e = 0;
+
 	pthread_mutex_lock(&lock);
-	while (completed < n)
-		pthread_cond_wait(&cond, &lock);
+	while (completed < n && e != ETIMEDOUT)
+		e = pthread_cond_timedwait(&cond, &lock, &until);
 	pthread_mutex_unlock(&lock);
+	assert_true(completed >= n);
+}
+
+/* Waits, at most WAIT_MS, until *v is at least n (a counter another thread
+ * moves). */
+static void wait_atomic(atomic_int *v, int n)
+{
+	int64_t end = clock_mono_us() + (int64_t)WAIT_MS * 1000;
+
+	while (atomic_load(v) < n && clock_mono_us() < end)
+		usleep(2000);
+	assert_true(atomic_load(v) >= n);
+}
+
+/* Waits, at most WAIT_MS, until the bridge has counted n bad replies. */
+static void wait_bad_replies(struct bridge *b, uint64_t n)
+{
+	int64_t end = clock_mono_us() + (int64_t)WAIT_MS * 1000;
+	struct bridge_stats st;
+
+	for (bridge_get_stats(b, &st); st.bad_replies < n && clock_mono_us() < end;
+	     bridge_get_stats(b, &st))
+		usleep(2000);
+	assert_true(st.bad_replies >= n);
 }
 
 static const char *const names[] = { "ping", NULL };
 
-static struct bridge *bridge_for(struct fake *f, int try_ms)
+static struct bridge *bridge_with(struct fake *f, int try_ms, uint32_t max_calls)
 {
 	struct bridge_config bc = { .directory_endpoints = f->endpoint, .directory_bind = "",
-				    .stats_endpoint = "", .instance = "test", .try_ms = try_ms };
+				    .stats_endpoint = "", .instance = "test", .try_ms = try_ms,
+				    .max_calls = max_calls };
 	char err[256];
 	struct bridge *b = bridge_new(&bc, names, err, sizeof(err));
 
 	assert_non_null(b);
 	return b;
+}
+
+static struct bridge *bridge_for(struct fake *f, int try_ms)
+{
+	return bridge_with(f, try_ms, 0);
 }
 
 static void call_init(struct bridge_call *c, int timeout_ms, bool idempotent)
@@ -279,8 +343,11 @@ static void test_batched_replies_matched(void **state)
 		assert_int_equal(calls[i].tries, 1);
 		tarjotin__envelope__free_unpacked(calls[i].reply, NULL);
 	}
+	/* Each batch's two bad items come after its replies: counted a moment
+	 * after the last call completed. */
+	wait_bad_replies(b, 2);
 	bridge_get_stats(b, &st);
-	assert_true(st.bad_replies >= 2); /* each batch's two bad items */
+	assert_true(st.bad_replies >= 2);
 	assert_true(f.max_frames >= 2);   /* replies came in batches */
 	assert_true(f.max_requests >= 2); /* and what was submitted together went together */
 	assert_int_equal(f.seen, 50);
@@ -387,7 +454,7 @@ static void test_shutdown_completes_everything(void **state)
 	call_init(&c[1], 60000, true);
 	bridge_submit(b, &c[0]);
 	bridge_submit(b, &c[1]);
-	usleep(50000);
+	wait_atomic(&f.seen, 2); /* both in flight */
 	bridge_stop(b);
 	wait_completed(2);
 	assert_int_equal(c[0].outcome, BRIDGE_SHUTDOWN);
@@ -429,16 +496,121 @@ static void test_events_dropped_without_stats(void **state)
 	fake_stop(&f);
 }
 
+/* A done() that holds the bridge thread until the test lets it go, so that
+ * what the test submits meanwhile is taken as one batch. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_state; /* 0 closed, 1 a call waits at it, 2 open */
+
+static void on_done_gated(struct bridge_call *c)
+{
+	struct timespec until = deadline_in(WAIT_MS);
+
+	pthread_mutex_lock(&gate_lock);
+	gate_state = gate_state == 2 ? 2 : 1;
+	pthread_cond_broadcast(&gate_cond);
+	while (gate_state != 2 &&
+	       pthread_cond_timedwait(&gate_cond, &gate_lock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&gate_lock);
+	on_done(c);
+}
+
+static void gate_wait_entered(void)
+{
+	struct timespec until = deadline_in(WAIT_MS);
+
+	pthread_mutex_lock(&gate_lock);
+	while (gate_state != 1 &&
+	       pthread_cond_timedwait(&gate_cond, &gate_lock, &until) != ETIMEDOUT)
+		;
+	assert_int_equal(gate_state, 1);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_open(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_state = 2;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+/* A batch whose last call finds no free slot: the calls that got one go
+ * out as one whole message, and the next call as a message of its own (a
+ * last frame left with ZMQ_SNDMORE glued the next message to the batch). */
+static void test_batch_past_the_slots_ends_its_message(void **state)
+{
+	enum { SLOTS = 4, BATCH = SLOTS + 1 };
+	struct fake f;
+	struct bridge *b;
+	struct bridge_call gate, calls[BATCH], after;
+
+	(void)state;
+	completed = 0;
+	gate_state = 0;
+	fake_start(&f, 2);
+	atomic_store(&f.answer_left, 1); /* the gate call only */
+	b = bridge_with(&f, 1000, SLOTS);
+	call_init(&gate, 5000, true);
+	gate.done = on_done_gated;
+	bridge_submit(b, &gate);
+	gate_wait_entered(); /* the bridge thread now waits in the gate's done() */
+	for (int i = 0; i < BATCH; i++) {
+		call_init(&calls[i], 300, false); /* unanswered: end at their deadline */
+		bridge_submit(b, &calls[i]);
+	}
+	gate_open();
+	wait_completed(2); /* the gate, and the call past the slots at once */
+	assert_int_equal(calls[BATCH - 1].outcome, BRIDGE_TIMEOUT);
+	assert_int_equal(calls[BATCH - 1].tries, 0);
+	wait_completed(1 + BATCH); /* the others at their deadline */
+	call_init(&after, 300, false);
+	bridge_submit(b, &after);
+	wait_completed(2 + BATCH);
+	wait_atomic(&f.seen, 1 + SLOTS + 1);
+	wait_atomic(&f.nmsgs, 2);
+	assert_int_equal(f.msg_frames[0], 1);     /* the gate call */
+	assert_int_equal(f.msg_frames[1], SLOTS); /* the batch, whole and alone */
+	wait_atomic(&f.nmsgs, 3);
+	assert_int_equal(f.msg_frames[2], 1);     /* the next call, not glued to it */
+	for (int i = 0; i < SLOTS; i++)
+		assert_int_equal(calls[i].tries, 1);
+	tarjotin__envelope__free_unpacked(gate.reply, NULL);
+	bridge_destroy(&b);
+	fake_stop(&f);
+}
+
+/* Every test is killed rather than left hanging. */
+static int arm_alarm(void **state)
+{
+	(void)state;
+	alarm(TEST_ALARM_S);
+	return 0;
+}
+
+static int disarm_alarm(void **state)
+{
+	(void)state;
+	alarm(0);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reply_matched),
-		cmocka_unit_test(test_batched_replies_matched),
-		cmocka_unit_test(test_resend_on_silence),
-		cmocka_unit_test(test_no_resend_when_not_idempotent),
-		cmocka_unit_test(test_deadline),
-		cmocka_unit_test(test_shutdown_completes_everything),
-		cmocka_unit_test(test_events_dropped_without_stats),
+		cmocka_unit_test_setup_teardown(test_reply_matched, arm_alarm, disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_batched_replies_matched, arm_alarm, disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_resend_on_silence, arm_alarm, disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_no_resend_when_not_idempotent, arm_alarm,
+						disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_deadline, arm_alarm, disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_shutdown_completes_everything, arm_alarm,
+						disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_events_dropped_without_stats, arm_alarm,
+						disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_batch_past_the_slots_ends_its_message, arm_alarm,
+						disarm_alarm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

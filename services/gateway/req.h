@@ -1,0 +1,192 @@
+/*
+ * req.h - one HTTP request's life, and the libmicrohttpd server it lives in.
+ *
+ * A request is handled in up to three calls of the access handler:
+ *   1. headers arrived: route it, refuse an oversized body (413) at once;
+ *   2. body complete: answer directly (static files, health, errors), or
+ *      forward to the directory with req_forward(), which suspends the
+ *      connection;
+ *   3. after the bridge resumed it: the route's render() turns the reply
+ *      envelope into the HTTP response.
+ * Answering only from call 2 on keeps HTTP keep-alive working
+ * (libmicrohttpd closes the connection when the first call answers).
+ *
+ * The server dispatches through a route table it is given (routes.c's);
+ * handlers call back into this module only through the reply_* and req_*
+ * functions, so the dependency goes one way: routes -> req.
+ */
+#ifndef TJ_REQ_H
+#define TJ_REQ_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "bridge.h"
+
+struct gateway; /* the service's context (gateway.h), handed to handlers as r->gw */
+struct metrics;
+struct req;
+
+typedef unsigned req_handler_fn(struct req *r, const char *url);
+typedef unsigned (*req_render_fn)(struct req *r);
+
+/* One entry of a routing table. */
+struct route {
+	const char *method;     /* "GET", "POST", ... (HEAD is served by GET routes) */
+	const char *path;       /* exact, or a prefix when 'prefix' is set */
+	bool prefix;
+	unsigned metric;        /* metrics label and stats route: an index into the names */
+	req_handler_fn *handle;
+	bool usage;             /* report to stats */
+	bool ends_search;       /* a catch-all: a path no route before it has is 404 for every
+				   method, not 405 because a later catch-all has it */
+};
+
+/* A routing table: the first match wins. */
+struct req_routes {
+	const struct route *routes;
+	size_t n;
+	const char *const *names; /* NULL-terminated metric labels, indexed by route.metric */
+	unsigned not_found;       /* the label of the 404, 405 and 413 the server answers */
+};
+
+enum req_state { REQ_NEW, REQ_BODY, REQ_WAITING, REQ_REPLIED, REQ_ANSWERED };
+
+struct req {
+	struct gateway *gw;
+	struct req_server *srv;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	enum req_state state;
+	int64_t start_us;
+	unsigned status;
+	bool head;                /* a HEAD request */
+	bool page_view;           /* a page of the web UI (not its scripts or styles) */
+	bool forwarded;           /* counted in srv->forwarded until completed */
+	char *body;               /* POST/PUT body, NUL-terminated; owned */
+	size_t body_len;
+	bool too_large;           /* the body went past the limit: answer 413 */
+	size_t discarded;
+	req_render_fn render;     /* turns call.reply into the response */
+	struct bridge_call call;
+	void *scratch;            /* a route's own state; freed with free() */
+};
+
+struct req_server_config {
+	struct sockaddr_in addr;
+	unsigned threads;
+	unsigned max_connections;
+	unsigned idle_timeout_s;
+	size_t conn_memory;       /* libmicrohttpd's per-connection pool */
+	size_t max_body;
+	int rpc_timeout_ms;       /* the deadline of a call forwarded with timeout 0 */
+	const struct req_routes *routes;
+	struct gateway *gw;
+	struct bridge *bridge;
+	struct metrics *metrics;
+};
+
+/* The server; embedded in the service's context. */
+struct req_server {
+	struct MHD_Daemon *daemon;
+	const struct req_routes *routes;
+	struct route not_found;   /* what unmatched requests count as */
+	struct gateway *gw;
+	struct bridge *bridge;
+	struct metrics *metrics;
+	size_t max_body;
+	int rpc_timeout_ms;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;      /* signalled when 'forwarded' drops to 0 */
+	unsigned forwarded;       /* requests sent to the directory, not yet completed */
+	bool locks_made;
+};
+
+/*
+ * Checks the route table (every metric id names a label) and starts
+ * listening.  Returns 0, or -1 with the reason in err; req_server_release
+ * is safe either way.  The config's pointers must outlive the server.
+ */
+int req_server_init(struct req_server *s, const struct req_server_config *cfg, char *err,
+		    size_t errlen);
+
+/* Stops taking new connections; those open go on being served. */
+void req_server_quiesce(struct req_server *s);
+
+/*
+ * Waits until every forwarded request has completed (its response sent, or
+ * its client gone), at most timeout_ms.  Returns true when none is left.
+ */
+bool req_server_wait_idle(struct req_server *s, int timeout_ms);
+
+/* Number of forwarded requests not yet completed. */
+unsigned req_server_forwarded(struct req_server *s);
+
+/*
+ * Stops libmicrohttpd and frees the server's locks.  Every suspended
+ * connection must have been resumed first (bridge_stop does that): the
+ * library aborts when stopped with one still suspended.
+ */
+void req_server_release(struct req_server *s);
+
+/*
+ * Queues a JSON response (the body is built from 'body', which is consumed:
+ * json_decref'ed; NULL answers 500) and returns the status, for handlers to
+ * return.
+ */
+unsigned reply_json(struct req *r, unsigned status, json_t *body);
+
+/*
+ * Queues a finished JSON document the directory rendered, with the given
+ * Cache-Control; cors adds Access-Control-Allow-Origin: * (open data).  It
+ * is copied, unless release is given: then the response uses json as it is
+ * and calls release(cls) when it is done with it.  Returns the status.
+ */
+unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
+			const char *cache, bool cors, void (*release)(void *), void *cls);
+
+/*
+ * Queues {"error":{status, code, field, message}}; field may be NULL.  The
+ * text may hold any bytes (a URL from outside): what is not UTF-8 is
+ * replaced, so the body is always built.
+ */
+unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Forwards the request to the directory: suspends the connection, and once
+ * the reply (or the deadline) comes, calls render() on an HTTP thread.  The
+ * payload message is packed here; 'msg' stays the caller's.  Returns 0, which
+ * handlers return to say "answer later".
+ */
+unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessage *msg,
+		     bool idempotent, int timeout_ms, req_render_fn render);
+
+/*
+ * For render(): answers the usual failures (timeout: 503, shutdown: 503,
+ * directory error statuses: 400/404/503/500 with the directory's message and
+ * field).  Returns the status it queued, or 0 when the reply is OK and the
+ * route must answer itself.
+ */
+unsigned reply_rpc_failure(struct req *r);
+
+/* A query-string argument, or NULL. */
+const char *req_arg(struct req *r, const char *name);
+
+/*
+ * Parses a query parameter's value as a whole decimal number in [min, max]
+ * (no sign, blanks or other bytes; see num_parse_long).  Returns 0 and sets
+ * *out, or -1 leaving *out alone.
+ */
+int req_parse_int(const char *value, int min, int max, int32_t *out);
+
+/* The 404 handler: "no such resource: <url>".  For route tables too. */
+unsigned req_not_found(struct req *r, const char *url);
+
+#endif
