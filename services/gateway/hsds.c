@@ -12,14 +12,24 @@
  * Query parameters (lists): search, page, per_page, and where HSDS defines
  * them taxonomy_term_id, taxonomy_id, organization_id, modified_after;
  * lang (fi, sv, en: the language of taxonomy labels) is our extension.
+ * Every other parameter HSDS declares is refused with a 400 naming it
+ * (unsupported[] below): none is accepted and ignored.
+ *
+ * Open data: every answer under /hsds/, errors included, carries
+ * Access-Control-Allow-Origin: *, so a browser application on any site can
+ * read the data and why a request failed (HSDS's compliance rules).  The
+ * 405 for another method is answered before routing, in main.c.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hsds.h"
 #include "hsds.pb-c.h"
+#include "num.h"
 #include "utf8.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -27,6 +37,8 @@
 #define PAGE_MAX 1000000
 #define PER_PAGE_MAX 100
 #define PER_PAGE_DEFAULT 20
+#define ID_SIZE 48      /* a uuid or a slug (at most 40 characters), with the NUL */
+#define URL_SHOWN 200   /* bytes of the request's path quoted in an error */
 
 enum {
 	P_SEARCH = 1 << 0,
@@ -53,33 +65,125 @@ static const struct resource {
 	  P_SEARCH | P_PAGE | P_TERM | P_TAXONOMY | P_ORGANIZATION | P_MODIFIED, false },
 };
 
-/* Filters of the HSDS API that we do not implement: ignoring one would
- * answer a different question than was asked, so they are refused. */
-static const char *const unsupported[] = { "postcode", "proximity", "parent_id", "top_only",
-					   NULL };
+/* Parameters of the HSDS API that we do not implement: ignoring one would
+ * answer a different question than was asked, so any value is refused. */
+static const struct {
+	const char *name;
+	const char *why;
+} unsupported[] = {
+	{ "postcode", "" },
+	{ "proximity", "" },
+	{ "parent_id", "" },
+	{ "top_only", "" },
+	{ "minimal", ": lists carry the one-to-one fields of each item" },
+	{ "full", ": lists carry the one-to-one fields, and /hsds/{resource}/{id} the fully "
+		  "nested item" },
+	{ "full_service", ": an organization lists the one-to-one fields of its services, and "
+			  "/hsds/services/{id} is each fully nested service" },
+};
+
+/* --- replies --------------------------------------------------------------- */
+
+/*
+ * main.c's reply_json(), reply_error() and reply_rpc_failure() add no
+ * Access-Control-Allow-Origin, so /hsds/ has these three of its own.  They
+ * go once the gateway's replies take the header from the route (a cors flag
+ * in struct route, which queue_json() honours): then hsds.c calls those.
+ */
+
+/* Queues body (consumed: json_decref'ed) with Access-Control-Allow-Origin: *
+ * and returns the status. */
+static unsigned cors_json(struct req *r, unsigned status, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	if (!text) {
+		text = xstrdup("{\"error\":{\"status\":500,\"code\":\"internal\"}}");
+		status = 500;
+	}
+	return reply_document(r, status, text, strlen(text), "no-store", true, free, text);
+}
+
+/* reply_error() for /hsds/: the same {"error": {...}} body, open to any site.
+ * The message is made valid UTF-8 (outside text in it may not be). */
+static unsigned cors_error(struct req *r, unsigned status, const char *code, const char *field,
+			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static unsigned cors_error(struct req *r, unsigned status, const char *code, const char *field,
+			   const char *fmt, ...)
+{
+	char raw[512], msg[512];
+	va_list ap;
+	json_t *err;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	utf8_clip(msg, sizeof(msg), raw);
+	err = json_pack("{s:i, s:s, s:s}", "status", (int)status, "code", code, "message", msg);
+	if (err && field)
+		json_object_set_new(err, "field", json_string(field));
+	return cors_json(r, status, err ? json_pack("{s:o}", "error", err) : NULL);
+}
+
+/* reply_rpc_failure() for /hsds/: the same statuses and messages, open to
+ * any site.  Returns the status it queued, or 0 when the reply is OK. */
+static unsigned cors_rpc_failure(struct req *r)
+{
+	Tarjotin__Envelope *env = r->call.reply;
+	const char *field;
+
+	switch (r->call.outcome) {
+	case BRIDGE_REPLIED:
+		break;
+	case BRIDGE_SHUTDOWN:
+		return cors_error(r, 503, "unavailable", NULL, "the service is restarting, try again");
+	default:
+		return cors_error(r, 503, "unavailable", NULL,
+				  "the directory did not answer within %d ms, try again",
+				  r->call.timeout_ms);
+	}
+	field = env->error_field && *env->error_field ? env->error_field : NULL;
+	switch (env->status) {
+	case TARJOTIN__STATUS__STATUS_OK:
+		return 0;
+	case TARJOTIN__STATUS__STATUS_BAD_REQUEST:
+		return cors_error(r, 400, "invalid_parameter", field, "%s", env->error);
+	case TARJOTIN__STATUS__STATUS_NOT_FOUND:
+		return cors_error(r, 404, "not_found", field, "%s", env->error);
+	case TARJOTIN__STATUS__STATUS_UNAVAILABLE:
+		return cors_error(r, 503, "unavailable", NULL, "%s", env->error);
+	default:
+		return cors_error(r, 500, "internal", NULL, "%s", env->error);
+	}
+}
+
+static void release_hsds_reply(void *hr)
+{
+	tarjotin__hsds_reply__free_unpacked(hr, NULL);
+}
+
+static unsigned render_hsds(struct req *r)
+{
+	Tarjotin__HsdsReply *hr;
+	unsigned status = cors_rpc_failure(r);
+
+	if (status)
+		return status;
+	hr = tarjotin__hsds_reply__unpack(NULL, r->call.reply->payload.len,
+					  r->call.reply->payload.data);
+	if (!hr || !hr->json.len) {
+		if (hr)
+			tarjotin__hsds_reply__free_unpacked(hr, NULL);
+		return cors_error(r, 502, "internal", NULL,
+				  "the directory sent a malformed hsds reply");
+	}
+	/* Open data: any site may read it, and a minute old is fresh enough. */
+	return reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
+			      release_hsds_reply, hr);
+}
 
 /* --- validation ------------------------------------------------------------ */
-
-static bool is_hex(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* True for a uuid in its canonical 8-4-4-4-12 hex form (either case). */
-static bool is_uuid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (i >= 36 || !is_hex((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return i == 36;
-}
 
 /* True for one of our slugs: a lower-case letter, then letters, digits,
  * '-' or '_', at most 40 characters. */
@@ -96,15 +200,14 @@ static bool is_slug(const char *s)
 	return i <= 40;
 }
 
-/* A copy of a uuid in lower case, which is how PostgreSQL prints them. */
-static char *lower_dup(const char *s)
+/* s as a uuid (either case; its lower-case form, which is how PostgreSQL
+ * prints them, is written to buf) or, when slugs is set, as one of our
+ * slugs; NULL when it is neither. */
+static const char *uuid_or_slug(const char *s, bool slugs, char buf[ID_SIZE])
 {
-	char *d = xstrdup(s);
-
-	for (char *p = d; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return d;
+	if (uuid_parse(s, strlen(s), buf))
+		return buf;
+	return slugs && is_slug(s) ? s : NULL;
 }
 
 /* Reads exactly n digits at *p into *v and advances; -1 when they are not. */
@@ -182,55 +285,22 @@ static int parse_iso8601(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
-/* Reads a whole number from min to max; -1 when arg is not one. */
-static int parse_int(const char *arg, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	if (!arg || *arg < '0' || *arg > '9' || strlen(arg) > 9)
-		return -1;
-	v = strtol(arg, &end, 10);
-	if (*end || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* --- replies --------------------------------------------------------------- */
-
-static void release_hsds_reply(void *hr)
-{
-	tarjotin__hsds_reply__free_unpacked(hr, NULL);
-}
-
-static unsigned render_hsds(struct req *r)
-{
-	Tarjotin__HsdsReply *hr;
-	unsigned status = reply_rpc_failure(r);
-
-	if (status)
-		return status;
-	hr = tarjotin__hsds_reply__unpack(NULL, r->call.reply->payload.len,
-					  r->call.reply->payload.data);
-	if (!hr || !hr->json.len) {
-		if (hr)
-			tarjotin__hsds_reply__free_unpacked(hr, NULL);
-		return reply_error(r, 502, "internal", NULL,
-				   "the directory sent a malformed hsds reply");
-	}
-	/* Open data: any site may read it, and a minute old is fresh enough. */
-	return reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
-			      release_hsds_reply, hr);
-}
-
 /* --- the route ------------------------------------------------------------- */
 
+/* The normalised forms of a request's values, until it is forwarded. */
+struct texts {
+	char id[ID_SIZE];
+	char term[ID_SIZE];
+	char taxonomy[ID_SIZE];
+	char organization[ID_SIZE];
+	char when[64];
+};
+
 /* Reads the list parameters of resource res into hr (strings point into
- * libmicrohttpd's buffers or into *owned, which the caller frees).
- * Returns 0, or the status of the 400 it queued. */
+ * libmicrohttpd's buffers or into *t).  Returns 0, or the status of the 400
+ * it queued. */
 static unsigned read_list_query(struct req *r, const struct resource *res,
-				Tarjotin__HsdsRequest *hr, char **owned, char *when, size_t whenlen)
+				Tarjotin__HsdsRequest *hr, struct texts *t)
 {
 	static const struct {
 		const char *name;
@@ -249,59 +319,61 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!(res->params & known[i].flag) && req_arg(r, known[i].name))
-			return reply_error(r, 400, "invalid_parameter", known[i].name,
-					   "%s is not supported on /hsds/%s", known[i].name,
-					   res->name);
+			return cors_error(r, 400, "invalid_parameter", known[i].name,
+					  "%s is not supported on /hsds/%s", known[i].name,
+					  res->name);
 
-	hr->page = 1;
-	hr->per_page = PER_PAGE_DEFAULT;
+	n = 1;
 	v = req_arg(r, "page");
-	if (v && parse_int(v, 1, PAGE_MAX, &hr->page))
-		return reply_error(r, 400, "invalid_parameter", "page",
-				   "page must be a whole number from 1 to %d", PAGE_MAX);
+	if (v && num_parse_long(v, 1, PAGE_MAX, &n))
+		return cors_error(r, 400, "invalid_parameter", "page",
+				  "page must be a whole number from 1 to %d", PAGE_MAX);
+	hr->page = (int)n;
+	n = PER_PAGE_DEFAULT;
 	v = req_arg(r, "per_page");
-	if (v && parse_int(v, 1, PER_PAGE_MAX, &hr->per_page))
-		return reply_error(r, 400, "invalid_parameter", "per_page",
-				   "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
+	if (v && num_parse_long(v, 1, PER_PAGE_MAX, &n))
+		return cors_error(r, 400, "invalid_parameter", "per_page",
+				  "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
+	hr->per_page = (int)n;
 	v = req_arg(r, "search");
 	if (v && *v) {
 		n = utf8_chars(v, false);
 		if (n < 0)
-			return reply_error(r, 400, "invalid_parameter", "search",
-					   "search must be text (UTF-8, no control characters)");
+			return cors_error(r, 400, "invalid_parameter", "search",
+					  "search must be text (UTF-8, no control characters)");
 		if (n > SEARCH_MAX_CHARS)
-			return reply_error(r, 400, "invalid_parameter", "search",
-					   "search is longer than %d characters", SEARCH_MAX_CHARS);
+			return cors_error(r, 400, "invalid_parameter", "search",
+					  "search is longer than %d characters", SEARCH_MAX_CHARS);
 		hr->search = (char *)v;
 	}
 	v = req_arg(r, "taxonomy_term_id");
 	if (v && *v) {
-		if (!is_uuid(v) && !is_slug(v))
-			return reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
-					   "taxonomy_term_id must be a term's uuid or code");
-		hr->taxonomy_term_id = owned[0] = lower_dup(v);
+		hr->taxonomy_term_id = (char *)uuid_or_slug(v, true, t->term);
+		if (!hr->taxonomy_term_id)
+			return cors_error(r, 400, "invalid_parameter", "taxonomy_term_id",
+					  "taxonomy_term_id must be a term's uuid or code");
 	}
 	v = req_arg(r, "taxonomy_id");
 	if (v && *v) {
-		if (!is_uuid(v) && !is_slug(v))
-			return reply_error(r, 400, "invalid_parameter", "taxonomy_id",
-					   "taxonomy_id must be a taxonomy's uuid or code");
-		hr->taxonomy_id = owned[1] = lower_dup(v);
+		hr->taxonomy_id = (char *)uuid_or_slug(v, true, t->taxonomy);
+		if (!hr->taxonomy_id)
+			return cors_error(r, 400, "invalid_parameter", "taxonomy_id",
+					  "taxonomy_id must be a taxonomy's uuid or code");
 	}
 	v = req_arg(r, "organization_id");
 	if (v && *v) {
-		if (!is_uuid(v))
-			return reply_error(r, 400, "invalid_parameter", "organization_id",
-					   "organization_id must be a uuid");
-		hr->organization_id = owned[2] = lower_dup(v);
+		hr->organization_id = (char *)uuid_or_slug(v, false, t->organization);
+		if (!hr->organization_id)
+			return cors_error(r, 400, "invalid_parameter", "organization_id",
+					  "organization_id must be a uuid");
 	}
 	v = req_arg(r, "modified_after");
 	if (v && *v) {
-		if (parse_iso8601(v, when, whenlen))
-			return reply_error(r, 400, "invalid_parameter", "modified_after",
-					   "modified_after must be an ISO 8601 date or date-time, "
-					   "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
-		hr->modified_after = when;
+		if (parse_iso8601(v, t->when, sizeof(t->when)))
+			return cors_error(r, 400, "invalid_parameter", "modified_after",
+					  "modified_after must be an ISO 8601 date or date-time, "
+					  "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
+		hr->modified_after = t->when;
 	}
 	return 0;
 }
@@ -311,15 +383,17 @@ unsigned hsds_route(struct req *r, const char *url)
 	Tarjotin__HsdsRequest hr = TARJOTIN__HSDS_REQUEST__INIT;
 	const struct resource *res = NULL;
 	const char *rest = url + strlen("/hsds"), *slash, *v;
-	char *owned[4] = { NULL };
-	char when[64];
+	char shown[URL_SHOWN];
+	struct texts t;
 	size_t namelen;
 	unsigned status;
 
 	if (!*rest || !strcmp(rest, "/"))
-		return reply_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
-						    "Tarjotin: the activities of Finnish social and "
-						    "health NGOs as Open Referral HSDS 3.0"));
+		return cors_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
+						   "Tarjotin: the activities of Finnish social and "
+						   "health NGOs as Open Referral HSDS 3.0"));
+	/* The path is outside text: quoted valid and bounded. */
+	utf8_clip(shown, sizeof(shown), url);
 	rest++;
 	slash = strchr(rest, '/');
 	namelen = slash ? (size_t)(slash - rest) : strlen(rest);
@@ -328,37 +402,32 @@ unsigned hsds_route(struct req *r, const char *url)
 		    !strncmp(resources[i].name, rest, namelen))
 			res = &resources[i];
 	if (!res || (slash && (!slash[1] || strchr(slash + 1, '/'))))
-		return reply_error(r, 404, "not_found", NULL, "no such resource: %s", url);
+		return cors_error(r, 404, "not_found", NULL, "no such resource: %s", shown);
 	hr.resource = res->type;
 
-	for (size_t i = 0; unsupported[i]; i++)
-		if (req_arg(r, unsupported[i]))
-			return reply_error(r, 400, "invalid_parameter", unsupported[i],
-					   "%s is not supported by this API", unsupported[i]);
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
+		if (req_arg(r, unsupported[i].name))
+			return cors_error(r, 400, "invalid_parameter", unsupported[i].name,
+					  "%s is not supported by this API%s", unsupported[i].name,
+					  unsupported[i].why);
 	v = req_arg(r, "format");
 	if (v && strcmp(v, "json"))
-		return reply_error(r, 400, "invalid_parameter", "format",
-				   "format must be json (the only format served)");
+		return cors_error(r, 400, "invalid_parameter", "format",
+				  "format must be json (the only format served)");
 	v = req_arg(r, "lang");
 	if (v && strcmp(v, "fi") && strcmp(v, "sv") && strcmp(v, "en"))
-		return reply_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
+		return cors_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
 	hr.lang = (char *)(v ? v : "fi");
 
 	if (slash) {
-		const char *id = slash + 1;
-
 		/* An id that cannot name anything names nothing. */
-		if (!is_uuid(id) && !(res->slug_ids && is_slug(id)))
-			return reply_error(r, 404, "not_found", "id", "no such item: %s", url);
-		hr.id = owned[3] = lower_dup(id);
+		hr.id = (char *)uuid_or_slug(slash + 1, res->slug_ids, t.id);
+		if (!hr.id)
+			return cors_error(r, 404, "not_found", "id", "no such item: %s", shown);
 	} else {
-		status = read_list_query(r, res, &hr, owned, when, sizeof(when));
+		status = read_list_query(r, res, &hr, &t);
 		if (status)
-			goto out;
+			return status;
 	}
-	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_HSDS, &hr.base, true, 0, render_hsds);
-out:
-	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-		free(owned[i]);
-	return status;
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_HSDS, &hr.base, true, 0, render_hsds);
 }

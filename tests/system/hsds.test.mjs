@@ -2,26 +2,45 @@
 //
 // Every /hsds/ response is validated against the HSDS 3.0 JSON Schemas in
 // ../shared/hsds-3.0/schema, loaded as a whole folder (they $ref each other
-// by file name) into Ajv's draft 2020-12 validator with ajv-formats.  Where
-// that folder is absent the schema tests say so and are skipped.  The
-// OpenAPI document is checked with @seriousme/openapi-schema-validator.
+// by file name) into Ajv's draft 2020-12 validator with ajv-formats.  That
+// folder is part of every checkout's surroundings (CI and every developer
+// machine have it), so where it is absent the schema tests FAIL saying so.
+// The walk test goes through every path and every declared parameter of
+// HSDS's own OpenAPI document (schema/openapi.json), read at run time.  The
+// OpenAPI document of /api/v1 is checked with
+// @seriousme/openapi-schema-validator.
 //
 // The test brings its own small, clearly fictional organisation (and one
 // pending one) so that it does not depend on the demo data, and removes them
 // at the end; the demo data, when loaded, is validated too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT, http, psql } from './lib.mjs';
+import { ROOT, http, psql, stack, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const HSDS_DIR = path.resolve(ROOT, '../shared/hsds-3.0');
+
+/** The checkout's main folder: ROOT, or for a git worktree the checkout it
+ * belongs to (../shared sits beside that one). */
+function mainCheckout() {
+  try {
+    const common = execFileSync('git', ['-C', ROOT, 'rev-parse', '--path-format=absolute', '--git-common-dir'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return path.basename(common) === '.git' ? path.dirname(common) : ROOT;
+  } catch {
+    return ROOT; // not a git checkout (an unpacked archive)
+  }
+}
+const HSDS_CANDIDATES = [...new Set([ROOT, mainCheckout()])].map((d) => path.resolve(d, '../shared/hsds-3.0'));
+const HSDS_DIR = HSDS_CANDIDATES.find((d) => existsSync(path.join(d, 'schema', 'service.json'))) ?? HSDS_CANDIDATES[0];
 const SCHEMA_DIR = path.join(HSDS_DIR, 'schema');
 const HAVE_SCHEMAS = existsSync(path.join(SCHEMA_DIR, 'service.json'));
-const NO_SCHEMAS = `HSDS 3.0 schemas not found at ${SCHEMA_DIR}: schema validation skipped`;
+const NO_SCHEMAS = `HSDS 3.0 schemas not found at ${HSDS_CANDIDATES.map((d) => path.join(d, 'schema')).join(' or ')}: ` +
+  'they are part of the checkout\'s surroundings (../shared/hsds-3.0 beside it), so this check fails';
 
 // The namespace of our name-based (v3) uuids: services/directory/hsds.h.
 const NS = '15674117-5f49-4ade-81bf-17745ab936fd';
@@ -38,6 +57,7 @@ function uuidV3(name) {
 // --- the schemas -----------------------------------------------------------
 
 let ajv;
+let spec; // HSDS's openapi.json
 const validators = {};
 
 function loadSchemas() {
@@ -56,8 +76,8 @@ function loadSchemas() {
   }
   // The page envelope of HSDS's openapi.json (components.schemas.Page),
   // with every field required, around items of the given schema.
-  const openapi = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'openapi.json'), 'utf8'));
-  const page = openapi.components.schemas.Page;
+  spec = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'openapi.json'), 'utf8'));
+  const page = spec.components.schemas.Page;
   const pageOf = (item) => ({
     allOf: [page],
     required: [...Object.keys(page.properties), 'contents'],
@@ -78,6 +98,7 @@ function loadSchemas() {
 }
 
 function assertValid(kind, doc, where) {
+  assert.ok(HAVE_SCHEMAS, NO_SCHEMAS);
   const v = validators[kind];
   if (!v(doc)) {
     assert.fail(`${where} does not validate against HSDS 3.0 (${kind}): ` +
@@ -164,7 +185,8 @@ function insertTestData() {
                            accessibility, latitude, longitude) VALUES
       ('${LOC}', '${ORG}', 'Kuvitteellinen kerhohuone', 'Testikatu 1 (esimerkki)', '70100', '297',
        'Hissi.', 62.892500, 27.677000);
-    INSERT INTO activity_locations (activity_id, location_id) VALUES ('${A(1)}', '${LOC}'), ('${A(9)}', '${LOC}');
+    INSERT INTO activity_locations (activity_id, location_id) VALUES
+      ('${A(1)}', '${LOC}'), ('${A(3)}', '${LOC}'), ('${A(9)}', '${LOC}');
   `);
 }
 
@@ -187,9 +209,16 @@ after(() => removeTestData());
 
 // --- helpers ---------------------------------------------------------------------
 
-async function get(p) {
-  const r = await http(p, { timeout: 10000 });
+/** GET p; every answer under /hsds is JSON that any site may read (HSDS's
+ * compliance rules ask for Access-Control-Allow-Origin: * on all of them,
+ * errors too, or a browser application cannot read why it failed). */
+async function get(p, opts = {}) {
+  const r = await http(p, { timeout: 10000, ...opts });
   assert.match(r.headers.get('content-type') ?? '', /^application\/json/, `${p}: JSON`);
+  if (p.startsWith('/hsds')) {
+    assert.equal(r.headers.get('access-control-allow-origin'), '*',
+      `${opts.method ?? 'GET'} ${p} (${r.status}) carries Access-Control-Allow-Origin: *`);
+  }
   assert.ok(r.json !== undefined, `${p}: body parses as JSON`);
   return r;
 }
@@ -207,7 +236,7 @@ async function allPages(base, perPage) {
   let total;
   for (let page = 1; ; page++) {
     const doc = await getOk(`${base}${sep}per_page=${perPage}&page=${page}`);
-    if (HAVE_SCHEMAS) assertValid(`${base.split('?')[0].slice(6)}:list`, doc, `${base} page ${page}`);
+    assertValid(`${base.split('?')[0].slice(6)}:list`, doc, `${base} page ${page}`);
     total ??= doc.total_items;
     assert.equal(doc.total_items, total, 'total_items is the same on every page');
     assert.equal(doc.total_pages, Math.ceil(total / perPage));
@@ -225,9 +254,10 @@ async function allPages(base, perPage) {
   return items;
 }
 
+// The schemas are a prerequisite of the checkout: missing, the test fails.
 function schemaTest(name, fn) {
   test(name, async (t) => {
-    if (!HAVE_SCHEMAS) return t.skip(NO_SCHEMAS);
+    assert.ok(HAVE_SCHEMAS, NO_SCHEMAS);
     await fn(t);
   });
 }
@@ -352,8 +382,9 @@ test('taxonomy ids are UUID v3 of their slugs, and slugs name them too', async (
   const found = await getOk('/hsds/taxonomy_terms?search=dementia');
   assert.ok(found.contents.some((t) => t.code === 'memory'), 'a synonym finds its term');
   const sal = await getOk('/hsds/service_at_locations?organization_id=' + ORG);
-  assert.deepEqual(sal.contents.map((x) => x.id), [uuidV3(`service_at_location:${A(1)}:${LOC}`)]);
-  assert.equal(sal.contents[0].service.id, A(1));
+  assert.deepEqual(sal.contents.map((x) => x.id).sort(),
+    [uuidV3(`service_at_location:${A(1)}:${LOC}`), uuidV3(`service_at_location:${A(3)}:${LOC}`)].sort());
+  assert.deepEqual(sal.contents.map((x) => x.service.id).sort(), [A(1), A(3)].sort());
 });
 
 test('filters: organization, term (uuid or slug), taxonomy, search, modified_after', async () => {
@@ -472,6 +503,242 @@ test('unknown ids and paths are a 404', async () => {
   assert.equal(meta.version, '3.0');
 });
 
+test('unknown and undecodable paths are a 404 any site may read', async () => {
+  // %FF is not UTF-8 and a long path does not fit the message: still a 404
+  // whose message is valid UTF-8 (the path shortened at a character).
+  for (const p of ['/hsds/%FF', '/hsds/services/%FF%FE', `/hsds/${'ä'.repeat(400)}`]) {
+    const r = await get(p);
+    assert.equal(r.status, 404, `${p}: ${r.text.slice(0, 200)}`);
+    assert.equal(r.json.error.code, 'not_found');
+    assert.ok(r.json.error.message.length < 400, `${p}: the message is bounded`);
+  }
+});
+
+// The 405 is answered before routing (services/gateway/main.c), not by hsds.c.
+test('another method under /hsds is a 405 any site may read', async () => {
+  for (const method of ['POST', 'PUT', 'DELETE']) {
+    for (const p of ['/hsds', '/hsds/', '/hsds/services', `/hsds/services/${A(1)}`]) {
+      const r = await get(p, { method });
+      assert.equal(r.status, 405, `${method} ${p}: ${r.text.slice(0, 200)}`);
+      assert.equal(r.json.error.code, 'method_not_allowed');
+    }
+  }
+});
+
+// --- the walk of HSDS's own API document ----------------------------------------------------
+
+// A real item for each {id} path of the document.
+const REAL_IDS = {
+  '/services/{id}': A(1),
+  '/organizations/{id}': ORG,
+  '/taxonomies/{id}': uuidV3('taxonomy:need'),
+  '/taxonomy_terms/{id}': uuidV3('taxonomy_term:memory'),
+  '/service_at_locations/{id}': uuidV3(`service_at_location:${A(1)}:${LOC}`),
+};
+const SAL = (a) => uuidV3(`service_at_location:${a}:${LOC}`);
+const MISSING = 'f5d50000-0000-4000-8000-00000000ffff';
+
+// The parameters HSDS declares that we do not implement: any value is a
+// 400 naming the parameter (answering without them would answer another
+// question than was asked).
+const REFUSED = new Set(['minimal', 'full', 'full_service', 'postcode', 'proximity', 'top_only',
+  'parent_id']);
+
+/** Resolves a local $ref of the OpenAPI document ("#/components/..."). */
+function resolveRef(node) {
+  if (!node?.$ref) return node;
+  assert.match(node.$ref, /^#\//, `only local parameter refs: ${node.$ref}`);
+  return resolveRef(node.$ref.slice(2).split('/').reduce((o, k) => o?.[k], spec));
+}
+
+/** The response schema of path p, its refs pointed at the loaded schema files. */
+const responseValidators = {};
+function responseValidator(p) {
+  if (responseValidators[p]) return responseValidators[p];
+  const remote = 'https://raw.githubusercontent.com/openreferral/specification/3.0/schema/';
+  const local = (node) => {
+    if (Array.isArray(node)) return node.map(local);
+    if (!node || typeof node !== 'object') return node;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/')) return local(resolveRef(node));
+    const out = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && v.startsWith(remote)) {
+        out.$ref = v.slice(remote.length);
+        assert.ok(ajv.getSchema(out.$ref), `${p}: the response schema ${out.$ref} is loaded`);
+      } else {
+        out[k] = local(v);
+      }
+    }
+    return out;
+  };
+  const schema = spec.paths[p].get.responses['200'].content['application/json'].schema;
+  responseValidators[p] = ajv.compile(local(schema));
+  return responseValidators[p];
+}
+
+const contentIds = (doc) => doc.contents.map((x) => x.id);
+
+/**
+ * What the walk sends for parameter name on path p (a list path, or an item
+ * path for 'id'): a list of [query, expected status, check(doc, base)].
+ * The checks show that the parameter did what it says, so that none is
+ * ignored silently.  A parameter the table does not know fails the walk.
+ */
+function parameterCases(name, p) {
+  const list = p.replace('/{id}', '').slice(1);
+  const bad = (v) => [`${name}=${v}`, 400];
+  if (REFUSED.has(name)) return [[`${name}=true`, 400], [`${name}=false`, 400], [`${name}=x`, 400]];
+  switch (name) {
+  case 'id':
+    return [
+      [`/${REAL_IDS[p].toUpperCase()}`, 200, (doc) => assert.equal(doc.id, REAL_IDS[p], 'a uuid in either case')],
+      [`/${MISSING}`, 404], ['/not-a-uuid', 404], [`/${REAL_IDS[p]}x`, 404],
+    ];
+  case 'search': {
+    const hit = { services: WORD, service_at_locations: WORD, organizations: 'HSDS-testi',
+      taxonomies: 'diagnoosi', taxonomy_terms: 'dementia' }[list];
+    assert.ok(hit, `search on ${p}: no value known that finds something`);
+    return [
+      [`search=${encodeURIComponent(hit)}`, 200, (doc) => {
+        assert.ok(doc.total_items >= 1, `search=${hit} finds something on ${p}`);
+        if (list === 'services') assert.deepEqual(contentIds(doc), [A(1)]);
+        if (list === 'service_at_locations') assert.deepEqual(contentIds(doc), [SAL(A(1))]);
+        if (list === 'organizations') assert.ok(contentIds(doc).includes(ORG));
+        if (list === 'taxonomies') assert.deepEqual(contentIds(doc), [uuidV3('taxonomy:need')]);
+        if (list === 'taxonomy_terms') assert.ok(doc.contents.some((t) => t.code === 'memory'));
+      }],
+      ['search=zzqxnothingmatchesthisqxzz', 200, (doc, base) => {
+        assert.ok(base.total_items > 0);
+        assert.equal(doc.total_items, 0, `a search that matches nothing empties ${p}`);
+      }],
+      bad('a'.repeat(201)), bad('%FF%FE'), bad('a%01b'),
+    ];
+  }
+  case 'page':
+    return [
+      ['page=2&per_page=1', 200, (doc, base) => {
+        assert.equal(doc.page_number, 2);
+        assert.equal(doc.first_page, false);
+        assert.equal(doc.size, base.total_items >= 2 ? 1 : 0);
+      }],
+      bad('0'), bad('-1'), bad('abc'), bad('1000001'),
+    ];
+  case 'per_page':
+    return [
+      ['per_page=1', 200, (doc, base) => {
+        assert.equal(doc.size, Math.min(1, base.total_items));
+        assert.equal(doc.total_pages, base.total_items);
+      }],
+      bad('0'), bad('101'), bad('1.5'),
+    ];
+  case 'format':
+    return [
+      ['format=json', 200, (doc, base) => {
+        assert.equal(doc.total_items, base.total_items);
+        assert.deepEqual(contentIds(doc).slice(0, base.contents.length), contentIds(base));
+      }],
+      bad('ndjson'), bad('csv'),
+    ];
+  case 'taxonomy_term_id':
+    return [
+      ...['memory', uuidV3('taxonomy_term:memory')].map((v) => [`taxonomy_term_id=${v}`, 200, (doc) => {
+        const ids = contentIds(doc);
+        if (list === 'services') {
+          assert.ok(ids.includes(A(1)) && ids.includes(A(2)), 'services with the term are listed');
+          assert.ok(!ids.includes(A(3)) && !ids.includes(A(4)), 'services without it are not');
+        } else {
+          assert.ok(ids.includes(SAL(A(1))) && !ids.includes(SAL(A(3))), 'only services with the term');
+        }
+      }]),
+      bad('no-such-term'), bad(uuidV3('taxonomy_term:nothing')), bad('Bad!'),
+    ];
+  case 'taxonomy_id':
+    return [
+      ...['kind', uuidV3('taxonomy:kind')].map((v) => [`taxonomy_id=${v}`, 200, (doc, base) => {
+        const ids = contentIds(doc);
+        if (list === 'services') {
+          assert.ok(ids.includes(A(1)) && ids.includes(A(4)) && !ids.includes(A(3)));
+        } else if (list === 'service_at_locations') {
+          assert.ok(ids.includes(SAL(A(1))) && !ids.includes(SAL(A(3))));
+        } else {
+          assert.ok(doc.total_items > 0 && doc.total_items < base.total_items);
+          assert.ok(doc.contents.every((t) => t.taxonomy_id === uuidV3('taxonomy:kind')));
+        }
+      }]),
+      bad('nothing'), bad(uuidV3('taxonomy:nothing')), bad('Bad!'),
+    ];
+  case 'organization_id':
+    return [
+      ...[ORG, ORG.toUpperCase()].map((v) => [`organization_id=${v}`, 200, (doc) => {
+        const ids = contentIds(doc).sort();
+        assert.deepEqual(ids, list === 'services' ? [...PUBLISHED].sort() : [SAL(A(1)), SAL(A(3))].sort());
+      }]),
+      [`organization_id=${MISSING}`, 200, (doc) => assert.equal(doc.total_items, 0)],
+      bad('not-a-uuid'),
+    ];
+  case 'modified_after':
+    return [
+      ['modified_after=2000-01-01', 200, (doc, base) => assert.equal(doc.total_items, base.total_items)],
+      ['modified_after=2999-01-01T00:00:00Z', 200, (doc) => assert.equal(doc.total_items, 0)],
+      bad('yesterday'), bad('2023-02-29'),
+    ];
+  default:
+    assert.fail(`${p}: HSDS declares the parameter '${name}', and the walk has no cases for it`);
+  }
+}
+
+schemaTest('every path and every declared parameter of HSDS\'s openapi.json: honoured or refused', async () => {
+  const seen = [];
+  const problems = [];
+  const check = async (url, status, p, fn, base) => {
+    const r = await get(url);
+    assert.equal(r.status, status, `${url}: ${r.text.slice(0, 300)}`);
+    if (status === 200) {
+      const v = responseValidator(p);
+      if (!v(r.json)) {
+        assert.fail(`${url} does not validate against the response of ${p} in HSDS's openapi.json: ` +
+          ajv.errorsText(v.errors, { separator: '\n  ' }).slice(0, 2000));
+      }
+      if (fn) fn(r.json, base);
+    } else {
+      assert.equal(r.json.error.status, status);
+      assert.equal(r.json.error.code, status === 400 ? 'invalid_parameter' : 'not_found');
+    }
+    return r;
+  };
+  for (const [p, item] of Object.entries(spec.paths)) {
+    const op = item.get;
+    assert.ok(op, `${p}: the document declares GET`);
+    let url = `/hsds${p}`;
+    if (p.includes('{id}')) {
+      assert.ok(REAL_IDS[p], `${p}: the walk knows a real id for it`);
+      url = url.replace('{id}', REAL_IDS[p]);
+    }
+    const base = (await check(url, 200, p)).json;
+    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolveRef);
+    for (const param of params) {
+      seen.push(`${p} ${param.name}`);
+      for (const [q, status, fn] of parameterCases(param.name, p)) {
+        const target = param.in === 'path' ? `/hsds${p.replace('/{id}', '')}${q}` :
+          `${url}?${q}${p.includes('{id}') || /per_page=/.test(q) ? '' : '&per_page=100'}`;
+        // Every case is tried, and the walk ends with the list of all that failed.
+        try {
+          const r = await check(target, status, p, fn, base);
+          if (status === 400) assert.equal(r.json.error.field, param.name, `${target} names ${param.name}`);
+          if (status === 404) assert.equal(r.json.error.field, 'id', `${target} names the id`);
+        } catch (e) {
+          problems.push(e.message.split('\n')[0].slice(0, 160));
+        }
+      }
+    }
+  }
+  if (problems.length) assert.fail(`${problems.length} cases of the walk failed:\n${problems.join('\n')}`);
+  // The document is read, not copied: a smoke test that the walk did walk.
+  assert.ok(seen.includes('/services full') && seen.includes('/organizations/{id} full_service') &&
+    seen.includes('/services/{id} id'), seen.join(', '));
+  console.log(`report: the walk covered ${Object.keys(spec.paths).length} paths and ${seen.length} declared parameters`);
+});
+
 // --- the OpenAPI document of /api/v1 ------------------------------------------------------
 
 test('the OpenAPI document is valid OpenAPI 3.1 and every documented path answers', async (t) => {
@@ -500,4 +767,21 @@ test('the OpenAPI document is valid OpenAPI 3.1 and every documented path answer
       assert.ok(res.status < 500 || res.status === 503, `${method.toUpperCase()} ${url}: ${res.status}`);
     }
   }
+});
+
+// Last: it stops PostgreSQL for a moment.
+test('a 503 under /hsds carries Access-Control-Allow-Origin: * too', async () => {
+  stack('pg-stop');
+  try {
+    const r = await until(async () => {
+      const res = await http('/hsds/services?per_page=1', { timeout: 10000 });
+      return res.status === 503 ? res : null;
+    }, { what: '/hsds/services to answer 503 with PostgreSQL down', timeout: 20000 });
+    assert.equal(r.json.error.code, 'unavailable');
+    assert.equal(r.headers.get('access-control-allow-origin'), '*', '503 carries Access-Control-Allow-Origin: *');
+  } finally {
+    stack('pg-start');
+  }
+  await until(async () => (await http('/hsds/services?per_page=1', { timeout: 10000 })).status === 200,
+    { what: '/hsds/services to answer 200 again', timeout: 30000 });
 });
