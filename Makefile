@@ -45,7 +45,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps run test bench install clean unit tools browser-deps format
+.PHONY: all deps run test bench install clean unit tools browser-deps format format-check
 .SECONDARY:
 
 all: $(BINS) $(TOOL_BINS)
@@ -115,8 +115,13 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/tarjotin/
 	cp -r services/notify/templates $(DESTDIR)$(PREFIX)/share/tarjotin/templates
 
+# .clang-format holds the house style: `format` rewrites every C file in it,
+# `format-check` names each line it would change and fails if there is one.
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf build

@@ -2,16 +2,22 @@
 # make test: build with sanitizers and warnings as errors, run the unit tests,
 # start a whole private stack on free ports in a temporary folder, run the
 # system tests and the browser tests against it, tear everything down (also
-# when a test fails), and end with one line "N passed, N failed".
+# when a test fails), and end with one line "N passed, N failed, N skipped"
+# after the names of the failed and the skipped tests.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 passed=0
 failed=0
+skipped=0
 failures=()
+skips=()
 TMP=
 fail() { failed=$((failed + 1)); failures+=("$1"); }
+# A unit test binary that runs longer than this is stopped and failed, so a
+# hung test (a bridge that never answers) cannot hang make test.
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 
 summary() {
   echo
@@ -19,7 +25,11 @@ summary() {
     echo "failed:"
     printf '  %s\n' "${failures[@]}"
   fi
-  echo "$passed passed, $failed failed"
+  if ((${#skips[@]})); then
+    echo "skipped:"
+    printf '  %s\n' "${skips[@]}"
+  fi
+  echo "$passed passed, $failed failed, $skipped skipped"
 }
 
 cleanup() {
@@ -50,16 +60,26 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_sup
 echo "== unit tests"
 for t in "$BUILD"/tests/test_*; do
   [[ -x $t ]] || continue
-  out=$("$t" 2>&1)
+  name=$(basename "$t")
+  out=$(timeout -k 5 "$UNIT_TIMEOUT" "$t" 2>&1)
   rc=$?
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
   f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
+  s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
   passed=$((passed + ${p:-0}))
-  if [[ $rc != 0 || -n $f ]]; then
-    fail "$(basename "$t")"
+  skipped=$((skipped + ${s:-0}))
+  # cmocka names a skipped test once when it runs and again in its summary.
+  while IFS= read -r n; do
+    [[ -n $n ]] && skips+=("$name: $n")
+  done < <(sed -n '/^\[  SKIPPED \] [0-9]* test/d; s/^\[  SKIPPED \] //p' <<<"$out" | sort -u)
+  if [[ $rc == 124 || $rc == 137 ]]; then
+    fail "$name: timed out after $UNIT_TIMEOUT s"
+    echo "$out" | tail -30
+  elif [[ $rc != 0 || -n $f ]]; then
+    fail "$name"
     echo "$out" | tail -30
   fi
-  echo "  $(basename "$t"): ${p:-0} passed${f:+, $f failed}"
+  echo "  $name: ${p:-0} passed${f:+, $f failed}${s:+, $s skipped}$([[ $rc == 124 || $rc == 137 ]] && echo ", timed out")"
 done
 
 # --- the stack --------------------------------------------------------------
@@ -91,7 +111,7 @@ ENV
 
 # node --test prints TAP; its closing "# pass N" / "# fail N" lines are ours.
 run_node_tests() {
-  local f out p fl
+  local f out p fl c sk
   for f in "$@"; do
     [[ -f $f ]] || continue
     # ONLY='hsds|search' runs just the system and browser test files whose
@@ -107,12 +127,18 @@ run_node_tests() {
     fl=$((${fl:-1} + ${c:-0}))
     if [[ ${p:-0} == 0 && $fl == 0 ]]; then fl=1; out+=$'\nnot ok - no test ran in this file'; fi
     passed=$((passed + ${p:-0}))
+    sk=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
+    skipped=$((skipped + ${sk:-0}))
+    # "ok 3 - name # SKIP reason", at any depth (tests inside a describe).
+    while IFS= read -r n; do
+      [[ -n $n ]] && skips+=("$f: $n")
+    done < <(sed -En '/^ *ok [0-9]+ - .* # SKIP/{s/^ *ok [0-9]+ - (.*) # SKIP ?(.*)$/\1 (\2)/; s/ \(\)$//; p}' <<<"$out")
     if [[ ${fl:-1} != 0 ]]; then
       failed=$((failed + ${fl:-1}))
       failures+=("$f")
       grep -E '^ *not ok|^ *(error|expected|actual|failureType):|AssertionError' -A3 <<<"$out" | head -60
     fi
-    echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed"
+    echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed$( ((${sk:-0})) && echo ", $sk skipped")"
     # A test's own figures, printed as "report: ..." (TAP shows "# report: ...").
     sed -n 's/^# report: /    /p' <<<"$out"
   done

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { http, env, stack, until, psql, readLog, metric, sleep, BIN, ROOT, DIR } from './lib.mjs';
+import { http, env, stack, until, psql, readLog, metric, BIN, ROOT } from './lib.mjs';
 
 const DEADLINE_MS = 2000; // TARJOTIN_RPC_TIMEOUT_MS default
 

@@ -5,7 +5,7 @@
 // database showing through a second directory instance within a second.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { http, env, stack, until, psql, sleep } from './lib.mjs';
+import { http, env, stack, until, psql } from './lib.mjs';
 
 const DIMS = ['need', 'kind', 'target_group', 'municipality', 'county', 'language', 'takes_new'];
 
@@ -383,7 +383,12 @@ test('a change in the database shows through a second directory instance within 
       return false;
     }, { timeout: 20000, what: 'directory-1 back' });
     stack('svc-stop', 'directory-2');
-    await sleep(100);
+    // svc-stop returns once the process is gone; wait until the gateway
+    // routes only to directory-1 again.
+    await until(async () => {
+      for (let i = 0; i < 5; i++) if ((await ping()) !== 'directory-1') return false;
+      return true;
+    }, { timeout: 20000, what: 'directory-1 alone' });
   }
   assert.ok(await listed());
 });
