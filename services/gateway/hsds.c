@@ -84,80 +84,6 @@ static const struct {
 
 /* --- replies --------------------------------------------------------------- */
 
-/*
- * main.c's reply_json(), reply_error() and reply_rpc_failure() add no
- * Access-Control-Allow-Origin, so /hsds/ has these three of its own.  They
- * go once the gateway's replies take the header from the route (a cors flag
- * in struct route, which queue_json() honours): then hsds.c calls those.
- */
-
-/* Queues body (consumed: json_decref'ed) with Access-Control-Allow-Origin: *
- * and returns the status. */
-static unsigned cors_json(struct req *r, unsigned status, json_t *body)
-{
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-
-	json_decref(body);
-	if (!text) {
-		text = xstrdup("{\"error\":{\"status\":500,\"code\":\"internal\"}}");
-		status = 500;
-	}
-	return reply_document(r, status, text, strlen(text), "no-store", true, free, text);
-}
-
-/* reply_error() for /hsds/: the same {"error": {...}} body, open to any site.
- * The message is made valid UTF-8 (outside text in it may not be). */
-static unsigned cors_error(struct req *r, unsigned status, const char *code, const char *field,
-			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static unsigned cors_error(struct req *r, unsigned status, const char *code, const char *field,
-			   const char *fmt, ...)
-{
-	char raw[512], msg[512];
-	va_list ap;
-	json_t *err;
-
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	utf8_clip(msg, sizeof(msg), raw);
-	err = json_pack("{s:i, s:s, s:s}", "status", (int)status, "code", code, "message", msg);
-	if (err && field)
-		json_object_set_new(err, "field", json_string(field));
-	return cors_json(r, status, err ? json_pack("{s:o}", "error", err) : NULL);
-}
-
-/* reply_rpc_failure() for /hsds/: the same statuses and messages, open to
- * any site.  Returns the status it queued, or 0 when the reply is OK. */
-static unsigned cors_rpc_failure(struct req *r)
-{
-	Tarjotin__Envelope *env = r->call.reply;
-	const char *field;
-
-	switch (r->call.outcome) {
-	case BRIDGE_REPLIED:
-		break;
-	case BRIDGE_SHUTDOWN:
-		return cors_error(r, 503, "unavailable", NULL, "the service is restarting, try again");
-	default:
-		return cors_error(r, 503, "unavailable", NULL,
-				  "the directory did not answer within %d ms, try again",
-				  r->call.timeout_ms);
-	}
-	field = env->error_field && *env->error_field ? env->error_field : NULL;
-	switch (env->status) {
-	case TARJOTIN__STATUS__STATUS_OK:
-		return 0;
-	case TARJOTIN__STATUS__STATUS_BAD_REQUEST:
-		return cors_error(r, 400, "invalid_parameter", field, "%s", env->error);
-	case TARJOTIN__STATUS__STATUS_NOT_FOUND:
-		return cors_error(r, 404, "not_found", field, "%s", env->error);
-	case TARJOTIN__STATUS__STATUS_UNAVAILABLE:
-		return cors_error(r, 503, "unavailable", NULL, "%s", env->error);
-	default:
-		return cors_error(r, 500, "internal", NULL, "%s", env->error);
-	}
-}
-
 static void release_hsds_reply(void *hr)
 {
 	tarjotin__hsds_reply__free_unpacked(hr, NULL);
@@ -166,7 +92,7 @@ static void release_hsds_reply(void *hr)
 static unsigned render_hsds(struct req *r)
 {
 	Tarjotin__HsdsReply *hr;
-	unsigned status = cors_rpc_failure(r);
+	unsigned status = reply_rpc_failure(r);
 
 	if (status)
 		return status;
@@ -175,7 +101,7 @@ static unsigned render_hsds(struct req *r)
 	if (!hr || !hr->json.len) {
 		if (hr)
 			tarjotin__hsds_reply__free_unpacked(hr, NULL);
-		return cors_error(r, 502, "internal", NULL,
+		return reply_error(r, 502, "internal", NULL,
 				  "the directory sent a malformed hsds reply");
 	}
 	/* Open data: any site may read it, and a minute old is fresh enough. */
@@ -319,30 +245,30 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!(res->params & known[i].flag) && req_arg(r, known[i].name))
-			return cors_error(r, 400, "invalid_parameter", known[i].name,
+			return reply_error(r, 400, "invalid_parameter", known[i].name,
 					  "%s is not supported on /hsds/%s", known[i].name,
 					  res->name);
 
 	n = 1;
 	v = req_arg(r, "page");
 	if (v && num_parse_long(v, 1, PAGE_MAX, &n))
-		return cors_error(r, 400, "invalid_parameter", "page",
+		return reply_error(r, 400, "invalid_parameter", "page",
 				  "page must be a whole number from 1 to %d", PAGE_MAX);
 	hr->page = (int)n;
 	n = PER_PAGE_DEFAULT;
 	v = req_arg(r, "per_page");
 	if (v && num_parse_long(v, 1, PER_PAGE_MAX, &n))
-		return cors_error(r, 400, "invalid_parameter", "per_page",
+		return reply_error(r, 400, "invalid_parameter", "per_page",
 				  "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
 	hr->per_page = (int)n;
 	v = req_arg(r, "search");
 	if (v && *v) {
 		n = utf8_chars(v, false);
 		if (n < 0)
-			return cors_error(r, 400, "invalid_parameter", "search",
+			return reply_error(r, 400, "invalid_parameter", "search",
 					  "search must be text (UTF-8, no control characters)");
 		if (n > SEARCH_MAX_CHARS)
-			return cors_error(r, 400, "invalid_parameter", "search",
+			return reply_error(r, 400, "invalid_parameter", "search",
 					  "search is longer than %d characters", SEARCH_MAX_CHARS);
 		hr->search = (char *)v;
 	}
@@ -350,27 +276,27 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 	if (v && *v) {
 		hr->taxonomy_term_id = (char *)uuid_or_slug(v, true, t->term);
 		if (!hr->taxonomy_term_id)
-			return cors_error(r, 400, "invalid_parameter", "taxonomy_term_id",
+			return reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
 					  "taxonomy_term_id must be a term's uuid or code");
 	}
 	v = req_arg(r, "taxonomy_id");
 	if (v && *v) {
 		hr->taxonomy_id = (char *)uuid_or_slug(v, true, t->taxonomy);
 		if (!hr->taxonomy_id)
-			return cors_error(r, 400, "invalid_parameter", "taxonomy_id",
+			return reply_error(r, 400, "invalid_parameter", "taxonomy_id",
 					  "taxonomy_id must be a taxonomy's uuid or code");
 	}
 	v = req_arg(r, "organization_id");
 	if (v && *v) {
 		hr->organization_id = (char *)uuid_or_slug(v, false, t->organization);
 		if (!hr->organization_id)
-			return cors_error(r, 400, "invalid_parameter", "organization_id",
+			return reply_error(r, 400, "invalid_parameter", "organization_id",
 					  "organization_id must be a uuid");
 	}
 	v = req_arg(r, "modified_after");
 	if (v && *v) {
 		if (parse_iso8601(v, t->when, sizeof(t->when)))
-			return cors_error(r, 400, "invalid_parameter", "modified_after",
+			return reply_error(r, 400, "invalid_parameter", "modified_after",
 					  "modified_after must be an ISO 8601 date or date-time, "
 					  "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
 		hr->modified_after = t->when;
@@ -389,7 +315,7 @@ unsigned hsds_route(struct req *r, const char *url)
 	unsigned status;
 
 	if (!*rest || !strcmp(rest, "/"))
-		return cors_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
+		return reply_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
 						   "Tarjotin: the activities of Finnish social and "
 						   "health NGOs as Open Referral HSDS 3.0"));
 	/* The path is outside text: quoted valid and bounded. */
@@ -402,28 +328,28 @@ unsigned hsds_route(struct req *r, const char *url)
 		    !strncmp(resources[i].name, rest, namelen))
 			res = &resources[i];
 	if (!res || (slash && (!slash[1] || strchr(slash + 1, '/'))))
-		return cors_error(r, 404, "not_found", NULL, "no such resource: %s", shown);
+		return reply_error(r, 404, "not_found", NULL, "no such resource: %s", shown);
 	hr.resource = res->type;
 
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (req_arg(r, unsupported[i].name))
-			return cors_error(r, 400, "invalid_parameter", unsupported[i].name,
+			return reply_error(r, 400, "invalid_parameter", unsupported[i].name,
 					  "%s is not supported by this API%s", unsupported[i].name,
 					  unsupported[i].why);
 	v = req_arg(r, "format");
 	if (v && strcmp(v, "json"))
-		return cors_error(r, 400, "invalid_parameter", "format",
+		return reply_error(r, 400, "invalid_parameter", "format",
 				  "format must be json (the only format served)");
 	v = req_arg(r, "lang");
 	if (v && strcmp(v, "fi") && strcmp(v, "sv") && strcmp(v, "en"))
-		return cors_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
+		return reply_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
 	hr.lang = (char *)(v ? v : "fi");
 
 	if (slash) {
 		/* An id that cannot name anything names nothing. */
 		hr.id = (char *)uuid_or_slug(slash + 1, res->slug_ids, t.id);
 		if (!hr.id)
-			return cors_error(r, 404, "not_found", "id", "no such item: %s", shown);
+			return reply_error(r, 404, "not_found", "id", "no such item: %s", shown);
 	} else {
 		status = read_list_query(r, res, &hr, &t);
 		if (status)

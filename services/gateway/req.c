@@ -36,7 +36,7 @@ static unsigned queue_json(struct req *r, unsigned status, struct MHD_Response *
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", cache);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (cors)
+	if (cors || r->cors)
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
@@ -199,10 +199,14 @@ unsigned reply_rpc_failure(struct req *r)
 
 /* --- routing and the access handler -------------------------------------- */
 
+/* The route for method and url, or NULL (*method_mismatch: another method
+ * has the path).  *cors is set when an open-data route has the path, so
+ * that its 405 is open too. */
 static const struct route *route_match(const struct req_routes *t, const char *method,
-				       const char *url, bool *method_mismatch)
+				       const char *url, bool *method_mismatch, bool *cors)
 {
 	*method_mismatch = false;
+	*cors = false;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct route *rt = &t->routes[i];
 		bool hit = rt->prefix ? !strncmp(url, rt->path, strlen(rt->path)) :
@@ -210,6 +214,7 @@ static const struct route *route_match(const struct req_routes *t, const char *m
 
 		if (!hit)
 			continue;
+		*cors = *cors || rt->cors;
 		if (!strcmp(method, rt->method))
 			return rt;
 		if (rt->ends_search)
@@ -270,7 +275,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->start_us = clock_mono_us();
 		r->head = !strcmp(method, "HEAD");
-		r->route = route_match(s->routes, r->head ? "GET" : method, url, &mismatch);
+		r->route = route_match(s->routes, r->head ? "GET" : method, url, &mismatch,
+				       &r->cors);
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {

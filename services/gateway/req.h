@@ -46,6 +46,8 @@ struct route {
 	bool usage;             /* report to stats */
 	bool ends_search;       /* a catch-all: a path no route before it has is 404 for every
 				   method, not 405 because a later catch-all has it */
+	bool cors;              /* open data: every answer on this path, errors and 405
+				   included, carries Access-Control-Allow-Origin: * */
 };
 
 /* A routing table: the first match wins. */
@@ -69,6 +71,7 @@ struct req {
 	bool head;                /* a HEAD request */
 	bool page_view;           /* a page of the web UI (not its scripts or styles) */
 	bool forwarded;           /* counted in srv->forwarded until completed */
+	bool cors;                /* the path is open data (a route with 'cors' matched it) */
 	char *body;               /* POST/PUT body, NUL-terminated; owned */
 	size_t body_len;
 	bool too_large;           /* the body went past the limit: answer 413 */

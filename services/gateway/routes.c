@@ -36,36 +36,48 @@ static const char *const metric_names[M_N + 1] = {
 	[M_SMS_DLR] = "sms_dlr", [M_N] = NULL,
 };
 
-/* Order matters: the first match wins; prefixes after exact paths. */
+/* Order matters: the first match wins; prefixes after exact paths.  A route
+ * is exact unless .prefix; .usage reports it to stats. */
 static const struct route routes[] = {
-	{ "GET", "/healthz", false, M_HEALTHZ, handle_healthz, false, false },
-	{ "GET", "/readyz", false, M_READYZ, handle_readyz, false, false },
-	{ "GET", "/metrics", false, M_METRICS, handle_metrics, false, false },
-	{ "GET", "/api/v1/ping", false, M_PING, handle_ping, true, false },
+	{ "GET", "/healthz", .metric = M_HEALTHZ, .handle = handle_healthz },
+	{ "GET", "/readyz", .metric = M_READYZ, .handle = handle_readyz },
+	{ "GET", "/metrics", .metric = M_METRICS, .handle = handle_metrics },
+	{ "GET", "/api/v1/ping", .metric = M_PING, .handle = handle_ping, .usage = true },
 	/* The OpenAPI document of /api/v1, a static file: web/api/v1/openapi.json. */
-	{ "GET", "/api/v1/openapi.json", false, M_OPENAPI, handle_static, true, false },
-	{ "GET", "/api/v1/activities", false, M_SEARCH, search_route_list, true, false },
-	{ "GET", "/api/v1/activities/", true, M_ACTIVITY, search_route_activity, true, false },
-	{ "GET", "/api/v1/organizations/", true, M_ORGANIZATION, search_route_organization, true,
-	  false },
-	{ "GET", "/api/v1/taxonomies", false, M_TAXONOMIES, search_route_taxonomies, true, false },
-	{ "GET", "/api/v1/municipalities", false, M_MUNICIPALITIES, search_route_municipalities,
-	  true, false },
-	{ "POST", "/api/v1/admin/messages", false, M_MESSAGES, messages_route_send, true, false },
-	{ "GET", "/api/v1/admin/messages", false, M_MESSAGES, messages_route_list, true, false },
-	{ "GET", "/api/v1/admin/messages/", true, M_MESSAGE, messages_route_get, true, false },
-	{ "GET", "/api/v1/admin/dead-letters", false, M_DEAD_LETTERS, messages_route_dead_letters,
-	  true, false },
-	{ "POST", "/api/v1/admin/dead-letters/", true, M_DEAD_LETTERS, messages_route_requeue,
-	  true, false },
-	{ "POST", "/api/v1/sms/delivery-reports", false, M_SMS_DLR, messages_route_dlr, true,
-	  false },
+	{ "GET", "/api/v1/openapi.json", .metric = M_OPENAPI, .handle = handle_static,
+	  .usage = true },
+	{ "GET", "/api/v1/activities", .metric = M_SEARCH, .handle = search_route_list,
+	  .usage = true },
+	{ "GET", "/api/v1/activities/", .prefix = true, .metric = M_ACTIVITY,
+	  .handle = search_route_activity, .usage = true },
+	{ "GET", "/api/v1/organizations/", .prefix = true, .metric = M_ORGANIZATION,
+	  .handle = search_route_organization, .usage = true },
+	{ "GET", "/api/v1/taxonomies", .metric = M_TAXONOMIES, .handle = search_route_taxonomies,
+	  .usage = true },
+	{ "GET", "/api/v1/municipalities", .metric = M_MUNICIPALITIES,
+	  .handle = search_route_municipalities, .usage = true },
+	{ "POST", "/api/v1/admin/messages", .metric = M_MESSAGES, .handle = messages_route_send,
+	  .usage = true },
+	{ "GET", "/api/v1/admin/messages", .metric = M_MESSAGES, .handle = messages_route_list,
+	  .usage = true },
+	{ "GET", "/api/v1/admin/messages/", .prefix = true, .metric = M_MESSAGE,
+	  .handle = messages_route_get, .usage = true },
+	{ "GET", "/api/v1/admin/dead-letters", .metric = M_DEAD_LETTERS,
+	  .handle = messages_route_dead_letters, .usage = true },
+	{ "POST", "/api/v1/admin/dead-letters/", .prefix = true, .metric = M_DEAD_LETTERS,
+	  .handle = messages_route_requeue, .usage = true },
+	{ "POST", "/api/v1/sms/delivery-reports", .metric = M_SMS_DLR,
+	  .handle = messages_route_dlr, .usage = true },
 	/* A path no API route has is unknown (404) for every method, not 405
 	 * because the web UI's GET catch-all below would match it. */
-	{ "GET", "/api/", true, M_NOT_FOUND, req_not_found, true, true },
-	{ "GET", "/hsds", false, M_HSDS, hsds_route, true, false },
-	{ "GET", "/hsds/", true, M_HSDS, hsds_route, true, false },
-	{ "GET", "/", true, M_STATIC, handle_static, true, false },
+	{ "GET", "/api/", .prefix = true, .metric = M_NOT_FOUND, .handle = req_not_found,
+	  .usage = true, .ends_search = true },
+	/* Open data: every answer under /hsds, errors included, may be read by
+	 * any site (HSDS's compliance rules). */
+	{ "GET", "/hsds", .metric = M_HSDS, .handle = hsds_route, .usage = true, .cors = true },
+	{ "GET", "/hsds/", .prefix = true, .metric = M_HSDS, .handle = hsds_route, .usage = true,
+	  .cors = true },
+	{ "GET", "/", .prefix = true, .metric = M_STATIC, .handle = handle_static, .usage = true },
 };
 
 const struct req_routes routes_table = {
