@@ -7,6 +7,10 @@
  *   zmqpoke ENDPOINT ping      sends a well-formed ping (request id 42)
  *   zmqpoke ENDPOINT batch     sends three pings (ids 42, 43, 44) as the
  *                              frames of one message, as the gateway does
+ *   zmqpoke ENDPOINT health    sends a health request (request id 42); the
+ *                              reply's line adds the HealthReply's fields
+ *                              (postgresql, checked_ms, expired_dropped,
+ *                              workers, workers_busy)
  *
  * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
  * "instance":"...","batched":N} (batched: how many replies came in its frame,
@@ -26,15 +30,27 @@
 static void print_reply(const Tarjotin__Envelope *env, size_t batched)
 {
 	Tarjotin__Pong *pong = NULL;
+	Tarjotin__HealthReply *health = NULL;
 
 	if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
 		pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_HEALTH && env->status == 0)
+		health = tarjotin__health_reply__unpack(NULL, env->payload.len, env->payload.data);
 	printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\","
-	       "\"batched\":%zu}\n",
+	       "\"batched\":%zu",
 	       (int)env->status, (unsigned long)env->request_id, env->error,
-	       pong ? pong->instance : "", batched);
+	       pong ? pong->instance : health ? health->instance : "", batched);
+	if (health)
+		printf(",\"postgresql\":%s,\"checked_ms\":%lld,\"expired_dropped\":%llu,"
+		       "\"workers\":%u,\"workers_busy\":%u",
+		       health->postgresql ? "true" : "false", (long long)health->checked_ms,
+		       (unsigned long long)health->expired_dropped, (unsigned)health->workers,
+		       (unsigned)health->workers_busy);
+	printf("}\n");
 	if (pong)
 		tarjotin__pong__free_unpacked(pong, NULL);
+	if (health)
+		tarjotin__health_reply__free_unpacked(health, NULL);
 }
 
 int main(int argc, char **argv)
@@ -45,7 +61,7 @@ int main(int argc, char **argv)
 	int n, rc = 1;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping|batch\n");
+		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
@@ -58,6 +74,19 @@ int main(int argc, char **argv)
 		zmq_send(s, "a", 1, ZMQ_SNDMORE);
 		zmq_send(s, "b", 1, ZMQ_SNDMORE);
 		zmq_send(s, "c", 1, 0);
+	} else if (!strcmp(argv[2], "health")) {
+		Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
+		Tarjotin__HealthRequest hr = TARJOTIN__HEALTH_REQUEST__INIT;
+		uint8_t *wire;
+		size_t len;
+
+		env.request_id = 42;
+		env.type = TARJOTIN__MSG_TYPE__MSG_HEALTH;
+		rpc_pack_payload(&hr.base, &env.payload);
+		wire = rpc_pack_envelope(&env, &len);
+		zmq_send(s, wire, len, 0);
+		free(wire);
+		free(env.payload.data);
 	} else {
 		int n_pings = strcmp(argv[2], "batch") ? 1 : 3;
 
