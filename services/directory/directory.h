@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "envelope.pb-c.h"
+#include "reply.h"
 
 struct directory {
 	const char *instance;
@@ -41,9 +42,5 @@ typedef void (*handler_fn)(struct worker *w, const Tarjotin__Envelope *req,
 
 /* The handler for a message type, or NULL (handlers.c). */
 handler_fn handlers_find(Tarjotin__MsgType type);
-
-/* Sets a reply's error; msg is copied into a malloc'ed string the caller frees. */
-void reply_set_error(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *field,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

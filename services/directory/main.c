@@ -38,15 +38,6 @@ static void *zctx;
 
 /* --- replies ------------------------------------------------------------- */
 
-static void reply_release(Tarjotin__Envelope *reply)
-{
-	if (reply->error != protobuf_c_empty_string)
-		free(reply->error);
-	if (reply->error_field != protobuf_c_empty_string)
-		free(reply->error_field);
-	free(reply->payload.data);
-}
-
 /* Sends [identity][reply] on 'sock'; the identity frame is the caller's. */
 static void send_reply(void *sock, zmq_msg_t *identity, Tarjotin__Envelope *reply)
 {
