@@ -1,28 +1,27 @@
 /*
  * directory.h - what the directory's modules share.
  *
- * The main thread owns the ROUTER socket the gateways talk to.  Cheap
- * requests (ping, health) it answers itself; the rest go over an inproc
- * DEALER to a pool of worker threads, each with its own PostgreSQL
+ * The front (front.c) owns the ROUTER socket the gateways talk to.  Cheap
+ * requests (ping, health, searches from memory) it answers itself; the rest
+ * go to a free worker of the pool (workers.c), each with its own PostgreSQL
  * connection, and the replies come back the same way.
  */
 #ifndef TJ_DIRECTORY_H
 #define TJ_DIRECTORY_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <libpq-fe.h>
 
 #include "envelope.pb-c.h"
+#include "healthwatch.h"
 #include "reply.h"
 
 struct directory {
 	const char *instance;
 	const char *conninfo;
-	atomic_bool pg_ok;
-	atomic_llong pg_checked_ms;
+	const struct healthwatch *pg; /* PostgreSQL's health, checked by main's watch */
 };
 
 /* One worker thread's own resources. */
