@@ -86,6 +86,7 @@ test('while one worker waits on a slow query, detail reads are answered by anoth
     pending.push(blockedList());
     await until(() => waiting() >= 1, { timeout: 5000, every: 20, what: 'the list to wait on the lock' });
     const slow = [];
+    const times = [];
     const started = Date.now();
     // One after another for longer than the gateway's retry interval (its
     // Lazy Pirate tries the list again every 250 ms: a retry must not take
@@ -93,10 +94,12 @@ test('while one worker waits on a slow query, detail reads are answered by anoth
     for (let i = 0; i < 20 || Date.now() - started < 800; i++) {
       if (i >= 200) break;
       const r = await http(`/api/v1/activities/${ids[i % ids.length]}`, { timeout: 10000 });
+      times.push(r.ms);
       if (r.status !== 200 || r.ms >= DETAIL_BOUND_MS)
         slow.push(`#${i} ${r.status} in ${Math.round(r.ms)} ms`);
     }
     assert.deepEqual(slow, [], `detail reads waited while a worker was free: ${slow.join(', ')}`);
+    console.log(`report: ${times.length} detail reads beside a busy worker, slowest ${Math.round(Math.max(...times))} ms`);
     assert.equal(waiting(), 1, 'the list still waits on the lock, on one worker');
     const h = health();
     assert.equal(h.workers, 2, 'the stack runs two directory workers');
@@ -135,6 +138,34 @@ test('a request that waited past its deadline for a busy pool is dropped and cou
   await until(() => health().workers_busy === 0, { timeout: 5000, what: 'the workers idle again' });
   const again = await http(`/api/v1/activities/${id}`);
   assert.equal(again.status, 200, 'the pool serves again');
+});
+
+test('with every worker busy and the queue full, a request is refused at once, clearly', async () => {
+  const QUEUE = 256; // the directory's default TARJOTIN_DIRECTORY_QUEUE
+  const N = 300;
+  const { workers } = health();
+  const release = await lockNotifications();
+  let replies;
+  try {
+    // N lists in one message: 'workers' of them wait on the lock, QUEUE
+    // wait for a worker, the rest are answered at once.
+    const started = Date.now();
+    const out = execFileSync(path.join(BIN, 'tools/zmqpoke'), [EP, 'lists', String(N)],
+      { encoding: 'utf8', timeout: 15000 });
+    replies = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(replies.length, N - workers - QUEUE, 'only what did not fit was answered');
+    for (const r of replies) {
+      assert.equal(r.status, 3, 'STATUS_UNAVAILABLE');
+      assert.match(r.error, /directory is busy .* try again/);
+    }
+    assert.equal(health().workers_busy, workers);
+  } finally {
+    await release();
+  }
+  // What waited is past its 1.5 s deadline when the lock goes: dropped.
+  await until(() => health().workers_busy === 0, { timeout: 10000, what: 'the workers idle again' });
+  assert.equal((await http('/api/v1/ping')).status, 200);
 });
 
 // Needs the gateway's side of issue 11: /metrics shows the count of each
