@@ -248,11 +248,14 @@ out:
 	search_attach(NULL);
 	index_destroy(&ix);
 	if (rc == 0) {
-		char m[24], e[24];
+		char m[24], e[24], r[24], d[24];
 
 		snprintf(m, sizeof(m), "%llu", (unsigned long long)fs.malformed);
 		snprintf(e, sizeof(e), "%llu", (unsigned long long)fs.expired);
-		log_info("stopped", "malformed_requests", m, "expired_requests", e, NULL);
+		snprintf(r, sizeof(r), "%llu", (unsigned long long)fs.refused);
+		snprintf(d, sizeof(d), "%llu", (unsigned long long)fs.retries_merged);
+		log_info("stopped", "malformed_requests", m, "expired_requests", e, "refused_requests",
+			 r, "retries_merged", d, NULL);
 	}
 	free(instance_buf);
 	return rc;
