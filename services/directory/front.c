@@ -210,9 +210,12 @@ static bool have_already(struct front *f, zmq_msg_t *gateway, uint64_t request_i
 	for (int w = 0; w < f->nworkers; w++)
 		if (f->state[w] == WORKER_BUSY && same_request(&f->running[w], gateway, request_id))
 			return true;
-	for (int k = 0; k < f->queued; k++)
-		if (same_request(&f->queue[(f->queue_head + k) % f->queue_max], gateway, request_id))
+	for (int k = 0; k < f->queued; k++) {
+		struct job *j = &f->queue[(f->queue_head + k) % f->queue_max];
+
+		if (same_request(j, gateway, request_id))
 			return true;
+	}
 	return false;
 }
 

@@ -254,8 +254,8 @@ out:
 		snprintf(e, sizeof(e), "%llu", (unsigned long long)fs.expired);
 		snprintf(r, sizeof(r), "%llu", (unsigned long long)fs.refused);
 		snprintf(d, sizeof(d), "%llu", (unsigned long long)fs.retries_merged);
-		log_info("stopped", "malformed_requests", m, "expired_requests", e, "refused_requests",
-			 r, "retries_merged", d, NULL);
+		log_info("stopped", "malformed_requests", m, "expired_requests", e,
+			 "refused_requests", r, "retries_merged", d, NULL);
 	}
 	free(instance_buf);
 	return rc;

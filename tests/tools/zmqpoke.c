@@ -97,7 +97,8 @@ int main(int argc, char **argv)
 			n_lists = 0;
 	}
 	if (argc != 3 && !n_lists) {
-		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N\n");
+		fprintf(stderr,
+			"usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
@@ -116,7 +117,8 @@ int main(int argc, char **argv)
 
 			q.limit = 1;
 			send_request(s, 1000 + (uint64_t)i, clock_wall_ms() + 1500,
-				     TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, &q.base, i + 1 < n_lists);
+				     TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, &q.base,
+				     i + 1 < n_lists);
 		}
 		want = (int)n_lists;
 	} else if (!strcmp(argv[2], "health")) {
@@ -129,8 +131,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n_pings; i++) {
 			Tarjotin__Ping ping = TARJOTIN__PING__INIT;
 
-			send_request(s, 42 + (uint64_t)i, 0, TARJOTIN__MSG_TYPE__MSG_PING, &ping.base,
-				     i + 1 < n_pings);
+			send_request(s, 42 + (uint64_t)i, 0, TARJOTIN__MSG_TYPE__MSG_PING,
+				     &ping.base, i + 1 < n_pings);
 		}
 	}
 	if (!strcmp(argv[2], "batch"))
