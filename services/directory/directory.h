@@ -1,27 +1,27 @@
 /*
  * directory.h - what the directory's modules share.
  *
- * The main thread owns the ROUTER socket the gateways talk to.  Cheap
- * requests (ping, health) it answers itself; the rest go over an inproc
- * DEALER to a pool of worker threads, each with its own PostgreSQL
+ * The front (front.c) owns the ROUTER socket the gateways talk to.  Cheap
+ * requests (ping, health, searches from memory) it answers itself; the rest
+ * go to a free worker of the pool (workers.c), each with its own PostgreSQL
  * connection, and the replies come back the same way.
  */
 #ifndef TJ_DIRECTORY_H
 #define TJ_DIRECTORY_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <libpq-fe.h>
 
 #include "envelope.pb-c.h"
+#include "healthwatch.h"
+#include "reply.h"
 
 struct directory {
 	const char *instance;
 	const char *conninfo;
-	atomic_bool pg_ok;
-	atomic_llong pg_checked_ms;
+	const struct healthwatch *pg; /* PostgreSQL's health, checked by main's watch */
 };
 
 /* One worker thread's own resources. */
@@ -41,9 +41,5 @@ typedef void (*handler_fn)(struct worker *w, const Tarjotin__Envelope *req,
 
 /* The handler for a message type, or NULL (handlers.c). */
 handler_fn handlers_find(Tarjotin__MsgType type);
-
-/* Sets a reply's error; msg is copied into a malloc'ed string the caller frees. */
-void reply_set_error(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *field,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -1,16 +1,13 @@
 /*
  * handlers.c - the table from message type to worker handler.  Each feature
- * adds its handlers here; ping and health are answered by the main thread.
+ * adds its handlers here; ping and health are answered by the front.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stddef.h>
 
 #include "directory.h"
 #include "hsds.h"
 #include "messages.h"
 #include "search.h"
-#include "xalloc.h"
 #include "banned.h"
 
 static const struct {
@@ -40,16 +37,3 @@ handler_fn handlers_find(Tarjotin__MsgType type)
 	return NULL;
 }
 
-void reply_set_error(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *field,
-		     const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply->status = status;
-	reply->error = xstrdup(msg);
-	reply->error_field = xstrdup(field ? field : "");
-}

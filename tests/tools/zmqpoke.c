@@ -7,45 +7,98 @@
  *   zmqpoke ENDPOINT ping      sends a well-formed ping (request id 42)
  *   zmqpoke ENDPOINT batch     sends three pings (ids 42, 43, 44) as the
  *                              frames of one message, as the gateway does
+ *   zmqpoke ENDPOINT lists N   sends N admin message lists (MSG_MESSAGE_LIST,
+ *                              ids 1000...) as the frames of one message, each
+ *                              with a deadline 1.5 s ahead, and prints the
+ *                              replies that come until two seconds of silence
+ *   zmqpoke ENDPOINT health    sends a health request (request id 42); the
+ *                              reply's line adds the HealthReply's fields
+ *                              (postgresql, checked_ms, expired_dropped,
+ *                              workers, workers_busy)
  *
  * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
  * "instance":"...","batched":N} (batched: how many replies came in its frame,
  * a MSG_BATCH envelope holding several; batch: until three came) and exits 0,
  * or exits 1 when none came within two seconds.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zmq.h>
 
+#include "clock.h"
 #include "directory.pb-c.h"
+#include "notify.pb-c.h"
 #include "rpc.h"
 #include "banned.h"
 
 static void print_reply(const Tarjotin__Envelope *env, size_t batched)
 {
 	Tarjotin__Pong *pong = NULL;
+	Tarjotin__HealthReply *health = NULL;
 
 	if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
 		pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_HEALTH && env->status == 0)
+		health = tarjotin__health_reply__unpack(NULL, env->payload.len, env->payload.data);
 	printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\","
-	       "\"batched\":%zu}\n",
+	       "\"batched\":%zu",
 	       (int)env->status, (unsigned long)env->request_id, env->error,
-	       pong ? pong->instance : "", batched);
+	       pong ? pong->instance : health ? health->instance : "", batched);
+	if (health)
+		printf(",\"postgresql\":%s,\"checked_ms\":%lld,\"expired_dropped\":%llu,"
+		       "\"workers\":%u,\"workers_busy\":%u",
+		       health->postgresql ? "true" : "false", (long long)health->checked_ms,
+		       (unsigned long long)health->expired_dropped, (unsigned)health->workers,
+		       (unsigned)health->workers_busy);
+	printf("}\n");
 	if (pong)
 		tarjotin__pong__free_unpacked(pong, NULL);
+	if (health)
+		tarjotin__health_reply__free_unpacked(health, NULL);
+}
+
+/* Sends one request envelope; 'more' when another frame of the same
+ * message follows. */
+static void send_request(void *s, uint64_t id, int64_t deadline_ms, Tarjotin__MsgType type,
+			 const ProtobufCMessage *payload, bool more)
+{
+	Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
+	uint8_t *wire;
+	size_t len;
+
+	env.request_id = id;
+	env.deadline_ms = deadline_ms;
+	env.type = type;
+	rpc_pack_payload(payload, &env.payload);
+	wire = rpc_pack_envelope(&env, &len);
+	zmq_send(s, wire, len, more ? ZMQ_SNDMORE : 0);
+	free(wire);
+	free(env.payload.data);
 }
 
 int main(int argc, char **argv)
 {
 	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
 	zmq_pollitem_t item = { .socket = s, .events = ZMQ_POLLIN };
-	char buf[4096];
-	int n, rc = 1;
+	static char buf[64 * 1024];
+	long n_lists = 0;
+	int n, rc = 1, want = 1;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: zmqpoke ENDPOINT garbage|frames|ping|batch\n");
+	if (argc == 4 && !strcmp(argv[2], "lists")) {
+		char *end;
+
+		errno = 0;
+		n_lists = strtol(argv[3], &end, 10);
+		if (errno || *end || n_lists < 1 || n_lists > 10000)
+			n_lists = 0;
+	}
+	if (argc != 3 && !n_lists) {
+		fprintf(stderr,
+			"usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
@@ -58,25 +111,33 @@ int main(int argc, char **argv)
 		zmq_send(s, "a", 1, ZMQ_SNDMORE);
 		zmq_send(s, "b", 1, ZMQ_SNDMORE);
 		zmq_send(s, "c", 1, 0);
+	} else if (n_lists) {
+		for (long i = 0; i < n_lists; i++) {
+			Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
+
+			q.limit = 1;
+			send_request(s, 1000 + (uint64_t)i, clock_wall_ms() + 1500,
+				     TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, &q.base,
+				     i + 1 < n_lists);
+		}
+		want = (int)n_lists;
+	} else if (!strcmp(argv[2], "health")) {
+		Tarjotin__HealthRequest hr = TARJOTIN__HEALTH_REQUEST__INIT;
+
+		send_request(s, 42, 0, TARJOTIN__MSG_TYPE__MSG_HEALTH, &hr.base, false);
 	} else {
 		int n_pings = strcmp(argv[2], "batch") ? 1 : 3;
 
 		for (int i = 0; i < n_pings; i++) {
-			Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
 			Tarjotin__Ping ping = TARJOTIN__PING__INIT;
-			uint8_t *wire;
-			size_t len;
 
-			env.request_id = 42 + (uint64_t)i;
-			env.type = TARJOTIN__MSG_TYPE__MSG_PING;
-			rpc_pack_payload(&ping.base, &env.payload);
-			wire = rpc_pack_envelope(&env, &len);
-			zmq_send(s, wire, len, i + 1 < n_pings ? ZMQ_SNDMORE : 0);
-			free(wire);
-			free(env.payload.data);
+			send_request(s, 42 + (uint64_t)i, 0, TARJOTIN__MSG_TYPE__MSG_PING,
+				     &ping.base, i + 1 < n_pings);
 		}
 	}
-	for (int want = strcmp(argv[2], "batch") ? 1 : 3; want > 0;) {
+	if (!strcmp(argv[2], "batch"))
+		want = 3;
+	while (want > 0) {
 		Tarjotin__Envelope *frame, *env;
 
 		if (zmq_poll(&item, 1, 2000) != 1 || (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
