@@ -168,11 +168,13 @@ test('with every worker busy and the queue full, a request is refused at once, c
   assert.equal((await http('/api/v1/ping')).status, 200);
 });
 
-// Needs the gateway's side of issue 11: /metrics shows the count of each
-// directory's health reply.
+// The gateway shows each directory's figures from the latest health reply
+// it got, i.e. from the readiness check (which a load balancer or
+// Kubernetes calls every few seconds).
 test('/metrics shows the directory\'s expired-request count', async () => {
   assert.notEqual(droppedBefore, undefined, 'runs after the test above');
   await until(async () => {
+    assert.equal((await http('/readyz')).status, 200);
     const r = await http('/metrics');
     const n = metric(r.text, 'tarjotin_directory_expired_dropped_total');
     return n !== undefined && n > droppedBefore;
