@@ -47,8 +47,8 @@ struct index {
 	const char *conninfo;
 	PGconn *listen_db;   /* handed from index_start to the thread */
 	pthread_t thread;
-	bool started;
-	int stop_fd;
+	bool started;        /* the thread runs and stop_fd wakes it */
+	int stop_fd;         /* an eventfd, -1 until index_start */
 };
 
 const char *index_dim_name(enum index_dim d)
@@ -64,7 +64,7 @@ struct index *index_new(const char *conninfo)
 
 	pthread_mutex_init(&ix->lock, NULL);
 	ix->conninfo = conninfo;
-	ix->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ix->stop_fd = -1;
 	return ix;
 }
 
@@ -254,6 +254,13 @@ int index_start(struct index *ix)
 	PGconn *db = NULL;
 	int rc;
 
+	/* The thread's wake-up first: without it index_destroy could never
+	 * stop the thread, and it needs no database. */
+	ix->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ix->stop_fd < 0) {
+		log_error("cannot start the search index loader", "error", strerror(errno), NULL);
+		return -1;
+	}
 	if (listen_connect(ix, &db, err, sizeof(err)) == 0) {
 		if (index_rebuild(ix, db, err, sizeof(err)))
 			log_warn("search index not built", "error", err, NULL);
@@ -281,8 +288,18 @@ void index_destroy(struct index **ixp)
 		return;
 	*ixp = NULL;
 	if (ix->started) {
-		if (write(ix->stop_fd, &one, sizeof(one)) < 0)
-			log_warn("cannot stop the index loader", "error", strerror(errno), NULL);
+		ssize_t n;
+
+		while ((n = write(ix->stop_fd, &one, sizeof(one))) < 0 && errno == EINTR)
+			;
+		if (n < 0) {
+			/* Never wait for a thread that cannot hear us: it keeps
+			 * the holder, which is left to the process's end. */
+			log_error("cannot stop the search index loader", "error", strerror(errno),
+				  NULL);
+			pthread_detach(ix->thread);
+			return;
+		}
 		pthread_join(ix->thread, NULL);
 	}
 	index_release(&ix->cur);
