@@ -24,7 +24,8 @@ void idx_dim_release(struct idx_dim *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->keys[i]);
-		free(d->bits[i]);
+		if (d->bits)
+			free(d->bits[i]);
 		if (d->keyjson)
 			free(d->keyjson[i]);
 	}

@@ -1,5 +1,6 @@
 /* Unit tests for the directory's search index that need no PostgreSQL: the
- * loader's start when the process has no file descriptor left, and a
+ * loader's start when the process has no file descriptor left, a dimension
+ * released before it was sealed (a build that failed half way), and a
  * dimension's lookups. */
 // units: services/directory/index.c services/directory/idx_bits.c services/directory/idx_dim.c
 // units: services/directory/idx_snap.c services/directory/idx_tables.c
@@ -69,6 +70,18 @@ static void test_start_and_destroy_without_database(void **state)
 	alarm(0);
 }
 
+static void test_unsealed_dimension_releases(void **state)
+{
+	struct idx_dim d = { 0 };
+
+	(void)state;
+	idx_dim_add(&d, "memory", "need");
+	idx_dim_add(&d, "mental-health", "need");
+	idx_dim_release(&d); /* before idx_dim_seal: no bitmaps yet */
+	assert_int_equal(d.n, 0);
+	assert_null(d.keys);
+}
+
 static void test_dimension_lookup(void **state)
 {
 	struct idx_dim d = { 0 };
@@ -96,6 +109,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_without_descriptors_fails_and_destroy_returns),
 		cmocka_unit_test(test_start_and_destroy_without_database),
+		cmocka_unit_test(test_unsealed_dimension_releases),
 		cmocka_unit_test(test_dimension_lookup),
 	};
 
