@@ -395,7 +395,8 @@ struct index_snap *idx_build_snap(PGconn *db, char *err, size_t errlen)
 		idx_build_row(s, res, (int)r, r, &text, &names);
 	PQclear(res);
 	res = NULL;
-	pg_exec(db, "COMMIT", err, errlen);
+	if (pg_exec(db, "COMMIT", err, errlen))
+		goto out;
 	idx_build_finish(s, &text, &names);
 	ok = 1;
 out:

@@ -230,8 +230,10 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db,
 out:
 	PQclear(res);
 	if (PQtransactionStatus(db) != PQTRANS_IDLE) {
-		PGresult *end = PQexec(db, "COMMIT");
-		PQclear(end);
+		char e2[256]; /* the first error is the one to tell */
+
+		if (pg_exec(db, "COMMIT", ok ? err : e2, ok ? errlen : sizeof(e2)))
+			ok = 0;
 	}
 	free(acts);
 	free(orgs);
