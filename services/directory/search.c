@@ -13,6 +13,7 @@
 #include "pg.h"
 #include "rpc.h"
 #include "search.pb-c.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -343,24 +344,6 @@ bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 	return !text;
 }
 
-/* A canonical lower-case uuid, as the gateway sends it. */
-static bool uuid_ok(const char *id)
-{
-	if (strlen(id) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		char c = id[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return false;
-		}
-	}
-	return true;
-}
-
 void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 			    Tarjotin__Envelope *reply)
 {
@@ -368,7 +351,7 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 								  req->payload.data);
 	PGresult *res = NULL;
 
-	if (!ag || !uuid_ok(ag->id)) {
+	if (!ag || !uuid_valid(ag->id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
 				"the activity id is not a uuid");
 		goto out;
@@ -397,7 +380,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 	char *items = NULL, *doc = NULL;
 	size_t ilen = 0, olen;
 
-	if (!og || !uuid_ok(og->id)) {
+	if (!og || !uuid_valid(og->id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
 				"the organization id is not a uuid");
 		goto out;
