@@ -20,6 +20,12 @@
 /* The largest frame any of our sockets accepts (ZMQ_MAXMSGSIZE). */
 #define RPC_MAX_FRAME (1024 * 1024)
 
+/* The largest document a reply's payload may carry so that the frame, with
+ * the envelope around it, stays within RPC_MAX_FRAME: a larger frame makes
+ * the receiving socket drop the connection and every call in flight on it,
+ * so a server answers an error instead. */
+#define RPC_MAX_DOCUMENT (RPC_MAX_FRAME - 4096)
+
 /*
  * Binds or connects 'sock' to each endpoint of the comma-separated list
  * 'endpoints' (empty list: nothing to do).  Returns 0, or -1 with a message

@@ -10,7 +10,7 @@
  * facets), or counts over the records when they are few.  The three clicks
  * (need, kind, municipality, any of them) are looked up instead: count
  * tables built with each snapshot hold the totals and facets of those
- * filters (2.8 MB, some 15 ms at 50,000 activities; index.c, snap_tables).
+ * filters (2.8 MB, some 15 ms at 50,000 activities; idx_tables.h).
  * Nothing of that touches PostgreSQL.
  *
  * Coverage rule: an activity whose area is a list of municipalities sets

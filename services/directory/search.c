@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "pg.h"
 #include "rpc.h"
 #include "search.pb-c.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -172,11 +174,22 @@ static const char sql_organization[] =
 
 static const char sql_search[] = "SELECT activity_id::text FROM activity_search($1)";
 
-/* Puts the JSON document into the reply's payload (a JsonReply). */
-static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len)
+/* Puts the JSON document into the reply's payload (a SearchReply), or an
+ * error when it would not fit a frame (RPC_MAX_DOCUMENT): what names the
+ * document in the message. */
+static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len,
+			   const char *what)
 {
 	Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
+	char size[24];
 
+	if (len > RPC_MAX_DOCUMENT) {
+		snprintf(size, sizeof(size), "%zu", len);
+		log_warn("document too large to send", "document", what, "bytes", size, NULL);
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
+				"the %s document is too large (%zu bytes)", what, len);
+		return;
+	}
 	jr.json.data = (uint8_t *)json;
 	jr.json.len = len;
 	rpc_pack_payload(&jr.base, &reply->payload);
@@ -288,7 +301,7 @@ static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
 	} else {
 		json = index_search(s, &q, NULL, 0, &len);
 	}
-	reply_json_doc(reply, json, len);
+	reply_json_doc(reply, json, len, "search");
 	free(json);
 out:
 	PQclear(res);
@@ -343,24 +356,6 @@ bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 	return !text;
 }
 
-/* A canonical lower-case uuid, as the gateway sends it. */
-static bool uuid_ok(const char *id)
-{
-	if (strlen(id) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		char c = id[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return false;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return false;
-		}
-	}
-	return true;
-}
-
 void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 			    Tarjotin__Envelope *reply)
 {
@@ -368,7 +363,7 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 								  req->payload.data);
 	PGresult *res = NULL;
 
-	if (!ag || !uuid_ok(ag->id)) {
+	if (!ag || !uuid_valid(ag->id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
 				"the activity id is not a uuid");
 		goto out;
@@ -380,7 +375,7 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 				"no published activity '%s'", ag->id);
 		goto out;
 	}
-	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), "activity");
 out:
 	PQclear(res);
 	if (ag)
@@ -397,7 +392,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 	char *items = NULL, *doc = NULL;
 	size_t ilen = 0, olen;
 
-	if (!og || !uuid_ok(og->id)) {
+	if (!og || !uuid_valid(og->id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "id",
 				"the organization id is not a uuid");
 		goto out;
@@ -420,7 +415,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 	memcpy(doc + olen - 1, ",\"activities\":", 14);
 	memcpy(doc + olen - 1 + 14, items, ilen);
 	doc[olen - 1 + 14 + ilen] = '}';
-	reply_json_doc(reply, doc, olen + 14 + ilen);
+	reply_json_doc(reply, doc, olen + 14 + ilen, "organization");
 out:
 	PQclear(res);
 	free(items);
@@ -432,7 +427,8 @@ out:
 
 /* Replies with one of the snapshot's ready documents. */
 static void reply_snapshot_doc(Tarjotin__Envelope *reply,
-			       const char *(*doc)(const struct index_snap *, size_t *))
+			       const char *(*doc)(const struct index_snap *, size_t *),
+			       const char *what)
 {
 	struct index_snap *s = acquire_or_fail(reply);
 	const char *json;
@@ -441,7 +437,7 @@ static void reply_snapshot_doc(Tarjotin__Envelope *reply,
 	if (!s)
 		return;
 	json = doc(s, &len);
-	reply_json_doc(reply, json, len);
+	reply_json_doc(reply, json, len, what);
 	index_release(&s);
 }
 
@@ -450,7 +446,7 @@ void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
 {
 	(void)w;
 	(void)req;
-	reply_snapshot_doc(reply, index_taxonomies_json);
+	reply_snapshot_doc(reply, index_taxonomies_json, "taxonomies");
 }
 
 void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *req,
@@ -458,5 +454,5 @@ void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *re
 {
 	(void)w;
 	(void)req;
-	reply_snapshot_doc(reply, index_municipalities_json);
+	reply_snapshot_doc(reply, index_municipalities_json, "municipalities");
 }

@@ -1,0 +1,22 @@
+/*
+ * idx_render.h - the JSON of the search index's answers: a search page
+ * with its facets and broader search, and an organisation's items.
+ */
+#ifndef TJ_IDX_RENDER_H
+#define TJ_IDX_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idx_snap.h"
+
+/* index_search (see index.h): the search response of docs/api-v1.md,
+ * malloc'ed (free()), its length in *len. */
+char *idx_render_search(const struct index_snap *s, const struct index_query *q,
+			const uint32_t *ranked, size_t nranked, size_t *len);
+
+/* index_organization_items (see index.h): "[...]" of the organisation's
+ * search items in snapshot order, malloc'ed (free()), its length in *len. */
+char *idx_render_org_items(const struct index_snap *s, const char *org_id, size_t *len);
+
+#endif
