@@ -77,8 +77,11 @@ endef
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # A unit test links its own file, the shared library and the service modules
-# it names in a `// units: services/x/y.c ...` line.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
+# it names in a `// units: services/x/y.c ...` line (and is rebuilt when one
+# of them changes).
+units_of = $(shell sed -n 's|^// units: ||p' tests/unit/$(1).c)
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $$(call units_of,$$*) $(BUILD)/libtarjotin.a | $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iservices/notify -Iservices/directory -Iservices/gateway $(LDOPT) -o $@ $< \
 		$$(sed -n 's#^// units: ##p' $<) $(BUILD)/libtarjotin.a $(LDLIBS) $(CMOCKA_LIBS)

@@ -25,8 +25,6 @@
 
 #define NPARAMS 10
 #define TEXT_OID 25 /* pg_type.oid of text: every parameter is sent as text */
-/* The largest document that still fits a reply frame with its envelope. */
-#define MAX_DOCUMENT (RPC_MAX_FRAME - 4096)
 
 /* --- SQL fragments --------------------------------------------------------- */
 
@@ -513,7 +511,7 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 		goto out;
 	}
 	len = (size_t)PQgetlength(res, 0, 0);
-	if (len > MAX_DOCUMENT) {
+	if (len > RPC_MAX_DOCUMENT) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
 				"the %s document is too large (%zu bytes)", what, len);
 		goto out;
