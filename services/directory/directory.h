@@ -18,10 +18,13 @@
 #include "healthwatch.h"
 #include "reply.h"
 
+struct search;
+
 struct directory {
 	const char *instance;
 	const char *conninfo;
 	const struct healthwatch *pg; /* PostgreSQL's health, checked by main's watch */
+	struct search *search;        /* search.h: the index and its ranking cache */
 };
 
 /* One worker thread's own resources. */

@@ -382,7 +382,7 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 	 * never wait for a worker. */
 	reply.request_id = req->request_id;
 	reply.type = req->type;
-	if (search_inline(req, &reply)) {
+	if (search_inline(f->dir->search, req, &reply)) {
 		batch_add(f, id, &reply);
 		reply_release(&reply);
 		goto out;

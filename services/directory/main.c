@@ -197,8 +197,8 @@ int main(void)
 	/* The search index: built once now, then kept current by its loader
 	 * thread; the front and the workers read it. */
 	ix = index_new(dir.conninfo);
-	search_attach(ix);
-	if (index_start(ix)) {
+	dir.search = search_new(ix);
+	if (!dir.search || index_start(ix)) {
 		log_fatal("cannot start the search index loader", NULL);
 		goto out;
 	}
@@ -245,7 +245,7 @@ out:
 	sig_request_stop(); /* for the threads that watch the signal */
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
-	search_attach(NULL);
+	search_destroy(&dir.search);
 	index_destroy(&ix);
 	if (rc == 0) {
 		char m[24], e[24], r[24], d[24];

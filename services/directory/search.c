@@ -18,8 +18,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static struct index *search_index;
-
 /*
  * Free-text results, kept per snapshot: PostgreSQL needs hundreds of
  * milliseconds to rank a common word at national scale, and professionals
@@ -39,9 +37,12 @@ struct qcache_entry {
 	size_t n;
 };
 
-static pthread_mutex_t qcache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct qcache_entry qcache[QCACHE_SLOTS];
-static size_t qcache_ids; /* record numbers held in all slots */
+struct search {
+	struct index *ix;
+	pthread_mutex_t qcache_lock;
+	struct qcache_entry qcache[QCACHE_SLOTS];
+	size_t qcache_ids; /* record numbers held in all slots */
+};
 
 static size_t qcache_slot(const char *q)
 {
@@ -53,78 +54,97 @@ static size_t qcache_slot(const char *q)
 }
 
 /* A copy of the cached ranking of q (free()), or NULL. */
-static uint32_t *qcache_get(uint64_t generation, const char *q, size_t *n)
+static uint32_t *qcache_get(struct search *sx, uint64_t generation, const char *q, size_t *n)
 {
-	struct qcache_entry *e = &qcache[qcache_slot(q)];
+	struct qcache_entry *e = &sx->qcache[qcache_slot(q)];
 	uint32_t *out = NULL;
 
-	pthread_mutex_lock(&qcache_lock);
+	pthread_mutex_lock(&sx->qcache_lock);
 	if (e->q && e->generation == generation && !strcmp(e->q, q)) {
 		out = xmalloc(e->n ? e->n * sizeof(*out) : 1);
 		memcpy(out, e->ranked, e->n * sizeof(*out));
 		*n = e->n;
 	}
-	pthread_mutex_unlock(&qcache_lock);
+	pthread_mutex_unlock(&sx->qcache_lock);
 	return out;
 }
 
-static void qcache_put(uint64_t generation, const char *q, const uint32_t *ranked, size_t n)
+static void qcache_put(struct search *sx, uint64_t generation, const char *q, const uint32_t *ranked, size_t n)
 {
-	struct qcache_entry *e = &qcache[qcache_slot(q)];
+	struct qcache_entry *e = &sx->qcache[qcache_slot(q)];
 	uint32_t *copy;
 	char *qc;
 
 	copy = xmalloc(n ? n * sizeof(*copy) : 1);
 	memcpy(copy, ranked, n * sizeof(*copy));
 	qc = xstrdup(q);
-	pthread_mutex_lock(&qcache_lock);
-	if (qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
+	pthread_mutex_lock(&sx->qcache_lock);
+	if (sx->qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
 		/* Full: rankings of older snapshots go first. */
 		for (size_t i = 0; i < QCACHE_SLOTS; i++) {
-			struct qcache_entry *o = &qcache[i];
+			struct qcache_entry *o = &sx->qcache[i];
 
 			if (!o->q || o->generation == generation)
 				continue;
-			qcache_ids -= o->n;
+			sx->qcache_ids -= o->n;
 			free(o->q);
 			free(o->ranked);
 			memset(o, 0, sizeof(*o));
 		}
 	}
-	if (qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
-		pthread_mutex_unlock(&qcache_lock);
+	if (sx->qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
+		pthread_mutex_unlock(&sx->qcache_lock);
 		free(copy);
 		free(qc);
 		return;
 	}
-	qcache_ids -= e->q ? e->n : 0;
-	qcache_ids += n;
+	sx->qcache_ids -= e->q ? e->n : 0;
+	sx->qcache_ids += n;
 	free(e->q);
 	free(e->ranked);
 	e->generation = generation;
 	e->q = qc;
 	e->ranked = copy;
 	e->n = n;
-	pthread_mutex_unlock(&qcache_lock);
+	pthread_mutex_unlock(&sx->qcache_lock);
 }
 
-static void qcache_clear(void)
+static void qcache_clear(struct search *sx)
 {
-	pthread_mutex_lock(&qcache_lock);
+	pthread_mutex_lock(&sx->qcache_lock);
 	for (size_t i = 0; i < QCACHE_SLOTS; i++) {
-		free(qcache[i].q);
-		free(qcache[i].ranked);
-		memset(&qcache[i], 0, sizeof(qcache[i]));
+		free(sx->qcache[i].q);
+		free(sx->qcache[i].ranked);
+		memset(&sx->qcache[i], 0, sizeof(sx->qcache[i]));
 	}
-	qcache_ids = 0;
-	pthread_mutex_unlock(&qcache_lock);
+	sx->qcache_ids = 0;
+	pthread_mutex_unlock(&sx->qcache_lock);
 }
 
-void search_attach(struct index *ix)
+struct search *search_new(struct index *ix)
 {
-	search_index = ix;
-	if (!ix)
-		qcache_clear();
+	struct search *sx = xcalloc(1, sizeof(*sx));
+	int e = pthread_mutex_init(&sx->qcache_lock, NULL);
+
+	if (e) {
+		log_error("cannot make the search cache's lock", "error", strerror(e), NULL);
+		free(sx);
+		return NULL;
+	}
+	sx->ix = ix;
+	return sx;
+}
+
+void search_destroy(struct search **sp)
+{
+	struct search *sx = *sp;
+
+	if (!sx)
+		return;
+	qcache_clear(sx);
+	pthread_mutex_destroy(&sx->qcache_lock);
+	free(sx);
+	*sp = NULL;
 }
 
 /* One activity with everything a professional needs to tell the client. */
@@ -227,9 +247,9 @@ static PGresult *worker_query(struct worker *w, const char *sql, const char *par
 	return NULL;
 }
 
-static struct index_snap *acquire_or_fail(Tarjotin__Envelope *reply)
+static struct index_snap *acquire_or_fail(struct search *sx, Tarjotin__Envelope *reply)
 {
-	struct index_snap *s = search_index ? index_acquire(search_index) : NULL;
+	struct index_snap *s = sx && sx->ix ? index_acquire(sx->ix) : NULL;
 
 	if (!s)
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
@@ -244,7 +264,7 @@ static const char *opt(const char *s)
 
 /* The search itself, on a decoded request; w is NULL on the socket thread,
  * which only ever gets searches without free text. */
-static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
+static void run_search(struct search *sx, struct worker *w, const Tarjotin__SearchRequest *sr,
 		       Tarjotin__Envelope *reply)
 {
 	struct index_snap *s = NULL;
@@ -270,7 +290,7 @@ static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "q", "q is too long");
 		goto out;
 	}
-	if (!(s = acquire_or_fail(reply)))
+	if (!(s = acquire_or_fail(sx, reply)))
 		goto out;
 	if (index_check(s, &q, &field, err, sizeof(err))) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, field, "%s", err);
@@ -279,7 +299,7 @@ static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
 	if (*sr->q) {
 		uint64_t gen = index_snap_generation(s);
 
-		ranked = qcache_get(gen, sr->q, &nranked);
+		ranked = qcache_get(sx, gen, sr->q, &nranked);
 		if (!ranked) {
 			int n;
 
@@ -295,7 +315,7 @@ static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
 				if (r >= 0)
 					ranked[nranked++] = (uint32_t)r;
 			}
-			qcache_put(gen, sr->q, ranked, nranked);
+			qcache_put(sx, gen, sr->q, ranked, nranked);
 		}
 		json = index_search(s, &q, ranked, nranked, &len);
 	} else {
@@ -306,6 +326,22 @@ static void run_search(struct worker *w, const Tarjotin__SearchRequest *sr,
 out:
 	PQclear(res);
 	free(ranked);
+	index_release(&s);
+}
+
+/* Replies with one of the snapshot's ready documents. */
+static void reply_snapshot_doc(struct search *sx, Tarjotin__Envelope *reply,
+			       const char *(*doc)(const struct index_snap *, size_t *),
+			       const char *what)
+{
+	struct index_snap *s = acquire_or_fail(sx, reply);
+	const char *json;
+	size_t len;
+
+	if (!s)
+		return;
+	json = doc(s, &len);
+	reply_json_doc(reply, json, len, what);
 	index_release(&s);
 }
 
@@ -320,21 +356,21 @@ void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 				"malformed search request");
 		return;
 	}
-	run_search(w, sr, reply);
+	run_search(w->dir->search, w, sr, reply);
 	tarjotin__search_request__free_unpacked(sr, NULL);
 }
 
-bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
+bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
 	Tarjotin__SearchRequest *sr;
 	bool text;
 
 	switch (req->type) {
 	case TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST:
-		search_handle_taxonomies(NULL, req, reply);
+		reply_snapshot_doc(sx, reply, index_taxonomies_json, "taxonomies");
 		return true;
 	case TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST:
-		search_handle_municipalities(NULL, req, reply);
+		reply_snapshot_doc(sx, reply, index_municipalities_json, "municipalities");
 		return true;
 	case TARJOTIN__MSG_TYPE__MSG_SEARCH:
 		break;
@@ -351,7 +387,7 @@ bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 	}
 	text = *sr->q != '\0';
 	if (!text)
-		run_search(NULL, sr, reply);
+		run_search(sx, NULL, sr, reply);
 	tarjotin__search_request__free_unpacked(sr, NULL);
 	return !text;
 }
@@ -397,7 +433,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 				"the organization id is not a uuid");
 		goto out;
 	}
-	if (!(s = acquire_or_fail(reply)))
+	if (!(s = acquire_or_fail(w->dir->search, reply)))
 		goto out;
 	if (!(res = worker_query(w, sql_organization, og->id, reply)))
 		goto out;
@@ -425,34 +461,16 @@ out:
 		tarjotin__organization_get__free_unpacked(og, NULL);
 }
 
-/* Replies with one of the snapshot's ready documents. */
-static void reply_snapshot_doc(Tarjotin__Envelope *reply,
-			       const char *(*doc)(const struct index_snap *, size_t *),
-			       const char *what)
-{
-	struct index_snap *s = acquire_or_fail(reply);
-	const char *json;
-	size_t len;
-
-	if (!s)
-		return;
-	json = doc(s, &len);
-	reply_json_doc(reply, json, len, what);
-	index_release(&s);
-}
-
 void search_handle_taxonomies(struct worker *w, const Tarjotin__Envelope *req,
 			      Tarjotin__Envelope *reply)
 {
-	(void)w;
 	(void)req;
-	reply_snapshot_doc(reply, index_taxonomies_json, "taxonomies");
+	reply_snapshot_doc(w->dir->search, reply, index_taxonomies_json, "taxonomies");
 }
 
 void search_handle_municipalities(struct worker *w, const Tarjotin__Envelope *req,
 				  Tarjotin__Envelope *reply)
 {
-	(void)w;
 	(void)req;
-	reply_snapshot_doc(reply, index_municipalities_json, "municipalities");
+	reply_snapshot_doc(w->dir->search, reply, index_municipalities_json, "municipalities");
 }

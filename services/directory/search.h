@@ -15,9 +15,11 @@
 #include "directory.h"
 #include "index.h"
 
-/* Names the index the handlers use; call before the workers start.  The
- * index must outlive them. */
-void search_attach(struct index *ix);
+/* The search's state: the index it reads and its cache of free-text
+ * rankings.  The index must outlive it; NULL when its lock cannot be made.
+ * search_destroy() frees it (NULL is fine) and NULLs *sp. */
+struct search *search_new(struct index *ix);
+void search_destroy(struct search **sp);
 
 /*
  * Answers on the calling (socket) thread what needs no PostgreSQL: a
@@ -25,9 +27,10 @@ void search_attach(struct index *ix);
  * Returns true when it filled 'reply' (request_id and type already set by
  * the caller), false when the request is for a worker (reply untouched).
  */
-bool search_inline(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
+bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 
-/* Handlers for handlers.c; they run on worker threads. */
+/* Handlers for handlers.c; they run on worker threads and use the search
+ * of w->dir. */
 void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 			  Tarjotin__Envelope *reply);
 void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
