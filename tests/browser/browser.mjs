@@ -25,13 +25,15 @@ export function url(pathAndQuery = '/') {
 
 // Launch chromium with a throw-away profile. Returns { context, page, problems, close }.
 // Always call close() (in after()/finally): it closes the browser and removes the profile.
-export async function launch({ viewport = { width: 1280, height: 900 } } = {}) {
+// Other Playwright context options (deviceScaleFactor, isMobile, hasTouch) pass through.
+export async function launch({ viewport = { width: 1280, height: 900 }, ...contextOptions } = {}) {
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'tarjotin-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      ...contextOptions,
       viewport,
       locale: 'fi-FI',
       timeout: 60000,
@@ -127,4 +129,93 @@ export async function apiGet(pathAndQuery) {
   const body = await res.json();
   if (!res.ok) throw new Error(`GET ${pathAndQuery} → ${res.status}: ${JSON.stringify(body)}`);
   return body;
+}
+
+// Lighthouse's mobile emulation ("devtools" throttling of its slow-4G profile): 562.5 ms
+// round trips, 1.47 Mbit/s down, 0.675 Mbit/s up, a 4× slower CPU. Applied over a CDP
+// session of this page; returns { release } that lifts it (call it in finally). With
+// cold: true the HTTP cache is off, so every load fetches everything again, as
+// Lighthouse's cold load does.
+export const SLOW_4G = { latency: 562.5, download: 1474.56 * 1024 / 8, upload: 675 * 1024 / 8, cpu: 4 };
+
+export async function throttle(page, profile = SLOW_4G, { cold = false } = {}) {
+  const cdp = await page.context().newCDPSession(page);
+  const set = async (p, noCache) => {
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: noCache });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: p ? p.latency : 0,
+      downloadThroughput: p ? p.download : -1,
+      uploadThroughput: p ? p.upload : -1,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: p ? p.cpu : 1 });
+  };
+  await cdp.send('Network.enable');
+  await set(profile, cold);
+  return {
+    async release() {
+      try {
+        await set(null, false);
+      } finally {
+        await cdp.detach();
+      }
+    },
+  };
+}
+
+// Every layout shift of the current document so far (Layout Instability API,
+// buffered), as { value, hadRecentInput, startTime, sources: ['div#view.wrap 0,120 → 0,180'] }.
+// It watches for another `settleMs` after two frames, so that the shifts of the frame
+// the last render produced are in.
+export async function layoutShifts(page, { settleMs = 300 } = {}) {
+  return page.evaluate((settle) => new Promise((resolve) => {
+    const out = [];
+    const name = (n) => {
+      if (!n) return '?';
+      if (n.nodeType !== 1) return n.nodeName.toLowerCase();
+      return n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\s+/).join('.') : '');
+    };
+    const rect = (r) => `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+    const keep = (list) => {
+      for (const e of list) {
+        out.push({
+          value: e.value,
+          hadRecentInput: e.hadRecentInput,
+          startTime: e.startTime,
+          sources: (e.sources || []).map((s) => `${name(s.node)} ${rect(s.previousRect)} → ${rect(s.currentRect)}`),
+        });
+      }
+    };
+    const po = new PerformanceObserver((list) => keep(list.getEntries()));
+    po.observe({ type: 'layout-shift', buffered: true });
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+      keep(po.takeRecords());
+      po.disconnect();
+      resolve(out.sort((a, b) => a.startTime - b.startTime));
+    }, settle)));
+  }), settleMs);
+}
+
+// Cumulative layout shift of a list of entries, the two ways: `sum` adds every shift not
+// caused by recent input (the stricter figure); `windowed` is Lighthouse's and the Web
+// Vitals' session-window CLS (the largest burst: gaps < 1 s, at most 5 s long).
+export function cls(entries) {
+  let sum = 0;
+  let windowed = 0;
+  let cur = 0;
+  let first = 0;
+  let last = 0;
+  for (const e of entries) {
+    if (e.hadRecentInput) continue;
+    sum += e.value;
+    if (cur && e.startTime - last < 1000 && e.startTime - first < 5000) {
+      cur += e.value;
+    } else {
+      cur = e.value;
+      first = e.startTime;
+    }
+    last = e.startTime;
+    windowed = Math.max(windowed, cur);
+  }
+  return { sum, windowed };
 }

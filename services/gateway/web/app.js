@@ -250,7 +250,7 @@ function setLang(next) {
   const state = readState();
   history.replaceState(history.state, '', hrefFor({ ...state, lang }));
   applyStaticStrings();
-  render({ focus: false, announce: true });
+  render({ focus: false, announce: true, keep: true });
 }
 
 // ---------------------------------------------------------------- announcing & focus
@@ -301,9 +301,12 @@ function choiceLink(href, text, count, extraClass, data) {
       h('span', { class: 'choice-count', text: t('count', { n: count }) })));
 }
 
+// The chosen need, kind and place as text. Without reference data (ref null, before it
+// has arrived) a choice whose name only the data knows is null, not a guess.
 function needText(s, ref) {
   if (s.need === ALL) return t('step.all');
   if (s.need) {
+    if (!ref) return null;
     const name = label(ref.needById.get(s.need), s.need);
     return s.code ? `${name} (${s.code})` : name;
   }
@@ -314,29 +317,34 @@ function needText(s, ref) {
 function kindText(s, ref) {
   if (!s.kind) return '';
   if (s.kind === ALL) return t('step.all');
+  if (!ref) return null;
   return label(ref.kindById.get(s.kind), s.kind);
 }
 
 function placeText(s, ref) {
+  if (!ref && (s.county || (s.municipality && s.municipality !== ALL))) return null;
   if (s.county) return t('area.countyNamed', { name: countyName(ref.counties.get(s.county)) || s.county });
   if (!s.municipality) return '';
   if (s.municipality === ALL) return t('step.all');
   return (ref.municipalities.get(s.municipality) || {}).name || s.municipality;
 }
 
-// The step indicator: what was chosen, and a way to change each choice.
+// The step indicator: what was chosen, and a way to change each choice. With ref null
+// (a skeleton) a name the data must give is a placeholder of about its size.
 function stepsNav(s, ref, current) {
   const items = [
-    { n: 1, key: 'need', name: t('step.need'), value: needText(s, ref), clear: { q: '', code: '', need: '' } },
-    { n: 2, key: 'kind', name: t('step.kind'), value: kindText(s, ref), clear: { kind: '' } },
-    { n: 3, key: 'place', name: t('step.place'), value: placeText(s, ref), clear: { municipality: '', county: '' } },
+    { n: 1, key: 'need', name: t('step.need'), chosen: hasNeed(s), value: needText(s, ref), clear: { q: '', code: '', need: '' } },
+    { n: 2, key: 'kind', name: t('step.kind'), chosen: hasKind(s), value: kindText(s, ref), clear: { kind: '' } },
+    { n: 3, key: 'place', name: t('step.place'), chosen: hasPlace(s), value: placeText(s, ref), clear: { municipality: '', county: '' } },
   ];
   return h('nav', { class: 'steps-nav', 'aria-label': t('nav.steps') },
     h('ol', { class: 'steps' },
       items.map((it) => h('li', { 'aria-current': it.key === current ? 'step' : null, dataset: { step: it.key } },
         h('span', { class: 'step-label', text: `${it.n}. ${it.name}:` }),
-        h('span', { class: 'step-value', text: cap(it.value) || t('step.notChosen') }),
-        it.value ? h('a', { href: hrefFor({ ...s, ...it.clear, page: 1, activity: '' }), 'data-nav': true, 'data-change': it.key },
+        it.value === null
+          ? h('span', { class: 'step-value' }, sk('sk-value'))
+          : h('span', { class: 'step-value', text: cap(it.value) || t('step.notChosen') }),
+        it.chosen ? h('a', { href: hrefFor({ ...s, ...it.clear, page: 1, activity: '' }), 'data-nav': true, 'data-change': it.key },
           t('step.change'), h('span', { class: 'visually-hidden', text: ` – ${it.name}` })) : null)),
       h('li', { class: 'step-restart-item' },
         h('a', { class: 'step-restart', href: hrefFor({ lang }), 'data-nav': true, text: t('step.restart') }))));
@@ -350,40 +358,13 @@ async function viewFront(s) {
   const needs = ref.needs.filter((n) => counts[n.id] > 0);
   for (const id of Object.keys(counts)) if (!ref.needById.has(id) && counts[id] > 0) needs.push({ id });
   const anyFilter = hasKind(s) || hasPlace(s);
-  const errorId = 'search-error';
-  let errorEl;
-
-  const input = h('input', { type: 'search', id: 'q', name: 'q', autocomplete: 'off', maxlength: '200', 'aria-describedby': 'q-hint', enterkeyhint: 'search' });
-  const form = h('form', { class: 'search-form', role: 'search', action: './', method: 'get' },
-    h('label', { for: 'q', text: t('search.label') }),
-    h('p', { class: 'hint', id: 'q-hint', text: t('search.hint') }),
-    h('div', { class: 'search-row' }, input, h('button', { type: 'submit', class: 'button', text: t('search.button') })));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const q = input.value.trim().slice(0, 200);
-    if (errorEl) { errorEl.remove(); errorEl = null; input.removeAttribute('aria-invalid'); input.setAttribute('aria-describedby', 'q-hint'); }
-    if (!q) {
-      errorEl = h('p', { class: 'field-error', id: errorId, text: t('search.empty') });
-      form.append(errorEl);
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', 'q-hint ' + errorId);
-      input.focus();
-      return;
-    }
-    const hit = needForQuery(q, ref);
-    const next = hit ? { ...s, q: '', need: hit.need, code: hit.code, page: 1 } : { ...s, q, need: '', code: '', page: 1 };
-    navigate(hrefFor(next));
-  });
-
   const view = [
-    h('div', { class: 'intro' },
-      h('h1', { tabindex: '-1', text: t('front.h1') }),
-      h('p', { class: 'lead', text: t('front.lead') })),
+    frontIntro(),
     anyFilter ? stepsNav(s, ref, 'need') : null,
     h('section', { 'aria-labelledby': 'need-heading' },
       h('p', { class: 'step-count', text: t('step', { n: 1 }) }),
       h('h2', { id: 'need-heading', text: t('need.heading') }),
-      form,
+      searchForm(s),
       needs.length
         ? h('ul', { class: 'choices need-choices', 'data-dim': 'need' },
           needs.map((n) => choiceLink(hrefFor({ ...s, need: n.id, q: '', code: '', page: 1 }), label(n), counts[n.id], '', { value: n.id })))
@@ -397,14 +378,49 @@ async function viewFront(s) {
   };
 }
 
+function frontIntro() {
+  return h('div', { class: 'intro' },
+    h('h1', { tabindex: '-1', text: t('front.h1') }),
+    h('p', { class: 'lead', text: t('front.lead') }));
+}
+
+// The search box. It works before the reference data has arrived (it is part of the
+// front page's skeleton): a submit waits for the data to match a need.
+function searchForm(s) {
+  const errorId = 'search-error';
+  let errorEl;
+  const input = h('input', { type: 'search', id: 'q', name: 'q', autocomplete: 'off', maxlength: '200', 'aria-describedby': 'q-hint', enterkeyhint: 'search' });
+  const form = h('form', { class: 'search-form', role: 'search', action: './', method: 'get' },
+    h('label', { for: 'q', text: t('search.label') }),
+    h('p', { class: 'hint', id: 'q-hint', text: t('search.hint') }),
+    h('div', { class: 'search-row' }, input, h('button', { type: 'submit', class: 'button', text: t('search.button') })));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = input.value.trim().slice(0, 200);
+    if (errorEl) { errorEl.remove(); errorEl = null; input.removeAttribute('aria-invalid'); input.setAttribute('aria-describedby', 'q-hint'); }
+    if (!q) {
+      errorEl = h('p', { class: 'field-error', id: errorId, text: t('search.empty') });
+      form.append(errorEl);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', 'q-hint ' + errorId);
+      input.focus();
+      return;
+    }
+    let hit = null;
+    try {
+      hit = needForQuery(q, await loadRef());
+    } catch (err) {
+      hit = null; // no reference data: search the words as they are
+    }
+    const next = hit ? { ...s, q: '', need: hit.need, code: hit.code, page: 1 } : { ...s, q, need: '', code: '', page: 1 };
+    navigate(hrefFor(next));
+  });
+  return form;
+}
+
 function frontFallback(err, retry) {
   // The front page still greets and explains when the API is down.
-  return [
-    h('div', { class: 'intro' },
-      h('h1', { tabindex: '-1', text: t('front.h1') }),
-      h('p', { class: 'lead', text: t('front.lead') })),
-    errorBox(err, retry),
-  ];
+  return [frontIntro(), errorBox(err, retry)];
 }
 
 async function viewKind(s) {
@@ -701,9 +717,121 @@ async function viewDetail(s) {
 
 const VIEWS = { front: viewFront, kind: viewKind, place: viewPlace, results: viewResults, detail: viewDetail };
 
+// ---------------------------------------------------------------- skeletons
+// What a view looks like before its data arrives: its structure and every text that needs
+// no data (headings, the search box, the back link), grey placeholders of about the final
+// size where data will go. Placeholders are aria-hidden; #view is aria-busy meanwhile.
+
+function sk(cls) {
+  return h('span', { class: 'sk ' + cls, 'aria-hidden': 'true' });
+}
+
+function skChoices(n, compact) {
+  return h('div', { class: 'choices sk-choices' + (compact ? ' place-list' : ''), 'aria-hidden': 'true' },
+    Array.from({ length: n }, () => h('div', { class: 'choice' + (compact ? ' compact' : '') },
+      sk('sk-label'), sk('sk-count'))));
+}
+
+function stepHead(n, headingKey) {
+  return [h('p', { class: 'step-count', text: t('step', { n }) }), h('h1', { tabindex: '-1', text: t(headingKey) })];
+}
+
+function skeletonFront(s) {
+  return [
+    frontIntro(),
+    hasKind(s) || hasPlace(s) ? stepsNav(s, null, 'need') : null,
+    h('section', { 'aria-labelledby': 'need-heading' },
+      h('p', { class: 'step-count', text: t('step', { n: 1 }) }),
+      h('h2', { id: 'need-heading', text: t('need.heading') }),
+      searchForm(s),
+      skChoices(12, false)),
+  ];
+}
+
+function skeletonPlace(s) {
+  return [
+    stepsNav(s, null, 'place'),
+    stepHead(3, 'place.heading'),
+    // The real field: what is typed before the list arrives filters it (swapView).
+    h('div', { class: 'filter' },
+      h('label', { for: 'place-filter', text: t('place.filter') }),
+      h('p', { class: 'hint', id: 'place-hint', text: t('place.filterHint') }),
+      h('input', { type: 'text', id: 'place-filter', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'place-hint' }),
+      h('p', { class: 'hint' }, sk('sk-status'))),
+    h('div', { class: 'place-groups', 'aria-hidden': 'true' }, h('h2', {}, sk('sk-heading')), skChoices(12, true)),
+  ];
+}
+
+function skeletonResults(s) {
+  const card = () => h('div', { class: 'card' },
+    h('div', { class: 'sk-card-title' }, sk('sk-title')), sk('sk-org'), sk('sk-text'), sk('sk-text sk-short'),
+    h('div', { class: 'card-meta' }, sk('sk-dt'), sk('sk-dd')));
+  return [
+    stepsNav(s, null, 'results'),
+    h('h1', { tabindex: '-1', text: t('results.heading') }),
+    h('p', { class: 'result-summary' }, sk('sk-summary')),
+    h('div', { class: 'cards', 'aria-hidden': 'true' }, card(), card(), card(), card()),
+  ];
+}
+
+function skeletonDetail(s) {
+  const hasContext = hasNeed(s) || hasKind(s) || hasPlace(s);
+  const lines = (n) => Array.from({ length: n }, (_, i) => sk(i === n - 1 ? 'sk-text sk-short' : 'sk-text'));
+  const part = (key, n) => h('section', {}, h('h2', { text: t(key) }), lines(n));
+  return [
+    h('a', { class: 'back-link', href: hasContext ? hrefFor({ ...s, activity: '' }) : hrefFor({ lang }), 'data-nav': true, 'data-back': true },
+      '← ', hasContext ? t('detail.back') : t('detail.backFront')),
+    h('div', { class: 'detail', 'aria-hidden': 'true' },
+      h('div', { class: 'detail-head' },
+        h('div', { class: 'sk-h1' }, sk('sk-title'), sk('sk-title sk-narrow')), sk('sk-org'), h('div', { class: 'lead' }, lines(2))),
+      h('div', { class: 'detail-grid' },
+        h('div', { class: 'panel' }, part('detail.what', 4), part('detail.forWhom', 2), part('detail.join', 2), part('detail.when', 2)),
+        h('div', { class: 'panel' }, part('detail.org', 3), part('detail.contacts', 3)))),
+  ];
+}
+
+function skeleton(name, s) {
+  switch (name) {
+    case 'front': return skeletonFront(s);
+    case 'kind': return [stepsNav(s, null, 'kind'), stepHead(2, 'kind.heading'), skChoices(6, false)];
+    case 'place': return skeletonPlace(s);
+    case 'results': return skeletonResults(s);
+    default: return skeletonDetail(s);
+  }
+}
+
 // ---------------------------------------------------------------- rendering & navigation
 
-async function render({ focus = false, announce: doAnnounce = focus } = {}) {
+// Puts a view's nodes in place of the old ones. A field in both (the search box of the
+// front page's skeleton and of the page itself) keeps what was typed and the focus.
+// Returns true when it kept the focus in a field.
+function swapView(viewEl, nodes) {
+  const active = document.activeElement;
+  const typed = [...viewEl.querySelectorAll('input[id]')].map((el) => ({
+    id: el.id, value: el.value, focused: el === active, start: el.selectionStart, end: el.selectionEnd,
+  }));
+  viewEl.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+  let kept = false;
+  for (const was of typed) {
+    const el = document.getElementById(was.id);
+    if (!el || el.tagName !== 'INPUT' || !viewEl.contains(el)) continue;
+    if (was.value && !el.value) {
+      el.value = was.value;
+      el.dispatchEvent(new Event('input')); // the place list filters by it
+    }
+    if (was.focused) {
+      el.focus({ preventScroll: true });
+      try { el.setSelectionRange(was.start, was.end); } catch (e) { /* not a text field */ }
+      kept = true;
+    }
+  }
+  return kept;
+}
+
+// keep: leave the old view up while the new one loads (a language switch re-renders the
+// same page); otherwise its skeleton goes up at once, in this task. On the first render
+// that is before the first paint: index.html loads this module with blocking="render".
+async function render({ focus = false, announce: doAnnounce = focus, keep = false } = {}) {
   const seq = ++renderSeq;
   const s = readState();
   lang = s.lang;
@@ -712,9 +840,16 @@ async function render({ focus = false, announce: doAnnounce = focus } = {}) {
   const name = viewOf(s);
   viewEl.setAttribute('aria-busy', 'true');
   viewEl.removeAttribute('data-ready');
+  if (!keep) {
+    swapView(viewEl, skeleton(name, s));
+    // The browser test checks that the first paint did not come before this.
+    if (performance.mark) performance.mark('tarjotin:skeleton');
+    // A new page starts at its top, where the footer is below the fold (styles.css), so
+    // the data filling in cannot move it; scrolled down it could be in view.
+    if (focus) window.scrollTo({ top: 0, left: 0, behavior: 'instant' });
+  }
   const slow = setTimeout(() => {
-    if (seq !== renderSeq) return;
-    viewEl.replaceChildren(h('p', { class: 'loading', role: 'status', text: t('loading') }));
+    if (seq === renderSeq && doAnnounce) announce(t('loading'));
   }, 400);
   let out;
   try {
@@ -733,13 +868,13 @@ async function render({ focus = false, announce: doAnnounce = focus } = {}) {
     clearTimeout(slow);
   }
   if (seq !== renderSeq) return;
-  viewEl.replaceChildren(...out.nodes.flat().filter(Boolean));
+  const typing = swapView(viewEl, out.nodes);
   viewEl.dataset.view = out.error ? 'error' : name;
   if (out.error && name === 'front') viewEl.dataset.view = 'front';
   viewEl.removeAttribute('aria-busy');
   viewEl.dataset.ready = 'true';
   document.title = out.titleIsFull ? out.title : `${out.title} – ${t('site.name')}`;
-  if (focus) focusHeading();
+  if (focus && !typing) focusHeading();
   if (doAnnounce && out.say) announce(out.say);
   else if (doAnnounce && out.error) announce(t('error.heading'));
 }
