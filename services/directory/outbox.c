@@ -15,22 +15,26 @@
 #include "clock.h"
 #include "config.h"
 #include "log.h"
-#include "messages.h"
 #include "outbox.h"
 #include "pg.h"
 #include "redisx.h"
 #include "sig.h"
+#include "utf8.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define BATCH 100
 #define STATUS_GROUP "directory"
 #define CLAIM_IDLE_MS 30000
+#define BAD_MAX "1000" /* reports kept on the set-aside stream (about) */
 
 struct outbox {
 	struct directory *dir;
-	const char *redis_addr, *stream, *status_stream;
+	const char *redis_addr, *stream, *status_stream, *bad_stream;
 	atomic_bool stop;
+	atomic_ulong stream_ahead; /* refusals of rows the stream is ahead of */
+	int64_t next_ahead_log_us; /* the relay thread's: when to say it again */
 	pthread_t relay, status;
 	int relay_started, status_started;
 };
@@ -98,7 +102,83 @@ static void idlist_add(char **list, size_t *len, const char *id)
 	(*list)[*len + 1] = '\0';
 }
 
-/* One batch.  Returns the rows handled, or -1 after a PostgreSQL error
+/* Row i's entry id "<seq>-1" into sid. */
+static void stream_id(const PGresult *res, int i, char *sid, size_t sidlen)
+{
+	snprintf(sid, sidlen, "%s-1", PQgetvalue(res, i, 1));
+}
+
+/*
+ * Rows whose XADD Redis refused as "equal or smaller" (indices 'refused' into
+ * res): such a row is relayed already only when the stream holds its entry
+ * for the same job, or notify has taken the entry (and deleted it): the sent
+ * record exists or the notification's status has moved on.  Any other
+ * refusal means the stream is ahead of the database (PostgreSQL restored or
+ * reset while Redis kept tj:notify): the row is left unrelayed, retried,
+ * counted and reported loudly, for an operator to repair.  Adds the relayed
+ * rows to the id list.  Returns the rows left waiting, or -1 when Redis
+ * failed.
+ */
+static int check_refused(struct outbox *o, redisContext *rc, const PGresult *res,
+			 const int *refused, int nrefused, char **ok_ids, size_t *ok_len)
+{
+	char sid[48], key[96];
+	int waiting = 0;
+
+	for (int k = 0; k < nrefused; k++) {
+		stream_id(res, refused[k], sid, sizeof(sid));
+		snprintf(key, sizeof(key), "tj:notify:sent:%s", PQgetvalue(res, refused[k], 2));
+		redisAppendCommand(rc, "XRANGE %s %s %s", o->stream, sid, sid);
+		redisAppendCommand(rc, "EXISTS %s", key);
+	}
+	for (int k = 0; k < nrefused; k++) {
+		int i = refused[k];
+		redisReply *range = NULL, *exists = NULL;
+		const char *job = PQgetvalue(res, i, 2), *held = NULL;
+		bool relayed;
+
+		if (redisGetReply(rc, (void **)&range) != REDIS_OK || !range ||
+		    redisGetReply(rc, (void **)&exists) != REDIS_OK || !exists) {
+			if (range)
+				freeReplyObject(range);
+			return -1;
+		}
+		if (range->type == REDIS_REPLY_ARRAY && range->elements == 1 &&
+		    range->element[0]->type == REDIS_REPLY_ARRAY &&
+		    range->element[0]->elements == 2)
+			held = redisx_field(range->element[0]->element[1], "job_id");
+		relayed = held ? !strcmp(held, job) :
+				 (exists->type == REDIS_REPLY_INTEGER && exists->integer == 1) ||
+					 strcmp(PQgetvalue(res, i, 8), "queued");
+		if (relayed) {
+			idlist_add(ok_ids, ok_len, PQgetvalue(res, i, 0));
+		} else {
+			int64_t now = clock_mono_us();
+			unsigned long total = atomic_fetch_add(&o->stream_ahead, 1) + 1;
+
+			waiting++;
+			if (total == 1 || now >= o->next_ahead_log_us) {
+				char cnt[24];
+
+				o->next_ahead_log_us = now + 10000000;
+				stream_id(res, i, sid, sizeof(sid));
+				snprintf(cnt, sizeof(cnt), "%lu", total);
+				log_error("relay: the stream is ahead of the database: redis refuses "
+					  "new entries, messages wait (README, Messaging: repair the "
+					  "stream or the outbox sequence)",
+					  "stream", o->stream, "stream_id", sid, "outbox_id",
+					  PQgetvalue(res, i, 0), "held_by", held ? held : "",
+					  "refusals", cnt, NULL);
+			}
+		}
+		freeReplyObject(range);
+		freeReplyObject(exists);
+	}
+	return waiting;
+}
+
+/* One batch.  Returns the rows handled (not those left waiting because the
+ * stream is ahead), or -1 after a PostgreSQL error
  * (the connection is then dropped) or -2 after a Redis one. */
 static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 {
@@ -109,12 +189,13 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		"u AS (UPDATE outbox o SET seq = coalesce(o.seq, nextval('outbox_seq')) FROM b "
 		"WHERE o.id = b.id RETURNING o.id, o.seq, o.job_id) "
 		"SELECT u.id, u.seq, n.job_id, n.channel, n.template, n.lang, "
-		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text "
+		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text, n.status "
 		"FROM u JOIN notifications n ON n.job_id = u.job_id ORDER BY u.seq");
 	char err[256], sid[48];
 	char *ok_ids = NULL, *bad_ids = NULL;
 	size_t ok_len = 0, bad_len = 0;
-	int n, sent = 0, result;
+	int n, sent = 0, result, nrefused = 0, ahead = 0;
+	int refused[BATCH];
 	bool redis_broke = false;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -127,7 +208,7 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 	n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
 		const char *argv[19];
-		snprintf(sid, sizeof(sid), "%s-1", PQgetvalue(res, i, 1));
+		stream_id(res, i, sid, sizeof(sid));
 		argv[0] = "XADD";
 		argv[1] = o->stream;
 		argv[2] = sid;
@@ -160,9 +241,11 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 			redis_broke = true;
 			break;
 		}
-		if (r->type != REDIS_REPLY_ERROR || strstr(r->str, "equal or smaller")) {
+		if (r->type != REDIS_REPLY_ERROR) {
 			idlist_add(&ok_ids, &ok_len, PQgetvalue(res, i, 0));
-			sent += r->type != REDIS_REPLY_ERROR;
+			sent++;
+		} else if (strstr(r->str, "equal or smaller")) {
+			refused[nrefused++] = i;
 		} else {
 			/* Refused for another reason: the entry is not there, so the
 			 * row must not keep a seq below entries that follow it. */
@@ -172,7 +255,13 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		}
 		freeReplyObject(r);
 	}
-	result = n;
+	if (!redis_broke && nrefused) {
+		ahead = check_refused(o, *rc, res, refused, nrefused, &ok_ids, &ok_len);
+		redis_broke = ahead < 0;
+	}
+	/* Rows the stream is ahead of are not handled: they wait, and a full
+	 * batch of them does not make the loop spin. */
+	result = n - (ahead > 0 ? ahead : 0);
 	if ((ok_ids && mark(*db, ok_ids, true, err, sizeof(err))) ||
 	    (bad_ids && mark(*db, bad_ids, false, err, sizeof(err)))) {
 		log_warn("relay: cannot mark rows", "error", err, NULL);
@@ -269,34 +358,57 @@ static void *relay_main(void *arg)
 
 /* --- the status consumer ------------------------------------------------- */
 
-static const char *field(const redisReply *fv, const char *name)
+/* A field of a report, "" when missing. */
+static const char *report_field(const redisReply *fv, const char *name)
 {
-	if (!fv || fv->type != REDIS_REPLY_ARRAY)
-		return "";
-	for (size_t i = 0; i + 1 < fv->elements; i += 2)
-		if (fv->element[i]->type == REDIS_REPLY_STRING &&
-		    !strcmp(fv->element[i]->str, name) &&
-		    fv->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fv->element[i + 1]->str;
-	return "";
+	const char *v = redisx_field(fv, name);
+
+	return v ? v : "";
 }
 
-/* Applies one report; 0, or -1 on a database error. */
-static int apply_status(PGconn *db, const redisReply *fv, char *err, size_t errlen)
+/* What is wrong with a report before it reaches SQL, or NULL. */
+static const char *report_problem(const char *const p[6])
 {
-	const char *params[6] = { field(fv, "job_id"), field(fv, "status"), field(fv, "attempts"),
-				  field(fv, "error"), field(fv, "provider_id"), field(fv, "at_ms") };
+	if (!uuid_valid(p[0]))
+		return "malformed report: job_id is not a uuid";
+	if (strcmp(p[1], "sent") && strcmp(p[1], "failed") && strcmp(p[1], "dead"))
+		return "malformed report: status is not sent, failed or dead";
+	if (!*p[2] || strspn(p[2], "0123456789") != strlen(p[2]) || strlen(p[2]) > 6)
+		return "malformed report: attempts is not a number";
+	if (strspn(p[5], "0123456789") != strlen(p[5]) || strlen(p[5]) > 15)
+		return "malformed report: at_ms is not a number";
+	return NULL;
+}
+
+/* True when a statement failed because of the values it was given (a data
+ * exception, class 22: e.g. bytes that are no UTF-8), not the database. */
+static bool data_error(PGconn *db, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return PQstatus(db) == CONNECTION_OK && state && !strncmp(state, "22", 2);
+}
+
+/* Applies one report inside the open transaction.  Returns 0 when applied,
+ * 1 when the report itself is bad (its reason in 'why'; the transaction is
+ * as before), -1 on a database error (with err; the caller rolls back). */
+static int apply_status(PGconn *db, const redisReply *fv, char *why, size_t whylen, char *err,
+			size_t errlen)
+{
+	const char *params[6] = { report_field(fv, "job_id"),   report_field(fv, "status"),
+				  report_field(fv, "attempts"), report_field(fv, "error"),
+				  report_field(fv, "provider_id"), report_field(fv, "at_ms") };
+	const char *problem = report_problem(params);
 	PGresult *res;
 	int rc = 0;
 
-	if (!messages_uuid_valid(params[0]) ||
-	    (strcmp(params[1], "sent") && strcmp(params[1], "failed") && strcmp(params[1], "dead")) ||
-	    !*params[2] || strspn(params[2], "0123456789") != strlen(params[2]) ||
-	    strlen(params[2]) > 6 || strspn(params[5], "0123456789") != strlen(params[5]) ||
-	    strlen(params[5]) > 15) {
-		log_warn("status: malformed report skipped", "job_id", params[0], NULL);
-		return 0;
+	if (problem) {
+		snprintf(why, whylen, "%s", problem);
+		return 1;
 	}
+	/* Its own savepoint: a report PostgreSQL refuses undoes only itself. */
+	if (pg_exec(db, "SAVEPOINT report", err, errlen))
+		return -1;
 	/* Reports of one job arrive in order; a delivery report (through the
 	 * gateway) may overtake "sent", and then "sent" only fills in sent_at.
 	 * A failed row with a provider id failed by such a report; one failed
@@ -315,7 +427,12 @@ static int apply_status(PGconn *db, const redisReply *fv, char *err, size_t errl
 		"WHERE job_id = $1::uuid AND (status IN ('queued', 'failed') OR "
 		"($2 = 'sent' AND status = 'delivered' AND sent_at IS NULL))",
 		6, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		rc = pg_exec(db, "RELEASE SAVEPOINT report", err, errlen) ? -1 : 0;
+	} else if (data_error(db, res)) {
+		pg_error(db, res, why, whylen);
+		rc = pg_exec(db, "ROLLBACK TO SAVEPOINT report", err, errlen) ? -1 : 1;
+	} else {
 		pg_error(db, res, err, errlen);
 		rc = -1;
 	}
@@ -323,32 +440,88 @@ static int apply_status(PGconn *db, const redisReply *fv, char *err, size_t errl
 	return rc;
 }
 
-/* Applies a batch of entries ([id, fields] pairs) in one transaction and
- * acknowledges them.  Returns 0, -1 (PostgreSQL) or -2 (Redis). */
+/* Queues (pipelined) the copy of a bad report on the set-aside stream, with
+ * its entry id and the reason, trimmed to about BAD_MAX entries. */
+static void append_set_aside(struct outbox *o, redisContext *rc, const redisReply *e,
+			     const char *why)
+{
+	const redisReply *fv = e->element[1];
+	size_t nfv = fv->type == REDIS_REPLY_ARRAY ? fv->elements : 0, argc = 0;
+	const char **argv = xcalloc(nfv + 10, sizeof(*argv));
+	size_t *lens = xcalloc(nfv + 10, sizeof(*lens));
+
+	argv[argc++] = "XADD";
+	argv[argc++] = o->bad_stream;
+	argv[argc++] = "MAXLEN";
+	argv[argc++] = "~";
+	argv[argc++] = BAD_MAX;
+	argv[argc++] = "*";
+	argv[argc++] = "entry_id";
+	argv[argc++] = e->element[0]->str;
+	argv[argc++] = "reason";
+	argv[argc++] = why;
+	for (size_t i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	for (size_t i = 0; i + 1 < nfv; i += 2) {
+		if (fv->element[i]->type != REDIS_REPLY_STRING ||
+		    fv->element[i + 1]->type != REDIS_REPLY_STRING)
+			continue;
+		lens[argc] = fv->element[i]->len;
+		argv[argc++] = fv->element[i]->str;
+		lens[argc] = fv->element[i + 1]->len;
+		argv[argc++] = fv->element[i + 1]->str;
+	}
+	redisAppendCommandArgv(rc, (int)argc, argv, lens);
+	free(argv);
+	free(lens);
+}
+
+/* Applies a batch of entries ([id, fields] pairs) in one transaction, sets
+ * bad ones aside (logged, copied to the set-aside stream) and acknowledges
+ * them all.  Returns 0, -1 (PostgreSQL) or -2 (Redis). */
 static int apply_entries(struct outbox *o, PGconn *db, redisContext *rc, const redisReply *ents)
 {
 	char err[256];
-	const char **argv;
-	size_t argc = 0;
+	char(*why)[256] = NULL; /* per entry: why it was set aside, "" if not */
+	const char **argv = NULL;
+	size_t argc = 0, nbad = 0;
 	redisReply *ack;
 	int result = 0;
 
 	if (!ents || ents->type != REDIS_REPLY_ARRAY || ents->elements == 0)
 		return 0;
+	why = xcalloc(ents->elements, sizeof(*why));
 	if (pg_exec(db, "BEGIN", err, sizeof(err)))
 		goto pg_failed;
 	for (size_t i = 0; i < ents->elements; i++) {
 		const redisReply *e = ents->element[i];
+		int applied;
 
-		if (e->type != REDIS_REPLY_ARRAY || e->elements < 2)
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
+		    e->element[0]->type != REDIS_REPLY_STRING)
 			continue;
-		if (apply_status(db, e->element[1], err, sizeof(err))) {
+		applied = apply_status(db, e->element[1], why[i], sizeof(why[i]), err, sizeof(err));
+		if (applied < 0) {
 			PQclear(PQexec(db, "ROLLBACK"));
 			goto pg_failed;
 		}
+		if (applied == 0)
+			why[i][0] = '\0';
 	}
 	if (pg_exec(db, "COMMIT", err, sizeof(err)))
 		goto pg_failed;
+	for (size_t i = 0; i < ents->elements; i++) {
+		const redisReply *e = ents->element[i];
+		char job[80];
+
+		if (!why[i][0])
+			continue;
+		utf8_clip(job, sizeof(job), report_field(e->element[1], "job_id"));
+		log_warn("status: bad report set aside", "entry", e->element[0]->str, "job_id", job,
+			 "reason", why[i], "set_aside_on", o->bad_stream, NULL);
+		append_set_aside(o, rc, e, why[i]);
+		nbad++;
+	}
 	argv = xcalloc(ents->elements + 3, sizeof(*argv));
 	argv[argc++] = "XACK";
 	argv[argc++] = o->status_stream;
@@ -366,19 +539,19 @@ static int apply_entries(struct outbox *o, PGconn *db, redisContext *rc, const r
 	argv[1] = "XDEL";
 	argv[2] = o->status_stream;
 	redisAppendCommandArgv(rc, (int)argc - 1, argv + 1, NULL);
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < nbad + 2 && !result; i++) {
 		ack = NULL;
 		if (redisGetReply(rc, (void **)&ack) != REDIS_OK || !ack)
 			result = -2; /* applied, not acknowledged: applying again is harmless */
 		if (ack)
 			freeReplyObject(ack);
-		if (result)
-			break;
 	}
 	free(argv);
+	free(why);
 	return result;
 pg_failed:
 	log_warn("status: cannot apply reports; they stay pending", "error", err, NULL);
+	free(why);
 	return -1;
 }
 
@@ -469,6 +642,7 @@ struct outbox *outbox_start(struct directory *dir)
 	o->redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	o->stream = stream;
 	o->status_stream = xasprintf("%s:status", stream);
+	o->bad_stream = xasprintf("%s:status:bad", stream);
 	atomic_store(&o->stop, false);
 	if (pthread_create(&o->relay, NULL, relay_main, o) == 0)
 		o->relay_started = 1;
@@ -493,6 +667,7 @@ void outbox_stop(struct outbox **op)
 	if (o->status_started)
 		pthread_join(o->status, NULL);
 	free((char *)o->status_stream);
+	free((char *)o->bad_stream);
 	free(o);
 	*op = NULL;
 }

@@ -3,11 +3,11 @@
 // server) and the GatewayAPI stand-in count what they got, by job id.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { http, env, stack, until, psql, sleep, ROOT, DIR } from './lib.mjs';
+import { http, env, stack, until, psql, sleep, readLog, ROOT, DIR } from './lib.mjs';
 
 const run = promisify(execFile);
 const ADMIN = { Authorization: `Bearer ${env.TARJOTIN_ADMIN_TOKEN}` };
@@ -267,6 +267,85 @@ test('a job whose sending keeps being cut off becomes a dead letter, not a loop'
   }, { timeout: 15000, what: 'the job in tj:notify:dead' });
   assert.match(dead, /sending was cut off 3 times/);
   assert.equal(await redis('EXISTS', `tj:notify:sending:${jobId}`), '(integer) 0', 'the marker is gone');
+});
+
+/** redis-cli with its last argument's bytes from stdin (-x): bytes that are no UTF-8. */
+function redisRaw(last, ...args) {
+  const r = spawnSync('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, '--no-raw', '-x', ...args],
+    { input: last, timeout: 10000, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-cli failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** The lines a service logged since 'from' (a length of its log taken before). */
+function logSince(name, from) {
+  return readLog(name).slice(from).split('\n');
+}
+
+test('a bad report on the status stream is set aside and the others are applied', async () => {
+  const logFrom = readLog('directory-1').length;
+  const before = await send({ channel: 'email', to: `status-a-${RUN}@example.org`, template: 'test', vars });
+  assert.equal(before.status, 201, before.text);
+  await until(async () => (await jobStatus(before.json.job_id))?.status === 'sent', { timeout: 15000, what: 'the first e-mail sent' });
+  // A report that is no report, and one whose error text was cut in the
+  // middle of a character (a provider's message shortened byte-wise).
+  const malformed = randomUUID();
+  const halfChar = randomUUID();
+  await redis('XADD', 'tj:notify:status', '*', 'job_id', `not-a-uuid-${malformed}`, 'status', 'exploded');
+  redisRaw(Buffer.from([0x73, 0x6d, 0x74, 0x70, 0x3a, 0x20, 0xc3]), 'XADD', 'tj:notify:status', '*',
+    'job_id', halfChar, 'status', 'failed', 'attempts', '1', 'provider_id', '', 'at_ms', String(Date.now()), 'error');
+  const after = await send({ channel: 'email', to: `status-b-${RUN}@example.org`, template: 'test', vars });
+  assert.equal(after.status, 201, after.text);
+  await until(async () => (await jobStatus(after.json.job_id))?.status === 'sent',
+    { timeout: 15000, what: 'a report after the bad ones applied' });
+  const aside = await until(async () => {
+    const out = await redis('XRANGE', 'tj:notify:status:bad', '-', '+');
+    return out.includes(malformed) && out.includes(halfChar) ? out : null;
+  }, { timeout: 10000, what: 'both bad reports on tj:notify:status:bad' });
+  assert.match(aside, /reason/);
+  const logged = logSince('directory-1', logFrom).filter((l) => l.includes('set aside'));
+  assert.ok(logged.some((l) => l.includes(halfChar)), 'the half-character report is logged');
+  assert.ok(logged.some((l) => l.includes('malformed')), 'the malformed report is logged');
+  // Nothing stays pending for the directory's consumer group.
+  await until(async () => (await redis('XPENDING', 'tj:notify:status', 'directory')).split('\n')[0] === '1) (integer) 0',
+    { timeout: 10000, what: 'no status report left pending' });
+});
+
+test('a stream ahead of the database is reported, and its rows are not taken as relayed', async () => {
+  // As if PostgreSQL had been reset while Redis kept tj:notify: the stream's
+  // last id is above every sequence the database will hand out, so Redis
+  // refuses the relay's next entries as "equal or smaller".  That must not be
+  // read as "already relayed" (the message would never be sent).
+  const info = await redis('XINFO', 'STREAM', 'tj:notify');
+  const lastId = info.split('\n').map((l) => l.trim())
+    .find((l, i, a) => a[i - 1]?.endsWith('"last-generated-id"'))?.replace(/^\d+\) /, '').replace(/"/g, '');
+  assert.match(lastId, /^\d+-\d+$/, info);
+  const fake = randomUUID();
+  const logFrom = readLog('directory-1').length;
+  let job;
+  try {
+    await redis('XADD', 'tj:notify', '999999999-1', 'job_id', fake, 'channel', 'email', 'template', 'test',
+      'lang', 'fi', 'recipient', 'not-sealed', 'vars', '{}', 'outbox_id', '', 'attempt', '0');
+    const r = await send({ channel: 'email', to: `ahead-${RUN}@example.org`, template: 'test', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    await until(() => logSince('directory-1', logFrom).some((l) => l.includes('ahead of the database')),
+      { timeout: 10000, what: 'the relay\'s error about the stream' });
+    assert.equal(psql(`SELECT count(*) FROM outbox WHERE job_id = '${job}' AND relayed_at IS NULL`), '1',
+      'the row is not marked relayed');
+    assert.equal((await jobStatus(job)).status, 'queued');
+    assert.equal((await getJson(`${MAIL}/messages?job_id=${job}`)).length, 0);
+  } finally {
+    // Repair: the fake entry goes (notify dead-letters it anyway) and the
+    // stream's and the group's positions return to where they were.
+    await redis('XDEL', 'tj:notify', '999999999-1');
+    await redis('XSETID', 'tj:notify', lastId);
+    await redis('XGROUP', 'SETID', 'tj:notify', 'notify', lastId);
+  }
+  // The relay kept trying: once the stream is repaired the message goes.
+  await until(async () => (await getJson(`${MAIL}/messages?job_id=${job}`)).length === 1,
+    { timeout: 15000, what: 'the e-mail after the repair' });
+  await until(async () => (await jobStatus(job))?.status === 'sent', { timeout: 15000, what: 'status sent after the repair' });
 });
 
 test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async () => {
