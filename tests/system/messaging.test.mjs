@@ -3,7 +3,7 @@
 // server) and the GatewayAPI stand-in count what they got, by job id.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,11 @@ test.after(() => {
   stack('svc-stop', 'notify-1');
   stack('svc-start', 'notify-1', 'notify');
 });
+
+/** The lines a service logged since 'from' (a length of its log taken before). */
+function logSince(name, from) {
+  return readLog(name).slice(from).split('\n');
+}
 
 test('bad input gets a 400 naming the field, and nothing is queued', async () => {
   const before = notificationCount();
@@ -178,12 +183,15 @@ test('delivery reports: a bad signature gets 401, a good one sets delivered', as
 
 test('with Redis stopped a message is still accepted, and delivered when Redis returns', async () => {
   await stackAsync('redis-stop');
+  const logFrom = readLog('directory-1').length;
   let job;
   try {
     const r = await send({ channel: 'email', to: `redis-down-${RUN}@example.org`, template: 'test', vars });
     assert.equal(r.status, 201, r.text);
     job = r.json.job_id;
-    await sleep(1500);
+    // The relay has tried to move the row and found Redis away.
+    await until(() => logSince('directory-1', logFrom).some((l) => /relay: redis (went away|is down)/.test(l)),
+      { timeout: 10000, what: 'the relay to find Redis away' });
     assert.equal((await jobStatus(job)).status, 'queued');
     assert.equal((await getJson(`${MAIL}/messages?job_id=${job}`)).length, 0);
   } finally {
@@ -277,10 +285,27 @@ function redisRaw(last, ...args) {
   return r.stdout.trim();
 }
 
-/** The lines a service logged since 'from' (a length of its log taken before). */
-function logSince(name, from) {
-  return readLog(name).slice(from).split('\n');
-}
+test('a long provider error in another script is shortened at a character, and the status still arrives', async () => {
+  // 1 + 2 x 300 bytes: cut byte-wise at 200 it ends inside a character, and
+  // PostgreSQL refuses the report (the job would never show as dead).
+  const message = `x${'ä'.repeat(300)}`;
+  await post(`${SMS}/_test/fail`, { next: 1, status: 400, message });
+  let job;
+  try {
+    const r = await send({ channel: 'sms', to: '+358 40 333 0003', template: 'test', lang: 'fi', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    const dead = await until(async () => {
+      const s = await jobStatus(job);
+      return s?.status === 'dead' ? s : null;
+    }, { timeout: 15000, what: 'the refused SMS as a dead letter' });
+    assert.match(dead.last_error, /^sms: provider answered 400: xä+…?$/);
+    assert.ok(Buffer.byteLength(dead.last_error) < 300, dead.last_error);
+    assert.ok(!dead.last_error.includes('\ufffd'), 'no broken character');
+  } finally {
+    await post(`${SMS}/_test/fail`, { reset: true });
+  }
+});
 
 test('a bad report on the status stream is set aside and the others are applied', async () => {
   const logFrom = readLog('directory-1').length;
@@ -348,7 +373,47 @@ test('a stream ahead of the database is reported, and its rows are not taken as 
   await until(async () => (await jobStatus(job))?.status === 'sent', { timeout: 15000, what: 'status sent after the repair' });
 });
 
-test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async () => {
+/**
+ * A second SMS stand-in, started with --no-dedup: like the real GatewayAPI it
+ * sends a repeated userref again, so that what notify sent twice shows.
+ * Stopped by its PID with stop().
+ */
+async function startNoDedupStandin() {
+  const port = (await run(path.join(ROOT, 'scripts/free-ports'), ['1'])).stdout.trim();
+  const child = spawn('/usr/bin/python3', [path.join(ROOT, 'tests/tools/sms_standin.py'), '--port', port,
+    '--token', env.TARJOTIN_SMS_TOKEN, '--dlr-url', `${env.TARJOTIN_URL}/api/v1/sms/delivery-reports`,
+    '--dlr-secret', env.TARJOTIN_SMS_DLR_SECRET, '--dlr-retries', '30', '--no-dedup',
+    '--dir', path.join(DIR, 'sms-nodedup')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let ready = false;
+  child.stdout.on('data', (d) => { ready ||= String(d).includes('sms_standin ready'); });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await until(() => ready || child.exitCode !== null, { timeout: 10000, what: 'the --no-dedup stand-in' });
+  assert.ok(ready, 'the --no-dedup stand-in started');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10000)]);
+    },
+  };
+}
+
+/** Job ids notify logged as possible duplicates, each with its previous consumer. */
+function possibleDuplicates() {
+  const out = new Map();
+  for (const name of ['notify-1', 'notify-2']) {
+    for (const line of readLog(name).split('\n')) {
+      if (!line.includes('possible duplicate')) continue;
+      try {
+        const e = JSON.parse(line);
+        out.set(e.job_id, e.previous_consumer);
+      } catch { /* a line cut by the kill */ }
+    }
+  }
+  return out;
+}
+
+test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async (t) => {
   const N = 1000;
   const jobs = new Array(N);
   let submitted = 0;
@@ -356,6 +421,20 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   const t0 = Date.now();
   const log = [];
   const note = (s) => log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${s}`);
+  // Both notify instances send SMS to a stand-in that does not drop a
+  // repeated userref, as the real provider: what notify sends twice arrives twice.
+  const standin = await startNoDedupStandin();
+  const SMS_ENV = [...NOTIFY_ENV, `TARJOTIN_SMS_URL=${standin.url}/rest/mtsms`];
+  t.after(async () => {
+    stack('svc-stop', 'notify-1');
+    stack('svc-stop', 'notify-2');
+    stack('svc-start', 'notify-1', 'notify', ...NOTIFY_ENV);
+    await standin.stop();
+  });
+  stack('svc-stop', 'notify-1');
+  stack('svc-stop', 'notify-2');
+  stack('svc-start', 'notify-1', 'notify', ...SMS_ENV);
+  stack('svc-start', 'notify-2', 'notify', ...SMS_ENV);
 
   async function submit(i) {
     const msg = i % 2 === 0
@@ -406,7 +485,7 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   let mail, sms;
   await until(async () => {
     mail = (await getJson(`${MAIL}/counts`)).jobs;
-    sms = (await getJson(`${SMS}/_test/counts`)).userrefs;
+    sms = (await getJson(`${standin.url}/_test/counts`)).userrefs;
     return emails.every((j) => mail[j] >= 1) && smses.every((j) => sms[j]?.accepted >= 1);
   }, { timeout: 120000, every: 1000, what: 'every message at the catcher or the stand-in' });
   note('all received');
@@ -418,17 +497,30 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   note('all statuses final');
 
   const twice = emails.filter((j) => mail[j] > 1).length;
-  const resent = smses.filter((j) => sms[j].requests > 1).length;
-  const standin = await getJson(`${SMS}/_test/messages`);
+  // The stand-in keeps every message it accepted, a repeated userref too.
+  const accepted = await getJson(`${standin.url}/_test/messages`);
   const mine = new Set(smses);
   const perRef = {};
-  for (const m of standin) if (mine.has(m.userref)) perRef[m.userref] = (perRef[m.userref] || 0) + 1;
+  for (const m of accepted) if (mine.has(m.userref)) perRef[m.userref] = (perRef[m.userref] || 0) + 1;
+  const smsTwice = smses.filter((j) => perRef[j] > 1);
   const possible = Number((await redis('GET', 'tj:notify:stats:possible_duplicates')).replace(/\D/g, '') || 0);
+  const flagged = possibleDuplicates();
   const byStatus = psql(`SELECT string_agg(status || '=' || n, ' ') FROM (SELECT status, count(*) n FROM notifications WHERE job_id IN (${ids}) GROUP BY status ORDER BY status) s`);
   console.log(`report: messaging chaos: ${N} accepted (${emails.length} e-mails, ${smses.length} SMS) in ${log.join(', ')}`);
-  console.log(`report: messaging chaos: e-mails that arrived twice: ${twice}; SMS delivered more than once: ${Object.values(perRef).filter((n) => n > 1).length}; SMS submitted again and dropped by userref: ${resent}; possible duplicates counted by notify: ${possible}; statuses: ${byStatus}`);
-  for (const j of smses) assert.equal(perRef[j], 1, `SMS ${j} delivered exactly once`);
-  assert.equal(Object.keys(perRef).length, smses.length);
+  console.log(`report: messaging chaos: e-mails that arrived twice: ${twice}; SMS sent more than once (stand-in without dedup): ${smsTwice.length}; possible duplicates counted by notify: ${possible}; statuses: ${byStatus}`);
+  for (const j of smses) assert.ok(perRef[j] >= 1, `SMS ${j} arrived`);
+  // notify sends a job twice only in the window README "Nothing twice"
+  // names: the process killed after the provider took the message and before
+  // the sent record was written.  So every SMS that arrived twice was one
+  // the killed notify-2 was sending, the survivor found its marker and
+  // counted it; and notify-2's 16 workers were in that window at most once
+  // each.  A job sent twice for any other reason (a claim taken over from a
+  // live consumer, a record lost) fails here.
+  for (const j of smsTwice) {
+    assert.match(flagged.get(j) ?? 'not counted', /^notify-2\//,
+      `SMS ${j} sent ${perRef[j]} times: only a job the killed notify-2 was sending may be`);
+  }
+  assert.ok(smsTwice.length <= 16, `at most one SMS per killed worker twice (got ${smsTwice.length})`);
   for (const j of emails) assert.ok(mail[j] >= 1, `e-mail ${j} delivered`);
   assert.ok(twice <= 5, `at most a handful of e-mails twice (got ${twice})`);
 });
