@@ -30,8 +30,10 @@ struct stream_names {
 	char *dup_key;     /* the possible-duplicates counter */
 };
 
-/* Fills n from the base name; free with stream_names_release. */
+/* Fills n from the base name (copies; out of memory aborts). */
 void stream_names_init(struct stream_names *n, const char *base);
+
+/* Frees what stream_names_init made; n is zeroed. */
 void stream_names_release(struct stream_names *n);
 
 /* What the plumbing needs to know; validated by main at start. */
