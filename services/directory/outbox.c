@@ -458,6 +458,11 @@ struct outbox *outbox_start(struct directory *dir)
 	return o;
 }
 
+unsigned long outbox_stream_ahead_total(struct outbox *o)
+{
+	return o ? atomic_load(&o->stream_ahead) : 0;
+}
+
 void outbox_stop(struct outbox **op)
 {
 	struct outbox *o = *op;

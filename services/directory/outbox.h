@@ -35,6 +35,10 @@ struct outbox;
  * PostgreSQL and Redis).  Returns NULL only when a thread cannot start. */
 struct outbox *outbox_start(struct directory *dir);
 
+/* How often the relay found the stream ahead of the database (a row refused
+ * as "equal or smaller" that was not relayed), since start; for /metrics. */
+unsigned long outbox_stream_ahead_total(struct outbox *o);
+
 /* Stops and joins the threads, frees, NULLs *op; accepts NULL. */
 void outbox_stop(struct outbox **op);
 
