@@ -20,6 +20,8 @@
 #include "seal.h"
 #include "smstext.h"
 #include "template.h"
+#include "utf8.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -41,20 +43,6 @@ int messages_init(void)
 	}
 	have_key = 1;
 	return 0;
-}
-
-int messages_uuid_valid(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return 0;
-	for (size_t i = 0; shape[i]; i++) {
-		if (shape[i] == '-' ? s[i] != '-' :
-				      !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	}
-	return 1;
 }
 
 /* A usable connection, or an UNAVAILABLE reply and NULL. */
@@ -260,8 +248,11 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 		goto out;
 	}
 	if (!template_name_valid(m->template_) || !template_exists(m->template_, m->channel)) {
+		char name[72];
+
+		utf8_clip(name, sizeof(name), m->template_);
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "template",
-				"there is no %s template '%.64s'", m->channel, m->template_);
+				"there is no %s template '%s'", m->channel, name);
 		goto out;
 	}
 	vars = m->vars_json.len ? json_loadb((const char *)m->vars_json.data, m->vars_json.len,
@@ -372,7 +363,7 @@ void messages_get(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 
 	if (!q)
 		return;
-	if (!messages_uuid_valid(q->job_id)) {
+	if (!uuid_valid(q->job_id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "job_id",
 				"job_id must be a uuid");
 	} else {
@@ -414,7 +405,7 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 
 	if (!q)
 		return;
-	if (!messages_uuid_valid(q->job_id)) {
+	if (!uuid_valid(q->job_id)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "job_id",
 				"job_id must be a uuid");
 		goto out;
@@ -480,7 +471,7 @@ void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 	Tarjotin__DeliveryReport *d =
 		tarjotin__delivery_report__unpack(NULL, req->payload.len, req->payload.data);
 	const char *status, *params[5];
-	char when[32], json[160], err[300];
+	char when[32], json[160], err[300], text[260];
 	PGconn *db;
 	PGresult *res = NULL;
 
@@ -496,7 +487,7 @@ void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 		reply_json_text(reply, "{\"updated\":0,\"ignored\":true}");
 		goto out;
 	}
-	if (*d->userref && !messages_uuid_valid(d->userref) && !*d->provider_id) {
+	if (*d->userref && !uuid_valid(d->userref) && !*d->provider_id) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "userref",
 				"userref is not one of our job ids");
 		goto out;
@@ -505,9 +496,10 @@ void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 	if (!db)
 		goto out;
 	snprintf(when, sizeof(when), "%lld", (long long)d->time);
-	snprintf(err, sizeof(err), "%s: %.256s", d->status, d->error);
+	utf8_clip(text, sizeof(text), d->error);
+	snprintf(err, sizeof(err), "%s: %s", d->status, text);
 	params[0] = status;
-	params[1] = messages_uuid_valid(d->userref) ? d->userref : "";
+	params[1] = uuid_valid(d->userref) ? d->userref : "";
 	params[2] = d->provider_id;
 	params[3] = when;
 	params[4] = err;

@@ -23,7 +23,4 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 			      Tarjotin__Envelope *reply);
 
-/* 1 when 's' is a canonical lower-case uuid (8-4-4-4-12 hex), else 0. */
-int messages_uuid_valid(const char *s);
-
 #endif

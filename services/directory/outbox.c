@@ -15,10 +15,10 @@
 #include "clock.h"
 #include "config.h"
 #include "log.h"
-#include "messages.h"
 #include "outbox.h"
 #include "pg.h"
 #include "redisx.h"
+#include "reports.h"
 #include "sig.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -29,8 +29,11 @@
 
 struct outbox {
 	struct directory *dir;
-	const char *redis_addr, *stream, *status_stream;
+	const char *redis_addr, *stream;
+	struct reports_target reports; /* the status stream and its set-aside one */
 	atomic_bool stop;
+	atomic_ulong stream_ahead; /* refusals of rows the stream is ahead of */
+	int64_t next_ahead_log_us; /* the relay thread's: when to say it again */
 	pthread_t relay, status;
 	int relay_started, status_started;
 };
@@ -98,7 +101,83 @@ static void idlist_add(char **list, size_t *len, const char *id)
 	(*list)[*len + 1] = '\0';
 }
 
-/* One batch.  Returns the rows handled, or -1 after a PostgreSQL error
+/* Row i's entry id "<seq>-1" into sid. */
+static void stream_id(const PGresult *res, int i, char *sid, size_t sidlen)
+{
+	snprintf(sid, sidlen, "%s-1", PQgetvalue(res, i, 1));
+}
+
+/*
+ * Rows whose XADD Redis refused as "equal or smaller" (indices 'refused' into
+ * res): such a row is relayed already only when the stream holds its entry
+ * for the same job, or notify has taken the entry (and deleted it): the sent
+ * record exists or the notification's status has moved on.  Any other
+ * refusal means the stream is ahead of the database (PostgreSQL restored or
+ * reset while Redis kept tj:notify): the row is left unrelayed, retried,
+ * counted and reported loudly, for an operator to repair.  Adds the relayed
+ * rows to the id list.  Returns the rows left waiting, or -1 when Redis
+ * failed.
+ */
+static int check_refused(struct outbox *o, redisContext *rc, const PGresult *res,
+			 const int *refused, int nrefused, char **ok_ids, size_t *ok_len)
+{
+	char sid[48], key[96];
+	int waiting = 0;
+
+	for (int k = 0; k < nrefused; k++) {
+		stream_id(res, refused[k], sid, sizeof(sid));
+		snprintf(key, sizeof(key), "tj:notify:sent:%s", PQgetvalue(res, refused[k], 2));
+		redisAppendCommand(rc, "XRANGE %s %s %s", o->stream, sid, sid);
+		redisAppendCommand(rc, "EXISTS %s", key);
+	}
+	for (int k = 0; k < nrefused; k++) {
+		int i = refused[k];
+		redisReply *range = NULL, *exists = NULL;
+		const char *job = PQgetvalue(res, i, 2), *held = NULL;
+		bool relayed;
+
+		if (redisGetReply(rc, (void **)&range) != REDIS_OK || !range ||
+		    redisGetReply(rc, (void **)&exists) != REDIS_OK || !exists) {
+			if (range)
+				freeReplyObject(range);
+			return -1;
+		}
+		if (range->type == REDIS_REPLY_ARRAY && range->elements == 1 &&
+		    range->element[0]->type == REDIS_REPLY_ARRAY &&
+		    range->element[0]->elements == 2)
+			held = redisx_field(range->element[0]->element[1], "job_id");
+		relayed = held ? !strcmp(held, job) :
+				 (exists->type == REDIS_REPLY_INTEGER && exists->integer == 1) ||
+					 strcmp(PQgetvalue(res, i, 8), "queued");
+		if (relayed) {
+			idlist_add(ok_ids, ok_len, PQgetvalue(res, i, 0));
+		} else {
+			int64_t now = clock_mono_us();
+			unsigned long total = atomic_fetch_add(&o->stream_ahead, 1) + 1;
+
+			waiting++;
+			if (total == 1 || now >= o->next_ahead_log_us) {
+				char cnt[24];
+
+				o->next_ahead_log_us = now + 10000000;
+				stream_id(res, i, sid, sizeof(sid));
+				snprintf(cnt, sizeof(cnt), "%lu", total);
+				log_error("relay: the stream is ahead of the database: redis refuses "
+					  "new entries, messages wait (README, Messaging: repair the "
+					  "stream or the outbox sequence)",
+					  "stream", o->stream, "stream_id", sid, "outbox_id",
+					  PQgetvalue(res, i, 0), "held_by", held ? held : "",
+					  "refusals", cnt, NULL);
+			}
+		}
+		freeReplyObject(range);
+		freeReplyObject(exists);
+	}
+	return waiting;
+}
+
+/* One batch.  Returns the rows handled (not those left waiting because the
+ * stream is ahead), or -1 after a PostgreSQL error
  * (the connection is then dropped) or -2 after a Redis one. */
 static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 {
@@ -109,12 +188,13 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		"u AS (UPDATE outbox o SET seq = coalesce(o.seq, nextval('outbox_seq')) FROM b "
 		"WHERE o.id = b.id RETURNING o.id, o.seq, o.job_id) "
 		"SELECT u.id, u.seq, n.job_id, n.channel, n.template, n.lang, "
-		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text "
+		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text, n.status "
 		"FROM u JOIN notifications n ON n.job_id = u.job_id ORDER BY u.seq");
 	char err[256], sid[48];
 	char *ok_ids = NULL, *bad_ids = NULL;
 	size_t ok_len = 0, bad_len = 0;
-	int n, sent = 0, result;
+	int n, sent = 0, result, nrefused = 0, ahead = 0;
+	int refused[BATCH];
 	bool redis_broke = false;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -127,7 +207,7 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 	n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
 		const char *argv[19];
-		snprintf(sid, sizeof(sid), "%s-1", PQgetvalue(res, i, 1));
+		stream_id(res, i, sid, sizeof(sid));
 		argv[0] = "XADD";
 		argv[1] = o->stream;
 		argv[2] = sid;
@@ -160,9 +240,11 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 			redis_broke = true;
 			break;
 		}
-		if (r->type != REDIS_REPLY_ERROR || strstr(r->str, "equal or smaller")) {
+		if (r->type != REDIS_REPLY_ERROR) {
 			idlist_add(&ok_ids, &ok_len, PQgetvalue(res, i, 0));
-			sent += r->type != REDIS_REPLY_ERROR;
+			sent++;
+		} else if (strstr(r->str, "equal or smaller")) {
+			refused[nrefused++] = i;
 		} else {
 			/* Refused for another reason: the entry is not there, so the
 			 * row must not keep a seq below entries that follow it. */
@@ -172,7 +254,13 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		}
 		freeReplyObject(r);
 	}
-	result = n;
+	if (!redis_broke && nrefused) {
+		ahead = check_refused(o, *rc, res, refused, nrefused, &ok_ids, &ok_len);
+		redis_broke = ahead < 0;
+	}
+	/* Rows the stream is ahead of are not handled: they wait, and a full
+	 * batch of them does not make the loop spin. */
+	result = n - (ahead > 0 ? ahead : 0);
 	if ((ok_ids && mark(*db, ok_ids, true, err, sizeof(err))) ||
 	    (bad_ids && mark(*db, bad_ids, false, err, sizeof(err)))) {
 		log_warn("relay: cannot mark rows", "error", err, NULL);
@@ -269,119 +357,6 @@ static void *relay_main(void *arg)
 
 /* --- the status consumer ------------------------------------------------- */
 
-static const char *field(const redisReply *fv, const char *name)
-{
-	if (!fv || fv->type != REDIS_REPLY_ARRAY)
-		return "";
-	for (size_t i = 0; i + 1 < fv->elements; i += 2)
-		if (fv->element[i]->type == REDIS_REPLY_STRING &&
-		    !strcmp(fv->element[i]->str, name) &&
-		    fv->element[i + 1]->type == REDIS_REPLY_STRING)
-			return fv->element[i + 1]->str;
-	return "";
-}
-
-/* Applies one report; 0, or -1 on a database error. */
-static int apply_status(PGconn *db, const redisReply *fv, char *err, size_t errlen)
-{
-	const char *params[6] = { field(fv, "job_id"), field(fv, "status"), field(fv, "attempts"),
-				  field(fv, "error"), field(fv, "provider_id"), field(fv, "at_ms") };
-	PGresult *res;
-	int rc = 0;
-
-	if (!messages_uuid_valid(params[0]) ||
-	    (strcmp(params[1], "sent") && strcmp(params[1], "failed") && strcmp(params[1], "dead")) ||
-	    !*params[2] || strspn(params[2], "0123456789") != strlen(params[2]) ||
-	    strlen(params[2]) > 6 || strspn(params[5], "0123456789") != strlen(params[5]) ||
-	    strlen(params[5]) > 15) {
-		log_warn("status: malformed report skipped", "job_id", params[0], NULL);
-		return 0;
-	}
-	/* Reports of one job arrive in order; a delivery report (through the
-	 * gateway) may overtake "sent", and then "sent" only fills in sent_at.
-	 * A failed row with a provider id failed by such a report; one failed
-	 * by notify has none. */
-	res = PQexecParams(
-		db,
-		"UPDATE notifications SET "
-		"status = CASE WHEN status = 'delivered' OR (status = 'failed' AND $2 = 'sent' "
-		"AND provider_id IS NOT NULL) THEN status ELSE $2 END, "
-		"attempts = $3::int, "
-		"last_error = CASE WHEN $2 = 'sent' THEN last_error ELSE NULLIF($4, '') END, "
-		"provider_id = coalesce(NULLIF($5, ''), provider_id), "
-		"sent_at = CASE WHEN $2 = 'sent' THEN "
-		"to_timestamp(coalesce(NULLIF($6, '')::bigint, 0) / 1000.0) ELSE sent_at END, "
-		"updated_at = now() "
-		"WHERE job_id = $1::uuid AND (status IN ('queued', 'failed') OR "
-		"($2 = 'sent' AND status = 'delivered' AND sent_at IS NULL))",
-		6, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pg_error(db, res, err, errlen);
-		rc = -1;
-	}
-	PQclear(res);
-	return rc;
-}
-
-/* Applies a batch of entries ([id, fields] pairs) in one transaction and
- * acknowledges them.  Returns 0, -1 (PostgreSQL) or -2 (Redis). */
-static int apply_entries(struct outbox *o, PGconn *db, redisContext *rc, const redisReply *ents)
-{
-	char err[256];
-	const char **argv;
-	size_t argc = 0;
-	redisReply *ack;
-	int result = 0;
-
-	if (!ents || ents->type != REDIS_REPLY_ARRAY || ents->elements == 0)
-		return 0;
-	if (pg_exec(db, "BEGIN", err, sizeof(err)))
-		goto pg_failed;
-	for (size_t i = 0; i < ents->elements; i++) {
-		const redisReply *e = ents->element[i];
-
-		if (e->type != REDIS_REPLY_ARRAY || e->elements < 2)
-			continue;
-		if (apply_status(db, e->element[1], err, sizeof(err))) {
-			PQclear(PQexec(db, "ROLLBACK"));
-			goto pg_failed;
-		}
-	}
-	if (pg_exec(db, "COMMIT", err, sizeof(err)))
-		goto pg_failed;
-	argv = xcalloc(ents->elements + 3, sizeof(*argv));
-	argv[argc++] = "XACK";
-	argv[argc++] = o->status_stream;
-	argv[argc++] = STATUS_GROUP;
-	for (size_t i = 0; i < ents->elements; i++) {
-		const redisReply *e = ents->element[i];
-
-		if (e->type == REDIS_REPLY_ARRAY && e->elements >= 1 &&
-		    e->element[0]->type == REDIS_REPLY_STRING)
-			argv[argc++] = e->element[0]->str;
-	}
-	/* Acknowledged reports are deleted too, so the stream stays small; the
-	 * same ids follow "XDEL <stream>". */
-	redisAppendCommandArgv(rc, (int)argc, argv, NULL);
-	argv[1] = "XDEL";
-	argv[2] = o->status_stream;
-	redisAppendCommandArgv(rc, (int)argc - 1, argv + 1, NULL);
-	for (int i = 0; i < 2; i++) {
-		ack = NULL;
-		if (redisGetReply(rc, (void **)&ack) != REDIS_OK || !ack)
-			result = -2; /* applied, not acknowledged: applying again is harmless */
-		if (ack)
-			freeReplyObject(ack);
-		if (result)
-			break;
-	}
-	free(argv);
-	return result;
-pg_failed:
-	log_warn("status: cannot apply reports; they stay pending", "error", err, NULL);
-	return -1;
-}
-
 static void *status_main(void *arg)
 {
 	struct outbox *o = arg;
@@ -409,7 +384,7 @@ static void *status_main(void *arg)
 			}
 			/* From the start of the stream: reports written before the
 			 * first directory ever started are not lost. */
-			r = redisCommand(rc, "XGROUP CREATE %s %s 0 MKSTREAM", o->status_stream,
+			r = redisCommand(rc, "XGROUP CREATE %s %s 0 MKSTREAM", o->reports.status_stream,
 					 STATUS_GROUP);
 			if (r)
 				freeReplyObject(r);
@@ -419,15 +394,15 @@ static void *status_main(void *arg)
 		if (clock_mono_us() >= next_claim) {
 			/* Reports left pending by a directory instance that died. */
 			next_claim = clock_mono_us() + 5000000;
-			r = redisCommand(rc, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 100", o->status_stream,
+			r = redisCommand(rc, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 100", o->reports.status_stream,
 					 STATUS_GROUP, me, CLAIM_IDLE_MS);
 			if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
-				result = apply_entries(o, db, rc, r->element[1]);
+				result = reports_apply(&o->reports, db, rc, r->element[1]);
 			else if (!r)
 				result = -2;
 		} else {
 			r = redisCommand(rc, "XREADGROUP GROUP %s %s COUNT 200 BLOCK 1000 STREAMS %s %s",
-					 STATUS_GROUP, me, o->status_stream, pending ? "0" : ">");
+					 STATUS_GROUP, me, o->reports.status_stream, pending ? "0" : ">");
 			if (!r) {
 				result = -2;
 			} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
@@ -436,7 +411,7 @@ static void *status_main(void *arg)
 
 				if (pending && ents->elements == 0)
 					pending = false;
-				result = apply_entries(o, db, rc, ents);
+				result = reports_apply(&o->reports, db, rc, ents);
 			} else if (r->type == REDIS_REPLY_ERROR && strstr(r->str, "NOGROUP")) {
 				drop_redis(&rc); /* Redis lost the group: make it again */
 			}
@@ -468,7 +443,9 @@ struct outbox *outbox_start(struct directory *dir)
 	o->dir = dir;
 	o->redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	o->stream = stream;
-	o->status_stream = xasprintf("%s:status", stream);
+	o->reports.status_stream = xasprintf("%s:status", stream);
+	o->reports.bad_stream = xasprintf("%s:status:bad", stream);
+	o->reports.group = STATUS_GROUP;
 	atomic_store(&o->stop, false);
 	if (pthread_create(&o->relay, NULL, relay_main, o) == 0)
 		o->relay_started = 1;
@@ -479,6 +456,11 @@ struct outbox *outbox_start(struct directory *dir)
 		return NULL;
 	}
 	return o;
+}
+
+unsigned long outbox_stream_ahead_total(struct outbox *o)
+{
+	return o ? atomic_load(&o->stream_ahead) : 0;
 }
 
 void outbox_stop(struct outbox **op)
@@ -492,7 +474,8 @@ void outbox_stop(struct outbox **op)
 		pthread_join(o->relay, NULL);
 	if (o->status_started)
 		pthread_join(o->status, NULL);
-	free((char *)o->status_stream);
+	free((char *)o->reports.status_stream);
+	free((char *)o->reports.bad_stream);
 	free(o);
 	*op = NULL;
 }

@@ -7,6 +7,7 @@
 
 #include "deliver.h"
 #include "smstext.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -54,12 +55,16 @@ static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome
 static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome o,
 				const char *fmt, ...)
 {
+	char text[1024];
 	va_list ap;
 
 	res->outcome = o;
 	va_start(ap, fmt);
-	vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	/* Server texts (curl's error buffer, a provider's message) are outside
+	 * text: shortened at a character boundary, and made valid UTF-8. */
+	utf8_clip(res->error, sizeof(res->error), text);
 	return o;
 }
 
@@ -114,7 +119,7 @@ enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, c
 {
 	struct curl_slist *hdr = NULL;
 	struct sink body = { 0 };
-	char auth[300], errbuf[CURL_ERROR_SIZE] = "";
+	char auth[300], errbuf[CURL_ERROR_SIZE] = "", said[200];
 	char *req = NULL;
 	json_t *doc, *ans = NULL, *ids;
 	long code = 0;
@@ -166,11 +171,14 @@ enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, c
 	}
 	/* 400 and 422 say the request itself is wrong; 401/403 are our
 	 * configuration and 5xx the provider's trouble: both may pass. */
+	/* The provider's text, shortened at a character boundary: a cut byte-
+	 * wise it would be no UTF-8, and PostgreSQL refuses the status report. */
+	utf8_clip(said, sizeof(said),
+		  json_is_string(json_object_get(ans, "message")) ?
+			  json_string_value(json_object_get(ans, "message")) :
+			  "no message");
 	o = set(res, code == 400 || code == 422 ? DELIVER_PERMANENT : DELIVER_TEMPORARY,
-		"sms: provider answered %ld: %.200s", code,
-		json_is_string(json_object_get(ans, "message")) ?
-			json_string_value(json_object_get(ans, "message")) :
-			"no message");
+		"sms: provider answered %ld: %s", code, said);
 out:
 	json_decref(ans);
 	free(body.data);

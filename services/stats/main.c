@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <zmq.h>
@@ -22,89 +21,9 @@
 #include "rpc.h"
 #include "sig.h"
 #include "stats.pb-c.h"
+#include "tally.h"
 #include "xalloc.h"
 #include "banned.h"
-
-/* Route names become part of Redis keys: keep only [a-z0-9_]. */
-static void key_safe(const char *in, char *out, size_t outlen)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; in[i] && j + 1 < outlen; i++) {
-		char c = in[i];
-
-		out[j++] = ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') ? c : '_';
-	}
-	out[j] = '\0';
-}
-
-static void day_of(int64_t at_ms, char *out, size_t outlen)
-{
-	time_t t = (time_t)(at_ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, outlen, "%Y-%m-%d", &tm);
-}
-
-/* One counter a batch touches, summed before it goes to Redis. */
-struct tally {
-	char day[16], field[96];
-	long n;
-};
-
-#define TALLY_MAX 256
-
-static void tally_add(struct tally *t, size_t *nt, const char *day, const char *field)
-{
-	for (size_t i = 0; i < *nt; i++)
-		if (!strcmp(t[i].field, field) && !strcmp(t[i].day, day)) {
-			t[i].n++;
-			return;
-		}
-	if (*nt == TALLY_MAX)
-		return; /* cannot happen with our few routes; never grow unbounded */
-	snprintf(t[*nt].day, sizeof(t[*nt].day), "%s", day);
-	snprintf(t[*nt].field, sizeof(t[*nt].field), "%s", field);
-	t[(*nt)++].n = 1;
-}
-
-/*
- * Counts one batch: sums it by day, route and status first, then sends one
- * HINCRBY per distinct counter in a single pipeline, so a batch of 500
- * events costs Redis a handful of commands.  Returns 0, or -1 when Redis
- * failed (the caller reconnects; the batch is counted as lost).
- */
-static int count_batch(redisContext *rc, const Tarjotin__UsageBatch *b)
-{
-	struct tally t[TALLY_MAX];
-	size_t nt = 0;
-	int ok = 0;
-
-	for (size_t i = 0; i < b->n_events; i++) {
-		const Tarjotin__UsageEvent *e = b->events[i];
-		char day[16], route[64], field[96];
-
-		day_of(e->at_ms ? e->at_ms : clock_wall_ms(), day, sizeof(day));
-		key_safe(e->route, route, sizeof(route));
-		snprintf(field, sizeof(field), "%s:%u", route, e->status);
-		tally_add(t, &nt, day, field);
-		if (e->kind == TARJOTIN__USAGE_EVENT__KIND__PAGE_VIEW)
-			tally_add(t, &nt, day, "page_views");
-	}
-	for (size_t i = 0; i < nt; i++)
-		redisAppendCommand(rc, "HINCRBY tj:stats:%s %s %ld", t[i].day, t[i].field, t[i].n);
-	for (size_t i = 0; i < nt; i++) {
-		redisReply *r = NULL;
-
-		if (redisGetReply(rc, (void **)&r) != REDIS_OK) {
-			ok = -1;
-			break;
-		}
-		freeReplyObject(r);
-	}
-	return ok;
-}
 
 int main(void)
 {
@@ -114,7 +33,7 @@ int main(void)
 	redisContext *rc = NULL;
 	void *ctx = NULL, *pull = NULL;
 	zmq_msg_t msg;
-	unsigned long events = 0, lost = 0, malformed = 0;
+	unsigned long events = 0, lost = 0, malformed = 0, refused = 0;
 	char err[256];
 	int ret = 1;
 
@@ -126,7 +45,11 @@ int main(void)
 		goto out;
 	}
 	ctx = zmq_ctx_new();
-	pull = zmq_socket(ctx, ZMQ_PULL);
+	pull = ctx ? zmq_socket(ctx, ZMQ_PULL) : NULL;
+	if (!pull) {
+		log_fatal("cannot make a zeromq socket", "error", zmq_strerror(errno), NULL);
+		goto out;
+	}
 	rpc_socket_defaults(pull);
 	if (rpc_attach(pull, bind, true, err, sizeof(err))) {
 		log_fatal("cannot open socket", "error", err, NULL);
@@ -140,6 +63,7 @@ int main(void)
 			{ .fd = sig_fd(), .events = ZMQ_POLLIN },
 		};
 		Tarjotin__UsageBatch *b;
+		struct tally t;
 
 		if (zmq_poll(items, 2, 1000) < 0 && errno != EINTR)
 			break;
@@ -152,10 +76,20 @@ int main(void)
 				continue;
 			}
 			events += b->n_events;
+			tally_init(&t);
+			tally_add_batch(&t, b, clock_wall_ms());
+			if (t.refused) {
+				char n[24];
+
+				refused += t.refused;
+				snprintf(n, sizeof(n), "%lu", t.refused);
+				log_warn("usage events with an impossible time not counted", "events", n,
+					 "source", b->source, NULL);
+			}
 			if (!rc)
 				rc = redisx_connect(redis_addr, 500, err, sizeof(err));
-			if (!rc || count_batch(rc, b)) {
-				lost += b->n_events;
+			if (!rc || tally_send(&t, rc, err, sizeof(err))) {
+				lost += b->n_events - t.refused;
 				if (rc) {
 					redisFree(rc);
 					rc = NULL;
@@ -176,12 +110,13 @@ out:
 	if (rc)
 		redisFree(rc);
 	if (ret == 0) {
-		char e[24], l[24], m[24];
+		char e[24], l[24], m[24], r[24];
 
 		snprintf(e, sizeof(e), "%lu", events);
 		snprintf(l, sizeof(l), "%lu", lost);
 		snprintf(m, sizeof(m), "%lu", malformed);
-		log_info("stopped", "events", e, "lost", l, "malformed", m, NULL);
+		snprintf(r, sizeof(r), "%lu", refused);
+		log_info("stopped", "events", e, "lost", l, "malformed", m, "refused", r, NULL);
 	}
 	free(instance_buf);
 	return ret;

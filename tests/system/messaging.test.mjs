@@ -3,11 +3,11 @@
 // server) and the GatewayAPI stand-in count what they got, by job id.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { http, env, stack, until, psql, sleep, ROOT, DIR } from './lib.mjs';
+import { http, env, stack, until, psql, sleep, readLog, ROOT, DIR } from './lib.mjs';
 
 const run = promisify(execFile);
 const ADMIN = { Authorization: `Bearer ${env.TARJOTIN_ADMIN_TOKEN}` };
@@ -78,6 +78,11 @@ test.after(() => {
   stack('svc-stop', 'notify-1');
   stack('svc-start', 'notify-1', 'notify');
 });
+
+/** The lines a service logged since 'from' (a length of its log taken before). */
+function logSince(name, from) {
+  return readLog(name).slice(from).split('\n');
+}
 
 test('bad input gets a 400 naming the field, and nothing is queued', async () => {
   const before = notificationCount();
@@ -178,12 +183,15 @@ test('delivery reports: a bad signature gets 401, a good one sets delivered', as
 
 test('with Redis stopped a message is still accepted, and delivered when Redis returns', async () => {
   await stackAsync('redis-stop');
+  const logFrom = readLog('directory-1').length;
   let job;
   try {
     const r = await send({ channel: 'email', to: `redis-down-${RUN}@example.org`, template: 'test', vars });
     assert.equal(r.status, 201, r.text);
     job = r.json.job_id;
-    await sleep(1500);
+    // The relay has tried to move the row and found Redis away.
+    await until(() => logSince('directory-1', logFrom).some((l) => /relay: redis (went away|is down)/.test(l)),
+      { timeout: 10000, what: 'the relay to find Redis away' });
     assert.equal((await jobStatus(job)).status, 'queued');
     assert.equal((await getJson(`${MAIL}/messages?job_id=${job}`)).length, 0);
   } finally {
@@ -269,7 +277,144 @@ test('a job whose sending keeps being cut off becomes a dead letter, not a loop'
   assert.equal(await redis('EXISTS', `tj:notify:sending:${jobId}`), '(integer) 0', 'the marker is gone');
 });
 
-test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async () => {
+/** redis-cli with its last argument's bytes from stdin (-x): bytes that are no UTF-8. */
+function redisRaw(last, ...args) {
+  const r = spawnSync('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, '--no-raw', '-x', ...args],
+    { input: last, timeout: 10000, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-cli failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+test('a long provider error in another script is shortened at a character, and the status still arrives', async () => {
+  // "x" and 300 x "ä " (3 bytes each): cut byte-wise at 200 it ends inside
+  // an "ä", and PostgreSQL refuses the report (the job would never show as
+  // dead).  Spaces, so that the admin page can wrap it.
+  const message = `x${'ä '.repeat(300)}`;
+  await post(`${SMS}/_test/fail`, { next: 1, status: 400, message });
+  let job;
+  try {
+    const r = await send({ channel: 'sms', to: '+358 40 333 0003', template: 'test', lang: 'fi', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    const dead = await until(async () => {
+      const s = await jobStatus(job);
+      return s?.status === 'dead' ? s : null;
+    }, { timeout: 15000, what: 'the refused SMS as a dead letter' });
+    assert.match(dead.last_error, /^sms: provider answered 400: x[ä ]+…$/);
+    assert.ok(Buffer.byteLength(dead.last_error) < 300, dead.last_error);
+    assert.ok(!dead.last_error.includes('\ufffd'), 'no broken character');
+  } finally {
+    await post(`${SMS}/_test/fail`, { reset: true });
+  }
+});
+
+test('a bad report on the status stream is set aside and the others are applied', async () => {
+  const logFrom = readLog('directory-1').length;
+  const before = await send({ channel: 'email', to: `status-a-${RUN}@example.org`, template: 'test', vars });
+  assert.equal(before.status, 201, before.text);
+  await until(async () => (await jobStatus(before.json.job_id))?.status === 'sent', { timeout: 15000, what: 'the first e-mail sent' });
+  // A report that is no report, and one whose error text was cut in the
+  // middle of a character (a provider's message shortened byte-wise).
+  const malformed = randomUUID();
+  const halfChar = randomUUID();
+  await redis('XADD', 'tj:notify:status', '*', 'job_id', `not-a-uuid-${malformed}`, 'status', 'exploded');
+  redisRaw(Buffer.from([0x73, 0x6d, 0x74, 0x70, 0x3a, 0x20, 0xc3]), 'XADD', 'tj:notify:status', '*',
+    'job_id', halfChar, 'status', 'failed', 'attempts', '1', 'provider_id', '', 'at_ms', String(Date.now()), 'error');
+  const after = await send({ channel: 'email', to: `status-b-${RUN}@example.org`, template: 'test', vars });
+  assert.equal(after.status, 201, after.text);
+  await until(async () => (await jobStatus(after.json.job_id))?.status === 'sent',
+    { timeout: 15000, what: 'a report after the bad ones applied' });
+  const aside = await until(async () => {
+    const out = await redis('XRANGE', 'tj:notify:status:bad', '-', '+');
+    return out.includes(malformed) && out.includes(halfChar) ? out : null;
+  }, { timeout: 10000, what: 'both bad reports on tj:notify:status:bad' });
+  assert.match(aside, /reason/);
+  const logged = logSince('directory-1', logFrom).filter((l) => l.includes('set aside'));
+  assert.ok(logged.some((l) => l.includes(halfChar)), 'the half-character report is logged');
+  assert.ok(logged.some((l) => l.includes('malformed')), 'the malformed report is logged');
+  // Nothing stays pending for the directory's consumer group.
+  await until(async () => (await redis('XPENDING', 'tj:notify:status', 'directory')).split('\n')[0] === '1) (integer) 0',
+    { timeout: 10000, what: 'no status report left pending' });
+});
+
+test('a stream ahead of the database is reported, and its rows are not taken as relayed', async () => {
+  // As if PostgreSQL had been reset while Redis kept tj:notify: the stream's
+  // last id is above every sequence the database will hand out, so Redis
+  // refuses the relay's next entries as "equal or smaller".  That must not be
+  // read as "already relayed" (the message would never be sent).
+  const info = await redis('XINFO', 'STREAM', 'tj:notify');
+  const lastId = info.split('\n').map((l) => l.trim())
+    .find((l, i, a) => a[i - 1]?.endsWith('"last-generated-id"'))?.replace(/^\d+\) /, '').replace(/"/g, '');
+  assert.match(lastId, /^\d+-\d+$/, info);
+  const fake = randomUUID();
+  const logFrom = readLog('directory-1').length;
+  let job;
+  try {
+    await redis('XADD', 'tj:notify', '999999999-1', 'job_id', fake, 'channel', 'email', 'template', 'test',
+      'lang', 'fi', 'recipient', 'not-sealed', 'vars', '{}', 'outbox_id', '', 'attempt', '0');
+    const r = await send({ channel: 'email', to: `ahead-${RUN}@example.org`, template: 'test', vars });
+    assert.equal(r.status, 201, r.text);
+    job = r.json.job_id;
+    await until(() => logSince('directory-1', logFrom).some((l) => l.includes('ahead of the database')),
+      { timeout: 10000, what: 'the relay\'s error about the stream' });
+    assert.equal(psql(`SELECT count(*) FROM outbox WHERE job_id = '${job}' AND relayed_at IS NULL`), '1',
+      'the row is not marked relayed');
+    assert.equal((await jobStatus(job)).status, 'queued');
+    assert.equal((await getJson(`${MAIL}/messages?job_id=${job}`)).length, 0);
+  } finally {
+    // Repair: the fake entry goes (notify dead-letters it anyway) and the
+    // stream's and the group's positions return to where they were.
+    await redis('XDEL', 'tj:notify', '999999999-1');
+    await redis('XSETID', 'tj:notify', lastId);
+    await redis('XGROUP', 'SETID', 'tj:notify', 'notify', lastId);
+  }
+  // The relay kept trying: once the stream is repaired the message goes.
+  await until(async () => (await getJson(`${MAIL}/messages?job_id=${job}`)).length === 1,
+    { timeout: 15000, what: 'the e-mail after the repair' });
+  await until(async () => (await jobStatus(job))?.status === 'sent', { timeout: 15000, what: 'status sent after the repair' });
+});
+
+/**
+ * A second SMS stand-in, started with --no-dedup: like the real GatewayAPI it
+ * sends a repeated userref again, so that what notify sent twice shows.
+ * Stopped by its PID with stop().
+ */
+async function startNoDedupStandin() {
+  const port = (await run(path.join(ROOT, 'scripts/free-ports'), ['1'])).stdout.trim();
+  const child = spawn('/usr/bin/python3', [path.join(ROOT, 'tests/tools/sms_standin.py'), '--port', port,
+    '--token', env.TARJOTIN_SMS_TOKEN, '--dlr-url', `${env.TARJOTIN_URL}/api/v1/sms/delivery-reports`,
+    '--dlr-secret', env.TARJOTIN_SMS_DLR_SECRET, '--dlr-retries', '30', '--no-dedup',
+    '--dir', path.join(DIR, 'sms-nodedup')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let ready = false;
+  child.stdout.on('data', (d) => { ready ||= String(d).includes('sms_standin ready'); });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await until(() => ready || child.exitCode !== null, { timeout: 10000, what: 'the --no-dedup stand-in' });
+  assert.ok(ready, 'the --no-dedup stand-in started');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10000)]);
+    },
+  };
+}
+
+/** Job ids notify logged as possible duplicates, each with its previous consumer. */
+function possibleDuplicates() {
+  const out = new Map();
+  for (const name of ['notify-1', 'notify-2']) {
+    for (const line of readLog(name).split('\n')) {
+      if (!line.includes('possible duplicate')) continue;
+      try {
+        const e = JSON.parse(line);
+        out.set(e.job_id, e.previous_consumer);
+      } catch { /* a line cut by the kill */ }
+    }
+  }
+  return out;
+}
+
+test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL restart', async (t) => {
   const N = 1000;
   const jobs = new Array(N);
   let submitted = 0;
@@ -277,6 +422,20 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   const t0 = Date.now();
   const log = [];
   const note = (s) => log.push(`${((Date.now() - t0) / 1000).toFixed(1)}s ${s}`);
+  // Both notify instances send SMS to a stand-in that does not drop a
+  // repeated userref, as the real provider: what notify sends twice arrives twice.
+  const standin = await startNoDedupStandin();
+  const SMS_ENV = [...NOTIFY_ENV, `TARJOTIN_SMS_URL=${standin.url}/rest/mtsms`];
+  t.after(async () => {
+    stack('svc-stop', 'notify-1');
+    stack('svc-stop', 'notify-2');
+    stack('svc-start', 'notify-1', 'notify', ...NOTIFY_ENV);
+    await standin.stop();
+  });
+  stack('svc-stop', 'notify-1');
+  stack('svc-stop', 'notify-2');
+  stack('svc-start', 'notify-1', 'notify', ...SMS_ENV);
+  stack('svc-start', 'notify-2', 'notify', ...SMS_ENV);
 
   async function submit(i) {
     const msg = i % 2 === 0
@@ -327,7 +486,7 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   let mail, sms;
   await until(async () => {
     mail = (await getJson(`${MAIL}/counts`)).jobs;
-    sms = (await getJson(`${SMS}/_test/counts`)).userrefs;
+    sms = (await getJson(`${standin.url}/_test/counts`)).userrefs;
     return emails.every((j) => mail[j] >= 1) && smses.every((j) => sms[j]?.accepted >= 1);
   }, { timeout: 120000, every: 1000, what: 'every message at the catcher or the stand-in' });
   note('all received');
@@ -339,17 +498,30 @@ test('1,000 messages survive a notify SIGKILL, a Redis restart and a PostgreSQL 
   note('all statuses final');
 
   const twice = emails.filter((j) => mail[j] > 1).length;
-  const resent = smses.filter((j) => sms[j].requests > 1).length;
-  const standin = await getJson(`${SMS}/_test/messages`);
+  // The stand-in keeps every message it accepted, a repeated userref too.
+  const accepted = await getJson(`${standin.url}/_test/messages`);
   const mine = new Set(smses);
   const perRef = {};
-  for (const m of standin) if (mine.has(m.userref)) perRef[m.userref] = (perRef[m.userref] || 0) + 1;
+  for (const m of accepted) if (mine.has(m.userref)) perRef[m.userref] = (perRef[m.userref] || 0) + 1;
+  const smsTwice = smses.filter((j) => perRef[j] > 1);
   const possible = Number((await redis('GET', 'tj:notify:stats:possible_duplicates')).replace(/\D/g, '') || 0);
+  const flagged = possibleDuplicates();
   const byStatus = psql(`SELECT string_agg(status || '=' || n, ' ') FROM (SELECT status, count(*) n FROM notifications WHERE job_id IN (${ids}) GROUP BY status ORDER BY status) s`);
   console.log(`report: messaging chaos: ${N} accepted (${emails.length} e-mails, ${smses.length} SMS) in ${log.join(', ')}`);
-  console.log(`report: messaging chaos: e-mails that arrived twice: ${twice}; SMS delivered more than once: ${Object.values(perRef).filter((n) => n > 1).length}; SMS submitted again and dropped by userref: ${resent}; possible duplicates counted by notify: ${possible}; statuses: ${byStatus}`);
-  for (const j of smses) assert.equal(perRef[j], 1, `SMS ${j} delivered exactly once`);
-  assert.equal(Object.keys(perRef).length, smses.length);
+  console.log(`report: messaging chaos: e-mails that arrived twice: ${twice}; SMS sent more than once (stand-in without dedup): ${smsTwice.length}; possible duplicates counted by notify: ${possible}; statuses: ${byStatus}`);
+  for (const j of smses) assert.ok(perRef[j] >= 1, `SMS ${j} arrived`);
+  // notify sends a job twice only in the window README "Nothing twice"
+  // names: the process killed after the provider took the message and before
+  // the sent record was written.  So every SMS that arrived twice was one
+  // the killed notify-2 was sending, the survivor found its marker and
+  // counted it; and notify-2's 16 workers were in that window at most once
+  // each.  A job sent twice for any other reason (a claim taken over from a
+  // live consumer, a record lost) fails here.
+  for (const j of smsTwice) {
+    assert.match(flagged.get(j) ?? 'not counted', /^notify-2\//,
+      `SMS ${j} sent ${perRef[j]} times: only a job the killed notify-2 was sending may be`);
+  }
+  assert.ok(smsTwice.length <= 16, `at most one SMS per killed worker twice (got ${smsTwice.length})`);
   for (const j of emails) assert.ok(mail[j] >= 1, `e-mail ${j} delivered`);
   assert.ok(twice <= 5, `at most a handful of e-mails twice (got ${twice})`);
 });

@@ -27,6 +27,7 @@ Test-only JSON API on the same port (no auth):
   GET    /_test/messages   every accepted message with its DLR state
   GET    /_test/counts     {"total", "requests", "userrefs": {ref: {"accepted", "requests"}}}
   POST   /_test/fail       {"next": N, "status": 503}  next N API calls fail
+                           (with "message": M, M is the error's message text)
                            {"msisdn": 358401234567, "mode": "undeliverable"|"reject"}
                            {"reset": true}
   DELETE /_test/messages   forget everything (messages, dedup, failures)
@@ -141,6 +142,7 @@ class State:
             self.requests = 0
             self.fail_next = 0
             self.fail_status = 500
+            self.fail_message = "Injected failure (stand-in)"
             self.fail_msisdn = {}       # msisdn -> "undeliverable" | "reject"
 
     def persist(self, rec):
@@ -262,7 +264,7 @@ def make_handler(st):
                 st.requests += 1
                 if st.fail_next > 0:
                     st.fail_next -= 1
-                    raise ApiError(st.fail_status, "Injected failure (stand-in)")
+                    raise ApiError(st.fail_status, st.fail_message)
             if not self.auth_ok(query, form):
                 raise ApiError(401, "Invalid API key or signature")
             if ctype == "application/json":
@@ -384,9 +386,11 @@ def make_handler(st):
                 with st.lock:
                     if doc.get("reset"):
                         st.fail_next, st.fail_msisdn = 0, {}
+                        st.fail_message = "Injected failure (stand-in)"
                     if "next" in doc:
                         st.fail_next = int(doc["next"])
                         st.fail_status = int(doc.get("status", 500))
+                        st.fail_message = str(doc.get("message", "Injected failure (stand-in)"))
                     if "msisdn" in doc:
                         mode = doc.get("mode", "undeliverable")
                         if mode not in ("undeliverable", "reject"):

@@ -1,4 +1,4 @@
-// units: services/notify/backoff.c services/directory/mask.c services/gateway/jwt.c
+// units: services/notify/backoff.c services/notify/stream.c services/directory/mask.c services/gateway/jwt.c
 /*
  * Unit tests for the pure parts of messaging: retry backoff, recipient
  * masking, delivery-report JWT verification and sealing recipients.
@@ -18,6 +18,7 @@
 #include "jwt.h"
 #include "mask.h"
 #include "seal.h"
+#include "stream.h"
 #include "banned.h"
 
 static void test_backoff_ceiling_doubles_to_the_cap(void **state)
@@ -56,6 +57,28 @@ static void test_backoff_full_jitter_stays_in_range(void **state)
 		assert_true(hi > ceil - ceil / 10 - 1);
 	}
 	assert_int_equal(backoff_delay_ms(0, 0, 5, 12345), 0);
+}
+
+/* A claimed batch is sent one job after another: no more may be taken at
+ * once than can be sent before the claim time runs out again, else the last
+ * ones go stale and another instance sends them too. */
+static void test_claim_count_fits_the_claim_time(void **state)
+{
+	(void)state;
+	assert_int_equal(stream_claim_count(30000, 20000), 1); /* the defaults */
+	assert_int_equal(stream_claim_count(1500, 20000), 1);  /* never none */
+	assert_int_equal(stream_claim_count(20000, 20000), 1);
+	assert_int_equal(stream_claim_count(60000, 20000), 3);
+	assert_int_equal(stream_claim_count(30000, 1000), 30);
+	assert_int_equal(stream_claim_count(86400000, 100), STREAM_CLAIM_MAX);
+	assert_int_equal(stream_claim_count(30000, 0), STREAM_CLAIM_MAX);
+	for (long claim = 100; claim <= 600000; claim += 700)
+		for (long send = 100; send <= 600000; send += 1900) {
+			long n = stream_claim_count(claim, send);
+
+			assert_true(n >= 1 && n <= STREAM_CLAIM_MAX);
+			assert_true(n == 1 || n * send <= claim);
+		}
 }
 
 static void expect_mask(const char *channel, const char *in, const char *want)
@@ -210,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_ceiling_doubles_to_the_cap),
 		cmocka_unit_test(test_backoff_full_jitter_stays_in_range),
+		cmocka_unit_test(test_claim_count_fits_the_claim_time),
 		cmocka_unit_test(test_mask_recipient),
 		cmocka_unit_test(test_jwt_documented_example),
 		cmocka_unit_test(test_jwt_refusals),
