@@ -83,7 +83,7 @@ units_of = $(shell sed -n 's|^// units: ||p' tests/unit/$(1).c)
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(call units_of,$$*) $(BUILD)/libtarjotin.a | $(PROTO_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iservices/notify -Iservices/directory -Iservices/gateway $(LDOPT) -o $@ $< \
+	$(CC) $(CFLAGS) -Iservices/notify -Iservices/directory -Iservices/gateway -Iservices/stats $(LDOPT) -o $@ $< \
 		$$(sed -n 's#^// units: ##p' $<) $(BUILD)/libtarjotin.a $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)

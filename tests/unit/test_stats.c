@@ -16,8 +16,7 @@
 
 #include <cmocka.h>
 
-/* The Makefile gives unit tests no -Iservices/stats. */
-#include "../../services/stats/tally.h"
+#include "tally.h"
 #include "banned.h"
 
 #define NOW_MS 1795000000000LL /* 2026-11-18T... UTC */
