@@ -19,12 +19,14 @@
 #include "reply.h"
 
 struct search;
+struct messages;
 
 struct directory {
 	const char *instance;
 	const char *conninfo;
 	const struct healthwatch *pg; /* PostgreSQL's health, checked by main's watch */
 	struct search *search;        /* search.h: the index and its ranking cache */
+	struct messages *messages;    /* messages.h: the data key and the templates */
 };
 
 /* One worker thread's own resources. */

@@ -207,6 +207,9 @@ int main(void)
 		log_fatal("cannot make the zeromq context", "error", zmq_strerror(errno), NULL);
 		goto out;
 	}
+	/* Messaging: without a data key it answers "unavailable", nothing else
+	 * changes. */
+	dir.messages = messages_new();
 	pool = workers_new(zctx, &dir, cfg.workers, err, sizeof(err));
 	if (!pool || workers_start(pool, err, sizeof(err))) {
 		log_fatal("cannot start the workers", "error", err, NULL);
@@ -221,9 +224,7 @@ int main(void)
 		log_fatal("cannot watch postgresql", "error", err, NULL);
 		goto out;
 	}
-	/* Messaging: without a data key it answers "unavailable", nothing else
-	 * changes.  The relay and the status consumer run in every instance. */
-	messages_init();
+	/* The relay and the status consumer run in every instance. */
 	outbox = outbox_start(&dir);
 	if (!outbox) {
 		log_fatal("cannot start the outbox", NULL);
@@ -246,6 +247,7 @@ out:
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
 	search_destroy(&dir.search);
+	messages_destroy(&dir.messages);
 	index_destroy(&ix);
 	if (rc == 0) {
 		char m[24], e[24], r[24], d[24];

@@ -2,12 +2,14 @@
  * messages.c - see messages.h.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "config.h"
 #include "email.h"
@@ -28,21 +30,39 @@
 #define LIST_DEFAULT 50
 #define LIST_MAX 200
 
-static struct seal_key key;
-static int have_key;
-static const char *templates_dir;
+struct messages {
+	struct seal_key key;
+	bool have_key;
+	const char *templates_dir;
+};
 
-int messages_init(void)
+struct messages *messages_new(void)
 {
+	struct messages *ms = xcalloc(1, sizeof(*ms));
 	char err[256];
 
-	templates_dir = config_str("TARJOTIN_TEMPLATES_DIR", "services/notify/templates");
-	if (seal_key_from_env(&key, err, sizeof(err))) {
+	ms->templates_dir = config_str("TARJOTIN_TEMPLATES_DIR", "services/notify/templates");
+	if (seal_key_from_env(&ms->key, err, sizeof(err)))
 		log_warn("messaging disabled", "error", err, NULL);
-		return -1;
-	}
-	have_key = 1;
-	return 0;
+	else
+		ms->have_key = true;
+	return ms;
+}
+
+bool messages_enabled(const struct messages *ms)
+{
+	return ms && ms->have_key;
+}
+
+void messages_destroy(struct messages **msp)
+{
+	struct messages *ms = *msp;
+
+	if (!ms)
+		return;
+	sodium_memzero(&ms->key, sizeof(ms->key));
+	free(ms);
+	*msp = NULL;
 }
 
 /* A usable connection, or an UNAVAILABLE reply and NULL. */
@@ -105,14 +125,14 @@ static void reply_query_json(struct worker *w, Tarjotin__Envelope *reply, const 
 
 /* --- send ---------------------------------------------------------------- */
 
-static int template_exists(const char *name, const char *channel)
+static int template_exists(const struct messages *ms, const char *name, const char *channel)
 {
 	char path[1024];
 	const char *parts[2] = { !strcmp(channel, "sms") ? "sms" : "subject",
 				 !strcmp(channel, "sms") ? NULL : "txt" };
 
 	for (int i = 0; i < 2 && parts[i]; i++) {
-		snprintf(path, sizeof(path), "%s/%s/%s.%s", templates_dir, name,
+		snprintf(path, sizeof(path), "%s/%s/%s.%s", ms->templates_dir, name,
 			 TEMPLATE_FALLBACK_LANG, parts[i]);
 		if (access(path, R_OK))
 			return 0;
@@ -123,8 +143,8 @@ static int template_exists(const char *name, const char *channel)
 /* Renders what notify will render, so that a message that cannot be sent
  * (a missing variable, an SMS longer than SMSTEXT_MAX_PARTS) is a 400 now
  * rather than a dead letter later.  Returns 0 or -1 with err. */
-static int check_render(const Tarjotin__MessageSendRequest *m, json_t *vars, char *err,
-			size_t errlen)
+static int check_render(const struct messages *ms, const Tarjotin__MessageSendRequest *m,
+			json_t *vars, char *err, size_t errlen)
 {
 	struct template_var *tv = xcalloc(json_object_size(vars) + 1, sizeof(*tv));
 	static const enum template_part email_parts[] = { TEMPLATE_SUBJECT, TEMPLATE_TEXT };
@@ -143,7 +163,7 @@ static int check_render(const Tarjotin__MessageSendRequest *m, json_t *vars, cha
 		tv[n++].value = json_string_value(v);
 	}
 	if (!strcmp(m->channel, "sms")) {
-		out = template_render(templates_dir, m->template_, m->lang, TEMPLATE_SMS, tv, n, err,
+		out = template_render(ms->templates_dir, m->template_, m->lang, TEMPLATE_SMS, tv, n, err,
 				      errlen);
 		if (!out)
 			goto out;
@@ -152,7 +172,7 @@ static int check_render(const Tarjotin__MessageSendRequest *m, json_t *vars, cha
 	} else {
 		for (size_t i = 0; i < 2; i++) {
 			free(out);
-			out = template_render(templates_dir, m->template_, m->lang, email_parts[i], tv,
+			out = template_render(ms->templates_dir, m->template_, m->lang, email_parts[i], tv,
 					      n, err, errlen);
 			if (!out)
 				goto out;
@@ -201,7 +221,9 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	char err[256], hint[300], *vars_text = NULL;
 	int failed = 0;
 
-	if (!have_key) {
+	const struct messages *ms = w->dir->messages;
+
+	if (!messages_enabled(ms)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
 				"messaging is not configured (TARJOTIN_DATA_KEY)");
 		return;
@@ -247,7 +269,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 		db_failed(w, NULL, reply);
 		goto out;
 	}
-	if (!template_name_valid(m->template_) || !template_exists(m->template_, m->channel)) {
+	if (!template_name_valid(m->template_) || !template_exists(ms, m->template_, m->channel)) {
 		char name[72];
 
 		utf8_clip(name, sizeof(name), m->template_);
@@ -263,7 +285,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 				"vars must be a JSON object");
 		goto out;
 	}
-	if (check_render(m, vars, err, sizeof(err))) {
+	if (check_render(ms, m, vars, err, sizeof(err))) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "vars",
 				"the message cannot be built: %s", err);
 		goto out;
@@ -273,7 +295,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 				"the recipient cannot be used");
 		goto out;
 	}
-	sealed = seal_box(&key, m->recipient, strlen(m->recipient), &sealed_len);
+	sealed = seal_box(&ms->key, m->recipient, strlen(m->recipient), &sealed_len);
 	vars_text = json_dumps(vars, JSON_COMPACT);
 	{
 		const char *params[7] = { m->channel, m->template_, m->lang, (const char *)sealed,

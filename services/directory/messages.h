@@ -8,12 +8,19 @@
 
 #include "directory.h"
 
-/* Reads TARJOTIN_DATA_KEY and TARJOTIN_TEMPLATES_DIR.  Returns 0, or -1
- * when the key is missing or bad: messaging calls then answer
- * STATUS_UNAVAILABLE, everything else works.  Call once before the workers. */
-int messages_init(void);
+#include <stdbool.h>
 
-/* Worker handlers (see handler_fn). */
+/* The messaging state: the data key (TARJOTIN_DATA_KEY) and the templates
+ * folder (TARJOTIN_TEMPLATES_DIR), read at start.  Without a usable key
+ * messaging calls answer STATUS_UNAVAILABLE (logged once here), everything
+ * else works.  messages_destroy() wipes the key, frees (NULL is fine) and
+ * NULLs *msp. */
+struct messages *messages_new(void);
+void messages_destroy(struct messages **msp);
+/* True when the data key is there, so messages can be queued. */
+bool messages_enabled(const struct messages *ms);
+
+/* Worker handlers (see handler_fn); they use w->dir->messages. */
 void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_get(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
