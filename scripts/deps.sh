@@ -17,6 +17,8 @@ PACKAGES=(
   postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
   # test and bench: browser, load generator, reference web server, metrics checker
   chromium fonts-dejavu-core nodejs npm nginx-light wrk prometheus
+  # the C layout is checked by make test
+  clang-format
   # deployment files are validated offline
   docker-compose python3-yaml
 )
