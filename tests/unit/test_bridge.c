@@ -41,6 +41,7 @@ struct fake {
 	int ignore;
 	int max_frames;     /* most replies sent in one batch (ignore 1) */
 	int max_requests;   /* most requests received in one message */
+	atomic_int batch_min; /* ignore 1: requests to wait for before answering */
 	volatile int drop_next;
 	atomic_int answer_left; /* ignore 2 */
 	atomic_int seen;
@@ -150,11 +151,21 @@ static void *fake_main(void *arg)
 			continue;
 		zmq_msg_init(&id);
 		if (f->ignore == 1) {
-			/* Everything waiting (after 20 ms for more to come; it
-			 * all comes from the one bridge), answered at once. */
-			usleep(20000);
-			while (fake_read(f, &id, ids, &n, FAKE_MAX_IDS))
-				;
+			/* Everything waiting, answered at once: at least
+			 * batch_min requests (it all comes from the one bridge),
+			 * or what came within 2 s, so that batching does not
+			 * depend on how fast a loaded machine runs the bridge. */
+			struct timespec t0, t;
+
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (;;) {
+				while (fake_read(f, &id, ids, &n, FAKE_MAX_IDS))
+					;
+				clock_gettime(CLOCK_MONOTONIC, &t);
+				if (n >= atomic_load(&f->batch_min) || t.tv_sec - t0.tv_sec >= 2)
+					break;
+				usleep(1000);
+			}
 			if (n)
 				fake_reply(f, &id, ids, n);
 		} else if (fake_read(f, &id, ids, &n, FAKE_MAX_IDS)) {
@@ -178,6 +189,7 @@ static void fake_start(struct fake *f, int ignore)
 
 	memset(f, 0, sizeof(*f));
 	f->ignore = ignore;
+	atomic_init(&f->batch_min, 1);
 	f->ctx = zmq_ctx_new();
 	f->router = zmq_socket(f->ctx, ZMQ_ROUTER);
 	rpc_socket_defaults(f->router);
@@ -332,6 +344,7 @@ static void test_batched_replies_matched(void **state)
 	assert_int_equal(first.outcome, BRIDGE_REPLIED);
 	tarjotin__envelope__free_unpacked(first.reply, NULL);
 	f.seen = 0;
+	atomic_store(&f.batch_min, 50);
 	for (int i = 0; i < 50; i++) {
 		call_init(&calls[i], 5000, true);
 		bridge_submit(b, &calls[i]);
