@@ -38,32 +38,11 @@
 /* A busy front logs that it turns requests away at most this often. */
 #define REFUSED_LOG_US (10 * 1000000LL)
 
-/* A request for a worker: waiting in the queue, or (body empty) being
- * worked on. */
-struct job {
-	zmq_msg_t gateway; /* the identity of the gateway that asked (a copy) */
-	zmq_msg_t body;    /* the packed request */
-	uint64_t request_id;
-	int64_t deadline_ms; /* wall clock; 0: none */
-};
-
-enum worker_state { WORKER_STARTING, WORKER_FREE, WORKER_BUSY };
-
 struct front {
 	const struct directory *dir;
 	struct workers *pool;
 	void *router;
 	long grace_ms;
-
-	int nworkers;
-	enum worker_state *state; /* per worker */
-	struct job *running;      /* per worker: the gateway and id of its request */
-	int *free_fifo;           /* free workers, the longest free first */
-	int free_head, nfree;
-	int busy;
-
-	struct job *queue; /* ring: requests waiting for a free worker */
-	int queue_max, queue_head, queued;
 
 	struct front_stats stats;
 	int64_t refused_logged_us;
@@ -180,8 +159,8 @@ static void answer_inline(struct front *f, zmq_msg_t *id, const Tarjotin__Envelo
 		health.instance = (char *)f->dir->instance;
 		health.checked_ms = healthwatch_checked_ms(f->dir->pg);
 		health.expired_dropped = f->stats.expired + workers_expired(f->pool);
-		health.workers = (uint32_t)f->nworkers;
-		health.workers_busy = (uint32_t)f->busy;
+		health.workers = (uint32_t)workers_count(f->pool);
+		health.workers_busy = (uint32_t)workers_busy(f->pool);
 		rpc_pack_payload(&health.base, &reply.payload);
 	}
 	batch_add(f, id, &reply);
@@ -195,158 +174,40 @@ static bool expired(int64_t deadline_ms, int64_t now_ms)
 	return deadline_ms && deadline_ms < now_ms;
 }
 
-static bool same_request(struct job *j, zmq_msg_t *gateway, uint64_t request_id)
-{
-	return j->request_id == request_id && zmq_msg_size(&j->gateway) == zmq_msg_size(gateway) &&
-	       !memcmp(zmq_msg_data(&j->gateway), zmq_msg_data(gateway), zmq_msg_size(gateway));
-}
-
-/* Whether a worker works on the request 'request_id' of 'gateway', or it
- * waits in the queue: a retry of the gateway's (Lazy Pirate, for reads)
- * while the first try is still here.  Running it again would take a second
- * worker for the same answer, and so a slow read would take them all. */
-static bool have_already(struct front *f, zmq_msg_t *gateway, uint64_t request_id)
-{
-	for (int w = 0; w < f->nworkers; w++)
-		if (f->state[w] == WORKER_BUSY && same_request(&f->running[w], gateway, request_id))
-			return true;
-	for (int k = 0; k < f->queued; k++) {
-		struct job *j = &f->queue[(f->queue_head + k) % f->queue_max];
-
-		if (same_request(j, gateway, request_id))
-			return true;
-	}
-	return false;
-}
-
-/* Worker 'w' said it is free: it goes to the end of the free workers. */
-static void worker_free(struct front *f, int w)
-{
-	if (f->state[w] == WORKER_FREE)
-		return; /* our own protocol says it once per request */
-	if (f->state[w] == WORKER_BUSY)
-		f->busy--;
-	f->state[w] = WORKER_FREE;
-	f->free_fifo[(f->free_head + f->nfree) % f->nworkers] = w;
-	f->nfree++;
-}
-
-/* Hands the job 'j' (its messages consumed) to the longest-free worker. */
-static void hand_out(struct front *f, struct job *j)
-{
-	int w = f->free_fifo[f->free_head];
-	struct job *r = &f->running[w];
-
-	f->free_head = (f->free_head + 1) % f->nworkers;
-	f->nfree--;
-	r->request_id = j->request_id;
-	if (zmq_msg_copy(&r->gateway, &j->gateway) ||
-	    workers_send(f->pool, w, &j->gateway, &j->body)) {
-		/* The worker is not taken back until it says it is free. */
-		log_warn("cannot hand a request to a worker", "error", zmq_strerror(errno), NULL);
-		f->state[w] = WORKER_STARTING;
-		return;
-	}
-	f->state[w] = WORKER_BUSY;
-	f->busy++;
-}
-
-/* Takes the oldest waiting request out of the queue into 'out' (the
- * caller closes its messages). */
-static void queue_pop(struct front *f, struct job *out)
-{
-	struct job *j = &f->queue[f->queue_head];
-
-	zmq_msg_init(&out->gateway);
-	zmq_msg_init(&out->body);
-	zmq_msg_move(&out->gateway, &j->gateway);
-	zmq_msg_move(&out->body, &j->body);
-	out->request_id = j->request_id;
-	out->deadline_ms = j->deadline_ms;
-	zmq_msg_close(&j->gateway);
-	zmq_msg_close(&j->body);
-	f->queue_head = (f->queue_head + 1) % f->queue_max;
-	f->queued--;
-}
-
-/* Drops a request whose deadline passed: the gateway has answered for it. */
-static void drop_expired(struct front *f, struct job *j, int64_t now_ms)
-{
-	char late[24];
-
-	f->stats.expired++;
-	snprintf(late, sizeof(late), "%lld", (long long)(now_ms - j->deadline_ms));
-	log_debug("dropped a request that expired waiting for a worker", "late_ms", late, NULL);
-}
-
-/* Hands waiting requests to free workers, oldest first; drops those that
- * expired while they waited.  With 'only_expired', no worker is free and
- * the expired ones at the head make room. */
-static void dispatch(struct front *f, bool only_expired)
-{
-	int64_t now = clock_wall_ms();
-
-	while (f->queued && (only_expired || f->nfree)) {
-		struct job j;
-
-		if (only_expired && !expired(f->queue[f->queue_head].deadline_ms, now))
-			break;
-		queue_pop(f, &j);
-		if (expired(j.deadline_ms, now))
-			drop_expired(f, &j, now);
-		else
-			hand_out(f, &j);
-		zmq_msg_close(&j.gateway);
-		zmq_msg_close(&j.body);
-	}
-}
-
-/* A request for a worker: queued (the frame 'body' is moved), then handed
- * out if a worker is free; answered "busy" when the queue is full. */
+/* A request for a worker: submitted to the pool's queue (the frame 'body'
+ * is moved), where the first free worker takes it; answered "busy" when
+ * every worker is busy and the queue is full.  A gateway's retry (Lazy
+ * Pirate, for reads) of a request still waiting or worked on is not run
+ * again: that would take a second worker for the same answer, and so a
+ * slow read would soon take them all. */
 static void enqueue(struct front *f, zmq_msg_t *id, zmq_msg_t *body,
 		    const Tarjotin__Envelope *req)
 {
-	struct job *j;
+	char msg[160], n[24];
+	int64_t now;
 
-	if (have_already(f, id, req->request_id)) {
+	switch (workers_submit(f->pool, id, body, req->request_id, req->deadline_ms)) {
+	case WORKERS_QUEUED:
+		return;
+	case WORKERS_DUPLICATE:
 		f->stats.retries_merged++;
 		return;
+	case WORKERS_FULL:
+		break;
 	}
-	if (f->queued == f->queue_max)
-		dispatch(f, true);
-	if (f->queued == f->queue_max) {
-		char msg[160];
-		int64_t now = clock_mono_us();
-
-		f->stats.refused++;
-		if (now - f->refused_logged_us >= REFUSED_LOG_US) {
-			char n[24];
-
-			f->refused_logged_us = now;
-			snprintf(n, sizeof(n), "%llu", (unsigned long long)f->stats.refused);
-			log_warn("all workers busy and the queue full: refusing requests",
-				 "refused_total", n, NULL);
-		}
-		snprintf(msg, sizeof(msg),
-			 "the directory is busy (%d workers working, %d requests waiting), "
-			 "try again", f->busy, f->queued);
-		answer_error(f, id, req, TARJOTIN__STATUS__STATUS_UNAVAILABLE, msg);
-		return;
+	f->stats.refused++;
+	now = clock_mono_us();
+	if (now - f->refused_logged_us >= REFUSED_LOG_US) {
+		f->refused_logged_us = now;
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)f->stats.refused);
+		log_warn("all workers busy and the queue full: refusing requests", "refused_total",
+			 n, NULL);
 	}
-	j = &f->queue[(f->queue_head + f->queued) % f->queue_max];
-	zmq_msg_init(&j->gateway);
-	zmq_msg_init(&j->body);
-	if (zmq_msg_copy(&j->gateway, id)) {
-		log_warn("cannot queue a request", "error", zmq_strerror(errno), NULL);
-		zmq_msg_close(&j->gateway);
-		zmq_msg_close(&j->body);
-		return;
-	}
-	zmq_msg_move(&j->body, body);
-	j->request_id = req->request_id;
-	j->deadline_ms = req->deadline_ms;
-	f->queued++;
-	dispatch(f, false);
+	snprintf(msg, sizeof(msg),
+		 "the directory is busy (%d workers working, %d requests waiting or worked on), "
+		 "try again",
+		 workers_busy(f->pool), workers_pending(f->pool));
+	answer_error(f, id, req, TARJOTIN__STATUS__STATUS_UNAVAILABLE, msg);
 }
 
 /* --- requests from the gateways ---------------------------------------------- */
@@ -414,28 +275,25 @@ static bool on_request(struct front *f)
 	return true;
 }
 
-/* One message from a worker: a reply goes on to its gateway, and the
- * worker is free again.  False when there was none waiting. */
+/* One reply from a worker, sent on to its gateway.  False when there was
+ * none waiting. */
 static bool on_worker(struct front *f)
 {
 	zmq_msg_t gateway, reply;
-	enum workers_event ev;
-	int w = -1;
+	int got;
 
 	zmq_msg_init(&gateway);
 	zmq_msg_init(&reply);
-	ev = workers_recv(f->pool, &w, &gateway, &reply);
-	if (ev == WORKERS_REPLY) {
+	got = workers_recv(f->pool, &gateway, &reply);
+	if (got) {
 		batch_flush(f); /* replies ready earlier go first */
 		if (zmq_msg_send(&gateway, f->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
 		    zmq_msg_send(&reply, f->router, ZMQ_DONTWAIT) < 0)
 			log_warn("reply not sent", "error", zmq_strerror(errno), NULL);
 	}
-	if (ev != WORKERS_NONE)
-		worker_free(f, w);
 	zmq_msg_close(&gateway);
 	zmq_msg_close(&reply);
-	return ev != WORKERS_NONE;
+	return got;
 }
 
 /* --- the loop ------------------------------------------------------------------ */
@@ -459,8 +317,13 @@ int front_run(struct front *f)
 				stop_at = clock_mono_us() + f->grace_ms * 1000;
 				log_info("stopping", NULL);
 			}
-			if (f->busy + f->queued <= 0 || clock_mono_us() > stop_at)
+			if (workers_pending(f->pool) <= 0 || clock_mono_us() > stop_at) {
+				/* A worker sends its reply before it counts itself
+				 * done: what is in the socket now is the last. */
+				while (on_worker(f))
+					;
 				return 0;
+			}
 		}
 		if (zmq_poll(items, stopping ? 1 : 3, stopping ? 100 : -1) < 0 && errno != EINTR) {
 			log_error("cannot poll the sockets", "error", zmq_strerror(errno), NULL);
@@ -469,7 +332,6 @@ int front_run(struct front *f)
 		if (items[0].revents & ZMQ_POLLIN) {
 			while (on_worker(f))
 				;
-			dispatch(f, false);
 		}
 		if (!stopping && (items[2].revents & ZMQ_POLLIN)) {
 			for (int i = 0; i < 1024 && on_request(f); i++)
@@ -489,16 +351,6 @@ struct front *front_new(void *zctx, const struct directory *dir, struct workers 
 	f->dir = dir;
 	f->pool = pool;
 	f->grace_ms = cfg->grace_ms;
-	f->nworkers = workers_count(pool);
-	f->state = xcalloc((size_t)f->nworkers, sizeof(*f->state));
-	f->running = xcalloc((size_t)f->nworkers, sizeof(*f->running));
-	f->free_fifo = xcalloc((size_t)f->nworkers, sizeof(*f->free_fifo));
-	for (int w = 0; w < f->nworkers; w++) {
-		zmq_msg_init(&f->running[w].gateway);
-		zmq_msg_init(&f->running[w].body);
-	}
-	f->queue_max = cfg->queue_max > 0 ? cfg->queue_max : 1;
-	f->queue = xcalloc((size_t)f->queue_max, sizeof(*f->queue));
 	f->router = zmq_socket(zctx, ZMQ_ROUTER);
 	if (!f->router || rpc_socket_defaults(f->router)) {
 		errmsg(err, errlen, "cannot make the gateways' socket: %s", zmq_strerror(errno));
@@ -529,23 +381,8 @@ void front_destroy(struct front **fp)
 			free(f->batch[i].data);
 		zmq_msg_close(&f->batch_id);
 	}
-	while (f->queued) {
-		struct job j;
-
-		queue_pop(f, &j);
-		zmq_msg_close(&j.gateway);
-		zmq_msg_close(&j.body);
-	}
-	for (int w = 0; w < f->nworkers; w++) {
-		zmq_msg_close(&f->running[w].gateway);
-		zmq_msg_close(&f->running[w].body);
-	}
 	if (f->router)
 		zmq_close(f->router);
-	free(f->state);
-	free(f->running);
-	free(f->free_fifo);
-	free(f->queue);
 	free(f);
 	*fp = NULL;
 }

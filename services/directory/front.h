@@ -3,10 +3,10 @@
  *
  * Ping, health and what the in-memory index answers (search.h's
  * search_inline) are answered on this thread, several replies to one
- * gateway batched into one MSG_BATCH frame.  The rest goes to a free worker
- * of the pool (workers.h); while none is free, requests wait in a bounded
- * queue here, and when that is full they are answered STATUS_UNAVAILABLE at
- * once.  A request whose deadline passed (on arrival or while it waited) is
+ * gateway batched into one MSG_BATCH frame.  The rest goes to the pool
+ * (workers.h), whose first free worker takes it; while none is free,
+ * requests wait in the pool's bounded queue, and when that is full they are
+ * answered STATUS_UNAVAILABLE at once.  A request whose deadline passed (on arrival or while it waited) is
  * dropped unanswered and counted, and a retry of a request that a worker
  * works on or that waits already is not run twice.
  */
@@ -24,13 +24,12 @@ struct front;
 struct front_config {
 	const char *bind;     /* endpoints to bind (comma-separated; empty: none) */
 	const char *gateways; /* gateway endpoints to dial (the same) */
-	int queue_max;        /* requests that may wait for a worker, >= 1 */
 	long grace_ms;        /* on stopping, how long to wait for work in flight */
 };
 
 struct front_stats {
 	uint64_t malformed;      /* frames that were no envelope */
-	uint64_t expired;        /* requests dropped here: their deadline had passed */
+	uint64_t expired;        /* requests dropped on arrival: their deadline had passed */
 	uint64_t refused;        /* answered "busy": the queue was full */
 	uint64_t retries_merged; /* retries of requests already worked on or waiting */
 };

@@ -181,7 +181,7 @@ int main(void)
 	pgc.conninfo = cfg.conninfo;
 	healthwatch_init(&pgwatch, "postgresql", cfg.health_interval_ms, pg_check, pg_reset, &pgc);
 	fc = (struct front_config){ .bind = cfg.bind, .gateways = cfg.gateways,
-				    .queue_max = cfg.queue_max, .grace_ms = cfg.grace_ms };
+				    .grace_ms = cfg.grace_ms };
 	/* Every search allocates and frees some 100 KB; by default glibc hands
 	 * that back to the kernel after each request and takes page faults for
 	 * it on the next (measured: a fifth of the directory's CPU per search).
@@ -210,7 +210,7 @@ int main(void)
 	/* Messaging: without a data key it answers "unavailable", nothing else
 	 * changes. */
 	dir.messages = messages_new();
-	pool = workers_new(zctx, &dir, cfg.workers, err, sizeof(err));
+	pool = workers_new(zctx, &dir, cfg.workers, cfg.queue_max, err, sizeof(err));
 	if (!pool || workers_start(pool, err, sizeof(err))) {
 		log_fatal("cannot start the workers", "error", err, NULL);
 		goto out;

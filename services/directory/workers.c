@@ -19,10 +19,23 @@
 #include "banned.h"
 
 #define ENDPOINT "inproc://directory-workers"
-#define READY "READY"
-/* A worker's routing id: 'w' and its index, 4 bytes big-endian (an id must
- * not start with a zero byte). */
-#define ID_LEN 5
+#define GATEWAY_ID_MAX 255 /* ZeroMQ routing ids are 1..255 bytes */
+
+/* A request for a worker: waiting in the queue, or being worked on. */
+struct job {
+	zmq_msg_t gateway; /* the identity of the gateway that asked (a copy) */
+	zmq_msg_t body;    /* the packed request */
+	uint64_t request_id;
+	int64_t deadline_ms; /* wall clock; 0: none */
+};
+
+/* What a busy worker works on, to tell a gateway's retry from new work. */
+struct running {
+	bool busy;
+	uint64_t request_id;
+	unsigned char gateway[GATEWAY_ID_MAX];
+	size_t gateway_len;
+};
 
 struct slot {
 	struct worker w; /* what the handlers see */
@@ -32,65 +45,56 @@ struct slot {
 
 struct workers {
 	void *zctx;
-	void *router; /* the front's end */
+	void *pull; /* the front's end: replies */
 	struct directory *dir;
 	struct slot *slots;
 	int n, started;
 	atomic_uint_fast64_t expired;
+
+	/* The queue and what each worker works on, under 'lock'; an idle
+	 * worker waits on 'work'. */
+	pthread_mutex_t lock;
+	pthread_cond_t work;
+	bool locks_made, stopping;
+	struct job *queue; /* ring */
+	int queue_max, queue_head, queued;
+	struct running *running; /* per worker */
+	int busy;
 };
 
-static void id_of(int index, unsigned char id[ID_LEN])
+static bool expired(int64_t deadline_ms, int64_t now_ms)
 {
-	uint32_t i = (uint32_t)index;
-
-	id[0] = 'w';
-	id[1] = (unsigned char)(i >> 24);
-	id[2] = (unsigned char)(i >> 16);
-	id[3] = (unsigned char)(i >> 8);
-	id[4] = (unsigned char)i;
+	return deadline_ms && deadline_ms < now_ms;
 }
 
-/* The index of the worker whose routing id 'id' is, or -1. */
-static int index_of(const struct workers *p, zmq_msg_t *id)
+static void job_close(struct job *j)
 {
-	const unsigned char *b = zmq_msg_data(id);
-	uint32_t i;
+	zmq_msg_close(&j->gateway);
+	zmq_msg_close(&j->body);
+}
 
-	if (zmq_msg_size(id) != ID_LEN || b[0] != 'w')
-		return -1;
-	i = (uint32_t)b[1] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 8 | b[4];
-	return i < (uint32_t)p->started ? (int)i : -1;
+/* Counts and logs a request dropped because nobody waits for it any more. */
+static void drop_expired(struct workers *p, int64_t deadline_ms, int64_t now_ms, const char *where)
+{
+	char late[24];
+
+	atomic_fetch_add_explicit(&p->expired, 1, memory_order_relaxed);
+	snprintf(late, sizeof(late), "%lld", (long long)(now_ms - deadline_ms));
+	log_debug("dropped a request past its deadline", "where", where, "late_ms", late, NULL);
 }
 
 /* --- a worker ------------------------------------------------------------- */
 
-static int send_ready(void *sock)
-{
-	return zmq_send(sock, READY, strlen(READY), 0) < 0 ? -1 : 0;
-}
-
-/* Runs the request 'body' from 'gateway' and sends the reply; a request
- * past its deadline is dropped unanswered.  Either way the worker is free
- * again.  Returns -1 when the socket failed (the context is ending). */
+/* Runs the request 'body' from 'gateway' and sends the reply, 'gateway'
+ * first.  Returns -1 when the socket failed (the context is ending). */
 static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body)
 {
 	Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
 	Tarjotin__Envelope *req = rpc_unpack_envelope(zmq_msg_data(body), zmq_msg_size(body));
-	int64_t now = clock_wall_ms();
 	uint8_t *buf;
 	size_t len;
 	int rc;
 
-	if (req && req->deadline_ms && req->deadline_ms < now) {
-		char late[24];
-
-		/* The gateway has answered for it already (503 at its deadline). */
-		atomic_fetch_add_explicit(&s->pool->expired, 1, memory_order_relaxed);
-		snprintf(late, sizeof(late), "%lld", (long long)(now - req->deadline_ms));
-		log_debug("dropped a request past its deadline", "late_ms", late, NULL);
-		tarjotin__envelope__free_unpacked(req, NULL);
-		return send_ready(sock);
-	}
 	if (!req) {
 		reply_set_error(&reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
 				"malformed envelope");
@@ -114,30 +118,77 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 	return rc;
 }
 
+/* Takes the oldest waiting request into 'j' (its messages moved), waiting
+ * while there is none.  False when the pool stops. */
+static bool take(struct workers *p, int index, struct job *j)
+{
+	struct running *r = &p->running[index];
+	struct job *q;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stopping && !p->queued)
+		pthread_cond_wait(&p->work, &p->lock);
+	if (p->stopping) {
+		pthread_mutex_unlock(&p->lock);
+		return false;
+	}
+	q = &p->queue[p->queue_head];
+	zmq_msg_move(&j->gateway, &q->gateway);
+	zmq_msg_move(&j->body, &q->body);
+	j->request_id = q->request_id;
+	j->deadline_ms = q->deadline_ms;
+	p->queue_head = (p->queue_head + 1) % p->queue_max;
+	p->queued--;
+	r->busy = true;
+	r->request_id = j->request_id;
+	r->gateway_len = zmq_msg_size(&j->gateway);
+	if (r->gateway_len > sizeof(r->gateway))
+		r->gateway_len = sizeof(r->gateway); /* ids are at most 255 bytes */
+	memcpy(r->gateway, zmq_msg_data(&j->gateway), r->gateway_len);
+	p->busy++;
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
+static void done(struct workers *p, int index)
+{
+	pthread_mutex_lock(&p->lock);
+	p->running[index].busy = false;
+	p->busy--;
+	pthread_mutex_unlock(&p->lock);
+}
+
 static void *worker_main(void *arg)
 {
 	struct slot *s = arg;
-	void *sock = zmq_socket(s->pool->zctx, ZMQ_DEALER);
-	unsigned char id[ID_LEN];
-	zmq_msg_t gateway, body;
+	struct workers *p = s->pool;
+	void *sock = zmq_socket(p->zctx, ZMQ_PUSH);
+	struct job j;
 
-	zmq_msg_init(&gateway);
-	zmq_msg_init(&body);
-	id_of(s->w.index, id);
-	if (!sock || rpc_socket_defaults(sock) ||
-	    zmq_setsockopt(sock, ZMQ_ROUTING_ID, id, sizeof(id)) || zmq_connect(sock, ENDPOINT) ||
-	    send_ready(sock)) {
+	zmq_msg_init(&j.gateway);
+	zmq_msg_init(&j.body);
+	if (!sock || rpc_socket_defaults(sock) || zmq_connect(sock, ENDPOINT)) {
 		if (errno != ETERM)
 			log_error("worker cannot start", "error", zmq_strerror(errno), NULL);
 		goto out;
 	}
-	/* Until ETERM: the context is shutting down. */
-	while (zmq_msg_recv(&gateway, sock, 0) >= 0 && zmq_msg_recv(&body, sock, 0) >= 0)
-		if (serve(s, sock, &gateway, &body))
-			break;
+	while (take(p, s->w.index, &j)) {
+		int64_t now = clock_wall_ms();
+		int rc = 0;
+
+		if (expired(j.deadline_ms, now))
+			drop_expired(p, j.deadline_ms, now, "worker"); /* answered already */
+		else
+			rc = serve(s, sock, &j.gateway, &j.body);
+		job_close(&j);
+		zmq_msg_init(&j.gateway);
+		zmq_msg_init(&j.body);
+		done(p, s->w.index);
+		if (rc)
+			break; /* the context is ending */
+	}
 out:
-	zmq_msg_close(&gateway);
-	zmq_msg_close(&body);
+	job_close(&j);
 	if (sock)
 		zmq_close(sock);
 	if (s->w.db) {
@@ -149,28 +200,40 @@ out:
 
 /* --- the pool --------------------------------------------------------------- */
 
-struct workers *workers_new(void *zctx, struct directory *dir, int n, char *err, size_t errlen)
+struct workers *workers_new(void *zctx, struct directory *dir, int n, int queue_max, char *err,
+			    size_t errlen)
 {
 	struct workers *p = xcalloc(1, sizeof(*p));
-	int one = 1;
+	int e;
 
 	p->zctx = zctx;
 	p->dir = dir;
 	p->n = n;
 	atomic_init(&p->expired, 0);
 	p->slots = xcalloc((size_t)n, sizeof(*p->slots));
-	/* ROUTER_MANDATORY: a send to a worker that is not there fails
-	 * instead of vanishing. */
-	p->router = zmq_socket(zctx, ZMQ_ROUTER);
-	if (!p->router || rpc_socket_defaults(p->router) ||
-	    zmq_setsockopt(p->router, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) ||
-	    zmq_bind(p->router, ENDPOINT)) {
+	p->running = xcalloc((size_t)n, sizeof(*p->running));
+	p->queue_max = queue_max > 0 ? queue_max : 1;
+	p->queue = xcalloc((size_t)p->queue_max, sizeof(*p->queue));
+	if ((e = pthread_mutex_init(&p->lock, NULL)) != 0) {
+		errmsg(err, errlen, "cannot make the workers' lock: %s", strerror(e));
+		goto fail;
+	}
+	if ((e = pthread_cond_init(&p->work, NULL)) != 0) {
+		pthread_mutex_destroy(&p->lock);
+		errmsg(err, errlen, "cannot make the workers' condition: %s", strerror(e));
+		goto fail;
+	}
+	p->locks_made = true;
+	p->pull = zmq_socket(zctx, ZMQ_PULL);
+	if (!p->pull || rpc_socket_defaults(p->pull) || zmq_bind(p->pull, ENDPOINT)) {
 		errmsg(err, errlen, "cannot open the workers' socket '%s': %s", ENDPOINT,
 		       zmq_strerror(errno));
-		workers_destroy(&p);
-		return NULL;
+		goto fail;
 	}
 	return p;
+fail:
+	workers_destroy(&p);
+	return NULL;
 }
 
 int workers_start(struct workers *p, char *err, size_t errlen)
@@ -197,18 +260,131 @@ void workers_destroy(struct workers **pp)
 
 	if (!p)
 		return;
-	if (p->router)
-		zmq_close(p->router);
+	if (p->locks_made) {
+		pthread_mutex_lock(&p->lock);
+		p->stopping = true;
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->lock);
+	}
 	for (int i = 0; i < p->started; i++)
 		pthread_join(p->slots[i].thread, NULL);
+	while (p->queued) {
+		job_close(&p->queue[p->queue_head]);
+		p->queue_head = (p->queue_head + 1) % p->queue_max;
+		p->queued--;
+	}
+	if (p->pull)
+		zmq_close(p->pull);
+	if (p->locks_made) {
+		pthread_cond_destroy(&p->work);
+		pthread_mutex_destroy(&p->lock);
+	}
+	free(p->queue);
+	free(p->running);
 	free(p->slots);
 	free(p);
 	*pp = NULL;
 }
 
+/* --- the front's end ---------------------------------------------------------- */
+
+static bool same_gateway(const unsigned char *id, size_t len, zmq_msg_t *gateway)
+{
+	return len == zmq_msg_size(gateway) && !memcmp(id, zmq_msg_data(gateway), len);
+}
+
+/* Whether the request waits or is worked on already (under the lock). */
+static bool have_already(struct workers *p, zmq_msg_t *gateway, uint64_t request_id)
+{
+	for (int w = 0; w < p->started; w++) {
+		struct running *r = &p->running[w];
+
+		if (r->busy && r->request_id == request_id &&
+		    same_gateway(r->gateway, r->gateway_len, gateway))
+			return true;
+	}
+	for (int k = 0; k < p->queued; k++) {
+		struct job *j = &p->queue[(p->queue_head + k) % p->queue_max];
+
+		if (j->request_id == request_id &&
+		    same_gateway(zmq_msg_data(&j->gateway), zmq_msg_size(&j->gateway), gateway))
+			return true;
+	}
+	return false;
+}
+
+/* A full queue makes room by dropping the expired requests at its head
+ * (under the lock). */
+static void drop_expired_head(struct workers *p)
+{
+	int64_t now = clock_wall_ms();
+
+	while (p->queued && expired(p->queue[p->queue_head].deadline_ms, now)) {
+		struct job *j = &p->queue[p->queue_head];
+
+		drop_expired(p, j->deadline_ms, now, "queue");
+		job_close(j);
+		p->queue_head = (p->queue_head + 1) % p->queue_max;
+		p->queued--;
+	}
+}
+
+enum workers_submit workers_submit(struct workers *p, zmq_msg_t *gateway, zmq_msg_t *body,
+				   uint64_t request_id, int64_t deadline_ms)
+{
+	enum workers_submit rc = WORKERS_QUEUED;
+	struct job *j;
+
+	pthread_mutex_lock(&p->lock);
+	if (have_already(p, gateway, request_id)) {
+		rc = WORKERS_DUPLICATE;
+		goto out;
+	}
+	if (p->queued == p->queue_max)
+		drop_expired_head(p);
+	if (p->queued == p->queue_max) {
+		rc = WORKERS_FULL;
+		goto out;
+	}
+	j = &p->queue[(p->queue_head + p->queued) % p->queue_max];
+	zmq_msg_init(&j->gateway);
+	zmq_msg_init(&j->body);
+	if (zmq_msg_copy(&j->gateway, gateway)) {
+		log_warn("cannot queue a request", "error", zmq_strerror(errno), NULL);
+		job_close(j);
+		rc = WORKERS_FULL;
+		goto out;
+	}
+	zmq_msg_move(&j->body, body);
+	j->request_id = request_id;
+	j->deadline_ms = deadline_ms;
+	p->queued++;
+	pthread_cond_signal(&p->work);
+out:
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 void *workers_socket(struct workers *p)
 {
-	return p->router;
+	return p->pull;
+}
+
+int workers_recv(struct workers *p, zmq_msg_t *gateway, zmq_msg_t *reply)
+{
+	bool more;
+
+	if (zmq_msg_recv(gateway, p->pull, ZMQ_DONTWAIT) < 0)
+		return 0;
+	more = zmq_msg_more(gateway);
+	if (more && zmq_msg_recv(reply, p->pull, 0) >= 0 && !zmq_msg_more(reply))
+		return 1;
+	/* Our own protocol: only a bug breaks it. */
+	more = more && zmq_msg_more(reply);
+	while (more && zmq_msg_recv(reply, p->pull, 0) >= 0)
+		more = zmq_msg_more(reply);
+	log_error("malformed message from a worker", NULL);
+	return 0;
 }
 
 int workers_count(const struct workers *p)
@@ -216,66 +392,27 @@ int workers_count(const struct workers *p)
 	return p->started;
 }
 
+int workers_busy(struct workers *p)
+{
+	int n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->busy;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+int workers_pending(struct workers *p)
+{
+	int n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->busy + p->queued;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
 uint64_t workers_expired(const struct workers *p)
 {
 	return atomic_load_explicit(&p->expired, memory_order_relaxed);
-}
-
-/* --- the front's end ---------------------------------------------------------- */
-
-enum workers_event workers_recv(struct workers *p, int *index, zmq_msg_t *gateway,
-				zmq_msg_t *reply)
-{
-	enum workers_event ev = WORKERS_NONE;
-	zmq_msg_t id;
-	bool more;
-
-	zmq_msg_init(&id);
-	if (zmq_msg_recv(&id, p->router, ZMQ_DONTWAIT) < 0) {
-		zmq_msg_close(&id);
-		return WORKERS_NONE;
-	}
-	*index = index_of(p, &id);
-	more = zmq_msg_more(&id);
-	if (more && zmq_msg_recv(gateway, p->router, 0) >= 0) {
-		more = zmq_msg_more(gateway);
-		if (!more && zmq_msg_size(gateway) == strlen(READY) &&
-		    !memcmp(zmq_msg_data(gateway), READY, strlen(READY)))
-			ev = WORKERS_READY;
-		else if (more && zmq_msg_recv(reply, p->router, 0) >= 0 &&
-			 !(more = zmq_msg_more(reply)))
-			ev = WORKERS_REPLY;
-	}
-	/* Our own protocol: only a bug breaks it. */
-	while (more && zmq_msg_recv(&id, p->router, 0) >= 0)
-		more = zmq_msg_more(&id);
-	zmq_msg_close(&id);
-	if (*index < 0 || ev == WORKERS_NONE) {
-		log_error("malformed message from a worker", NULL);
-		return WORKERS_NONE;
-	}
-	return ev;
-}
-
-int workers_send(struct workers *p, int index, zmq_msg_t *gateway, zmq_msg_t *body)
-{
-	unsigned char id[ID_LEN];
-	int e;
-
-	id_of(index, id);
-	/* A message's later frames go where its first went. */
-	if (zmq_send(p->router, id, sizeof(id), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-		goto fail;
-	if (zmq_msg_send(gateway, p->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-	    zmq_msg_send(body, p->router, ZMQ_DONTWAIT) < 0)
-		goto fail;
-	return 0;
-fail:
-	e = errno;
-	zmq_msg_close(gateway);
-	zmq_msg_close(body);
-	zmq_msg_init(gateway);
-	zmq_msg_init(body);
-	errno = e;
-	return -1;
 }
