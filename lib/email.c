@@ -39,9 +39,9 @@ static int check_bytes(const char *s, size_t n, const char *what, char *err, siz
 			return errmsg(err, errlen, "%s contains a space", what);
 		if (c >= 0x80)
 			return errmsg(err, errlen,
-				    "%s contains non-ASCII characters (write an international "
-				    "domain in its xn-- form)",
-				    what);
+				      "%s contains non-ASCII characters (write an international "
+				      "domain in its xn-- form)",
+				      what);
 	}
 	return 0;
 }
@@ -62,10 +62,11 @@ static int domain_check(const char *d, size_t n, char *err, size_t errlen)
 			if (label == 0)
 				return errmsg(err, errlen, "domain has an empty label");
 			if (label > 63)
-				return errmsg(err, errlen, "domain label is longer than 63 characters");
+				return errmsg(err, errlen,
+					      "domain label is longer than 63 characters");
 			if (d[start] == '-' || d[i - 1] == '-')
 				return errmsg(err, errlen,
-					    "domain label starts or ends with a hyphen");
+					      "domain label starts or ends with a hyphen");
 			labels++;
 			if (i < n) {
 				label = 0;
@@ -121,7 +122,7 @@ int email_valid(const char *addr, char *err, size_t errlen)
 		return errmsg(err, errlen, "local part is empty");
 	if (local > EMAIL_MAX_LOCAL)
 		return errmsg(err, errlen, "local part is longer than %d characters",
-			    EMAIL_MAX_LOCAL);
+			      EMAIL_MAX_LOCAL);
 	if (addr[0] == '"')
 		return errmsg(err, errlen, "quoted local parts are not accepted");
 	if (addr[0] == '.' || addr[local - 1] == '.')

@@ -35,7 +35,7 @@ struct healthwatch {
 	atomic_bool ok;
 	atomic_int_fast64_t checked_ms; /* wall clock of the last check, 0 before */
 	atomic_bool stop;
-	int wake_fd;                    /* eventfd: release wakes the thread at once */
+	int wake_fd; /* eventfd: release wakes the thread at once */
 	pthread_t thread;
 	bool running;
 };

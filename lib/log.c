@@ -77,7 +77,8 @@ void log_event(enum log_level level, const char *event, ...)
 	if (!gmtime_r(&ts.tv_sec, &tm))
 		memset(&tm, 0, sizeof(tm));
 	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(ts.tv_nsec / 1000000));
 	/* Shorten the values, never the line: each value is shortened at a
 	 * character boundary with a marker until the line fits. */
 	for (size_t max = LOG_VALUE_MAX;; max /= 2) {

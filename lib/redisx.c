@@ -19,8 +19,8 @@ redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t
 	} else {
 		colon = strrchr(addr, ':');
 		if (!colon || (size_t)(colon - addr) >= sizeof(host)) {
-			snprintf(err, errlen, "bad redis address '%s' (want host:port or unix:/path)",
-				 addr);
+			snprintf(err, errlen,
+				 "bad redis address '%s' (want host:port or unix:/path)", addr);
 			return NULL;
 		}
 		memcpy(host, addr, (size_t)(colon - addr));

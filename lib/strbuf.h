@@ -17,11 +17,14 @@
 #include <string.h>
 
 struct strbuf {
-	char *p;     /* NULL until the first byte is added */
+	char *p; /* NULL until the first byte is added */
 	size_t len, cap;
 };
 
-#define STRBUF_INIT { NULL, 0, 0 }
+#define STRBUF_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Makes room for n more bytes and the NUL (growing by doubling). */
 void strbuf_grow(struct strbuf *b, size_t n);

@@ -34,19 +34,29 @@ static void html_escape_add(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': strbuf_add(b, "&amp;", 5); break;
-		case '<': strbuf_add(b, "&lt;", 4); break;
-		case '>': strbuf_add(b, "&gt;", 4); break;
-		case '"': strbuf_add(b, "&quot;", 6); break;
-		case '\'': strbuf_add(b, "&#39;", 5); break;
-		default: strbuf_add(b, s, 1);
+		case '&':
+			strbuf_add(b, "&amp;", 5);
+			break;
+		case '<':
+			strbuf_add(b, "&lt;", 4);
+			break;
+		case '>':
+			strbuf_add(b, "&gt;", 4);
+			break;
+		case '"':
+			strbuf_add(b, "&quot;", 6);
+			break;
+		case '\'':
+			strbuf_add(b, "&#39;", 5);
+			break;
+		default:
+			strbuf_add(b, s, 1);
 		}
 	}
 }
 
-char *template_render(const char *dir, const char *name, const char *lang,
-		      enum template_part part, const struct template_var *vars, size_t nvars,
-		      char *err, size_t errlen)
+char *template_render(const char *dir, const char *name, const char *lang, enum template_part part,
+		      const struct template_var *vars, size_t nvars, char *err, size_t errlen)
 {
 	struct strbuf out = { 0 };
 	char *path = NULL, *src = NULL, *result = NULL;
@@ -54,7 +64,7 @@ char *template_render(const char *dir, const char *name, const char *lang,
 
 	if (!dir || !template_name_valid(name)) {
 		errmsg(err, errlen, "template name must be 1 to %d characters of a-z, 0-9 and '_'",
-		     TEMPLATE_MAX_NAME);
+		       TEMPLATE_MAX_NAME);
 		goto out;
 	}
 	if ((unsigned)part > TEMPLATE_SMS) {
@@ -67,8 +77,7 @@ char *template_render(const char *dir, const char *name, const char *lang,
 	src = file_read(path, TEMPLATE_MAX_FILE, NULL, NULL, 0);
 	if (!src && errno == ENOENT && strcmp(lang, TEMPLATE_FALLBACK_LANG)) {
 		free(path);
-		path = xasprintf("%s/%s/%s.%s", dir, name, TEMPLATE_FALLBACK_LANG,
-				 part_ext[part]);
+		path = xasprintf("%s/%s/%s.%s", dir, name, TEMPLATE_FALLBACK_LANG, part_ext[part]);
 		src = file_read(path, TEMPLATE_MAX_FILE, NULL, NULL, 0);
 	}
 	if (!src) {
@@ -76,10 +85,10 @@ char *template_render(const char *dir, const char *name, const char *lang,
 			errmsg(err, errlen, "template '%s' has no %s part", name, part_ext[part]);
 		else if (errno == EFBIG)
 			errmsg(err, errlen, "template file '%s' is larger than %d bytes", path,
-			     TEMPLATE_MAX_FILE);
+			       TEMPLATE_MAX_FILE);
 		else
 			errmsg(err, errlen, "cannot read template file '%s': %s", path,
-			     strerror(errno));
+			       strerror(errno));
 		goto out;
 	}
 	strbuf_add(&out, "", 0);
@@ -103,8 +112,8 @@ char *template_render(const char *dir, const char *name, const char *lang,
 				break;
 			}
 		if (!value) {
-			errmsg(err, errlen, "template '%s' needs a value for '%.*s'", name, (int)klen,
-			     k);
+			errmsg(err, errlen, "template '%s' needs a value for '%.*s'", name,
+			       (int)klen, k);
 			goto out;
 		}
 		if (part == TEMPLATE_SUBJECT && strpbrk(value, "\r\n")) {

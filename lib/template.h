@@ -36,8 +36,7 @@ int template_name_valid(const char *name);
  * name is not [a-z0-9_]+, the template or part does not exist, a file is
  * larger than TEMPLATE_MAX_FILE, a placeholder is malformed or has no
  * value, or (subject only) a value contains a line break. */
-char *template_render(const char *dir, const char *name, const char *lang,
-		      enum template_part part, const struct template_var *vars, size_t nvars,
-		      char *err, size_t errlen);
+char *template_render(const char *dir, const char *name, const char *lang, enum template_part part,
+		      const struct template_var *vars, size_t nvars, char *err, size_t errlen);
 
 #endif

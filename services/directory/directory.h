@@ -32,7 +32,7 @@ struct directory {
 /* One worker thread's own resources. */
 struct worker {
 	struct directory *dir;
-	PGconn *db;   /* connected lazily, reset when it went bad */
+	PGconn *db; /* connected lazily, reset when it went bad */
 	int index;
 };
 

@@ -47,9 +47,9 @@ struct front {
 	struct front_stats stats;
 	int64_t refused_logged_us;
 
-	zmq_msg_t batch_id;                  /* the gateway the open batch goes to */
+	zmq_msg_t batch_id;                   /* the gateway the open batch goes to */
 	ProtobufCBinaryData batch[BATCH_MAX]; /* its packed replies */
-	int batched;                         /* replies in the open batch, 0: none open */
+	int batched;                          /* replies in the open batch, 0: none open */
 	size_t batch_bytes;
 };
 
@@ -107,8 +107,7 @@ static void batch_add(struct front *f, zmq_msg_t *identity, Tarjotin__Envelope *
 		    !memcmp(zmq_msg_data(&f->batch_id), zmq_msg_data(identity),
 			    zmq_msg_size(identity));
 
-	if (f->batched && (!same || f->batched >= BATCH_MAX ||
-			   f->batch_bytes + len > BATCH_BYTES))
+	if (f->batched && (!same || f->batched >= BATCH_MAX || f->batch_bytes + len > BATCH_BYTES))
 		batch_flush(f);
 	if (!f->batched) {
 		/* A copy (reference counted): 'identity' serves the request's
@@ -180,8 +179,7 @@ static bool expired(int64_t deadline_ms, int64_t now_ms)
  * Pirate, for reads) of a request still waiting or worked on is not run
  * again: that would take a second worker for the same answer, and so a
  * slow read would soon take them all. */
-static void enqueue(struct front *f, zmq_msg_t *id, zmq_msg_t *body,
-		    const Tarjotin__Envelope *req)
+static void enqueue(struct front *f, zmq_msg_t *id, zmq_msg_t *body, const Tarjotin__Envelope *req)
 {
 	char msg[160], n[24];
 	int64_t now;

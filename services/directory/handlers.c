@@ -36,4 +36,3 @@ handler_fn handlers_find(Tarjotin__MsgType type)
 			return table[i].fn;
 	return NULL;
 }
-

@@ -36,51 +36,55 @@
 #define UUID_OF(e)                                                                          \
 	"(SELECT encode(set_byte(set_byte(hsds_h, 6, (get_byte(hsds_h, 6) & 15) | 48), 8, " \
 	"(get_byte(hsds_h, 8) & 63) | 128), 'hex')::uuid "                                  \
-	"FROM (SELECT decode(md5(" NS " || convert_to(" e ", 'UTF8')), 'hex') AS hsds_h) AS hsds_u)"
+	"FROM (SELECT decode(md5(" NS " || convert_to(" e                                   \
+	", 'UTF8')), 'hex') AS hsds_h) AS hsds_u)"
 
 /* An e-mail address where JSON Schema's "email" format accepts it (ASCII
  * RFC 5321 addresses), else NULL: HSDS requires that format. */
-#define EMAIL(e)                                                                   \
-	"(CASE WHEN " e " ~* '^[a-z0-9.!#$%&''*+/=?^_`{|}~-]+@[a-z0-9]([a-z0-9-]{0,61}" \
+#define EMAIL(e)                                                        \
+	"(CASE WHEN " e                                                 \
+	" ~* '^[a-z0-9.!#$%&''*+/=?^_`{|}~-]+@[a-z0-9]([a-z0-9-]{0,61}" \
 	"[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$' THEN " e " END)"
 
 /* A URL as an RFC 3986 URI: characters a URI may not hold (ä in a path or
  * a host) are percent-encoded as UTF-8. */
 #define URI_CHARS "[-A-Za-z0-9._~:/?#@!$&''()*+,;=%]"
-#define URI(e)                                                                            \
-	"(CASE WHEN " e " ~ '^" URI_CHARS "+$' THEN " e " ELSE "                           \
-	"(SELECT string_agg(CASE WHEN hsds_c ~ '^" URI_CHARS "$' THEN hsds_c "              \
-	"ELSE upper(regexp_replace(encode(convert_to(hsds_c, 'UTF8'), 'hex'), '(..)', "      \
-	"'%\\1', 'g')) END, '' ORDER BY hsds_i) "                                            \
+#define URI(e)                                                                          \
+	"(CASE WHEN " e " ~ '^" URI_CHARS "+$' THEN " e                                 \
+	" ELSE "                                                                        \
+	"(SELECT string_agg(CASE WHEN hsds_c ~ '^" URI_CHARS                            \
+	"$' THEN hsds_c "                                                               \
+	"ELSE upper(regexp_replace(encode(convert_to(hsds_c, 'UTF8'), 'hex'), '(..)', " \
+	"'%\\1', 'g')) END, '' ORDER BY hsds_i) "                                       \
 	"FROM regexp_split_to_table(" e ", '') WITH ORDINALITY AS hsds_x(hsds_c, hsds_i)) END)"
 
 /* A timestamptz as ISO 8601 UTC with milliseconds. */
 #define ISO_TIME(e) "to_char((" e ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 /* When activity a of organisation o, or its contacts, last changed. */
-#define LAST_MODIFIED                                           \
+#define LAST_MODIFIED                                                     \
 	"greatest(a.updated_at, o.updated_at, (SELECT max(c.updated_at) " \
 	"FROM contacts c WHERE c.activity_id = a.id))"
 
 /* $2 as a LIKE pattern matching it anywhere, its wildcards made plain. */
-#define LIKE_ANY                                                                  \
+#define LIKE_ANY                                                                       \
 	"('%' || replace(replace(replace(lower($2), '\\', '\\\\'), '%', '\\%'), '_', " \
 	"'\\_') || '%')"
 
 /* Labels in the language $10. */
 #define LANG "coalesce($10, 'fi')"
-#define IN_LANG(alias, col)                                                      \
+#define IN_LANG(alias, col)                                                           \
 	"(CASE $10 WHEN 'sv' THEN " alias "." col "_sv WHEN 'en' THEN " alias "." col \
 	"_en ELSE " alias "." col "_fi END)"
 
 /* Taxonomy x. */
-#define TAXONOMY_OBJ                                                     \
-	"json_build_object('id', " UUID_OF("'taxonomy:' || x.id") ", 'name', " \
-	IN_LANG("x", "name") ", 'description', x.description)"
+#define TAXONOMY_OBJ                                                                    \
+	"json_build_object('id', " UUID_OF("'taxonomy:' || x.id") ", 'name', " IN_LANG( \
+		"x", "name") ", 'description', x.description)"
 
 /* Taxonomy term t of taxonomy x; needs carry their ICD-10 ranges in the
  * description. */
-#define TERM_OBJ                                                                       \
+#define TERM_OBJ \
 	"json_build_object('id', " UUID_OF("'taxonomy_term:' || t.id") ", 'code', t.id, " \
 	"'name', " IN_LANG("t", "label") ", "                                             \
 	"'description', concat_ws(' ', nullif(" IN_LANG("t", "description") ", ''), "     \
@@ -91,10 +95,11 @@
 	"'taxonomy_id', " UUID_OF("'taxonomy:' || x.id") ", "                             \
 	"'language', " LANG ", 'taxonomy_detail', " TAXONOMY_OBJ ")"
 
-#define TAXONOMY_ORDER "(CASE x.id WHEN 'need' THEN 1 WHEN 'kind' THEN 2 WHEN 'target_group' THEN 3 ELSE 4 END)"
+#define TAXONOMY_ORDER \
+	"(CASE x.id WHEN 'need' THEN 1 WHEN 'kind' THEN 2 WHEN 'target_group' THEN 3 ELSE 4 END)"
 
 /* The one-to-one fields of organisation o. */
-#define ORG_FIELDS                                                                       \
+#define ORG_FIELDS \
 	"'id', o.id, 'name', o.name, 'alternate_name', nullif(o.alternate_name, ''), "     \
 	"'description', o.description, 'email', " EMAIL("o.email") ", "                   \
 	"'website', " URI("o.website") ", "                                                \
@@ -102,7 +107,7 @@
 	"WHERE hsds_p.id = o.parent_id AND hsds_p.status = 'approved')"
 
 /* The one-to-one fields of activity a of organisation o. */
-#define SERVICE_FIELDS                                                                     \
+#define SERVICE_FIELDS \
 	"'id', a.id, 'organization_id', a.organization_id, 'name', a.name, "                \
 	"'description', nullif(CASE WHEN a.summary = '' OR strpos(a.description, a.summary) = 1 " \
 	"THEN a.description WHEN a.description = '' THEN a.summary "                          \
@@ -123,11 +128,11 @@
 	"'last_modified', " ISO_TIME(LAST_MODIFIED)
 
 /* Location l: the one-to-one fields, then also its address and accessibility. */
-#define LOCATION_FIELDS                                                                \
+#define LOCATION_FIELDS                                                                   \
 	"'id', l.id, 'location_type', 'physical', 'organization_id', l.organization_id, " \
 	"'name', l.name, 'description', nullif(l.description, ''), "                      \
 	"'latitude', l.latitude, 'longitude', l.longitude"
-#define LOCATION_FULL                                                                      \
+#define LOCATION_FULL \
 	"json_build_object(" LOCATION_FIELDS ", "                                               \
 	"'addresses', (SELECT json_build_array(json_build_object('id', "                        \
 	UUID_OF("'address:' || l.id") ", 'location_id', l.id, 'address_1', l.street_address, " \
@@ -141,14 +146,14 @@
 	"'location_id', l.id, 'description', l.accessibility)) END)"
 
 /* The contacts of activity a (HSDS contact with its phone). */
-#define SERVICE_CONTACTS                                                                  \
+#define SERVICE_CONTACTS \
 	"(SELECT json_agg(json_build_object('id', c.id, 'service_id', a.id, 'name', c.name, " \
 	"'title', nullif(c.role, ''), 'email', " EMAIL("c.email") ", "                      \
 	"'phones', CASE WHEN c.phone IS NOT NULL THEN json_build_array(json_build_object("   \
 	"'id', " UUID_OF("'phone:' || c.id") ", 'contact_id', c.id, 'number', c.phone)) END)" \
 	" ORDER BY c.position, c.id) FROM contacts c WHERE c.activity_id = a.id)"
 
-#define SERVICE_LANGUAGES                                                                 \
+#define SERVICE_LANGUAGES \
 	"(SELECT json_agg(json_build_object('id', "                                          \
 	UUID_OF("'language:' || a.id || ':' || l.language") ", 'service_id', a.id, "         \
 	"'name', CASE l.language WHEN 'fi' THEN 'suomi' WHEN 'sv' THEN 'svenska' "            \
@@ -163,7 +168,7 @@
 
 /* Where activity a is available: one service_area per municipality, or the
  * county (with its municipalities listed), the whole country, online. */
-#define SERVICE_AREAS                                                                        \
+#define SERVICE_AREAS \
 	"(CASE a.area_type "                                                                    \
 	"WHEN 'municipalities' THEN (SELECT json_agg(json_build_object('id', "                  \
 	UUID_OF("'service_area:' || a.id || ':municipality:' || m.code") ", "                   \
@@ -194,7 +199,7 @@
 	"'extent', 'online', 'extent_type', 'text')) END)"
 
 /* The needs, kinds and target groups of activity a as attributes. */
-#define SERVICE_ATTRIBUTES                                                                   \
+#define SERVICE_ATTRIBUTES \
 	"(SELECT json_agg(json_build_object('id', "                                             \
 	UUID_OF("'attribute:' || a.id || ':' || t.id") ", 'link_id', a.id, "                    \
 	"'link_type', t.taxonomy_id, 'link_entity', 'service', "                                \
@@ -206,28 +211,35 @@
 	"JOIN taxonomy_terms t ON t.id = lt.term_id AND t.active "                              \
 	"JOIN taxonomies x ON x.id = t.taxonomy_id)"
 
-#define SERVICE_SCHEDULES                                                           \
-	"CASE WHEN a.schedule <> '' THEN json_build_array(json_build_object('id', "   \
-	UUID_OF("'schedule:' || a.id") ", 'service_id', a.id, 'description', a.schedule)) END"
+#define SERVICE_SCHEDULES                                                                    \
+	"CASE WHEN a.schedule <> '' THEN json_build_array(json_build_object('id', " UUID_OF( \
+		"'schedule:' || a.id") ", 'service_id', a.id, 'description', a.schedule)) END"
 
 #define SAL_ID UUID_OF("'service_at_location:' || al.activity_id || ':' || al.location_id")
 
-#define SERVICE_LOCATIONS                                                                \
-	"(SELECT json_agg(json_build_object('id', " SAL_ID ", 'service_id', a.id, "         \
-	"'location_id', l.id, 'location', " LOCATION_FULL ") ORDER BY l.name, l.id) "       \
-	"FROM activity_locations al JOIN locations l ON l.id = al.location_id "             \
+#define SERVICE_LOCATIONS                                                       \
+	"(SELECT json_agg(json_build_object('id', " SAL_ID                      \
+	", 'service_id', a.id, "                                                \
+	"'location_id', l.id, 'location', " LOCATION_FULL                       \
+	") ORDER BY l.name, l.id) "                                             \
+	"FROM activity_locations al JOIN locations l ON l.id = al.location_id " \
 	"WHERE al.activity_id = a.id)"
 
-#define SERVICE_ONE "json_build_object(" SERVICE_FIELDS ", 'organization', json_build_object(" ORG_FIELDS "))"
+#define SERVICE_ONE \
+	"json_build_object(" SERVICE_FIELDS ", 'organization', json_build_object(" ORG_FIELDS "))"
 
-#define SERVICE_FULL                                                                     \
-	"json_build_object(" SERVICE_FIELDS ", "                                            \
-	"'organization', json_build_object(" ORG_FIELDS "), "                               \
-	"'contacts', " SERVICE_CONTACTS ", 'languages', " SERVICE_LANGUAGES ", "            \
-	"'service_areas', " SERVICE_AREAS ", 'attributes', " SERVICE_ATTRIBUTES ", "        \
+#define SERVICE_FULL                                                            \
+	"json_build_object(" SERVICE_FIELDS                                     \
+	", "                                                                    \
+	"'organization', json_build_object(" ORG_FIELDS                         \
+	"), "                                                                   \
+	"'contacts', " SERVICE_CONTACTS ", 'languages', " SERVICE_LANGUAGES     \
+	", "                                                                    \
+	"'service_areas', " SERVICE_AREAS ", 'attributes', " SERVICE_ATTRIBUTES \
+	", "                                                                    \
 	"'schedules', " SERVICE_SCHEDULES ", 'service_at_locations', " SERVICE_LOCATIONS ")"
 
-#define ORG_FULL                                                                            \
+#define ORG_FULL \
 	"json_build_object(" ORG_FIELDS ", "                                                   \
 	"'contacts', (SELECT json_agg(json_build_object('id', c.id, 'organization_id', o.id, " \
 	"'name', c.name, 'title', nullif(c.role, ''), 'email', " EMAIL("c.email") ", "         \
@@ -250,12 +262,12 @@
 
 /* The page envelope around 'contents' (a json_agg over p, or NULL); n is
  * the total count (alias t). */
-#define PAGE(contents)                                                                   \
-	"SELECT json_build_object('total_items', t.n, "                                     \
-	"'total_pages', ceil(t.n / $7::numeric)::int, 'page_number', $9::int, "             \
-	"'size', (SELECT count(*) FROM p), 'first_page', $9::int = 1, "                     \
-	"'last_page', $9::int >= ceil(t.n / $7::numeric), "                                 \
-	"'empty', NOT EXISTS (SELECT 1 FROM p), "                                           \
+#define PAGE(contents)                                                          \
+	"SELECT json_build_object('total_items', t.n, "                         \
+	"'total_pages', ceil(t.n / $7::numeric)::int, 'page_number', $9::int, " \
+	"'size', (SELECT count(*) FROM p), 'first_page', $9::int = 1, "         \
+	"'last_page', $9::int >= ceil(t.n / $7::numeric), "                     \
+	"'empty', NOT EXISTS (SELECT 1 FROM p), "                               \
 	"'contents', coalesce(" contents ", '[]'::json)) FROM (SELECT count(*) AS n FROM f) AS t"
 
 #define LIMIT_OFFSET " LIMIT $7::int OFFSET $8::int"
@@ -263,22 +275,25 @@
 /* The published activities a of approved organisations o that pass the
  * filters of the request (all but modified_after); s.ord is the search rank
  * when $2 is given.  Joins go between SERVICES_FROM and SERVICES_WHERE. */
-#define SERVICES_FROM                                                                  \
-	"FROM activities a JOIN organizations o ON o.id = a.organization_id "             \
+#define SERVICES_FROM                                                                                \
+	"FROM activities a JOIN organizations o ON o.id = a.organization_id "                        \
 	"LEFT JOIN (SELECT * FROM activity_search($2) WITH ORDINALITY AS x(activity_id, rank, ord) " \
 	"WHERE $2 IS NOT NULL) AS s ON s.activity_id = a.id "
-#define SERVICES_WHERE                                                                     \
-	"WHERE a.status = 'published' AND o.status = 'approved' "                             \
-	"AND ($2 IS NULL OR s.ord IS NOT NULL) "                                              \
-	"AND ($3 IS NULL OR a.id IN ("                                                         \
-	"SELECT activity_id FROM activity_needs WHERE term_id IN (" TERM_AND_CHILDREN ") "    \
-	"UNION ALL SELECT activity_id FROM activity_kinds WHERE term_id IN (" TERM_AND_CHILDREN ") " \
-	"UNION ALL SELECT activity_id FROM activity_target_groups "                            \
-	"WHERE term_id IN (" TERM_AND_CHILDREN "))) "                                          \
-	"AND ($4 IS NULL OR a.organization_id = $4::uuid) "                                    \
-	"AND ($6 IS NULL OR a.id IN ("                                                         \
-	"SELECT activity_id FROM activity_needs WHERE taxonomy_id = $6 "                       \
-	"UNION ALL SELECT activity_id FROM activity_kinds WHERE taxonomy_id = $6 "             \
+#define SERVICES_WHERE                                                                          \
+	"WHERE a.status = 'published' AND o.status = 'approved' "                               \
+	"AND ($2 IS NULL OR s.ord IS NOT NULL) "                                                \
+	"AND ($3 IS NULL OR a.id IN ("                                                          \
+	"SELECT activity_id FROM activity_needs WHERE term_id IN (" TERM_AND_CHILDREN           \
+	") "                                                                                    \
+	"UNION ALL SELECT activity_id FROM activity_kinds WHERE term_id IN (" TERM_AND_CHILDREN \
+	") "                                                                                    \
+	"UNION ALL SELECT activity_id FROM activity_target_groups "                             \
+	"WHERE term_id IN (" TERM_AND_CHILDREN                                                  \
+	"))) "                                                                                  \
+	"AND ($4 IS NULL OR a.organization_id = $4::uuid) "                                     \
+	"AND ($6 IS NULL OR a.id IN ("                                                          \
+	"SELECT activity_id FROM activity_needs WHERE taxonomy_id = $6 "                        \
+	"UNION ALL SELECT activity_id FROM activity_kinds WHERE taxonomy_id = $6 "              \
 	"UNION ALL SELECT activity_id FROM activity_target_groups WHERE taxonomy_id = $6)) "
 #define TERM_AND_CHILDREN "SELECT id FROM taxonomy_terms WHERE id = $3 OR parent_id = $3"
 
@@ -286,77 +301,95 @@
 
 static const char q_services[] =
 	"WITH f AS (SELECT a.id, a.name, s.ord " SERVICES_FROM SERVICES_WHERE
-	"AND ($5 IS NULL OR " LAST_MODIFIED " >= $5::timestamptz)), "
-	"p AS (SELECT * FROM f ORDER BY ord NULLS LAST, lower(name), id" LIMIT_OFFSET ") "
-	PAGE("(SELECT json_agg(json_strip_nulls(" SERVICE_ONE ") "
-	     "ORDER BY p.ord NULLS LAST, lower(p.name), p.id) FROM p JOIN activities a ON a.id = p.id "
-	     "JOIN organizations o ON o.id = a.organization_id)");
+	"AND ($5 IS NULL OR " LAST_MODIFIED
+	" >= $5::timestamptz)), "
+	"p AS (SELECT * FROM f ORDER BY ord NULLS LAST, lower(name), id" LIMIT_OFFSET ") " PAGE(
+		"(SELECT json_agg(json_strip_nulls(" SERVICE_ONE
+		") "
+		"ORDER BY p.ord NULLS LAST, lower(p.name), p.id) FROM p JOIN activities a ON a.id = p.id "
+		"JOIN organizations o ON o.id = a.organization_id)");
 
 static const char q_service[] =
-	"SELECT json_strip_nulls(" SERVICE_FULL ") FROM activities a "
+	"SELECT json_strip_nulls(" SERVICE_FULL
+	") FROM activities a "
 	"JOIN organizations o ON o.id = a.organization_id "
 	"WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'";
 
 static const char q_organizations[] =
 	"WITH f AS (SELECT o.id, o.name FROM organizations o WHERE o.status = 'approved' "
-	"AND ($2 IS NULL OR lower(o.name) LIKE " LIKE_ANY " "
-	"OR lower(o.description) LIKE " LIKE_ANY ")), "
-	"p AS (SELECT * FROM f ORDER BY lower(name), id" LIMIT_OFFSET ") "
-	PAGE("(SELECT json_agg(json_strip_nulls(json_build_object(" ORG_FIELDS ")) "
-	     "ORDER BY lower(p.name), p.id) FROM p JOIN organizations o ON o.id = p.id)");
+	"AND ($2 IS NULL OR lower(o.name) LIKE " LIKE_ANY
+	" "
+	"OR lower(o.description) LIKE " LIKE_ANY
+	")), "
+	"p AS (SELECT * FROM f ORDER BY lower(name), id" LIMIT_OFFSET
+	") " PAGE("(SELECT json_agg(json_strip_nulls(json_build_object(" ORG_FIELDS
+		  ")) "
+		  "ORDER BY lower(p.name), p.id) FROM p JOIN organizations o ON o.id = p.id)");
 
-static const char q_organization[] =
-	"SELECT json_strip_nulls(" ORG_FULL ") FROM organizations o "
-	"WHERE o.id = $1::uuid AND o.status = 'approved'";
+static const char q_organization[] = "SELECT json_strip_nulls(" ORG_FULL
+				     ") FROM organizations o "
+				     "WHERE o.id = $1::uuid AND o.status = 'approved'";
 
 static const char q_taxonomies[] =
-	"WITH f AS (SELECT x.id, " TAXONOMY_ORDER " AS ord FROM taxonomies x "
+	"WITH f AS (SELECT x.id, " TAXONOMY_ORDER
+	" AS ord FROM taxonomies x "
 	"WHERE $2 IS NULL OR lower(concat_ws(' ', x.name_fi, x.name_sv, x.name_en, "
-	"x.description)) LIKE " LIKE_ANY "), "
-	"p AS (SELECT * FROM f ORDER BY ord, id" LIMIT_OFFSET ") "
-	PAGE("(SELECT json_agg(" TAXONOMY_OBJ " ORDER BY p.ord, p.id) "
-	     "FROM p JOIN taxonomies x ON x.id = p.id)");
+	"x.description)) LIKE " LIKE_ANY
+	"), "
+	"p AS (SELECT * FROM f ORDER BY ord, id" LIMIT_OFFSET
+	") " PAGE("(SELECT json_agg(" TAXONOMY_OBJ
+		  " ORDER BY p.ord, p.id) "
+		  "FROM p JOIN taxonomies x ON x.id = p.id)");
 
-static const char q_taxonomy[] =
-	"SELECT " TAXONOMY_OBJ " FROM taxonomies x "
-	"WHERE x.id = $1 OR " UUID_OF("'taxonomy:' || x.id") "::text = $1";
+static const char q_taxonomy[] = "SELECT " TAXONOMY_OBJ
+				 " FROM taxonomies x "
+				 "WHERE x.id = $1 OR " UUID_OF("'taxonomy:' || x.id") "::text = $1";
 
 static const char q_terms[] =
-	"WITH f AS (SELECT t.id, " TAXONOMY_ORDER " AS ord, t.position "
+	"WITH f AS (SELECT t.id, " TAXONOMY_ORDER
+	" AS ord, t.position "
 	"FROM taxonomy_terms t JOIN taxonomies x ON x.id = t.taxonomy_id "
 	"WHERE t.active AND ($6 IS NULL OR t.taxonomy_id = $6) "
 	"AND ($2 IS NULL OR lower(concat_ws(' ', t.id, t.label_fi, t.label_sv, t.label_en, "
 	"array_to_string(t.synonyms_fi || t.synonyms_sv || t.synonyms_en, ' '), "
-	"array_to_string(t.icd10, ' '))) LIKE " LIKE_ANY ")), "
-	"p AS (SELECT * FROM f ORDER BY ord, position, id" LIMIT_OFFSET ") "
-	PAGE("(SELECT json_agg(json_strip_nulls(" TERM_OBJ ") ORDER BY p.ord, p.position, p.id) "
-	     "FROM p JOIN taxonomy_terms t ON t.id = p.id JOIN taxonomies x ON x.id = t.taxonomy_id)");
+	"array_to_string(t.icd10, ' '))) LIKE " LIKE_ANY
+	")), "
+	"p AS (SELECT * FROM f ORDER BY ord, position, id" LIMIT_OFFSET ") " PAGE(
+		"(SELECT json_agg(json_strip_nulls(" TERM_OBJ
+		") ORDER BY p.ord, p.position, p.id) "
+		"FROM p JOIN taxonomy_terms t ON t.id = p.id JOIN taxonomies x ON x.id = t.taxonomy_id)");
 
 static const char q_term[] =
-	"SELECT json_strip_nulls(" TERM_OBJ ") FROM taxonomy_terms t "
+	"SELECT json_strip_nulls(" TERM_OBJ
+	") FROM taxonomy_terms t "
 	"JOIN taxonomies x ON x.id = t.taxonomy_id "
 	"WHERE t.active AND (t.id = $1 OR " UUID_OF("'taxonomy_term:' || t.id") "::text = $1)";
 
 static const char q_service_at_locations[] =
-	"WITH f AS (SELECT al.activity_id, al.location_id, a.name, l.name AS lname, s.ord "
-	SERVICES_FROM "JOIN activity_locations al ON al.activity_id = a.id "
+	"WITH f AS (SELECT al.activity_id, al.location_id, a.name, l.name AS lname, s.ord " SERVICES_FROM
+	"JOIN activity_locations al ON al.activity_id = a.id "
 	"JOIN locations l ON l.id = al.location_id " SERVICES_WHERE
-	"AND ($5 IS NULL OR greatest(" LAST_MODIFIED ", l.updated_at) >= $5::timestamptz)), "
-	"p AS (SELECT * FROM f ORDER BY ord NULLS LAST, lower(name), activity_id, lname, location_id"
-	LIMIT_OFFSET ") "
-	PAGE("(SELECT json_agg(json_strip_nulls(json_build_object('id', " SAL_ID ", "
-	     "'service_id', a.id, 'location_id', l.id, "
-	     "'location', json_build_object(" LOCATION_FIELDS "), 'service', " SERVICE_ONE ")) "
-	     "ORDER BY p.ord NULLS LAST, lower(p.name), p.activity_id, p.lname, p.location_id) "
-	     "FROM p JOIN activity_locations al ON al.activity_id = p.activity_id "
-	     "AND al.location_id = p.location_id "
-	     "JOIN activities a ON a.id = al.activity_id "
-	     "JOIN organizations o ON o.id = a.organization_id "
-	     "JOIN locations l ON l.id = al.location_id)");
+	"AND ($5 IS NULL OR greatest(" LAST_MODIFIED
+	", l.updated_at) >= $5::timestamptz)), "
+	"p AS (SELECT * FROM f ORDER BY ord NULLS LAST, lower(name), activity_id, lname, location_id" LIMIT_OFFSET
+	") " PAGE(
+		"(SELECT json_agg(json_strip_nulls(json_build_object('id', " SAL_ID
+		", "
+		"'service_id', a.id, 'location_id', l.id, "
+		"'location', json_build_object(" LOCATION_FIELDS "), 'service', " SERVICE_ONE
+		")) "
+		"ORDER BY p.ord NULLS LAST, lower(p.name), p.activity_id, p.lname, p.location_id) "
+		"FROM p JOIN activity_locations al ON al.activity_id = p.activity_id "
+		"AND al.location_id = p.location_id "
+		"JOIN activities a ON a.id = al.activity_id "
+		"JOIN organizations o ON o.id = a.organization_id "
+		"JOIN locations l ON l.id = al.location_id)");
 
 static const char q_service_at_location[] =
-	"SELECT json_strip_nulls(json_build_object('id', " SAL_ID ", 'service_id', a.id, "
-	"'location_id', l.id, 'location', " LOCATION_FULL ", 'service', " SERVICE_ONE ")) "
+	"SELECT json_strip_nulls(json_build_object('id', " SAL_ID
+	", 'service_id', a.id, "
+	"'location_id', l.id, 'location', " LOCATION_FULL ", 'service', " SERVICE_ONE
+	")) "
 	"FROM activity_locations al JOIN activities a ON a.id = al.activity_id "
 	"JOIN organizations o ON o.id = a.organization_id "
 	"JOIN locations l ON l.id = al.location_id "
@@ -494,8 +527,8 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	params[8] = page;
 	params[9] = nonempty(hr->lang);
 	if (!one && nonempty(hr->taxonomy_term_id) &&
-	    resolve(w, q_resolve_term, hr->taxonomy_term_id, "taxonomy_term_id", params, 2,
-		    &term, reply))
+	    resolve(w, q_resolve_term, hr->taxonomy_term_id, "taxonomy_term_id", params, 2, &term,
+		    reply))
 		goto out;
 	if (!one && nonempty(hr->taxonomy_id) &&
 	    resolve(w, q_resolve_taxonomy, hr->taxonomy_id, "taxonomy_id", params, 5, &taxonomy,

@@ -20,8 +20,7 @@ static const char sql_terms[] =
 static const char sql_counties[] = "SELECT key FROM counties ORDER BY key";
 static const char sql_municipalities[] =
 	"SELECT code, county_key FROM municipalities ORDER BY code";
-static const char sql_languages[] =
-	"SELECT DISTINCT language FROM activity_languages ORDER BY 1";
+static const char sql_languages[] = "SELECT DISTINCT language FROM activity_languages ORDER BY 1";
 
 static const char sql_taxonomies_json[] =
 	"WITH t AS ("
@@ -57,47 +56,53 @@ static const char sql_municipalities_json[] =
  * 5 needs, 6 kinds, 7 target groups, 8 municipalities, 9 languages,
  * 10 the item's JSON, 11 assured_date, 12 name).  PRE adds CTEs, F limits
  * the aggregates (on x.activity_id), W the activities (on a). */
-#define SQL_ACTIVITIES(PRE, F, W) \
-	"WITH " PRE " n AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids" \
-	"           FROM activity_needs AS x JOIN taxonomy_terms AS t ON t.id = x.term_id" \
-	"           WHERE " F " GROUP BY 1)," \
-	" k AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids" \
-	"       FROM activity_kinds AS x JOIN taxonomy_terms AS t ON t.id = x.term_id" \
-	"       WHERE " F " GROUP BY 1)," \
-	" g AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids" \
-	"       FROM activity_target_groups AS x JOIN taxonomy_terms AS t ON t.id = x.term_id" \
-	"       WHERE " F " GROUP BY 1)," \
+#define SQL_ACTIVITIES(PRE, F, W)                                                                        \
+	"WITH " PRE                                                                                      \
+	" n AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids"       \
+	"           FROM activity_needs AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"               \
+	"           WHERE " F                                                                            \
+	" GROUP BY 1),"                                                                                  \
+	" k AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids"       \
+	"       FROM activity_kinds AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"                   \
+	"       WHERE " F                                                                                \
+	" GROUP BY 1),"                                                                                  \
+	" g AS (SELECT x.activity_id, string_agg(x.term_id, ',' ORDER BY t.position, t.id) AS ids"       \
+	"       FROM activity_target_groups AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"           \
+	"       WHERE " F                                                                                \
+	" GROUP BY 1),"                                                                                  \
 	" m AS (SELECT x.activity_id, string_agg(x.municipality_code, ',' ORDER BY x.municipality_code)" \
-	"         AS codes," \
-	"       CASE WHEN count(DISTINCT mu.county_key) = 1 THEN min(mu.county_key) END AS county" \
-	"       FROM activity_municipalities AS x" \
-	"       JOIN municipalities AS mu ON mu.code = x.municipality_code WHERE " F " GROUP BY 1)," \
-	" l AS (SELECT x.activity_id, string_agg(x.language, ',' ORDER BY x.language) AS codes" \
-	"       FROM activity_languages AS x WHERE " F " GROUP BY 1)" \
-	" SELECT a.id, a.organization_id, a.area_type, coalesce(a.area_county, '')," \
-	"  a.takes_new, coalesce(n.ids, ''), coalesce(k.ids, ''), coalesce(g.ids, '')," \
-	"  CASE WHEN a.area_type = 'municipalities' THEN coalesce(m.codes, '') ELSE '' END," \
-	"  coalesce(l.codes, '')," \
-	"  json_build_object('id', a.id, 'name', a.name," \
-	"   'organization', json_build_object('id', o.id, 'name', o.name)," \
-	"   'summary', a.summary," \
-	"   'area', json_build_object('type', a.area_type," \
-	"     'municipalities', CASE WHEN a.area_type = 'municipalities'" \
-	"                       THEN coalesce(string_to_array(m.codes, ','), '{}') ELSE '{}' END," \
-	"     'county', CASE a.area_type WHEN 'county' THEN a.area_county" \
-	"                 WHEN 'municipalities' THEN m.county END)," \
-	"   'how_to_join', a.how_to_join, 'takes_new', a.takes_new," \
-	"   'assured_date', a.assured_date," \
-	"   'needs', coalesce(string_to_array(n.ids, ','), '{}')," \
-	"   'kinds', coalesce(string_to_array(k.ids, ','), '{}')," \
-	"   'target_groups', coalesce(string_to_array(g.ids, ','), '{}')," \
-	"   'languages', coalesce(string_to_array(l.codes, ','), '{}'))::text," \
-	"  coalesce(a.assured_date::text, ''), a.name" \
-	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id" \
-	" LEFT JOIN n ON n.activity_id = a.id LEFT JOIN k ON k.activity_id = a.id" \
-	" LEFT JOIN g ON g.activity_id = a.id LEFT JOIN m ON m.activity_id = a.id" \
-	" LEFT JOIN l ON l.activity_id = a.id" \
-	" WHERE a.status = 'published' AND o.status = 'approved' AND " W \
+	"         AS codes,"                                                                             \
+	"       CASE WHEN count(DISTINCT mu.county_key) = 1 THEN min(mu.county_key) END AS county"       \
+	"       FROM activity_municipalities AS x"                                                       \
+	"       JOIN municipalities AS mu ON mu.code = x.municipality_code WHERE " F                     \
+	" GROUP BY 1),"                                                                                  \
+	" l AS (SELECT x.activity_id, string_agg(x.language, ',' ORDER BY x.language) AS codes"          \
+	"       FROM activity_languages AS x WHERE " F                                                   \
+	" GROUP BY 1)"                                                                                   \
+	" SELECT a.id, a.organization_id, a.area_type, coalesce(a.area_county, ''),"                     \
+	"  a.takes_new, coalesce(n.ids, ''), coalesce(k.ids, ''), coalesce(g.ids, ''),"                  \
+	"  CASE WHEN a.area_type = 'municipalities' THEN coalesce(m.codes, '') ELSE '' END,"             \
+	"  coalesce(l.codes, ''),"                                                                       \
+	"  json_build_object('id', a.id, 'name', a.name,"                                                \
+	"   'organization', json_build_object('id', o.id, 'name', o.name),"                              \
+	"   'summary', a.summary,"                                                                       \
+	"   'area', json_build_object('type', a.area_type,"                                              \
+	"     'municipalities', CASE WHEN a.area_type = 'municipalities'"                                \
+	"                       THEN coalesce(string_to_array(m.codes, ','), '{}') ELSE '{}' END,"       \
+	"     'county', CASE a.area_type WHEN 'county' THEN a.area_county"                               \
+	"                 WHEN 'municipalities' THEN m.county END),"                                     \
+	"   'how_to_join', a.how_to_join, 'takes_new', a.takes_new,"                                     \
+	"   'assured_date', a.assured_date,"                                                             \
+	"   'needs', coalesce(string_to_array(n.ids, ','), '{}'),"                                       \
+	"   'kinds', coalesce(string_to_array(k.ids, ','), '{}'),"                                       \
+	"   'target_groups', coalesce(string_to_array(g.ids, ','), '{}'),"                               \
+	"   'languages', coalesce(string_to_array(l.codes, ','), '{}'))::text,"                          \
+	"  coalesce(a.assured_date::text, ''), a.name"                                                   \
+	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"                      \
+	" LEFT JOIN n ON n.activity_id = a.id LEFT JOIN k ON k.activity_id = a.id"                       \
+	" LEFT JOIN g ON g.activity_id = a.id LEFT JOIN m ON m.activity_id = a.id"                       \
+	" LEFT JOIN l ON l.activity_id = a.id"                                                           \
+	" WHERE a.status = 'published' AND o.status = 'approved' AND " W                                 \
 	" ORDER BY a.assured_date DESC NULLS LAST, a.name COLLATE \"C\", a.id"
 
 static const char sql_activities[] = SQL_ACTIVITIES("", "true", "true");
@@ -274,8 +279,8 @@ void idx_build_finish(struct index_snap *s, struct strbuf *text, struct strbuf *
 	for (int d = 0; d < INDEX_NDIMS; d++) {
 		s->dims[d].off[s->n] = (uint32_t)s->dims[d].nval;
 		for (size_t v = 0; v < s->dims[d].n; v++)
-			s->dims[d].total[v] =
-				(uint32_t)idx_bits_count(s->dims[d].bits[v], s->nwords);
+			s->dims[d].total[v] = (uint32_t)idx_bits_count(s->dims[d].bits[v],
+								       s->nwords);
 	}
 	idx_tables_build(s);
 	s->by_id = xcalloc(s->n ? s->n : 1, sizeof(*s->by_id));
@@ -296,9 +301,10 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *tax = PQgetvalue(res, i, 1);
-		enum index_dim d = !strcmp(tax, "need") ? INDEX_NEED :
-				   !strcmp(tax, "kind") ? INDEX_KIND :
-				   !strcmp(tax, "target_group") ? INDEX_TARGET_GROUP : INDEX_NDIMS;
+		enum index_dim d = !strcmp(tax, "need")         ? INDEX_NEED :
+				   !strcmp(tax, "kind")         ? INDEX_KIND :
+				   !strcmp(tax, "target_group") ? INDEX_TARGET_GROUP :
+								  INDEX_NDIMS;
 
 		if (d != INDEX_NDIMS)
 			idx_dim_add(&s->dims[d], PQgetvalue(res, i, 0), idx_dim_name(d));

@@ -11,14 +11,14 @@
 #include "index.h"
 
 struct idx_dim {
-	size_t n;            /* values */
-	char **keys;         /* output order */
-	char **keyjson;      /* per value: "key": ready to append, zero-padded */
+	size_t n;       /* values */
+	char **keys;    /* output order */
+	char **keyjson; /* per value: "key": ready to append, zero-padded */
 	uint16_t *keyjson_len;
 	size_t keyjson_max;
-	uint32_t *sorted;    /* value numbers sorted by key, for lookups */
-	uint64_t **bits;     /* per value: nwords words */
-	uint32_t *total;     /* per value: popcount of its bitmap */
+	uint32_t *sorted;      /* value numbers sorted by key, for lookups */
+	uint64_t **bits;       /* per value: nwords words */
+	uint32_t *total;       /* per value: popcount of its bitmap */
 	const char **taxonomy; /* term dimensions: the term's taxonomy, for messages */
 	/* Per record, its values (CSR: record r has val[off[r] .. off[r+1]]),
 	 * for counting facets over a few records.  Municipalities and counties

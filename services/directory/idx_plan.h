@@ -73,9 +73,9 @@ uint64_t idx_plan_count(const struct index_snap *s, const struct idx_plan *p, in
 /* Counts per value of one dimension, the county-wide and nationwide
  * records apart for municipality and county (see idx_plan_tally_end). */
 struct idx_plan_tally {
-	uint32_t *cnt;        /* dims[d].n counts, zeros or a base to add to */
-	uint32_t chits[256];  /* municipality: county-wide records by county */
-	uint32_t all;         /* municipality, county: the nationwide ones */
+	uint32_t *cnt;       /* dims[d].n counts, zeros or a base to add to */
+	uint32_t chits[256]; /* municipality: county-wide records by county */
+	uint32_t all;        /* municipality, county: the nationwide ones */
 };
 
 /* Counts the records rec[0..n) in t for dimension d. */

@@ -98,7 +98,7 @@ static char *uuid_array(char **list, size_t n)
 	return strbuf_detach(&b);
 }
 
-struct entry {            /* one record of a refreshed snapshot, before sorting */
+struct entry {                        /* one record of a refreshed snapshot, before sorting */
 	const struct index_snap *old; /* NULL: row 'idx' of the result */
 	uint32_t idx;
 	const char *assured, *name, *id;
@@ -176,8 +176,8 @@ static void copy_reference(struct index_snap *s, const struct index_snap *o, siz
 	s->all = xcalloc(s->nwords ? s->nwords : 1, sizeof(uint64_t));
 }
 
-struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db,
-				    struct idx_refresh *c, char *err, size_t errlen)
+struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, struct idx_refresh *c,
+				    char *err, size_t errlen)
 {
 	struct index_snap *s = idx_snap_new();
 	struct strbuf text = STRBUF_INIT, names = STRBUF_INIT;
@@ -205,11 +205,14 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db,
 		if (in_sorted(c->acts, c->nacts, rec->id) ||
 		    in_sorted(c->orgs, c->norgs, rec->org_id))
 			continue;
-		e[n++] = (struct entry){ o, (uint32_t)r, rec->assured, o->names + rec->name_off,
-					 rec->id, rec->name_len };
+		e[n++] = (struct entry){
+			o,       (uint32_t)r,  rec->assured, o->names + rec->name_off,
+			rec->id, rec->name_len
+		};
 	}
 	for (size_t i = 0; i < nrows; i++)
-		e[n++] = (struct entry){ NULL, (uint32_t)i,
+		e[n++] = (struct entry){ NULL,
+					 (uint32_t)i,
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_ASSURED),
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_NAME),
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_ID),

@@ -15,8 +15,8 @@
 /* What the notifications since the last build ask to reload; all zeros
  * to begin with. */
 struct idx_refresh {
-	bool full;            /* reference data, a bulk change, too many ids */
-	char **acts, **orgs;  /* activity and organisation ids */
+	bool full;           /* reference data, a bulk change, too many ids */
+	char **acts, **orgs; /* activity and organisation ids */
 	size_t nacts, norgs;
 };
 
@@ -35,7 +35,7 @@ void idx_refresh_release(struct idx_refresh *c);
  * (terms, places, languages) must not have changed: NULL with err when a
  * row names a language o does not know, or on a database error.
  */
-struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db,
-				    struct idx_refresh *c, char *err, size_t errlen);
+struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, struct idx_refresh *c,
+				    char *err, size_t errlen);
 
 #endif

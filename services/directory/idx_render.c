@@ -34,8 +34,8 @@ static void add_num(struct strbuf *b, long long v)
 
 /* Writes "dim":{"key":count,...} for dimension d, value v's count being
  * cnt[v * stride]; values counted zero are left out. */
-static void render_counts(struct strbuf *b, const struct index_snap *s, int d,
-			  const uint32_t *cnt, size_t stride)
+static void render_counts(struct strbuf *b, const struct index_snap *s, int d, const uint32_t *cnt,
+			  size_t stride)
 {
 	const struct idx_dim *dm = &s->dims[d];
 	/* In locals: the stores through p could change anything else. */
@@ -101,8 +101,9 @@ static void render_facet(struct strbuf *b, const struct index_snap *s, int d, co
 			for (size_t v = 0; v < dm->n; v++)
 				if (dm->total[v])
 					cnt[v] = (uint32_t)idx_bits_and_count(mask, dm->bits[v],
-									  sparse ? nz : NULL,
-									  sparse ? nnz : s->nwords);
+									      sparse ? nz : NULL,
+									      sparse ? nnz :
+										       s->nwords);
 	}
 	render_counts(b, s, d, cnt, 1);
 	if (cnt != small)
@@ -120,7 +121,7 @@ static void render_facet_list(struct strbuf *b, const struct index_snap *s,
 	const struct idx_snap_table *nt;
 	uint32_t small[512];
 	struct idx_plan_tally t = { .cnt = dm->n <= 512 ? small :
-						      xmalloc(dm->n * sizeof(uint32_t)) };
+							  xmalloc(dm->n * sizeof(uint32_t)) };
 
 	assert(s->nationwide_of[d] >= 0); /* idx_tables_build makes one for every such d */
 	nt = &s->tables[s->nationwide_of[d]];
@@ -191,7 +192,7 @@ static void broader_total(struct strbuf *b, uint64_t n)
 static void render_broader(struct strbuf *b, const struct index_snap *s, const struct idx_plan *p,
 			   uint64_t *scratch)
 {
-	static const int order[] = { INDEX_KIND, INDEX_TARGET_GROUP, INDEX_LANGUAGE,
+	static const int order[] = { INDEX_KIND,      INDEX_TARGET_GROUP, INDEX_LANGUAGE,
 				     INDEX_TAKES_NEW, INDEX_MUNICIPALITY, INDEX_COUNTY };
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -209,8 +210,9 @@ static void render_broader(struct strbuf *b, const struct index_snap *s, const s
 			if (c >= 0 && !p->filter[INDEX_COUNTY]) {
 				n = idx_plan_count(s, p, d, INDEX_COUNTY, c, scratch);
 				if (n) {
-					strbuf_adds(b, "\"broader\":{\"drop\":"
-						       "\"municipality\",\"county\":");
+					strbuf_adds(b,
+						    "\"broader\":{\"drop\":"
+						    "\"municipality\",\"county\":");
 					strbuf_json_str(b, s->dims[INDEX_COUNTY].keys[c]);
 					broader_total(b, n);
 					return;
@@ -305,7 +307,6 @@ static void render_page(struct strbuf *b, const struct index_snap *s, const stru
 	}
 	page_flush(b, s, &pg);
 }
-
 
 /* Writes the items of a free-text search's page: the ranked records that
  * pass 'full', in rank order. */

@@ -17,9 +17,9 @@
 struct idx_snap_record {
 	char id[37];
 	char org_id[37];
-	char assured[11];           /* YYYY-MM-DD, "" when never verified */
-	size_t json_off, json_len;  /* into snap->text */
-	size_t name_off, name_len;  /* into snap->names */
+	char assured[11];          /* YYYY-MM-DD, "" when never verified */
+	size_t json_off, json_len; /* into snap->text */
+	size_t name_off, name_len; /* into snap->names */
 };
 
 /* How a record's area maps to municipalities and counties. */
@@ -37,10 +37,10 @@ enum idx_snap_area { IDX_SNAP_AREA_LISTED, IDX_SNAP_AREA_COUNTY, IDX_SNAP_AREA_A
  * there while building, then added to every municipality they cover.
  */
 struct idx_snap_table {
-	unsigned dims;                 /* bit d: dimension d is an axis */
-	bool nationwide;               /* counts only nationwide (and online) records */
-	int axis[3], naxes;            /* the same, in order */
-	size_t stride[INDEX_NDIMS];    /* 0 for the other dimensions */
+	unsigned dims;              /* bit d: dimension d is an axis */
+	bool nationwide;            /* counts only nationwide (and online) records */
+	int axis[3], naxes;         /* the same, in order */
+	size_t stride[INDEX_NDIMS]; /* 0 for the other dimensions */
 	size_t len;
 	uint32_t *cnt;
 };
@@ -50,15 +50,15 @@ struct index_snap {
 	uint64_t generation;
 	size_t n, nwords;
 	struct idx_snap_record *rec;
-	uint32_t *by_id;     /* record numbers sorted by id */
-	char *text;          /* every item's JSON, back to back */
-	char *names;         /* every activity's name, back to back (for ordering) */
+	uint32_t *by_id; /* record numbers sorted by id */
+	char *text;      /* every item's JSON, back to back */
+	char *names;     /* every activity's name, back to back (for ordering) */
 	struct idx_dim dims[INDEX_NDIMS];
-	int32_t *muni_county;  /* municipality value -> county value */
+	int32_t *muni_county; /* municipality value -> county value */
 	char *taxonomies_json, *municipalities_json;
 	size_t taxonomies_len, municipalities_len;
-	uint64_t *all;       /* bits of every record */
-	uint8_t *area;       /* per record: enum idx_snap_area */
+	uint64_t *all;        /* bits of every record */
+	uint8_t *area;        /* per record: enum idx_snap_area */
 	int16_t *area_county; /* per record: the county value of IDX_SNAP_AREA_COUNTY */
 	struct idx_snap_table *tables;
 	size_t ntables;

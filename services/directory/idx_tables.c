@@ -37,8 +37,8 @@ static void table_init(const struct index_snap *s, struct idx_snap_table *t, uns
 		if (!(dims & (1u << d)))
 			continue;
 		t->stride[d] = len;
-		len *= d == INDEX_MUNICIPALITY ?
-			       s->dims[d].n + s->dims[INDEX_COUNTY].n + 1 : s->dims[d].n;
+		len *= d == INDEX_MUNICIPALITY ? s->dims[d].n + s->dims[INDEX_COUNTY].n + 1 :
+						 s->dims[d].n;
 	}
 	t->len = len;
 	t->cnt = xcalloc(len ? len : 1, sizeof(*t->cnt));
@@ -86,8 +86,8 @@ static void tables_pairs(struct index_snap *s)
 	for (size_t r = 0; r < s->n; r++)
 		for (uint32_t i = need->off[r]; i < need->off[r + 1]; i++)
 			for (uint32_t j = kind->off[r]; j < kind->off[r + 1]; j++)
-				s->nk_rec[at[need->val[i] * kind->n + kind->val[j]]++] =
-					(uint32_t)r;
+				s->nk_rec[at[need->val[i] * kind->n + kind->val[j]]++] = (uint32_t)
+					r;
 	free(at);
 }
 
@@ -105,8 +105,9 @@ static void table_fold(const struct index_snap *s, struct idx_snap_table *t)
 		for (size_t m = 0; m < nm; m++) {
 			int32_t c = s->muni_county[m];
 			uint32_t *row = base + m * inner;
-			const uint32_t *cty =
-				c >= 0 && (size_t)c < ncty ? base + (nm + (size_t)c) * inner : NULL;
+			const uint32_t *cty = c >= 0 && (size_t)c < ncty ?
+						      base + (nm + (size_t)c) * inner :
+						      NULL;
 
 			for (size_t i = 0; i < inner; i++)
 				row[i] += all[i] + (cty ? cty[i] : 0);

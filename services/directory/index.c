@@ -36,7 +36,7 @@
 #include "banned.h"
 
 #define INDEX_CHANNEL "tarjotin_directory"
-#define INDEX_DEBOUNCE_US 50000   /* quiet time after a notification */
+#define INDEX_DEBOUNCE_US 50000      /* quiet time after a notification */
 #define INDEX_DEBOUNCE_MAX_US 250000 /* ... but never longer than this */
 #define INDEX_RETRY_MS 500
 
@@ -45,10 +45,10 @@ struct index {
 	struct index_snap *cur;
 	uint64_t generation;
 	const char *conninfo;
-	PGconn *listen_db;   /* handed from index_start to the thread */
+	PGconn *listen_db; /* handed from index_start to the thread */
 	pthread_t thread;
-	bool started;        /* the thread runs and stop_fd wakes it */
-	int stop_fd;         /* an eventfd, -1 until index_start */
+	bool started; /* the thread runs and stop_fd wakes it */
+	int stop_fd;  /* an eventfd, -1 until index_start */
 };
 
 const char *index_dim_name(enum index_dim d)
@@ -364,8 +364,8 @@ long index_find(const struct index_snap *s, const char *id)
 	return -1;
 }
 
-char *index_search(const struct index_snap *s, const struct index_query *q,
-		   const uint32_t *ranked, size_t nranked, size_t *len)
+char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
+		   size_t nranked, size_t *len)
 {
 	return idx_render_search(s, q, ranked, nranked, len);
 }

@@ -114,8 +114,8 @@ long index_find(const struct index_snap *s, const char *id);
  * facets count over them.  Returns a malloc'ed, NUL-terminated string
  * (free()) and its length in *len.
  */
-char *index_search(const struct index_snap *s, const struct index_query *q,
-		   const uint32_t *ranked, size_t nranked, size_t *len);
+char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
+		   size_t nranked, size_t *len);
 
 /* The taxonomies and municipalities documents; owned by the snapshot. */
 const char *index_taxonomies_json(const struct index_snap *s, size_t *len);

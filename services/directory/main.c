@@ -180,7 +180,8 @@ int main(void)
 	dir.pg = &pgwatch;
 	pgc.conninfo = cfg.conninfo;
 	healthwatch_init(&pgwatch, "postgresql", cfg.health_interval_ms, pg_check, pg_reset, &pgc);
-	fc = (struct front_config){ .bind = cfg.bind, .gateways = cfg.gateways,
+	fc = (struct front_config){ .bind = cfg.bind,
+				    .gateways = cfg.gateways,
 				    .grace_ms = cfg.grace_ms };
 	/* Every search allocates and frees some 100 KB; by default glibc hands
 	 * that back to the kernel after each request and takes page faults for

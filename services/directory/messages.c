@@ -104,8 +104,8 @@ static void reply_json_text(Tarjotin__Envelope *reply, const char *text)
 
 /* Runs a query whose one row, one column is a JSON document, and replies
  * with it; NOT_FOUND when there is no row or it is NULL. */
-static void reply_query_json(struct worker *w, Tarjotin__Envelope *reply, const char *sql,
-			     int n, const char *const *params, const char *what)
+static void reply_query_json(struct worker *w, Tarjotin__Envelope *reply, const char *sql, int n,
+			     const char *const *params, const char *what)
 {
 	PGconn *db = db_of(w, reply);
 	PGresult *res;
@@ -163,8 +163,8 @@ static int check_render(const struct messages *ms, const Tarjotin__MessageSendRe
 		tv[n++].value = json_string_value(v);
 	}
 	if (!strcmp(m->channel, "sms")) {
-		out = template_render(ms->templates_dir, m->template_, m->lang, TEMPLATE_SMS, tv, n, err,
-				      errlen);
+		out = template_render(ms->templates_dir, m->template_, m->lang, TEMPLATE_SMS, tv, n,
+				      err, errlen);
 		if (!out)
 			goto out;
 		if (smstext_check(out, err, errlen))
@@ -172,8 +172,8 @@ static int check_render(const struct messages *ms, const Tarjotin__MessageSendRe
 	} else {
 		for (size_t i = 0; i < 2; i++) {
 			free(out);
-			out = template_render(ms->templates_dir, m->template_, m->lang, email_parts[i], tv,
-					      n, err, errlen);
+			out = template_render(ms->templates_dir, m->template_, m->lang,
+					      email_parts[i], tv, n, err, errlen);
 			if (!out)
 				goto out;
 		}
@@ -250,11 +250,11 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 				"an idempotency key of 1..200 characters is required");
 		goto out;
 	}
-	if (!strcmp(m->channel, "email") ? email_valid(m->recipient, err, sizeof(err)) != 0 :
-					   (m->recipient[0] != '+' ||
-					    strspn(m->recipient + 1, "0123456789") !=
-						    strlen(m->recipient) - 1 ||
-					    strlen(m->recipient) < 8 || strlen(m->recipient) > 16)) {
+	if (!strcmp(m->channel, "email") ?
+		    email_valid(m->recipient, err, sizeof(err)) != 0 :
+		    (m->recipient[0] != '+' ||
+		     strspn(m->recipient + 1, "0123456789") != strlen(m->recipient) - 1 ||
+		     strlen(m->recipient) < 8 || strlen(m->recipient) > 16)) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "to",
 				"the recipient is not a valid %s",
 				!strcmp(m->channel, "email") ? "e-mail address" : "E.164 number");
@@ -298,8 +298,9 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	sealed = seal_box(&ms->key, m->recipient, strlen(m->recipient), &sealed_len);
 	vars_text = json_dumps(vars, JSON_COMPACT);
 	{
-		const char *params[7] = { m->channel, m->template_, m->lang, (const char *)sealed,
-					  hint, vars_text, m->idempotency_key };
+		const char *params[7] = { m->channel,           m->template_, m->lang,
+					  (const char *)sealed, hint,         vars_text,
+					  m->idempotency_key };
 		int lengths[7] = { 0, 0, 0, (int)sealed_len, 0, 0, 0 };
 		int formats[7] = { 0, 0, 0, 1, 0, 0, 0 };
 
@@ -341,14 +342,14 @@ out:
 
 /* --- admin listings ------------------------------------------------------ */
 
-#define MESSAGE_COLUMNS                                                                  \
+#define MESSAGE_COLUMNS                                                                    \
 	"job_id, channel, template, lang, recipient_hint AS recipient, status, attempts, " \
 	"last_error, provider_id, created_at, updated_at, sent_at, delivered_at"
 
 static Tarjotin__MessageQuery *query_of(const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
-	Tarjotin__MessageQuery *q =
-		tarjotin__message_query__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__MessageQuery *q = tarjotin__message_query__unpack(NULL, req->payload.len,
+								    req->payload.data);
 
 	if (!q)
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
@@ -371,7 +372,8 @@ void messages_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	params[2] = q->channel;
 	reply_query_json(w, reply,
 			 "SELECT json_build_object('messages', coalesce(json_agg(x), '[]'::json))"
-			 "::text FROM (SELECT " MESSAGE_COLUMNS " FROM notifications "
+			 "::text FROM (SELECT " MESSAGE_COLUMNS
+			 " FROM notifications "
 			 "WHERE ($2 = '' OR status = $2) AND ($3 = '' OR channel = $3) "
 			 "ORDER BY created_at DESC, job_id LIMIT $1::int) x",
 			 3, params, "message");
@@ -398,8 +400,7 @@ void messages_get(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 	tarjotin__message_query__free_unpacked(q, NULL);
 }
 
-void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req,
-			Tarjotin__Envelope *reply)
+void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
 	Tarjotin__MessageQuery *q = query_of(req, reply);
 	char limit[16];
@@ -412,7 +413,8 @@ void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req,
 	params[0] = limit;
 	reply_query_json(w, reply,
 			 "SELECT json_build_object('dead_letters', coalesce(json_agg(x), "
-			 "'[]'::json))::text FROM (SELECT " MESSAGE_COLUMNS " FROM notifications "
+			 "'[]'::json))::text FROM (SELECT " MESSAGE_COLUMNS
+			 " FROM notifications "
 			 "WHERE status = 'dead' ORDER BY updated_at DESC, job_id LIMIT $1::int) x",
 			 1, params, "message");
 	tarjotin__message_query__free_unpacked(q, NULL);
@@ -438,13 +440,14 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 	params[0] = q->job_id;
 	/* A new outbox row for the same job: the relay gives it a new stream
 	 * entry, and notify sends it (a dead job has no "sent" record). */
-	res = PQexecParams(db,
-			   "WITH n AS (UPDATE notifications SET status = 'queued', updated_at = now() "
-			   "WHERE job_id = $1::uuid AND status = 'dead' RETURNING job_id), "
-			   "o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
-			   "SELECT json_build_object('job_id', n.job_id, 'status', 'queued')::text, "
-			   "pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
-			   1, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(
+		db,
+		"WITH n AS (UPDATE notifications SET status = 'queued', updated_at = now() "
+		"WHERE job_id = $1::uuid AND status = 'dead' RETURNING job_id), "
+		"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
+		"SELECT json_build_object('job_id', n.job_id, 'status', 'queued')::text, "
+		"pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
+		1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_failed(w, res, reply);
 		goto out;
@@ -476,8 +479,8 @@ out:
 /* GatewayAPI's statuses: final ones map to ours, transient ones to NULL. */
 static const char *dlr_status(const char *s)
 {
-	static const char *const failed[] = { "EXPIRED", "DELETED", "UNDELIVERABLE", "REJECTED",
-					      "SKIPPED", NULL };
+	static const char *const failed[] = { "EXPIRED",  "DELETED", "UNDELIVERABLE",
+					      "REJECTED", "SKIPPED", NULL };
 
 	if (!strcmp(s, "DELIVERED"))
 		return "delivered";
@@ -490,8 +493,8 @@ static const char *dlr_status(const char *s)
 void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 			      Tarjotin__Envelope *reply)
 {
-	Tarjotin__DeliveryReport *d =
-		tarjotin__delivery_report__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__DeliveryReport *d = tarjotin__delivery_report__unpack(NULL, req->payload.len,
+									req->payload.data);
 	const char *status, *params[5];
 	char when[32], json[160], err[300], text[260];
 	PGconn *db;

@@ -24,8 +24,7 @@ bool messages_enabled(const struct messages *ms);
 void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_get(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
-void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req,
-			Tarjotin__Envelope *reply);
+void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
 			      Tarjotin__Envelope *reply);

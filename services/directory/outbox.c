@@ -46,7 +46,8 @@ static bool stopping(struct outbox *o)
 /* Sleeps up to ms, waking at once on shutdown or when 'fd' is readable. */
 static void nap(struct outbox *o, int fd, int ms)
 {
-	struct pollfd p[2] = { { .fd = sig_fd(), .events = POLLIN }, { .fd = fd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = sig_fd(), .events = POLLIN },
+			       { .fd = fd, .events = POLLIN } };
 
 	if (!stopping(o))
 		poll(p, fd >= 0 ? 2 : 1, ms);
@@ -75,10 +76,11 @@ static int mark(PGconn *db, const char *ids, bool relayed, char *err, size_t err
 {
 	const char *params[1] = { ids };
 	PGresult *res = PQexecParams(db,
-				     relayed ? "UPDATE outbox SET relayed_at = now() "
-					       "WHERE id = ANY($1::bigint[])" :
-					       "UPDATE outbox SET seq = NULL "
-					       "WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL",
+				     relayed ?
+					     "UPDATE outbox SET relayed_at = now() "
+					     "WHERE id = ANY($1::bigint[])" :
+					     "UPDATE outbox SET seq = NULL "
+					     "WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL",
 				     1, NULL, params, NULL, NULL, 0);
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
 
@@ -148,7 +150,7 @@ static int check_refused(struct outbox *o, redisContext *rc, const PGresult *res
 			held = redisx_field(range->element[0]->element[1], "job_id");
 		relayed = held ? !strcmp(held, job) :
 				 (exists->type == REDIS_REPLY_INTEGER && exists->integer == 1) ||
-					 strcmp(PQgetvalue(res, i, 8), "queued");
+					  strcmp(PQgetvalue(res, i, 8), "queued");
 		if (relayed) {
 			idlist_add(ok_ids, ok_len, PQgetvalue(res, i, 0));
 		} else {
@@ -162,12 +164,13 @@ static int check_refused(struct outbox *o, redisContext *rc, const PGresult *res
 				o->next_ahead_log_us = now + 10000000;
 				stream_id(res, i, sid, sizeof(sid));
 				snprintf(cnt, sizeof(cnt), "%lu", total);
-				log_error("relay: the stream is ahead of the database: redis refuses "
-					  "new entries, messages wait (README, Messaging: repair the "
-					  "stream or the outbox sequence)",
-					  "stream", o->stream, "stream_id", sid, "outbox_id",
-					  PQgetvalue(res, i, 0), "held_by", held ? held : "",
-					  "refusals", cnt, NULL);
+				log_error(
+					"relay: the stream is ahead of the database: redis refuses "
+					"new entries, messages wait (README, Messaging: repair the "
+					"stream or the outbox sequence)",
+					"stream", o->stream, "stream_id", sid, "outbox_id",
+					PQgetvalue(res, i, 0), "held_by", held ? held : "",
+					"refusals", cnt, NULL);
 			}
 		}
 		freeReplyObject(range);
@@ -328,8 +331,8 @@ static void *relay_main(void *arg)
 			rc = redisx_connect(o->redis_addr, 2000, err, sizeof(err));
 			if (!rc) {
 				if (!redis_warned)
-					log_warn("relay: redis is down; outbox rows wait", "error", err,
-						 NULL);
+					log_warn("relay: redis is down; outbox rows wait", "error",
+						 err, NULL);
 				redis_warned = true;
 				nap(o, -1, 500);
 				continue;
@@ -384,8 +387,8 @@ static void *status_main(void *arg)
 			}
 			/* From the start of the stream: reports written before the
 			 * first directory ever started are not lost. */
-			r = redisCommand(rc, "XGROUP CREATE %s %s 0 MKSTREAM", o->reports.status_stream,
-					 STATUS_GROUP);
+			r = redisCommand(rc, "XGROUP CREATE %s %s 0 MKSTREAM",
+					 o->reports.status_stream, STATUS_GROUP);
 			if (r)
 				freeReplyObject(r);
 			r = NULL;
@@ -394,15 +397,16 @@ static void *status_main(void *arg)
 		if (clock_mono_us() >= next_claim) {
 			/* Reports left pending by a directory instance that died. */
 			next_claim = clock_mono_us() + 5000000;
-			r = redisCommand(rc, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 100", o->reports.status_stream,
-					 STATUS_GROUP, me, CLAIM_IDLE_MS);
+			r = redisCommand(rc, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 100",
+					 o->reports.status_stream, STATUS_GROUP, me, CLAIM_IDLE_MS);
 			if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2)
 				result = reports_apply(&o->reports, db, rc, r->element[1]);
 			else if (!r)
 				result = -2;
 		} else {
-			r = redisCommand(rc, "XREADGROUP GROUP %s %s COUNT 200 BLOCK 1000 STREAMS %s %s",
-					 STATUS_GROUP, me, o->reports.status_stream, pending ? "0" : ">");
+			r = redisCommand(
+				rc, "XREADGROUP GROUP %s %s COUNT 200 BLOCK 1000 STREAMS %s %s",
+				STATUS_GROUP, me, o->reports.status_stream, pending ? "0" : ">");
 			if (!r) {
 				result = -2;
 			} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&

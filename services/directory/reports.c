@@ -54,8 +54,8 @@ static bool data_error(PGconn *db, const PGresult *res)
 static int apply_status(PGconn *db, const redisReply *fv, char *why, size_t whylen, char *err,
 			size_t errlen)
 {
-	const char *params[6] = { report_field(fv, "job_id"),   report_field(fv, "status"),
-				  report_field(fv, "attempts"), report_field(fv, "error"),
+	const char *params[6] = { report_field(fv, "job_id"),      report_field(fv, "status"),
+				  report_field(fv, "attempts"),    report_field(fv, "error"),
 				  report_field(fv, "provider_id"), report_field(fv, "at_ms") };
 	const char *problem = report_problem(params);
 	PGresult *res;

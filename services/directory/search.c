@@ -69,7 +69,8 @@ static uint32_t *qcache_get(struct search *sx, uint64_t generation, const char *
 	return out;
 }
 
-static void qcache_put(struct search *sx, uint64_t generation, const char *q, const uint32_t *ranked, size_t n)
+static void qcache_put(struct search *sx, uint64_t generation, const char *q,
+		       const uint32_t *ranked, size_t n)
 {
 	struct qcache_entry *e = &sx->qcache[qcache_slot(q)];
 	uint32_t *copy;
@@ -281,9 +282,11 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 	q.value[INDEX_MUNICIPALITY] = opt(sr->municipality);
 	q.value[INDEX_COUNTY] = opt(sr->county);
 	q.value[INDEX_LANGUAGE] = opt(sr->language);
-	q.value[INDEX_TAKES_NEW] =
-		sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__YES ? "true" :
-		sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__NO  ? "false" : NULL;
+	q.value[INDEX_TAKES_NEW] = sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__YES ?
+					   "true" :
+				   sr->takes_new == TARJOTIN__SEARCH_REQUEST__TAKES_NEW__NO ?
+					   "false" :
+					   NULL;
 	q.page = sr->page >= 1 ? sr->page : 1;
 	q.per_page = sr->per_page >= 1 && sr->per_page <= 100 ? sr->per_page : 20;
 	if (strlen(sr->q) > 1000) {
@@ -348,8 +351,8 @@ static void reply_snapshot_doc(struct search *sx, Tarjotin__Envelope *reply,
 void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 			  Tarjotin__Envelope *reply)
 {
-	Tarjotin__SearchRequest *sr =
-		tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__SearchRequest *sr = tarjotin__search_request__unpack(NULL, req->payload.len,
+								       req->payload.data);
 
 	if (!sr) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
@@ -396,7 +399,7 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 			    Tarjotin__Envelope *reply)
 {
 	Tarjotin__ActivityGet *ag = tarjotin__activity_get__unpack(NULL, req->payload.len,
-								  req->payload.data);
+								   req->payload.data);
 	PGresult *res = NULL;
 
 	if (!ag || !uuid_valid(ag->id)) {

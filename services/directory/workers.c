@@ -111,8 +111,8 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 		tarjotin__envelope__free_unpacked(req, NULL);
 	}
 	buf = rpc_pack_envelope(&reply, &len);
-	rc = zmq_msg_send(gateway, sock, ZMQ_SNDMORE) < 0 || zmq_send(sock, buf, len, 0) < 0 ? -1
-											   : 0;
+	rc = zmq_msg_send(gateway, sock, ZMQ_SNDMORE) < 0 || zmq_send(sock, buf, len, 0) < 0 ? -1 :
+											       0;
 	free(buf);
 	reply_release(&reply);
 	return rc;

@@ -30,7 +30,7 @@ struct bridge {
 	const char *const *route_names;
 	char *instance;
 	int try_us;
-	uint32_t max_calls;          /* slots: calls in flight at most */
+	uint32_t max_calls; /* slots: calls in flight at most */
 
 	/* Shared with submitting threads, under lock. */
 	pthread_mutex_t lock;
@@ -182,7 +182,8 @@ static void send_try(struct bridge *b, struct bridge_call *c, int64_t now, bool 
 		atomic_fetch_add_explicit(&b->retries, 1, memory_order_relaxed);
 	c->tries++;
 	/* EAGAIN means no directory is connected: the next try may find one. */
-	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) < 0 &&
+	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) <
+		    0 &&
 	    errno != EAGAIN)
 		log_warn("directory send failed", "error", zmq_strerror(errno), NULL);
 	c->next_try_us = now + b->try_us;
@@ -257,7 +258,8 @@ static void on_reply(struct bridge *b, zmq_msg_t *msg)
 		return;
 	}
 	for (size_t i = 0; i < env->n_batch; i++) {
-		Tarjotin__Envelope *one = rpc_unpack_envelope(env->batch[i].data, env->batch[i].len);
+		Tarjotin__Envelope *one = rpc_unpack_envelope(env->batch[i].data,
+							      env->batch[i].len);
 
 		if (one && one->type != TARJOTIN__MSG_TYPE__MSG_BATCH) {
 			on_envelope(b, one);
@@ -438,7 +440,7 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	b->instance = xstrdup(cfg->instance);
 	b->try_us = cfg->try_ms * 1000;
 	b->max_calls = cfg->max_calls && cfg->max_calls <= SLOT_MASK + 1 ? cfg->max_calls :
-									 SLOT_MASK + 1;
+									   SLOT_MASK + 1;
 	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	b->zctx = zmq_ctx_new();
 	if (b->wake_fd < 0 || !b->zctx) {

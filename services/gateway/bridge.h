@@ -22,23 +22,23 @@
 
 enum bridge_outcome {
 	BRIDGE_PENDING = 0,
-	BRIDGE_REPLIED,   /* reply holds the directory's envelope */
-	BRIDGE_TIMEOUT,   /* no answer before the deadline */
-	BRIDGE_SHUTDOWN,  /* the gateway is stopping */
+	BRIDGE_REPLIED,  /* reply holds the directory's envelope */
+	BRIDGE_TIMEOUT,  /* no answer before the deadline */
+	BRIDGE_SHUTDOWN, /* the gateway is stopping */
 };
 
 struct bridge_call {
 	/* Filled by the caller. */
 	Tarjotin__MsgType type;
-	ProtobufCBinaryData payload; /* owned by the call's owner */
-	bool idempotent;             /* may be sent again on silence */
-	int timeout_ms;              /* overall deadline from submission */
+	ProtobufCBinaryData payload;            /* owned by the call's owner */
+	bool idempotent;                        /* may be sent again on silence */
+	int timeout_ms;                         /* overall deadline from submission */
 	void (*done)(struct bridge_call *call); /* runs on the bridge thread */
 	void *arg;
 
 	/* Filled by the bridge. */
 	enum bridge_outcome outcome;
-	Tarjotin__Envelope *reply;   /* free with tarjotin__envelope__free_unpacked */
+	Tarjotin__Envelope *reply; /* free with tarjotin__envelope__free_unpacked */
 	int tries;
 
 	/* Private to the bridge. */
@@ -54,8 +54,8 @@ struct bridge_config {
 	const char *directory_bind;      /* comma-separated, bound (instances dial in) */
 	const char *stats_endpoint;      /* where stats PULLs */
 	const char *instance;
-	int try_ms;                      /* Lazy Pirate retry interval */
-	uint32_t max_calls;              /* calls in flight at most (0: 2^20); more end
+	int try_ms;         /* Lazy Pirate retry interval */
+	uint32_t max_calls; /* calls in flight at most (0: 2^20); more end
 					    at once with BRIDGE_TIMEOUT */
 };
 
@@ -65,8 +65,8 @@ struct bridge_stats {
 };
 
 struct bridge_event {
-	uint8_t kind;   /* tarjotin.UsageEvent.Kind */
-	uint8_t route;  /* index into the caller's route names */
+	uint8_t kind;  /* tarjotin.UsageEvent.Kind */
+	uint8_t route; /* index into the caller's route names */
 	uint16_t status;
 	uint32_t latency_us;
 	int64_t at_ms;

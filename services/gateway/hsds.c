@@ -37,23 +37,23 @@
 #define PAGE_MAX 1000000
 #define PER_PAGE_MAX 100
 #define PER_PAGE_DEFAULT 20
-#define ID_SIZE 48      /* a uuid or a slug (at most 40 characters), with the NUL */
-#define URL_SHOWN 200   /* bytes of the request's path quoted in an error */
+#define ID_SIZE 48    /* a uuid or a slug (at most 40 characters), with the NUL */
+#define URL_SHOWN 200 /* bytes of the request's path quoted in an error */
 
 enum {
 	P_SEARCH = 1 << 0,
-	P_PAGE = 1 << 1,          /* page and per_page */
-	P_TERM = 1 << 2,          /* taxonomy_term_id */
-	P_TAXONOMY = 1 << 3,      /* taxonomy_id */
-	P_ORGANIZATION = 1 << 4,  /* organization_id */
-	P_MODIFIED = 1 << 5,      /* modified_after */
+	P_PAGE = 1 << 1,         /* page and per_page */
+	P_TERM = 1 << 2,         /* taxonomy_term_id */
+	P_TAXONOMY = 1 << 3,     /* taxonomy_id */
+	P_ORGANIZATION = 1 << 4, /* organization_id */
+	P_MODIFIED = 1 << 5,     /* modified_after */
 };
 
 static const struct resource {
 	const char *name;
 	Tarjotin__HsdsResource type;
-	unsigned params;  /* what its list accepts */
-	bool slug_ids;    /* items may also be named by their slug */
+	unsigned params; /* what its list accepts */
+	bool slug_ids;   /* items may also be named by their slug */
 } resources[] = {
 	{ "services", TARJOTIN__HSDS_RESOURCE__HSDS_SERVICES,
 	  P_SEARCH | P_PAGE | P_TERM | P_TAXONOMY | P_ORGANIZATION | P_MODIFIED, false },
@@ -76,10 +76,12 @@ static const struct {
 	{ "parent_id", "" },
 	{ "top_only", "" },
 	{ "minimal", ": lists carry the one-to-one fields of each item" },
-	{ "full", ": lists carry the one-to-one fields, and /hsds/{resource}/{id} the fully "
-		  "nested item" },
-	{ "full_service", ": an organization lists the one-to-one fields of its services, and "
-			  "/hsds/services/{id} is each fully nested service" },
+	{ "full",
+	  ": lists carry the one-to-one fields, and /hsds/{resource}/{id} the fully "
+	  "nested item" },
+	{ "full_service",
+	  ": an organization lists the one-to-one fields of its services, and "
+	  "/hsds/services/{id} is each fully nested service" },
 };
 
 /* --- replies --------------------------------------------------------------- */
@@ -102,7 +104,7 @@ static unsigned render_hsds(struct req *r)
 		if (hr)
 			tarjotin__hsds_reply__free_unpacked(hr, NULL);
 		return reply_error(r, 502, "internal", NULL,
-				  "the directory sent a malformed hsds reply");
+				   "the directory sent a malformed hsds reply");
 	}
 	/* Open data: any site may read it, and a minute old is fresh enough. */
 	return reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
@@ -169,8 +171,9 @@ static int parse_iso8601(const char *s, char *out, size_t outlen)
 	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
 		return -1;
-	if (*p == 'T' || *p == 't' || (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
-				     p[3] == ':')) {
+	if (*p == 'T' || *p == 't' ||
+	    (*p == ' ' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+	     p[3] == ':')) {
 		p++;
 		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
 			return -1;
@@ -206,8 +209,8 @@ static int parse_iso8601(const char *s, char *out, size_t outlen)
 	}
 	if (*p)
 		return -1;
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*s%c%02d:%02d", y, mo, d, h, mi, sec,
-		 fraclen ? "." : "", fraclen, frac, sign, oh, om);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%s%.*s%c%02d:%02d", y, mo, d, h, mi,
+		 sec, fraclen ? "." : "", fraclen, frac, sign, oh, om);
 	return 0;
 }
 
@@ -232,12 +235,9 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 		const char *name;
 		unsigned flag;
 	} known[] = {
-		{ "search", P_SEARCH },
-		{ "page", P_PAGE },
-		{ "per_page", P_PAGE },
-		{ "taxonomy_term_id", P_TERM },
-		{ "taxonomy_id", P_TAXONOMY },
-		{ "organization_id", P_ORGANIZATION },
+		{ "search", P_SEARCH },           { "page", P_PAGE },
+		{ "per_page", P_PAGE },           { "taxonomy_term_id", P_TERM },
+		{ "taxonomy_id", P_TAXONOMY },    { "organization_id", P_ORGANIZATION },
 		{ "modified_after", P_MODIFIED },
 	};
 	const char *v;
@@ -246,30 +246,30 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!(res->params & known[i].flag) && req_arg(r, known[i].name))
 			return reply_error(r, 400, "invalid_parameter", known[i].name,
-					  "%s is not supported on /hsds/%s", known[i].name,
-					  res->name);
+					   "%s is not supported on /hsds/%s", known[i].name,
+					   res->name);
 
 	n = 1;
 	v = req_arg(r, "page");
 	if (v && num_parse_long(v, 1, PAGE_MAX, &n))
 		return reply_error(r, 400, "invalid_parameter", "page",
-				  "page must be a whole number from 1 to %d", PAGE_MAX);
+				   "page must be a whole number from 1 to %d", PAGE_MAX);
 	hr->page = (int)n;
 	n = PER_PAGE_DEFAULT;
 	v = req_arg(r, "per_page");
 	if (v && num_parse_long(v, 1, PER_PAGE_MAX, &n))
 		return reply_error(r, 400, "invalid_parameter", "per_page",
-				  "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
+				   "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
 	hr->per_page = (int)n;
 	v = req_arg(r, "search");
 	if (v && *v) {
 		n = utf8_chars(v, false);
 		if (n < 0)
 			return reply_error(r, 400, "invalid_parameter", "search",
-					  "search must be text (UTF-8, no control characters)");
+					   "search must be text (UTF-8, no control characters)");
 		if (n > SEARCH_MAX_CHARS)
 			return reply_error(r, 400, "invalid_parameter", "search",
-					  "search is longer than %d characters", SEARCH_MAX_CHARS);
+					   "search is longer than %d characters", SEARCH_MAX_CHARS);
 		hr->search = (char *)v;
 	}
 	v = req_arg(r, "taxonomy_term_id");
@@ -277,28 +277,28 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 		hr->taxonomy_term_id = (char *)uuid_or_slug(v, true, t->term);
 		if (!hr->taxonomy_term_id)
 			return reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
-					  "taxonomy_term_id must be a term's uuid or code");
+					   "taxonomy_term_id must be a term's uuid or code");
 	}
 	v = req_arg(r, "taxonomy_id");
 	if (v && *v) {
 		hr->taxonomy_id = (char *)uuid_or_slug(v, true, t->taxonomy);
 		if (!hr->taxonomy_id)
 			return reply_error(r, 400, "invalid_parameter", "taxonomy_id",
-					  "taxonomy_id must be a taxonomy's uuid or code");
+					   "taxonomy_id must be a taxonomy's uuid or code");
 	}
 	v = req_arg(r, "organization_id");
 	if (v && *v) {
 		hr->organization_id = (char *)uuid_or_slug(v, false, t->organization);
 		if (!hr->organization_id)
 			return reply_error(r, 400, "invalid_parameter", "organization_id",
-					  "organization_id must be a uuid");
+					   "organization_id must be a uuid");
 	}
 	v = req_arg(r, "modified_after");
 	if (v && *v) {
 		if (parse_iso8601(v, t->when, sizeof(t->when)))
 			return reply_error(r, 400, "invalid_parameter", "modified_after",
-					  "modified_after must be an ISO 8601 date or date-time, "
-					  "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
+					   "modified_after must be an ISO 8601 date or date-time, "
+					   "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
 		hr->modified_after = t->when;
 	}
 	return 0;
@@ -315,9 +315,10 @@ unsigned hsds_route(struct req *r, const char *url)
 	unsigned status;
 
 	if (!*rest || !strcmp(rest, "/"))
-		return reply_json(r, 200, json_pack("{s:s, s:s}", "version", "3.0", "description",
-						   "Tarjotin: the activities of Finnish social and "
-						   "health NGOs as Open Referral HSDS 3.0"));
+		return reply_json(r, 200,
+				  json_pack("{s:s, s:s}", "version", "3.0", "description",
+					    "Tarjotin: the activities of Finnish social and "
+					    "health NGOs as Open Referral HSDS 3.0"));
 	/* The path is outside text: quoted valid and bounded. */
 	utf8_clip(shown, sizeof(shown), url);
 	rest++;
@@ -334,15 +335,16 @@ unsigned hsds_route(struct req *r, const char *url)
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (req_arg(r, unsupported[i].name))
 			return reply_error(r, 400, "invalid_parameter", unsupported[i].name,
-					  "%s is not supported by this API%s", unsupported[i].name,
-					  unsupported[i].why);
+					   "%s is not supported by this API%s", unsupported[i].name,
+					   unsupported[i].why);
 	v = req_arg(r, "format");
 	if (v && strcmp(v, "json"))
 		return reply_error(r, 400, "invalid_parameter", "format",
-				  "format must be json (the only format served)");
+				   "format must be json (the only format served)");
 	v = req_arg(r, "lang");
 	if (v && strcmp(v, "fi") && strcmp(v, "sv") && strcmp(v, "en"))
-		return reply_error(r, 400, "invalid_parameter", "lang", "lang must be fi, sv or en");
+		return reply_error(r, 400, "invalid_parameter", "lang",
+				   "lang must be fi, sv or en");
 	hr.lang = (char *)(v ? v : "fi");
 
 	if (slash) {

@@ -115,8 +115,8 @@ int main(void)
 	addr = config_str("TARJOTIN_HTTP_ADDR", "127.0.0.1");
 	port = config_int("TARJOTIN_HTTP_PORT", 8080, 1, 65535);
 	hc.threads = (unsigned)config_int("TARJOTIN_HTTP_THREADS", 2, 1, 64);
-	hc.max_connections =
-		(unsigned)config_int("TARJOTIN_HTTP_MAX_CONNECTIONS", 4096, 16, 1000000);
+	hc.max_connections = (unsigned)config_int("TARJOTIN_HTTP_MAX_CONNECTIONS", 4096, 16,
+						  1000000);
 	hc.idle_timeout_s = (unsigned)config_int("TARJOTIN_HTTP_IDLE_TIMEOUT_S", 60, 1, 3600);
 	hc.conn_memory = (size_t)config_int("TARJOTIN_HTTP_CONN_MEMORY", 16384, 4096, 1 << 20);
 	hc.max_body = (size_t)config_int("TARJOTIN_HTTP_MAX_BODY", 65536, 1024, 64 << 20);
@@ -129,8 +129,8 @@ int main(void)
 	bc.instance = gw.instance;
 	web_dir = config_str("TARJOTIN_WEB_DIR", "services/gateway/web");
 	gw.redis.addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
-	healthwatch_init(&gw.redis_watch, "redis", (int)config_int("TARJOTIN_HEALTH_INTERVAL_MS",
-								      1000, 50, 60000),
+	healthwatch_init(&gw.redis_watch, "redis",
+			 (int)config_int("TARJOTIN_HEALTH_INTERVAL_MS", 1000, 50, 60000),
 			 redis_check, redis_reset, &gw.redis);
 	if (messages_config_init(&gw.messages, &bad_var, err, sizeof(err))) {
 		/* The value is a secret: named, never shown. */

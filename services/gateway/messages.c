@@ -33,8 +33,7 @@ static bool secret_text_ok(const char *s)
 	return strlen(s) <= MESSAGES_SECRET_MAX;
 }
 
-int messages_config_init(struct messages_config *mc, const char **bad_var, char *err,
-			 size_t errlen)
+int messages_config_init(struct messages_config *mc, const char **bad_var, char *err, size_t errlen)
 {
 	const char *tok = config_str("TARJOTIN_ADMIN_TOKEN", "");
 
@@ -106,7 +105,8 @@ static unsigned render_json(struct req *r, unsigned ok_status)
 	if (jr)
 		tarjotin__json_reply__free_unpacked(jr, NULL);
 	if (!doc)
-		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
+		return reply_error(r, 502, "internal", NULL,
+				   "the directory sent a malformed reply");
 	return reply_json(r, ok_status, doc);
 }
 
@@ -139,9 +139,11 @@ static unsigned render_send(struct req *r)
 	m = tarjotin__message_send_reply__unpack(NULL, r->call.reply->payload.len,
 						 r->call.reply->payload.data);
 	if (!m)
-		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
-	status = reply_json(r, 201, json_pack("{s:s, s:s, s:b}", "job_id", m->job_id, "status",
-					      m->status, "replayed", m->replayed));
+		return reply_error(r, 502, "internal", NULL,
+				   "the directory sent a malformed reply");
+	status = reply_json(r, 201,
+			    json_pack("{s:s, s:s, s:b}", "job_id", m->job_id, "status", m->status,
+				      "replayed", m->replayed));
 	tarjotin__message_send_reply__free_unpacked(m, NULL);
 	return status;
 }
@@ -176,7 +178,8 @@ static char *vars_check(json_t *vars, char *err, size_t errlen)
 			goto out;
 		}
 		if (strlen(s) > MESSAGES_VAR_MAX) {
-			snprintf(err, errlen, "vars.%s is longer than %d bytes", k, MESSAGES_VAR_MAX);
+			snprintf(err, errlen, "vars.%s is longer than %d bytes", k,
+				 MESSAGES_VAR_MAX);
 			goto out;
 		}
 		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -211,7 +214,8 @@ unsigned messages_route_send(struct req *r, const char *url)
 		return status;
 	body = body_object(r);
 	if (!body)
-		return reply_error(r, 400, "invalid_body", "body", "the body must be a JSON object");
+		return reply_error(r, 400, "invalid_body", "body",
+				   "the body must be a JSON object");
 	channel = json_string_value(json_object_get(body, "channel"));
 	to = json_string_value(json_object_get(body, "to"));
 	tmpl = json_string_value(json_object_get(body, "template"));
@@ -296,7 +300,8 @@ unsigned messages_route_send(struct req *r, const char *url)
 	m.vars_json.data = (uint8_t *)vars_text;
 	m.vars_json.len = strlen(vars_text);
 	m.idempotency_key = (char *)ikey;
-	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_SEND, &m.base, true, 0, render_send);
+	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_SEND, &m.base, true, 0,
+			     render_send);
 out:
 	free(vars_text);
 	json_decref(body);
@@ -310,8 +315,8 @@ unsigned messages_route_list(struct req *r, const char *url)
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
 	const char *limit = req_arg(r, "limit"), *status_arg = req_arg(r, "status"),
 		   *channel = req_arg(r, "channel");
-	static const char *const statuses[] = { "queued", "sent", "delivered", "failed", "dead",
-						NULL };
+	static const char *const statuses[] = { "queued", "sent", "delivered",
+						"failed", "dead", NULL };
 	unsigned status;
 
 	(void)url;
@@ -327,8 +332,9 @@ unsigned messages_route_list(struct req *r, const char *url)
 		for (int i = 0; statuses[i]; i++)
 			ok |= !strcmp(status_arg, statuses[i]);
 		if (!ok)
-			return reply_error(r, 400, "invalid_parameter", "status",
-					   "status must be queued, sent, delivered, failed or dead");
+			return reply_error(
+				r, 400, "invalid_parameter", "status",
+				"status must be queued, sent, delivered, failed or dead");
 		q.status = (char *)status_arg;
 	}
 	if (channel && *channel) {
@@ -409,7 +415,8 @@ static void claim_text(json_t *o, const char *name, char *out, size_t outlen)
 unsigned messages_route_dlr(struct req *r, const char *url)
 {
 	Tarjotin__DeliveryReport d = TARJOTIN__DELIVERY_REPORT__INIT;
-	const char *sig = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Gwapi-Signature");
+	const char *sig = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						      "X-Gwapi-Signature");
 	json_t *claims, *body = NULL;
 	char err[128], id[64], userref[128], st[32], error[256];
 	static const char *const same[] = { "id", "msisdn", "status", "userref", NULL };
@@ -436,7 +443,8 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 			goto out;
 		}
 		for (int i = 0; same[i]; i++) {
-			json_t *a = json_object_get(claims, same[i]), *b = json_object_get(body, same[i]);
+			json_t *a = json_object_get(claims, same[i]),
+			       *b = json_object_get(body, same[i]);
 
 			if (a && b && !json_equal(a, b)) {
 				status = reply_error(r, 400, "invalid_parameter", same[i],

@@ -23,16 +23,16 @@
 
 #include "req.h"
 
-#define MESSAGES_VARS_MAX 4096  /* bytes of vars as JSON */
-#define MESSAGES_VAR_MAX 1000   /* bytes of one value */
-#define MESSAGES_TOKEN_MIN 16   /* characters of TARJOTIN_ADMIN_TOKEN */
+#define MESSAGES_VARS_MAX 4096 /* bytes of vars as JSON */
+#define MESSAGES_VAR_MAX 1000  /* bytes of one value */
+#define MESSAGES_TOKEN_MIN 16  /* characters of TARJOTIN_ADMIN_TOKEN */
 #define MESSAGES_SECRET_MAX 4096
 
 /* The messaging routes' configuration, read once at start. */
 struct messages_config {
 	bool admin_enabled;
 	uint8_t admin_hash[crypto_generichash_BYTES]; /* of the admin token */
-	const char *dlr_secret;                      /* "" when reports are refused */
+	const char *dlr_secret;                       /* "" when reports are refused */
 };
 
 /*

@@ -15,7 +15,7 @@
 #include "banned.h"
 
 /* Latency buckets in microseconds; the last is +Inf. */
-static const uint64_t bucket_us[] = { 250, 500, 1000, 2500, 5000, 10000, 25000,
+static const uint64_t bucket_us[] = { 250,   500,    1000,   2500,   5000,    10000,  25000,
 				      50000, 100000, 250000, 500000, 1000000, 2500000 };
 #define NBUCKETS (sizeof(bucket_us) / sizeof(bucket_us[0]))
 #define NCLASSES 5 /* 1xx..5xx */
@@ -165,7 +165,8 @@ static void render_directories(struct metrics *m, struct strbuf *o)
 			    fam[f].name, fam[f].type);
 		for (size_t i = 0; i < n; i++) {
 			uint64_t v = f == 0 ? dirs[i].expired_dropped :
-				     f == 1 ? dirs[i].workers : dirs[i].workers_busy;
+				     f == 1 ? dirs[i].workers :
+					      dirs[i].workers_busy;
 
 			strbuf_addf(o, "%s{instance=\"", fam[f].name);
 			add_label(o, dirs[i].instance);
@@ -180,17 +181,20 @@ char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned 
 	struct strbuf o = STRBUF_INIT;
 
 	strbuf_reserve(&o, 8192);
-	strbuf_adds(&o, "# HELP tarjotin_http_requests_total HTTP requests answered, by route and "
-			"status class.\n# TYPE tarjotin_http_requests_total counter\n");
+	strbuf_adds(&o,
+		    "# HELP tarjotin_http_requests_total HTTP requests answered, by route and "
+		    "status class.\n# TYPE tarjotin_http_requests_total counter\n");
 	for (unsigned i = 0; i < m->nroutes; i++)
 		for (unsigned c = 0; c < NCLASSES; c++)
-			strbuf_addf(&o,
-				    "tarjotin_http_requests_total{route=\"%s\",code=\"%uxx\"} %lu\n",
-				    m->names[i], c + 1,
-				    (unsigned long)atomic_load(&m->routes[i].by_class[c]));
-	strbuf_adds(&o, "# HELP tarjotin_http_request_duration_seconds Time from request to "
-			"response, by route.\n# TYPE tarjotin_http_request_duration_seconds "
-			"histogram\n");
+			strbuf_addf(
+				&o,
+				"tarjotin_http_requests_total{route=\"%s\",code=\"%uxx\"} %lu\n",
+				m->names[i], c + 1,
+				(unsigned long)atomic_load(&m->routes[i].by_class[c]));
+	strbuf_adds(&o,
+		    "# HELP tarjotin_http_request_duration_seconds Time from request to "
+		    "response, by route.\n# TYPE tarjotin_http_request_duration_seconds "
+		    "histogram\n");
 	for (unsigned i = 0; i < m->nroutes; i++) {
 		struct route_metrics *r = &m->routes[i];
 		uint64_t cum = 0;
@@ -198,15 +202,18 @@ char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned 
 		for (size_t b = 0; b <= NBUCKETS; b++) {
 			cum += atomic_load(&r->buckets[b]);
 			if (b < NBUCKETS)
-				strbuf_addf(&o,
-					    "tarjotin_http_request_duration_seconds_bucket{route=\"%s\","
-					    "le=\"%g\"} %lu\n",
-					    m->names[i], (double)bucket_us[b] / 1e6, (unsigned long)cum);
+				strbuf_addf(
+					&o,
+					"tarjotin_http_request_duration_seconds_bucket{route=\"%s\","
+					"le=\"%g\"} %lu\n",
+					m->names[i], (double)bucket_us[b] / 1e6,
+					(unsigned long)cum);
 			else
-				strbuf_addf(&o,
-					    "tarjotin_http_request_duration_seconds_bucket{route=\"%s\","
-					    "le=\"+Inf\"} %lu\n",
-					    m->names[i], (unsigned long)cum);
+				strbuf_addf(
+					&o,
+					"tarjotin_http_request_duration_seconds_bucket{route=\"%s\","
+					"le=\"+Inf\"} %lu\n",
+					m->names[i], (unsigned long)cum);
 		}
 		strbuf_addf(&o, "tarjotin_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
 			    m->names[i], (double)atomic_load(&r->sum_us) / 1e6);

@@ -13,7 +13,7 @@
 #include "bridge.h"
 
 #define METRICS_MAX_DIRECTORIES 32 /* directory instances shown */
-#define METRICS_INSTANCE_MAX 128    /* bytes of an instance name shown, with the NUL */
+#define METRICS_INSTANCE_MAX 128   /* bytes of an instance name shown, with the NUL */
 
 struct metrics;
 

@@ -71,7 +71,7 @@ unsigned reply_document(struct req *r, unsigned status, const void *json, size_t
 
 	if (release)
 		resp = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)json,
-									       release, cls);
+									      release, cls);
 	else
 		resp = MHD_create_response_from_buffer(len, (void *)json, MHD_RESPMEM_MUST_COPY);
 	return queue_json(r, status, resp, cache, cors);
@@ -176,7 +176,8 @@ unsigned reply_rpc_failure(struct req *r)
 	case BRIDGE_REPLIED:
 		break;
 	case BRIDGE_SHUTDOWN:
-		return reply_error(r, 503, "unavailable", NULL, "the service is restarting, try again");
+		return reply_error(r, 503, "unavailable", NULL,
+				   "the service is restarting, try again");
 	default:
 		return reply_error(r, 503, "unavailable", NULL,
 				   "the directory did not answer within %d ms, try again",
@@ -258,9 +259,8 @@ static enum MHD_Result take_body(struct req *r, const char *data, size_t *size)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct req_server *s = cls;
 	struct req *r = *con_cls;
@@ -300,7 +300,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return reply_too_large(r) ? MHD_YES : MHD_NO;
 		if (r->status == 405)
 			return reply_error(r, 405, "method_not_allowed", NULL,
-					   "%s is not allowed on %s", method, url) ? MHD_YES : MHD_NO;
+					   "%s is not allowed on %s", method, url) ?
+				       MHD_YES :
+				       MHD_NO;
 		r->status = r->route->handle(r, url);
 		return MHD_YES;
 	case REQ_REPLIED:
@@ -384,8 +386,11 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 	if (t->not_found >= nnames || nnames > UINT8_MAX + 1)
 		return errmsg(err, errlen, "the route table's labels are wrong");
 	s->routes = t;
-	s->not_found = (struct route){ .method = "GET", .path = "", .metric = t->not_found,
-				       .handle = req_not_found, .usage = true };
+	s->not_found = (struct route){ .method = "GET",
+				       .path = "",
+				       .metric = t->not_found,
+				       .handle = req_not_found,
+				       .usage = true };
 	s->gw = cfg->gw;
 	s->bridge = cfg->bridge;
 	s->metrics = cfg->metrics;
@@ -404,20 +409,21 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 		return errmsg(err, errlen, "cannot make a mutex: %s", strerror(e));
 	}
 	s->locks_made = true;
-	s->daemon = MHD_start_daemon(
-		MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-		NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&cfg->addr,
-		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
-		/* The per-connection pool holds the request line and headers;
+	s->daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+					     MHD_USE_ERROR_LOG,
+				     0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+				     mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+				     (struct sockaddr *)&cfg->addr, MHD_OPTION_THREAD_POOL_SIZE,
+				     cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+				     cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+				     cfg->idle_timeout_s,
+				     /* The per-connection pool holds the request line and headers;
 		 * libmicrohttpd zeroes all of it for every request, so it is kept
 		 * small (perf: a 64 KB pool cost 4% of the gateway's CPU in
 		 * memset). */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+				     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!s->daemon)
 		return errmsg(err, errlen, "%s", strerror(errno));
 	return 0;

@@ -38,15 +38,15 @@ typedef unsigned (*req_render_fn)(struct req *r);
 
 /* One entry of a routing table. */
 struct route {
-	const char *method;     /* "GET", "POST", ... (HEAD is served by GET routes) */
-	const char *path;       /* exact, or a prefix when 'prefix' is set */
+	const char *method; /* "GET", "POST", ... (HEAD is served by GET routes) */
+	const char *path;   /* exact, or a prefix when 'prefix' is set */
 	bool prefix;
-	unsigned metric;        /* metrics label and stats route: an index into the names */
+	unsigned metric; /* metrics label and stats route: an index into the names */
 	req_handler_fn *handle;
-	bool usage;             /* report to stats */
-	bool ends_search;       /* a catch-all: a path no route before it has is 404 for every
+	bool usage;       /* report to stats */
+	bool ends_search; /* a catch-all: a path no route before it has is 404 for every
 				   method, not 405 because a later catch-all has it */
-	bool cors;              /* open data: every answer on this path, errors and 405
+	bool cors;        /* open data: every answer on this path, errors and 405
 				   included, carries Access-Control-Allow-Origin: * */
 };
 
@@ -68,17 +68,17 @@ struct req {
 	enum req_state state;
 	int64_t start_us;
 	unsigned status;
-	bool head;                /* a HEAD request */
-	bool page_view;           /* a page of the web UI (not its scripts or styles) */
-	bool forwarded;           /* counted in srv->forwarded until completed */
-	bool cors;                /* the path is open data (a route with 'cors' matched it) */
-	char *body;               /* POST/PUT body, NUL-terminated; owned */
+	bool head;      /* a HEAD request */
+	bool page_view; /* a page of the web UI (not its scripts or styles) */
+	bool forwarded; /* counted in srv->forwarded until completed */
+	bool cors;      /* the path is open data (a route with 'cors' matched it) */
+	char *body;     /* POST/PUT body, NUL-terminated; owned */
 	size_t body_len;
-	bool too_large;           /* the body went past the limit: answer 413 */
+	bool too_large; /* the body went past the limit: answer 413 */
 	size_t discarded;
-	req_render_fn render;     /* turns call.reply into the response */
+	req_render_fn render; /* turns call.reply into the response */
 	struct bridge_call call;
-	void *scratch;            /* a route's own state; freed with free() */
+	void *scratch; /* a route's own state; freed with free() */
 };
 
 struct req_server_config {
@@ -86,9 +86,9 @@ struct req_server_config {
 	unsigned threads;
 	unsigned max_connections;
 	unsigned idle_timeout_s;
-	size_t conn_memory;       /* libmicrohttpd's per-connection pool */
+	size_t conn_memory; /* libmicrohttpd's per-connection pool */
 	size_t max_body;
-	int rpc_timeout_ms;       /* the deadline of a call forwarded with timeout 0 */
+	int rpc_timeout_ms; /* the deadline of a call forwarded with timeout 0 */
 	const struct req_routes *routes;
 	struct gateway *gw;
 	struct bridge *bridge;
@@ -99,15 +99,15 @@ struct req_server_config {
 struct req_server {
 	struct MHD_Daemon *daemon;
 	const struct req_routes *routes;
-	struct route not_found;   /* what unmatched requests count as */
+	struct route not_found; /* what unmatched requests count as */
 	struct gateway *gw;
 	struct bridge *bridge;
 	struct metrics *metrics;
 	size_t max_body;
 	int rpc_timeout_ms;
 	pthread_mutex_t lock;
-	pthread_cond_t idle;      /* signalled when 'forwarded' drops to 0 */
-	unsigned forwarded;       /* requests sent to the directory, not yet completed */
+	pthread_cond_t idle; /* signalled when 'forwarded' drops to 0 */
+	unsigned forwarded;  /* requests sent to the directory, not yet completed */
 	bool locks_made;
 };
 

@@ -22,18 +22,46 @@ static unsigned handle_metrics(struct req *r, const char *url);
 static unsigned handle_ping(struct req *r, const char *url);
 
 /* Metric labels (and stats' route names): the ids the table carries. */
-enum metric_id { M_HEALTHZ, M_READYZ, M_METRICS, M_PING, M_NOT_FOUND, M_STATIC, M_OPENAPI,
-		 M_HSDS, M_SEARCH, M_ACTIVITY, M_ORGANIZATION, M_TAXONOMIES, M_MUNICIPALITIES,
-		 M_MESSAGES, M_MESSAGE, M_DEAD_LETTERS, M_SMS_DLR, M_N };
+enum metric_id {
+	M_HEALTHZ,
+	M_READYZ,
+	M_METRICS,
+	M_PING,
+	M_NOT_FOUND,
+	M_STATIC,
+	M_OPENAPI,
+	M_HSDS,
+	M_SEARCH,
+	M_ACTIVITY,
+	M_ORGANIZATION,
+	M_TAXONOMIES,
+	M_MUNICIPALITIES,
+	M_MESSAGES,
+	M_MESSAGE,
+	M_DEAD_LETTERS,
+	M_SMS_DLR,
+	M_N
+};
 
 static const char *const metric_names[M_N + 1] = {
-	[M_HEALTHZ] = "healthz", [M_READYZ] = "readyz", [M_METRICS] = "metrics",
-	[M_PING] = "ping", [M_NOT_FOUND] = "not_found", [M_STATIC] = "static",
-	[M_OPENAPI] = "openapi", [M_HSDS] = "hsds", [M_SEARCH] = "search",
-	[M_ACTIVITY] = "activity", [M_ORGANIZATION] = "organization",
-	[M_TAXONOMIES] = "taxonomies", [M_MUNICIPALITIES] = "municipalities",
-	[M_MESSAGES] = "messages", [M_MESSAGE] = "message", [M_DEAD_LETTERS] = "dead_letters",
-	[M_SMS_DLR] = "sms_dlr", [M_N] = NULL,
+	[M_HEALTHZ] = "healthz",
+	[M_READYZ] = "readyz",
+	[M_METRICS] = "metrics",
+	[M_PING] = "ping",
+	[M_NOT_FOUND] = "not_found",
+	[M_STATIC] = "static",
+	[M_OPENAPI] = "openapi",
+	[M_HSDS] = "hsds",
+	[M_SEARCH] = "search",
+	[M_ACTIVITY] = "activity",
+	[M_ORGANIZATION] = "organization",
+	[M_TAXONOMIES] = "taxonomies",
+	[M_MUNICIPALITIES] = "municipalities",
+	[M_MESSAGES] = "messages",
+	[M_MESSAGE] = "message",
+	[M_DEAD_LETTERS] = "dead_letters",
+	[M_SMS_DLR] = "sms_dlr",
+	[M_N] = NULL,
 };
 
 /* Order matters: the first match wins; prefixes after exact paths.  A route
@@ -66,8 +94,8 @@ static const struct route routes[] = {
 	  .handle = messages_route_dead_letters, .usage = true },
 	{ "POST", "/api/v1/admin/dead-letters/", .prefix = true, .metric = M_DEAD_LETTERS,
 	  .handle = messages_route_requeue, .usage = true },
-	{ "POST", "/api/v1/sms/delivery-reports", .metric = M_SMS_DLR,
-	  .handle = messages_route_dlr, .usage = true },
+	{ "POST", "/api/v1/sms/delivery-reports", .metric = M_SMS_DLR, .handle = messages_route_dlr,
+	  .usage = true },
 	/* A path no API route has is unknown (404) for every method, not 405
 	 * because the web UI's GET catch-all below would match it. */
 	{ "GET", "/api/", .prefix = true, .metric = M_NOT_FOUND, .handle = req_not_found,
@@ -103,8 +131,8 @@ static unsigned handle_static(struct req *r, const char *url)
 static unsigned handle_healthz(struct req *r, const char *url)
 {
 	(void)url;
-	return reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "instance",
-					    r->gw->instance));
+	return reply_json(r, 200,
+			  json_pack("{s:s, s:s}", "status", "ok", "instance", r->gw->instance));
 }
 
 static unsigned render_readyz(struct req *r)
@@ -124,15 +152,15 @@ static unsigned render_readyz(struct req *r)
 			metrics_directory_health(r->gw->metrics, h->instance, h->expired_dropped,
 						 h->workers, h->workers_busy);
 	}
-	checks = json_pack("{s:s, s:s, s:s}", "directory", dir_ok ? "ok" : "down",
-			   "postgresql", dir_ok ? (pg_ok ? "ok" : "down") : "unknown", "redis",
+	checks = json_pack("{s:s, s:s, s:s}", "directory", dir_ok ? "ok" : "down", "postgresql",
+			   dir_ok ? (pg_ok ? "ok" : "down") : "unknown", "redis",
 			   redis_ok ? "ok" : "down");
 	status = dir_ok && pg_ok && redis_ok ? 200 : 503;
 	if (h)
 		tarjotin__health_reply__free_unpacked(h, NULL);
-	return reply_json(r, status, json_pack("{s:s, s:o}", "status",
-					       status == 200 ? "ok" : "unavailable",
-					       "checks", checks));
+	return reply_json(r, status,
+			  json_pack("{s:s, s:o}", "status", status == 200 ? "ok" : "unavailable",
+				    "checks", checks));
 }
 
 static unsigned handle_readyz(struct req *r, const char *url)
@@ -140,8 +168,7 @@ static unsigned handle_readyz(struct req *r, const char *url)
 	Tarjotin__HealthRequest hr = TARJOTIN__HEALTH_REQUEST__INIT;
 
 	(void)url;
-	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_HEALTH, &hr.base, true, 1000,
-			   render_readyz);
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_HEALTH, &hr.base, true, 1000, render_readyz);
 }
 
 static unsigned handle_metrics(struct req *r, const char *url)
@@ -173,8 +200,9 @@ static unsigned render_ping(struct req *r)
 	p = tarjotin__pong__unpack(NULL, r->call.reply->payload.len, r->call.reply->payload.data);
 	if (!p)
 		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed pong");
-	status = reply_json(r, 200, json_pack("{s:b, s:s, s:i}", "pong", 1, "instance",
-					      p->instance, "pid", p->pid));
+	status = reply_json(r, 200,
+			    json_pack("{s:b, s:s, s:i}", "pong", 1, "instance", p->instance, "pid",
+				      p->pid));
 	tarjotin__pong__free_unpacked(p, NULL);
 	return status;
 }

@@ -15,12 +15,23 @@
 
 #define Q_MAX_CHARS 200
 
-enum sparam { SP_NEED, SP_KIND, SP_TARGET_GROUP, SP_MUNICIPALITY, SP_COUNTY, SP_LANGUAGE,
-	      SP_TAKES_NEW, SP_Q, SP_PAGE, SP_PER_PAGE, SP_N };
+enum sparam {
+	SP_NEED,
+	SP_KIND,
+	SP_TARGET_GROUP,
+	SP_MUNICIPALITY,
+	SP_COUNTY,
+	SP_LANGUAGE,
+	SP_TAKES_NEW,
+	SP_Q,
+	SP_PAGE,
+	SP_PER_PAGE,
+	SP_N
+};
 
 static const char *const sparam_names[SP_N] = {
-	"need", "kind", "target_group", "municipality", "county", "language",
-	"takes_new", "q", "page", "per_page",
+	"need",      "kind", "target_group", "municipality", "county", "language",
+	"takes_new", "q",    "page",         "per_page",
 };
 
 struct sparams {
@@ -80,11 +91,12 @@ static unsigned render_document(struct req *r, const char *cache)
 	if (status)
 		return status;
 	jr = tarjotin__search_reply__unpack(NULL, r->call.reply->payload.len,
-					  r->call.reply->payload.data);
+					    r->call.reply->payload.data);
 	if (!jr || !jr->json.len) {
 		if (jr)
 			tarjotin__search_reply__free_unpacked(jr, NULL);
-		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed reply");
+		return reply_error(r, 502, "internal", NULL,
+				   "the directory sent a malformed reply");
 	}
 	/* The page (12-15 KB) is sent from the unpacked reply, not copied. */
 	return reply_document(r, 200, jr->json.data, jr->json.len, cache, false,
@@ -212,7 +224,8 @@ unsigned search_route_activity(struct req *r, const char *url)
 	if (!uuid_parse(id, strlen(id), lower))
 		return reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
 	ag.id = lower;
-	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0, render_fresh);
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0,
+			   render_fresh);
 }
 
 unsigned search_route_organization(struct req *r, const char *url)

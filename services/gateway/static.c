@@ -24,7 +24,7 @@
 #define STATIC_MAX_DEPTH 16
 
 struct static_file {
-	char *path;  /* URL path, "/index.html" */
+	char *path; /* URL path, "/index.html" */
 	char etag[40];
 	struct MHD_Response *plain, *gzip, *not_modified;
 };
@@ -294,7 +294,8 @@ bool static_accepts_gzip(const char *ae)
 				vlen = strcspn(p, OWS ";,");
 				p += vlen;
 			}
-			if (nlen == 1 && (*name == 'q' || *name == 'Q') && (q = qvalue(val, vlen)) < 0)
+			if (nlen == 1 && (*name == 'q' || *name == 'Q') &&
+			    (q = qvalue(val, vlen)) < 0)
 				q = 0;
 		}
 		p += strcspn(p, ",");
@@ -326,6 +327,7 @@ unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const
 		return MHD_HTTP_NOT_MODIFIED;
 	}
 	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
-	MHD_queue_response(conn, MHD_HTTP_OK, f->gzip && static_accepts_gzip(ae) ? f->gzip : f->plain);
+	MHD_queue_response(conn, MHD_HTTP_OK,
+			   f->gzip && static_accepts_gzip(ae) ? f->gzip : f->plain);
 	return MHD_HTTP_OK;
 }

@@ -49,11 +49,11 @@ static size_t write_cb(char *buf, size_t size, size_t n, void *arg)
 	return add;
 }
 
-static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome o,
-				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome o, const char *fmt,
+				...) __attribute__((format(printf, 3, 4)));
 
-static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome o,
-				const char *fmt, ...)
+static enum deliver_outcome set(struct deliver_result *res, enum deliver_outcome o, const char *fmt,
+				...)
 {
 	char text[1024];
 	va_list ap;
@@ -97,8 +97,8 @@ enum deliver_outcome deliver_email(CURL *curl, const struct deliver_config *cfg,
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password);
 	}
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, cfg->timeout_ms < 5000 ? cfg->timeout_ms :
-										     5000L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 cfg->timeout_ms < 5000 ? cfg->timeout_ms : 5000L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	cc = curl_easy_perform(curl);
@@ -114,8 +114,7 @@ enum deliver_outcome deliver_email(CURL *curl, const struct deliver_config *cfg,
 }
 
 enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, const char *e164,
-				 const char *text, const char *job_id,
-				 struct deliver_result *res)
+				 const char *text, const char *job_id, struct deliver_result *res)
 {
 	struct curl_slist *hdr = NULL;
 	struct sink body = { 0 };
@@ -146,8 +145,8 @@ enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, c
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, cfg->timeout_ms < 5000 ? cfg->timeout_ms :
-										     5000L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 cfg->timeout_ms < 5000 ? cfg->timeout_ms : 5000L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -157,14 +156,16 @@ enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, c
 	curl_slist_free_all(hdr);
 	free(req);
 	if (cc != CURLE_OK) {
-		o = set(res, DELIVER_TEMPORARY, "sms: %s", *errbuf ? errbuf : curl_easy_strerror(cc));
+		o = set(res, DELIVER_TEMPORARY, "sms: %s",
+			*errbuf ? errbuf : curl_easy_strerror(cc));
 		goto out;
 	}
 	ans = body.data ? json_loads(body.data, 0, NULL) : NULL;
 	if (code == 200) {
 		ids = json_object_get(ans, "ids");
 		if (json_is_integer(json_array_get(ids, 0)))
-			snprintf(res->provider_id, sizeof(res->provider_id), "%" JSON_INTEGER_FORMAT,
+			snprintf(res->provider_id, sizeof(res->provider_id),
+				 "%" JSON_INTEGER_FORMAT,
 				 json_integer_value(json_array_get(ids, 0)));
 		o = set(res, DELIVER_OK, "%s", "");
 		goto out;

@@ -42,7 +42,6 @@ enum deliver_outcome deliver_email(CURL *curl, const struct deliver_config *cfg,
 /* Sends 'text' to 'e164' ("+358..."), with the job id as userref so that a
  * provider that deduplicates drops a repeat.  Returns the outcome. */
 enum deliver_outcome deliver_sms(CURL *curl, const struct deliver_config *cfg, const char *e164,
-				 const char *text, const char *job_id,
-				 struct deliver_result *res);
+				 const char *text, const char *job_id, struct deliver_result *res);
 
 #endif

@@ -22,10 +22,9 @@
 /* The commands every outcome ends with: the status report, XACK, XDEL and
  * the marker's removal, after the nfirst commands in 'first'.  'status' is
  * sent, failed or dead. */
-static int job_finish(struct job_context *ctx, struct stream_conn *c,
-		      const struct stream_job *j, struct stream_args *first, int nfirst,
-		      const char *status, int attempts, const char *error,
-		      const char *provider_id)
+static int job_finish(struct job_context *ctx, struct stream_conn *c, const struct stream_job *j,
+		      struct stream_args *first, int nfirst, const char *status, int attempts,
+		      const char *error, const char *provider_id)
 {
 	struct stream_args cmds[6];
 	char att[16], now[24], sending[96];
@@ -152,9 +151,12 @@ static int job_record_failure(struct job_context *ctx, struct stream_conn *c,
 static void job_send(struct job_context *ctx, CURL *curl, const struct stream_job *j,
 		     struct deliver_result *res)
 {
-	struct render_input in = { .job_id = j->job_id, .channel = j->channel,
-				   .template_ = j->template_, .lang = j->lang,
-				   .recipient = j->recipient, .vars = j->vars };
+	struct render_input in = { .job_id = j->job_id,
+				   .channel = j->channel,
+				   .template_ = j->template_,
+				   .lang = j->lang,
+				   .recipient = j->recipient,
+				   .vars = j->vars };
 	struct render_output out;
 
 	memset(res, 0, sizeof(*res));
@@ -222,8 +224,7 @@ out:
 }
 
 /* A job already sent: acknowledged, deleted, its marker removed. */
-static int job_skip_sent(struct job_context *ctx, struct stream_conn *c,
-			 const struct stream_job *j)
+static int job_skip_sent(struct job_context *ctx, struct stream_conn *c, const struct stream_job *j)
 {
 	struct stream_args cmds[3];
 	char sending_key[96];

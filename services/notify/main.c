@@ -136,9 +136,10 @@ static int configure(struct notify *n, char *err, size_t errlen)
 		return -1;
 	}
 	if (n->stream.claim_ms <= dc->timeout_ms)
-		log_warn("TARJOTIN_NOTIFY_CLAIM_MS is not above TARJOTIN_NOTIFY_SEND_TIMEOUT_MS: "
-			 "a slow send may be taken over and sent twice",
-			 NULL);
+		log_warn(
+			"TARJOTIN_NOTIFY_CLAIM_MS is not above TARJOTIN_NOTIFY_SEND_TIMEOUT_MS: "
+			"a slow send may be taken over and sent twice",
+			NULL);
 	at = strrchr(dc->mail_from, '@');
 	dc->mail_domain = at + 1;
 	if (strpbrk(dc->sms_token, "\r\n") || strpbrk(dc->smtp_user, "\r\n")) {
@@ -210,9 +211,9 @@ int main(void)
 		snprintf(cl, sizeof(cl), "%ld", n.stream.claim_ms);
 		snprintf(cc, sizeof(cc), "%ld",
 			 stream_claim_count(n.stream.claim_ms, n.stream.send_timeout_ms));
-		log_info("serving", "redis", n.stream.redis_addr, "stream", n.names.stream, "workers",
-			 nw, "claim_ms", cl, "claim_count", cc, "smtp", n.deliver.smtp_url, "sms",
-			 n.deliver.sms_url, NULL);
+		log_info("serving", "redis", n.stream.redis_addr, "stream", n.names.stream,
+			 "workers", nw, "claim_ms", cl, "claim_count", cc, "smtp",
+			 n.deliver.smtp_url, "sms", n.deliver.sms_url, NULL);
 		rc = 0;
 	}
 	while (!sig_stopping()) {

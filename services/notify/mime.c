@@ -15,7 +15,7 @@
 
 #define LINE_MAX_HDR 78
 #define LINE_MAX_QP 76
-#define EW_MAX 75 /* RFC 2047 2: an encoded-word is at most 75 characters */
+#define EW_MAX 75      /* RFC 2047 2: an encoded-word is at most 75 characters */
 #define EW_OVERHEAD 12 /* "=?UTF-8?B?" + "?=" */
 
 static int utf8_valid(const char *s)
@@ -42,8 +42,7 @@ static int is_ascii(const char *s)
 }
 
 /* A header text: UTF-8, no CR, LF or other control characters. */
-static int check_header_text(const char *s, const char *field, size_t max, char *err,
-			     size_t errlen)
+static int check_header_text(const char *s, const char *field, size_t max, char *err, size_t errlen)
 {
 	const char *p;
 
@@ -94,8 +93,9 @@ static int check_job_id(const char *id, char *err, size_t errlen)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_' || c == '.'))
-			return errmsg(err, errlen, "job_id may contain only letters, digits, '-', "
-						 "'_' and '.'");
+			return errmsg(err, errlen,
+				      "job_id may contain only letters, digits, '-', "
+				      "'_' and '.'");
 	}
 	return 0;
 }
@@ -270,8 +270,8 @@ static void date_add(struct strbuf *b, time_t t)
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
 	strbuf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", wday[tm.tm_wday % 7],
-		 tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
+		    tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
 }
 
 /*
@@ -433,7 +433,7 @@ char *mime_build(const struct mime_message *m, char *err, size_t errlen)
 	strbuf_adds(&b, "Auto-Submitted: auto-generated\r\n");
 	if (m->html) {
 		strbuf_addf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
-			 boundary);
+			    boundary);
 		strbuf_adds(&b, "This is a multi-part message in MIME format.\r\n\r\n");
 		part_add(&b, boundary, "text/plain", text.p);
 		strbuf_adds(&b, "\r\n");

@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#define MIME_MAX_NAME 200      /* display name, bytes */
-#define MIME_MAX_SUBJECT 500   /* bytes of UTF-8 */
+#define MIME_MAX_NAME 200    /* display name, bytes */
+#define MIME_MAX_SUBJECT 500 /* bytes of UTF-8 */
 #define MIME_MAX_JOB_ID 128
 #define MIME_MAX_BODY (1u << 20) /* text or html part, bytes */
 

@@ -31,10 +31,10 @@ static int render_email(const struct render_config *cfg, const struct render_inp
 	char *subject = NULL, *text = NULL, *html = NULL, terr[256];
 	int rc = -1;
 
-	subject = template_render(cfg->templates_dir, in->template_, in->lang, TEMPLATE_SUBJECT,
-				  tv, nv, terr, sizeof(terr));
-	text = subject ? template_render(cfg->templates_dir, in->template_, in->lang,
-					 TEMPLATE_TEXT, tv, nv, terr, sizeof(terr)) :
+	subject = template_render(cfg->templates_dir, in->template_, in->lang, TEMPLATE_SUBJECT, tv,
+				  nv, terr, sizeof(terr));
+	text = subject ? template_render(cfg->templates_dir, in->template_, in->lang, TEMPLATE_TEXT,
+					 tv, nv, terr, sizeof(terr)) :
 			 NULL;
 	if (!text) {
 		snprintf(err, errlen, "template: %s", terr);

@@ -52,8 +52,7 @@ void stream_arg(struct stream_args *a, const char *s)
 		a->v[a->n++] = s;
 }
 
-void stream_conn_init(struct stream_conn *c, const struct stream_config *cfg,
-		      const char *consumer)
+void stream_conn_init(struct stream_conn *c, const struct stream_config *cfg, const char *consumer)
 {
 	memset(c, 0, sizeof(*c));
 	c->cfg = cfg;
@@ -204,8 +203,9 @@ int stream_read(struct stream_conn *c, int block_ms, struct stream_batch *b)
 		    s->element[0]->type != REDIS_REPLY_STRING)
 			continue;
 		total += s->element[1]->type == REDIS_REPLY_ARRAY ? s->element[1]->elements : 0;
-		if (stream_collect(c, !strcmp(s->element[0]->str, n->stream) ? n->stream :
-									       n->retry_stream,
+		if (stream_collect(c,
+				   !strcmp(s->element[0]->str, n->stream) ? n->stream :
+									    n->retry_stream,
 				   s->element[1], b)) {
 			stream_batch_release(b);
 			return -1;
@@ -270,8 +270,8 @@ int stream_chores(struct stream_conn *c, struct stream_batch *b)
 			char cnt[24];
 
 			snprintf(cnt, sizeof(cnt), "%zu", r->element[1]->elements);
-			log_info("claimed jobs of a stalled consumer", "stream", streams[i], "count",
-				 cnt, NULL);
+			log_info("claimed jobs of a stalled consumer", "stream", streams[i],
+				 "count", cnt, NULL);
 		}
 		/* A full count: there may be more, claimed right after these. */
 		if (r->element[1]->type == REDIS_REPLY_ARRAY &&

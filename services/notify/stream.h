@@ -81,8 +81,7 @@ struct stream_args {
 void stream_arg(struct stream_args *a, const char *s);
 
 /* Prepares c for consumer 'consumer' (copied); connects lazily. */
-void stream_conn_init(struct stream_conn *c, const struct stream_config *cfg,
-		      const char *consumer);
+void stream_conn_init(struct stream_conn *c, const struct stream_config *cfg, const char *consumer);
 
 /* Closes the connection; c can be used again (it reconnects). */
 void stream_conn_release(struct stream_conn *c);

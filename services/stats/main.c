@@ -83,8 +83,8 @@ int main(void)
 
 				refused += t.refused;
 				snprintf(n, sizeof(n), "%lu", t.refused);
-				log_warn("usage events with an impossible time not counted", "events", n,
-					 "source", b->source, NULL);
+				log_warn("usage events with an impossible time not counted",
+					 "events", n, "source", b->source, NULL);
 			}
 			if (!rc)
 				rc = redisx_connect(redis_addr, 500, err, sizeof(err));
@@ -94,8 +94,8 @@ int main(void)
 					redisFree(rc);
 					rc = NULL;
 				}
-				log_warn("redis unavailable, usage batch not counted", "error",
-					 err, NULL);
+				log_warn("redis unavailable, usage batch not counted", "error", err,
+					 NULL);
 			}
 			tarjotin__usage_batch__free_unpacked(b, NULL);
 		}

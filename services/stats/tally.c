@@ -93,7 +93,8 @@ int tally_send(const struct tally *t, redisContext *rc, char *err, size_t errlen
 		redisReply *r = NULL;
 
 		if (redisGetReply(rc, (void **)&r) != REDIS_OK || !r) {
-			snprintf(err, errlen, "%s", rc->errstr[0] ? rc->errstr : "no reply from redis");
+			snprintf(err, errlen, "%s",
+				 rc->errstr[0] ? rc->errstr : "no reply from redis");
 			return -1;
 		}
 		if (r->type == REDIS_REPLY_ERROR && !result) {

@@ -31,7 +31,7 @@ struct tally_counter {
 struct tally {
 	struct tally_counter c[TALLY_MAX];
 	size_t n;
-	unsigned long refused; /* events whose at_ms was out of range */
+	unsigned long refused;  /* events whose at_ms was out of range */
 	unsigned long overflow; /* events dropped because TALLY_MAX was reached */
 };
 

@@ -47,7 +47,10 @@ static void print_reply(const Tarjotin__Envelope *env, size_t batched)
 	printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\","
 	       "\"batched\":%zu",
 	       (int)env->status, (unsigned long)env->request_id, env->error,
-	       pong ? pong->instance : health ? health->instance : "", batched);
+	       pong   ? pong->instance :
+	       health ? health->instance :
+			"",
+	       batched);
 	if (health)
 		printf(",\"postgresql\":%s,\"checked_ms\":%lld,\"expired_dropped\":%llu,"
 		       "\"workers\":%u,\"workers_busy\":%u",
@@ -142,7 +145,8 @@ int main(int argc, char **argv)
 
 		if (zmq_poll(&item, 1, 2000) != 1 || (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
 			break;
-		frame = rpc_unpack_envelope(buf, (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
+		frame = rpc_unpack_envelope(buf,
+					    (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
 		if (!frame)
 			break;
 		if (frame->type != TARJOTIN__MSG_TYPE__MSG_BATCH) {

@@ -39,8 +39,8 @@ struct fake {
 	void *ctx, *router;
 	char endpoint[128];
 	int ignore;
-	int max_frames;     /* most replies sent in one batch (ignore 1) */
-	int max_requests;   /* most requests received in one message */
+	int max_frames;       /* most replies sent in one batch (ignore 1) */
+	int max_requests;     /* most requests received in one message */
 	atomic_int batch_min; /* ignore 1: requests to wait for before answering */
 	volatile int drop_next;
 	atomic_int answer_left; /* ignore 2 */
@@ -173,7 +173,8 @@ static void *fake_main(void *arg)
 				if (f->drop_next) {
 					f->drop_next = 0;
 				} else if (f->ignore == 0 ||
-					   (f->ignore == 2 && atomic_fetch_sub(&f->answer_left, 1) > 0)) {
+					   (f->ignore == 2 &&
+					    atomic_fetch_sub(&f->answer_left, 1) > 0)) {
 					fake_reply(f, &id, &ids[i], 1);
 				}
 			}
@@ -274,8 +275,11 @@ static const char *const names[] = { "ping", NULL };
 
 static struct bridge *bridge_with(struct fake *f, int try_ms, uint32_t max_calls)
 {
-	struct bridge_config bc = { .directory_endpoints = f->endpoint, .directory_bind = "",
-				    .stats_endpoint = "", .instance = "test", .try_ms = try_ms,
+	struct bridge_config bc = { .directory_endpoints = f->endpoint,
+				    .directory_bind = "",
+				    .stats_endpoint = "",
+				    .instance = "test",
+				    .try_ms = try_ms,
 				    .max_calls = max_calls };
 	char err[256];
 	struct bridge *b = bridge_new(&bc, names, err, sizeof(err));
@@ -586,7 +590,7 @@ static void test_batch_past_the_slots_ends_its_message(void **state)
 	assert_int_equal(f.msg_frames[0], 1);     /* the gate call */
 	assert_int_equal(f.msg_frames[1], SLOTS); /* the batch, whole and alone */
 	wait_atomic(&f.nmsgs, 3);
-	assert_int_equal(f.msg_frames[2], 1);     /* the next call, not glued to it */
+	assert_int_equal(f.msg_frames[2], 1); /* the next call, not glued to it */
 	for (int i = 0; i < SLOTS; i++)
 		assert_int_equal(calls[i].tries, 1);
 	tarjotin__envelope__free_unpacked(gate.reply, NULL);
@@ -613,7 +617,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reply_matched, arm_alarm, disarm_alarm),
-		cmocka_unit_test_setup_teardown(test_batched_replies_matched, arm_alarm, disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_batched_replies_matched, arm_alarm,
+						disarm_alarm),
 		cmocka_unit_test_setup_teardown(test_resend_on_silence, arm_alarm, disarm_alarm),
 		cmocka_unit_test_setup_teardown(test_no_resend_when_not_idempotent, arm_alarm,
 						disarm_alarm),
@@ -622,8 +627,8 @@ int main(void)
 						disarm_alarm),
 		cmocka_unit_test_setup_teardown(test_events_dropped_without_stats, arm_alarm,
 						disarm_alarm),
-		cmocka_unit_test_setup_teardown(test_batch_past_the_slots_ends_its_message, arm_alarm,
-						disarm_alarm),
+		cmocka_unit_test_setup_teardown(test_batch_past_the_slots_ends_its_message,
+						arm_alarm, disarm_alarm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,10 +168,8 @@ static void test_domain_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_addresses),
-		cmocka_unit_test(test_bad_addresses),
-		cmocka_unit_test(test_nul_inside_is_the_end),
-		cmocka_unit_test(test_length_limits),
+		cmocka_unit_test(test_good_addresses),        cmocka_unit_test(test_bad_addresses),
+		cmocka_unit_test(test_nul_inside_is_the_end), cmocka_unit_test(test_length_limits),
 		cmocka_unit_test(test_domain_only),
 	};
 

@@ -277,14 +277,10 @@ static void test_healthwatch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uuid),
-		cmocka_unit_test(test_num),
-		cmocka_unit_test(test_file_read),
-		cmocka_unit_test(test_json_str),
-		cmocka_unit_test(test_utf8_clip),
-		cmocka_unit_test(test_log_line_stays_json),
-		cmocka_unit_test(test_xstrndup_short),
-		cmocka_unit_test(test_redis_addr),
+		cmocka_unit_test(test_uuid),           cmocka_unit_test(test_num),
+		cmocka_unit_test(test_file_read),      cmocka_unit_test(test_json_str),
+		cmocka_unit_test(test_utf8_clip),      cmocka_unit_test(test_log_line_stays_json),
+		cmocka_unit_test(test_xstrndup_short), cmocka_unit_test(test_redis_addr),
 		cmocka_unit_test(test_healthwatch),
 	};
 

@@ -111,7 +111,8 @@ static void test_mask_recipient(void **state)
 	{
 		char small[8];
 
-		assert_int_equal(mask_recipient("email", "m@example.org", small, sizeof(small)), -1);
+		assert_int_equal(mask_recipient("email", "m@example.org", small, sizeof(small)),
+				 -1);
 		assert_int_equal(mask_recipient("sms", "+358401234567", small, sizeof(small)), -1);
 	}
 }
@@ -190,7 +191,8 @@ static void test_jwt_roundtrip_with_our_signature(void **state)
 	crypto_auth_hmacsha256_init(&st, (const uint8_t *)"k3y", 3);
 	crypto_auth_hmacsha256_update(&st, (const uint8_t *)signing, strlen(signing));
 	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2base64(sig, sizeof(sig), mac, sizeof(mac), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(sig, sizeof(sig), mac, sizeof(mac),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	snprintf(tok, sizeof(tok), "%s.%s", signing, sig);
 	p = verify(tok, "k3y");
 	assert_non_null(p);

@@ -259,9 +259,10 @@ static void test_subject_plain_ascii(void **state)
 	free(v);
 	check_subject("Tarjotin test message", 1);
 	/* A long ASCII subject is folded at spaces, not encoded. */
-	check_subject("This is a rather long subject line that certainly will not fit within "
-		      "seventy-eight characters on a single header line",
-		      1);
+	check_subject(
+		"This is a rather long subject line that certainly will not fit within "
+		"seventy-eight characters on a single header line",
+		1);
 	/* Text that looks like an encoded-word must be encoded itself. */
 	check_subject("=?UTF-8?B?SGk=?= is not for decoding", 0);
 }
@@ -285,10 +286,11 @@ static void test_subject_long_and_emoji(void **state)
 	char *s, *v;
 
 	(void)state;
-	s = xasprintf("%s", "Yhteydenottopyyntö: Muistikahvila – Pohjois-Savon "
-			    "Muistiyhdistys ry, Kuopion vertaistukiryhmä, "
-			    "äidinkielenä suomi ja ruotsi (på svenska också), "
-			    "ilmoittautuminen päättyy pian");
+	s = xasprintf("%s",
+		      "Yhteydenottopyyntö: Muistikahvila – Pohjois-Savon "
+		      "Muistiyhdistys ry, Kuopion vertaistukiryhmä, "
+		      "äidinkielenä suomi ja ruotsi (på svenska också), "
+		      "ilmoittautuminen päättyy pian");
 	check_subject(s, 0);
 	v = mime_encode_subject(s);
 	assert_true(count(v, "=?UTF-8?B?") >= 4); /* it really was folded */
@@ -297,9 +299,10 @@ static void test_subject_long_and_emoji(void **state)
 	free(s);
 	/* Emoji are 4 bytes: no word may end inside one. */
 	check_subject("Tervetuloa 🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉 kiitos 😊", 0);
-	check_subject("ööööööööööööööööööööööööööööööööööööööööööööööööööö"
-		      "ööööööööööööööööööööööööööööööööööööööööööö",
-		      0);
+	check_subject(
+		"ööööööööööööööööööööööööööööööööööööööööööööööööööö"
+		"ööööööööööööööööööööööööööööööööööööööööööö",
+		0);
 }
 
 static void test_subject_refused(void **state)
@@ -373,7 +376,8 @@ static char *part_body(const char *msg, const char *boundary, const char *ctype)
 		assert_non_null(hdr_end);
 		assert_non_null(end);
 		if (!strncmp(start, want, strlen(want))) {
-			assert_non_null(strstr(start, "Content-Transfer-Encoding: quoted-printable"));
+			assert_non_null(strstr(start,
+					       "Content-Transfer-Encoding: quoted-printable"));
 			out = qp_decode(hdr_end + 4, (size_t)(end - (hdr_end + 4)));
 			break;
 		}
@@ -557,17 +561,19 @@ static void test_long_display_name_folds(void **state)
 	const char *hend;
 
 	(void)state;
-	m.from_name = "Pohjois-Savon hyvinvointialueen järjestöyhteistyön Tarjotin – "
-		      "vertaistuen ja vapaaehtoistoiminnan palvelu";
+	m.from_name =
+		"Pohjois-Savon hyvinvointialueen järjestöyhteistyön Tarjotin – "
+		"vertaistuen ja vapaaehtoistoiminnan palvelu";
 	msg = mime_build(&m, NULL, 0);
 	assert_non_null(msg);
 	hend = strstr(msg, "\r\n\r\n");
 	assert_true(longest_line(msg, hend) <= 78);
 	v = header(msg, "From");
 	dec = decode_header(v);
-	assert_string_equal(dec, "Pohjois-Savon hyvinvointialueen järjestöyhteistyön Tarjotin – "
-				 "vertaistuen ja vapaaehtoistoiminnan palvelu "
-				 "<noreply@tarjotin.example.fi>");
+	assert_string_equal(dec,
+			    "Pohjois-Savon hyvinvointialueen järjestöyhteistyön Tarjotin – "
+			    "vertaistuen ja vapaaehtoistoiminnan palvelu "
+			    "<noreply@tarjotin.example.fi>");
 	free(dec);
 	free(v);
 	free(msg);
@@ -582,11 +588,13 @@ struct bad {
 static void test_build_refuses_bad_input(void **state)
 {
 	static const struct bad bad[] = {
-		{ "to", "victim@example.com\r\nBcc: all@example.com", "to: address contains a line break" },
+		{ "to", "victim@example.com\r\nBcc: all@example.com",
+		  "to: address contains a line break" },
 		{ "to", "not-an-address", "to: address has no '@'" },
 		{ "to", NULL, "to: address is missing" },
 		{ "from", "a@b.fi\nX-Evil: 1", "from: address contains a line break" },
-		{ "from_name", "Tarjotin\r\nBcc: all@example.com", "from_name contains a line break" },
+		{ "from_name", "Tarjotin\r\nBcc: all@example.com",
+		  "from_name contains a line break" },
 		{ "to_name", "x\ny", "to_name contains a line break" },
 		{ "subject", "Hei\r\nBcc: all@example.com", "subject contains a line break" },
 		{ "subject", "", "subject is missing" },

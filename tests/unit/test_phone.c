@@ -95,8 +95,8 @@ static void test_bad_numbers(void **state)
 		{ "++358401234567", "'+'" },
 		{ "401234567", "must start with 0" },
 		{ "358401234567", "must start with 0" },
-		{ "0123", "too short" },      /* NSN "123": 3 digits */
-		{ "01234", "too short" },     /* NSN 4 digits */
+		{ "0123", "too short" },  /* NSN "123": 3 digits */
+		{ "01234", "too short" }, /* NSN 4 digits */
 		{ "+358 123", "too short" },
 		{ "040 1234 5678 901", "too long" }, /* NSN 13 digits */
 		{ "+358 40 1234 5678 901", "too long" },
@@ -157,7 +157,7 @@ static void test_is_mobile(void **state)
 	assert_int_equal(phone_is_mobile_fi("+358461234567"), 1);
 	assert_int_equal(phone_is_mobile_fi("+358511234567"), 0); /* 051 is not mobile */
 	assert_int_equal(phone_is_mobile_fi("+35891234567"), 0);
-	assert_int_equal(phone_is_mobile_fi("+3584012"), 0);       /* NSN 5: too short */
+	assert_int_equal(phone_is_mobile_fi("+3584012"), 0);        /* NSN 5: too short */
 	assert_int_equal(phone_is_mobile_fi("+35840123456789"), 0); /* NSN 11: too long */
 	assert_int_equal(phone_is_mobile_fi("+46701234567"), 0);
 	assert_int_equal(phone_is_mobile_fi("0401234567"), 0); /* not E.164 */

@@ -245,15 +245,15 @@ static void test_limits(void **state)
 static void test_invalid_utf8(void **state)
 {
 	static const char *const bad[] = {
-		"\xc3",                 /* truncated ä */
-		"abc\xc3(",             /* bad continuation */
-		"\xc0\xaf",             /* overlong '/' */
-		"\xe0\x80\xaf",         /* overlong, 3 bytes */
-		"\xed\xa0\x80",         /* UTF-16 surrogate D800 */
-		"\xf4\x90\x80\x80",     /* above U+10FFFF */
-		"\xff",                 /* never valid */
-		"\x80",                 /* lone continuation */
-		"Hei \xf0\x9f\x98",     /* truncated emoji */
+		"\xc3",             /* truncated ä */
+		"abc\xc3(",         /* bad continuation */
+		"\xc0\xaf",         /* overlong '/' */
+		"\xe0\x80\xaf",     /* overlong, 3 bytes */
+		"\xed\xa0\x80",     /* UTF-16 surrogate D800 */
+		"\xf4\x90\x80\x80", /* above U+10FFFF */
+		"\xff",             /* never valid */
+		"\x80",             /* lone continuation */
+		"Hei \xf0\x9f\x98", /* truncated emoji */
 	};
 	struct smstext_info info;
 	char **parts = NULL, err[128];

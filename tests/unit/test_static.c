@@ -22,9 +22,20 @@
 static void test_gzip_taken(void **state)
 {
 	static const char *const yes[] = {
-		"gzip", "GZIP", "x-gzip", "deflate, gzip", "gzip;q=0.5", "gzip; q=1", "gzip;Q=0.001",
-		"br;q=1.0, gzip;q=0.8, *;q=0.1", "*", "*;q=0.2, identity;q=0.1", "gzip;q=1.000",
-		" gzip , br", "identity, gzip;level=9", "gzip;q=0, gzip;q=0.5",
+		"gzip",
+		"GZIP",
+		"x-gzip",
+		"deflate, gzip",
+		"gzip;q=0.5",
+		"gzip; q=1",
+		"gzip;Q=0.001",
+		"br;q=1.0, gzip;q=0.8, *;q=0.1",
+		"*",
+		"*;q=0.2, identity;q=0.1",
+		"gzip;q=1.000",
+		" gzip , br",
+		"identity, gzip;level=9",
+		"gzip;q=0, gzip;q=0.5",
 	};
 
 	(void)state;
@@ -36,10 +47,28 @@ static void test_gzip_taken(void **state)
 static void test_gzip_refused(void **state)
 {
 	static const char *const no[] = {
-		"", "identity", "br", "deflate, br", "gzip;q=0", "gzip; q=0", "GZIP;Q=0.0",
-		"gzip;q=0.000", "gzip;q=0, *", "*;q=0", "*;q=0, identity", "br, gzip;q=0.000",
-		"gzipx", "xgzip", "gzip-2", "notgzip;q=1", "gzip;q=", "gzip;q=2", "gzip;q=0.0001",
-		"gzip;q=abc", "gzip;q=1.5", "gzip;q=-1",
+		"",
+		"identity",
+		"br",
+		"deflate, br",
+		"gzip;q=0",
+		"gzip; q=0",
+		"GZIP;Q=0.0",
+		"gzip;q=0.000",
+		"gzip;q=0, *",
+		"*;q=0",
+		"*;q=0, identity",
+		"br, gzip;q=0.000",
+		"gzipx",
+		"xgzip",
+		"gzip-2",
+		"notgzip;q=1",
+		"gzip;q=",
+		"gzip;q=2",
+		"gzip;q=0.0001",
+		"gzip;q=abc",
+		"gzip;q=1.5",
+		"gzip;q=-1",
 	};
 
 	(void)state;

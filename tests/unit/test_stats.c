@@ -39,8 +39,13 @@ static void test_day_of_a_time_in_range(void **state)
 
 static void test_day_of_an_impossible_time_is_refused(void **state)
 {
-	static const int64_t bad[] = { -1, -1000, INT64_MIN, INT64_MAX, NOW_MS - TALLY_PAST_MS - 1,
-				       NOW_MS + TALLY_FUTURE_MS + 1, 253402300800000LL /* 10000 AD */,
+	static const int64_t bad[] = { -1,
+				       -1000,
+				       INT64_MIN,
+				       INT64_MAX,
+				       NOW_MS - TALLY_PAST_MS - 1,
+				       NOW_MS + TALLY_FUTURE_MS + 1,
+				       253402300800000LL /* 10000 AD */,
 				       1 /* 1970 */ };
 	char day[TALLY_DAY_SIZE];
 

@@ -174,8 +174,9 @@ static void test_substitution_and_escaping(void **state)
 	t = template_render(TEMPLATE_DIR, "test", "en", TEMPLATE_HTML, evil, 2, err, sizeof(err));
 	assert_non_null(t);
 	assert_null(strstr(t, "<script>"));
-	assert_non_null(strstr(t, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
-				  "&quot;co&quot;"));
+	assert_non_null(strstr(t,
+			       "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
+			       "&quot;co&quot;"));
 	free(t);
 	/* plain text is not escaped */
 	t = template_render(TEMPLATE_DIR, "test", "en", TEMPLATE_TEXT, evil, 2, err, sizeof(err));
@@ -188,8 +189,8 @@ static void test_substitution_and_escaping(void **state)
 			{ "activity_name", "Muistikahvila\r\nBcc: x@example.com" },
 		};
 
-		t = template_render(TEMPLATE_DIR, "contact_request", "fi", TEMPLATE_SUBJECT, nl,
-				    1, err, sizeof(err));
+		t = template_render(TEMPLATE_DIR, "contact_request", "fi", TEMPLATE_SUBJECT, nl, 1,
+				    err, sizeof(err));
 		assert_null(t);
 		assert_non_null(strstr(err, "line break"));
 	}
@@ -228,8 +229,8 @@ static void test_errors_and_fallback(void **state)
 	assert_int_equal(template_name_valid("review_reminder"), 1);
 	assert_int_equal(template_name_valid("a/b"), 0);
 	/* a template that does not exist, and a part a template lacks */
-	t = template_render(TEMPLATE_DIR, "no_such_template", "fi", TEMPLATE_TEXT, vars, NVARS,
-			    err, sizeof(err));
+	t = template_render(TEMPLATE_DIR, "no_such_template", "fi", TEMPLATE_TEXT, vars, NVARS, err,
+			    sizeof(err));
 	assert_null(t);
 	assert_non_null(strstr(err, "has no txt part"));
 	t = template_render(TEMPLATE_DIR, "login_link", "fi", TEMPLATE_SMS, vars, NVARS, err,

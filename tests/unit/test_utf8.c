@@ -14,9 +14,9 @@ static void test_counts_characters(void **state)
 	(void)state;
 	assert_int_equal(utf8_chars("", false), 0);
 	assert_int_equal(utf8_chars("muisti", false), 6);
-	assert_int_equal(utf8_chars("Siilinjärvi", false), 11);        /* ä is 2 bytes, 1 char */
+	assert_int_equal(utf8_chars("Siilinjärvi", false), 11); /* ä is 2 bytes, 1 char */
 	assert_int_equal(utf8_chars("Påminnelse: är", false), 14);
-	assert_int_equal(utf8_chars("\xe2\x82\xac", false), 1);       /* € */
+	assert_int_equal(utf8_chars("\xe2\x82\xac", false), 1);        /* € */
 	assert_int_equal(utf8_chars("\xf0\x9f\x98\x80 ok", false), 4); /* emoji + " ok" */
 }
 
@@ -30,7 +30,7 @@ static void test_refuses_malformed(void **state)
 	assert_int_equal(utf8_chars("\xed\xa0\x80", false), -1);     /* a surrogate */
 	assert_int_equal(utf8_chars("\xf4\x90\x80\x80", false), -1); /* above U+10FFFF */
 	assert_int_equal(utf8_chars("\xff", false), -1);
-	assert_int_equal(utf8_chars("\x80", false), -1);             /* lone continuation */
+	assert_int_equal(utf8_chars("\x80", false), -1); /* lone continuation */
 }
 
 static void test_controls(void **state)
