@@ -120,11 +120,12 @@ install: all
 
 # .clang-format holds the house style: `format` rewrites every C file in it,
 # `format-check` names each line it would change and fails if there is one.
+C_FILES = $$(git ls-files '*.c' '*.h' 2>/dev/null || find lib services tests -name '*.[ch]')
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $(C_FILES)
 
 format-check:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@clang-format --dry-run --Werror $(C_FILES)
 
 clean:
 	rm -rf build

@@ -52,6 +52,14 @@ if ! make --no-print-directory -s -j2 VARIANT=asan BUILD="$BUILD" all unit tools
   summary
   exit 1
 fi
+# The C layout: .clang-format is the house style, and a clean tree keeps it.
+if out=$(make --no-print-directory -s format-check 2>&1); then
+  passed=$((passed + 1))
+  echo "  layout: every C file as .clang-format lays it out"
+else
+  fail "format-check (run make format)"
+  head -20 <<<"$out"
+fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:exitcode=23}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=24}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
