@@ -94,7 +94,7 @@ static void release_hsds_reply(void *hr)
 static unsigned render_hsds(struct req *r)
 {
 	Tarjotin__HsdsReply *hr;
-	unsigned status = reply_rpc_failure(r);
+	unsigned status = req_reply_rpc_failure(r);
 
 	if (status)
 		return status;
@@ -103,12 +103,12 @@ static unsigned render_hsds(struct req *r)
 	if (!hr || !hr->json.len) {
 		if (hr)
 			tarjotin__hsds_reply__free_unpacked(hr, NULL);
-		return reply_error(r, 502, "internal", NULL,
-				   "the directory sent a malformed hsds reply");
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed hsds reply");
 	}
 	/* Open data: any site may read it, and a minute old is fresh enough. */
-	return reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
-			      release_hsds_reply, hr);
+	return req_reply_document(r, 200, hr->json.data, hr->json.len, "public, max-age=60", true,
+				  release_hsds_reply, hr);
 }
 
 /* --- validation ------------------------------------------------------------ */
@@ -245,60 +245,64 @@ static unsigned read_list_query(struct req *r, const struct resource *res,
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!(res->params & known[i].flag) && req_arg(r, known[i].name))
-			return reply_error(r, 400, "invalid_parameter", known[i].name,
-					   "%s is not supported on /hsds/%s", known[i].name,
-					   res->name);
+			return req_reply_error(r, 400, "invalid_parameter", known[i].name,
+					       "%s is not supported on /hsds/%s", known[i].name,
+					       res->name);
 
 	n = 1;
 	v = req_arg(r, "page");
 	if (v && num_parse_long(v, 1, PAGE_MAX, &n))
-		return reply_error(r, 400, "invalid_parameter", "page",
-				   "page must be a whole number from 1 to %d", PAGE_MAX);
+		return req_reply_error(r, 400, "invalid_parameter", "page",
+				       "page must be a whole number from 1 to %d", PAGE_MAX);
 	hr->page = (int)n;
 	n = PER_PAGE_DEFAULT;
 	v = req_arg(r, "per_page");
 	if (v && num_parse_long(v, 1, PER_PAGE_MAX, &n))
-		return reply_error(r, 400, "invalid_parameter", "per_page",
-				   "per_page must be a whole number from 1 to %d", PER_PAGE_MAX);
+		return req_reply_error(r, 400, "invalid_parameter", "per_page",
+				       "per_page must be a whole number from 1 to %d",
+				       PER_PAGE_MAX);
 	hr->per_page = (int)n;
 	v = req_arg(r, "search");
 	if (v && *v) {
 		n = utf8_chars(v, false);
 		if (n < 0)
-			return reply_error(r, 400, "invalid_parameter", "search",
-					   "search must be text (UTF-8, no control characters)");
+			return req_reply_error(
+				r, 400, "invalid_parameter", "search",
+				"search must be text (UTF-8, no control characters)");
 		if (n > SEARCH_MAX_CHARS)
-			return reply_error(r, 400, "invalid_parameter", "search",
-					   "search is longer than %d characters", SEARCH_MAX_CHARS);
+			return req_reply_error(r, 400, "invalid_parameter", "search",
+					       "search is longer than %d characters",
+					       SEARCH_MAX_CHARS);
 		hr->search = (char *)v;
 	}
 	v = req_arg(r, "taxonomy_term_id");
 	if (v && *v) {
 		hr->taxonomy_term_id = (char *)uuid_or_slug(v, true, t->term);
 		if (!hr->taxonomy_term_id)
-			return reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
-					   "taxonomy_term_id must be a term's uuid or code");
+			return req_reply_error(r, 400, "invalid_parameter", "taxonomy_term_id",
+					       "taxonomy_term_id must be a term's uuid or code");
 	}
 	v = req_arg(r, "taxonomy_id");
 	if (v && *v) {
 		hr->taxonomy_id = (char *)uuid_or_slug(v, true, t->taxonomy);
 		if (!hr->taxonomy_id)
-			return reply_error(r, 400, "invalid_parameter", "taxonomy_id",
-					   "taxonomy_id must be a taxonomy's uuid or code");
+			return req_reply_error(r, 400, "invalid_parameter", "taxonomy_id",
+					       "taxonomy_id must be a taxonomy's uuid or code");
 	}
 	v = req_arg(r, "organization_id");
 	if (v && *v) {
 		hr->organization_id = (char *)uuid_or_slug(v, false, t->organization);
 		if (!hr->organization_id)
-			return reply_error(r, 400, "invalid_parameter", "organization_id",
-					   "organization_id must be a uuid");
+			return req_reply_error(r, 400, "invalid_parameter", "organization_id",
+					       "organization_id must be a uuid");
 	}
 	v = req_arg(r, "modified_after");
 	if (v && *v) {
 		if (parse_iso8601(v, t->when, sizeof(t->when)))
-			return reply_error(r, 400, "invalid_parameter", "modified_after",
-					   "modified_after must be an ISO 8601 date or date-time, "
-					   "e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
+			return req_reply_error(
+				r, 400, "invalid_parameter", "modified_after",
+				"modified_after must be an ISO 8601 date or date-time, "
+				"e.g. 2026-01-31 or 2026-01-31T12:00:00Z");
 		hr->modified_after = t->when;
 	}
 	return 0;
@@ -315,10 +319,10 @@ unsigned hsds_route(struct req *r, const char *url)
 	unsigned status;
 
 	if (!*rest || !strcmp(rest, "/"))
-		return reply_json(r, 200,
-				  json_pack("{s:s, s:s}", "version", "3.0", "description",
-					    "Tarjotin: the activities of Finnish social and "
-					    "health NGOs as Open Referral HSDS 3.0"));
+		return req_reply_json(r, 200,
+				      json_pack("{s:s, s:s}", "version", "3.0", "description",
+						"Tarjotin: the activities of Finnish social and "
+						"health NGOs as Open Referral HSDS 3.0"));
 	/* The path is outside text: quoted valid and bounded. */
 	utf8_clip(shown, sizeof(shown), url);
 	rest++;
@@ -329,29 +333,30 @@ unsigned hsds_route(struct req *r, const char *url)
 		    !strncmp(resources[i].name, rest, namelen))
 			res = &resources[i];
 	if (!res || (slash && (!slash[1] || strchr(slash + 1, '/'))))
-		return reply_error(r, 404, "not_found", NULL, "no such resource: %s", shown);
+		return req_reply_error(r, 404, "not_found", NULL, "no such resource: %s", shown);
 	hr.resource = res->type;
 
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (req_arg(r, unsupported[i].name))
-			return reply_error(r, 400, "invalid_parameter", unsupported[i].name,
-					   "%s is not supported by this API%s", unsupported[i].name,
-					   unsupported[i].why);
+			return req_reply_error(r, 400, "invalid_parameter", unsupported[i].name,
+					       "%s is not supported by this API%s",
+					       unsupported[i].name, unsupported[i].why);
 	v = req_arg(r, "format");
 	if (v && strcmp(v, "json"))
-		return reply_error(r, 400, "invalid_parameter", "format",
-				   "format must be json (the only format served)");
+		return req_reply_error(r, 400, "invalid_parameter", "format",
+				       "format must be json (the only format served)");
 	v = req_arg(r, "lang");
 	if (v && strcmp(v, "fi") && strcmp(v, "sv") && strcmp(v, "en"))
-		return reply_error(r, 400, "invalid_parameter", "lang",
-				   "lang must be fi, sv or en");
+		return req_reply_error(r, 400, "invalid_parameter", "lang",
+				       "lang must be fi, sv or en");
 	hr.lang = (char *)(v ? v : "fi");
 
 	if (slash) {
 		/* An id that cannot name anything names nothing. */
 		hr.id = (char *)uuid_or_slug(slash + 1, res->slug_ids, t.id);
 		if (!hr.id)
-			return reply_error(r, 404, "not_found", "id", "no such item: %s", shown);
+			return req_reply_error(r, 404, "not_found", "id", "no such item: %s",
+					       shown);
 	} else {
 		status = read_list_query(r, res, &hr, &t);
 		if (status)

@@ -68,14 +68,16 @@ static unsigned admin_check(struct req *r)
 	uint8_t got[crypto_generichash_BYTES];
 
 	if (!mc->admin_enabled)
-		return reply_error(r, 401, "unauthorized", NULL,
-				   "the admin API is disabled: TARJOTIN_ADMIN_TOKEN is not set");
+		return req_reply_error(
+			r, 401, "unauthorized", NULL,
+			"the admin API is disabled: TARJOTIN_ADMIN_TOKEN is not set");
 	if (!h || strncmp(h, "Bearer ", 7))
-		return reply_error(r, 401, "unauthorized", NULL,
-				   "admin calls need Authorization: Bearer <admin token>");
+		return req_reply_error(r, 401, "unauthorized", NULL,
+				       "admin calls need Authorization: Bearer <admin token>");
 	crypto_generichash(got, sizeof(got), (const uint8_t *)h + 7, strlen(h + 7), NULL, 0);
 	if (sodium_memcmp(got, mc->admin_hash, sizeof(got)) != 0)
-		return reply_error(r, 401, "unauthorized", NULL, "the admin token is not valid");
+		return req_reply_error(r, 401, "unauthorized", NULL,
+				       "the admin token is not valid");
 	return 0;
 }
 
@@ -95,7 +97,7 @@ static unsigned render_json(struct req *r, unsigned ok_status)
 {
 	Tarjotin__JsonReply *jr;
 	json_t *doc;
-	unsigned status = reply_rpc_failure(r);
+	unsigned status = req_reply_rpc_failure(r);
 
 	if (status)
 		return status;
@@ -105,9 +107,9 @@ static unsigned render_json(struct req *r, unsigned ok_status)
 	if (jr)
 		tarjotin__json_reply__free_unpacked(jr, NULL);
 	if (!doc)
-		return reply_error(r, 502, "internal", NULL,
-				   "the directory sent a malformed reply");
-	return reply_json(r, ok_status, doc);
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
+	return req_reply_json(r, ok_status, doc);
 }
 
 static unsigned render_json_200(struct req *r)
@@ -132,18 +134,18 @@ static bool key_ok(const char *k)
 static unsigned render_send(struct req *r)
 {
 	Tarjotin__MessageSendReply *m;
-	unsigned status = reply_rpc_failure(r);
+	unsigned status = req_reply_rpc_failure(r);
 
 	if (status)
 		return status;
 	m = tarjotin__message_send_reply__unpack(NULL, r->call.reply->payload.len,
 						 r->call.reply->payload.data);
 	if (!m)
-		return reply_error(r, 502, "internal", NULL,
-				   "the directory sent a malformed reply");
-	status = reply_json(r, 201,
-			    json_pack("{s:s, s:s, s:b}", "job_id", m->job_id, "status", m->status,
-				      "replayed", m->replayed));
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
+	status = req_reply_json(r, 201,
+				json_pack("{s:s, s:s, s:b}", "job_id", m->job_id, "status",
+					  m->status, "replayed", m->replayed));
 	tarjotin__message_send_reply__free_unpacked(m, NULL);
 	return status;
 }
@@ -214,8 +216,8 @@ unsigned messages_route_send(struct req *r, const char *url)
 		return status;
 	body = body_object(r);
 	if (!body)
-		return reply_error(r, 400, "invalid_body", "body",
-				   "the body must be a JSON object");
+		return req_reply_error(r, 400, "invalid_body", "body",
+				       "the body must be a JSON object");
 	channel = json_string_value(json_object_get(body, "channel"));
 	to = json_string_value(json_object_get(body, "to"));
 	tmpl = json_string_value(json_object_get(body, "template"));
@@ -224,65 +226,67 @@ unsigned messages_route_send(struct req *r, const char *url)
 	vars = json_object_get(body, "vars");
 	ikey = json_string_value(json_object_get(body, "idempotency_key"));
 	if (!channel || (strcmp(channel, "email") && strcmp(channel, "sms"))) {
-		status = reply_error(r, 400, "invalid_parameter", "channel",
-				     "channel must be \"email\" or \"sms\"");
+		status = req_reply_error(r, 400, "invalid_parameter", "channel",
+					 "channel must be \"email\" or \"sms\"");
 		goto out;
 	}
 	if (!to || !*to) {
-		status = reply_error(r, 400, "invalid_parameter", "to", "to is required");
+		status = req_reply_error(r, 400, "invalid_parameter", "to", "to is required");
 		goto out;
 	}
 	if (!strcmp(channel, "email")) {
 		if (strpbrk(to, "\r\n")) {
-			status = reply_error(r, 400, "invalid_parameter", "to",
-					     "the e-mail address contains a line break");
+			status = req_reply_error(r, 400, "invalid_parameter", "to",
+						 "the e-mail address contains a line break");
 			goto out;
 		}
 		if (email_valid(to, err, sizeof(err))) {
-			status = reply_error(r, 400, "invalid_parameter", "to",
-					     "not a valid e-mail address: %s", err);
+			status = req_reply_error(r, 400, "invalid_parameter", "to",
+						 "not a valid e-mail address: %s", err);
 			goto out;
 		}
 	} else {
 		if (strlen(to) > PHONE_INPUT_MAX ||
 		    phone_normalize_fi(to, e164, sizeof(e164), err, sizeof(err))) {
-			status = reply_error(r, 400, "invalid_parameter", "to",
-					     "not a valid phone number: %s",
-					     strlen(to) > PHONE_INPUT_MAX ? "too long" : err);
+			status = req_reply_error(r, 400, "invalid_parameter", "to",
+						 "not a valid phone number: %s",
+						 strlen(to) > PHONE_INPUT_MAX ? "too long" : err);
 			goto out;
 		}
 		if (!strncmp(e164, "+358", 4) && !phone_is_mobile_fi(e164)) {
-			status = reply_error(r, 400, "invalid_parameter", "to",
-					     "not a mobile number: SMS goes to Finnish mobile "
-					     "numbers (04x, 050) or numbers in +country form");
+			status = req_reply_error(r, 400, "invalid_parameter", "to",
+						 "not a mobile number: SMS goes to Finnish mobile "
+						 "numbers (04x, 050) or numbers in +country form");
 			goto out;
 		}
 		to = e164;
 	}
 	if (!tmpl || !template_name_valid(tmpl)) {
-		status = reply_error(r, 400, "invalid_parameter", "template",
-				     "template must be a name of [a-z0-9_]+, at most %d characters",
-				     TEMPLATE_MAX_NAME);
+		status = req_reply_error(
+			r, 400, "invalid_parameter", "template",
+			"template must be a name of [a-z0-9_]+, at most %d characters",
+			TEMPLATE_MAX_NAME);
 		goto out;
 	}
 	if (!lang || (strcmp(lang, "fi") && strcmp(lang, "sv") && strcmp(lang, "en"))) {
-		status = reply_error(r, 400, "invalid_parameter", "lang",
-				     "lang must be \"fi\", \"sv\" or \"en\"");
+		status = req_reply_error(r, 400, "invalid_parameter", "lang",
+					 "lang must be \"fi\", \"sv\" or \"en\"");
 		goto out;
 	}
 	if (vars && !json_is_object(vars)) {
-		status = reply_error(r, 400, "invalid_parameter", "vars",
-				     "vars must be an object of strings");
+		status = req_reply_error(r, 400, "invalid_parameter", "vars",
+					 "vars must be an object of strings");
 		goto out;
 	}
 	vars_text = vars ? vars_check(vars, err, sizeof(err)) : xstrdup("{}");
 	if (!vars_text) {
-		status = reply_error(r, 400, "invalid_parameter", "vars", "%s", err);
+		status = req_reply_error(r, 400, "invalid_parameter", "vars", "%s", err);
 		goto out;
 	}
 	if (json_object_get(body, "idempotency_key") && (!ikey || !key_ok(ikey))) {
-		status = reply_error(r, 400, "invalid_parameter", "idempotency_key",
-				     "idempotency_key must be 1..128 printable ASCII characters");
+		status = req_reply_error(
+			r, 400, "invalid_parameter", "idempotency_key",
+			"idempotency_key must be 1..128 printable ASCII characters");
 		goto out;
 	}
 	if (!ikey) {
@@ -324,23 +328,23 @@ unsigned messages_route_list(struct req *r, const char *url)
 		return status;
 	q.limit = 50;
 	if (limit && req_parse_int(limit, 1, 200, &q.limit))
-		return reply_error(r, 400, "invalid_parameter", "limit",
-				   "limit must be an integer 1..200");
+		return req_reply_error(r, 400, "invalid_parameter", "limit",
+				       "limit must be an integer 1..200");
 	if (status_arg && *status_arg) {
 		bool ok = false;
 
 		for (int i = 0; statuses[i]; i++)
 			ok |= !strcmp(status_arg, statuses[i]);
 		if (!ok)
-			return reply_error(
+			return req_reply_error(
 				r, 400, "invalid_parameter", "status",
 				"status must be queued, sent, delivered, failed or dead");
 		q.status = (char *)status_arg;
 	}
 	if (channel && *channel) {
 		if (strcmp(channel, "email") && strcmp(channel, "sms"))
-			return reply_error(r, 400, "invalid_parameter", "channel",
-					   "channel must be email or sms");
+			return req_reply_error(r, 400, "invalid_parameter", "channel",
+					       "channel must be email or sms");
 		q.channel = (char *)channel;
 	}
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_LIST, &q.base, true, 0,
@@ -357,7 +361,8 @@ unsigned messages_route_get(struct req *r, const char *url)
 		return status;
 	url += strlen("/api/v1/admin/messages/");
 	if (!uuid_parse(url, strlen(url), id))
-		return reply_error(r, 400, "invalid_parameter", "job_id", "job_id must be a uuid");
+		return req_reply_error(r, 400, "invalid_parameter", "job_id",
+				       "job_id must be a uuid");
 	q.job_id = id;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_MESSAGE_GET, &q.base, true, 0,
 			   render_json_200);
@@ -387,8 +392,8 @@ unsigned messages_route_requeue(struct req *r, const char *url)
 	url += strlen("/api/v1/admin/dead-letters/");
 	if (strlen(url) != UUID_STR_LEN + strlen("/requeue") ||
 	    strcmp(url + UUID_STR_LEN, "/requeue") || !uuid_parse(url, UUID_STR_LEN, id))
-		return reply_error(r, 404, "not_found", NULL,
-				   "use POST /api/v1/admin/dead-letters/{job_id}/requeue");
+		return req_reply_error(r, 404, "not_found", NULL,
+				       "use POST /api/v1/admin/dead-letters/{job_id}/requeue");
 	q.job_id = id;
 	/* Requeueing twice is harmless: the second finds the job no longer
 	 * dead and says so. */
@@ -425,21 +430,22 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 
 	(void)url;
 	if (!*dlr_secret)
-		return reply_error(r, 401, "unauthorized", NULL,
-				   "delivery reports are not accepted: no TARJOTIN_SMS_DLR_SECRET");
+		return req_reply_error(
+			r, 401, "unauthorized", NULL,
+			"delivery reports are not accepted: no TARJOTIN_SMS_DLR_SECRET");
 	claims = jwt_verify_hs256(sig, (const uint8_t *)dlr_secret, strlen(dlr_secret), err,
 				  sizeof(err));
 	if (!claims) {
 		log_warn("delivery report refused", "reason", err, NULL);
-		return reply_error(r, 401, "unauthorized", "X-Gwapi-Signature", "%s", err);
+		return req_reply_error(r, 401, "unauthorized", "X-Gwapi-Signature", "%s", err);
 	}
 	/* The signed claims are what we use; an unsigned body that says
 	 * something else is refused. */
 	if (r->body_len) {
 		body = body_object(r);
 		if (!body) {
-			status = reply_error(r, 400, "invalid_body", "body",
-					     "the body must be a JSON object");
+			status = req_reply_error(r, 400, "invalid_body", "body",
+						 "the body must be a JSON object");
 			goto out;
 		}
 		for (int i = 0; same[i]; i++) {
@@ -447,9 +453,10 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 			       *b = json_object_get(body, same[i]);
 
 			if (a && b && !json_equal(a, b)) {
-				status = reply_error(r, 400, "invalid_parameter", same[i],
-						     "the body's %s differs from the signed one",
-						     same[i]);
+				status =
+					req_reply_error(r, 400, "invalid_parameter", same[i],
+							"the body's %s differs from the signed one",
+							same[i]);
 				goto out;
 			}
 		}
@@ -459,8 +466,8 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 	claim_text(claims, "status", st, sizeof(st));
 	claim_text(claims, "error", error, sizeof(error));
 	if (!*st || (!*id && !*userref)) {
-		status = reply_error(r, 400, "invalid_parameter", "status",
-				     "a report needs a status and an id or userref");
+		status = req_reply_error(r, 400, "invalid_parameter", "status",
+					 "a report needs a status and an id or userref");
 		goto out;
 	}
 	d.provider_id = id;

@@ -52,7 +52,7 @@ static unsigned queue_text(struct req *r, unsigned status, char *text, size_t le
 			  "no-store", false);
 }
 
-unsigned reply_json(struct req *r, unsigned status, json_t *body)
+unsigned req_reply_json(struct req *r, unsigned status, json_t *body)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
@@ -64,8 +64,8 @@ unsigned reply_json(struct req *r, unsigned status, json_t *body)
 	return queue_text(r, status, text, strlen(text));
 }
 
-unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
-			const char *cache, bool cors, void (*release)(void *), void *cls)
+unsigned req_reply_document(struct req *r, unsigned status, const void *json, size_t len,
+			    const char *cache, bool cors, void (*release)(void *), void *cls)
 {
 	struct MHD_Response *resp;
 
@@ -77,8 +77,8 @@ unsigned reply_document(struct req *r, unsigned status, const void *json, size_t
 	return queue_json(r, status, resp, cache, cors);
 }
 
-unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,
-		     const char *fmt, ...)
+unsigned req_reply_error(struct req *r, unsigned status, const char *code, const char *field,
+			 const char *fmt, ...)
 {
 	struct strbuf b = STRBUF_INIT;
 	va_list ap, ap2;
@@ -112,7 +112,7 @@ unsigned reply_error(struct req *r, unsigned status, const char *code, const cha
 
 unsigned req_not_found(struct req *r, const char *url)
 {
-	return reply_error(r, 404, "not_found", NULL, "no such resource: %s", url);
+	return req_reply_error(r, 404, "not_found", NULL, "no such resource: %s", url);
 }
 
 const char *req_arg(struct req *r, const char *name)
@@ -167,7 +167,7 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 	return 0;
 }
 
-unsigned reply_rpc_failure(struct req *r)
+unsigned req_reply_rpc_failure(struct req *r)
 {
 	Tarjotin__Envelope *env = r->call.reply;
 	const char *field;
@@ -176,25 +176,25 @@ unsigned reply_rpc_failure(struct req *r)
 	case BRIDGE_REPLIED:
 		break;
 	case BRIDGE_SHUTDOWN:
-		return reply_error(r, 503, "unavailable", NULL,
-				   "the service is restarting, try again");
+		return req_reply_error(r, 503, "unavailable", NULL,
+				       "the service is restarting, try again");
 	default:
-		return reply_error(r, 503, "unavailable", NULL,
-				   "the directory did not answer within %d ms, try again",
-				   r->call.timeout_ms);
+		return req_reply_error(r, 503, "unavailable", NULL,
+				       "the directory did not answer within %d ms, try again",
+				       r->call.timeout_ms);
 	}
 	field = env->error_field && *env->error_field ? env->error_field : NULL;
 	switch (env->status) {
 	case TARJOTIN__STATUS__STATUS_OK:
 		return 0;
 	case TARJOTIN__STATUS__STATUS_BAD_REQUEST:
-		return reply_error(r, 400, "invalid_parameter", field, "%s", env->error);
+		return req_reply_error(r, 400, "invalid_parameter", field, "%s", env->error);
 	case TARJOTIN__STATUS__STATUS_NOT_FOUND:
-		return reply_error(r, 404, "not_found", field, "%s", env->error);
+		return req_reply_error(r, 404, "not_found", field, "%s", env->error);
 	case TARJOTIN__STATUS__STATUS_UNAVAILABLE:
-		return reply_error(r, 503, "unavailable", NULL, "%s", env->error);
+		return req_reply_error(r, 503, "unavailable", NULL, "%s", env->error);
 	default:
-		return reply_error(r, 500, "internal", NULL, "%s", env->error);
+		return req_reply_error(r, 500, "internal", NULL, "%s", env->error);
 	}
 }
 
@@ -227,8 +227,8 @@ static const struct route *route_match(const struct req_routes *t, const char *m
 
 static unsigned reply_too_large(struct req *r)
 {
-	return reply_error(r, 413, "payload_too_large", "body",
-			   "the request body is larger than %zu bytes", r->srv->max_body);
+	return req_reply_error(r, 413, "payload_too_large", "body",
+			       "the request body is larger than %zu bytes", r->srv->max_body);
 }
 
 /* Takes a piece of the body: kept up to the limit, then discarded. */
@@ -299,8 +299,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (r->too_large)
 			return reply_too_large(r) ? MHD_YES : MHD_NO;
 		if (r->status == 405)
-			return reply_error(r, 405, "method_not_allowed", NULL,
-					   "%s is not allowed on %s", method, url) ?
+			return req_reply_error(r, 405, "method_not_allowed", NULL,
+					       "%s is not allowed on %s", method, url) ?
 				       MHD_YES :
 				       MHD_NO;
 		r->status = r->route->handle(r, url);

@@ -12,7 +12,7 @@
  * (libmicrohttpd closes the connection when the first call answers).
  *
  * The server dispatches through a route table it is given (routes.c's);
- * handlers call back into this module only through the reply_* and req_*
+ * handlers call back into this module only through its req_reply_* and req_*
  * functions, so the dependency goes one way: routes -> req.
  */
 #ifndef TJ_REQ_H
@@ -143,7 +143,7 @@ void req_server_release(struct req_server *s);
  * json_decref'ed; NULL answers 500) and returns the status, for handlers to
  * return.
  */
-unsigned reply_json(struct req *r, unsigned status, json_t *body);
+unsigned req_reply_json(struct req *r, unsigned status, json_t *body);
 
 /*
  * Queues a finished JSON document the directory rendered, with the given
@@ -151,16 +151,16 @@ unsigned reply_json(struct req *r, unsigned status, json_t *body);
  * is copied, unless release is given: then the response uses json as it is
  * and calls release(cls) when it is done with it.  Returns the status.
  */
-unsigned reply_document(struct req *r, unsigned status, const void *json, size_t len,
-			const char *cache, bool cors, void (*release)(void *), void *cls);
+unsigned req_reply_document(struct req *r, unsigned status, const void *json, size_t len,
+			    const char *cache, bool cors, void (*release)(void *), void *cls);
 
 /*
  * Queues {"error":{status, code, field, message}}; field may be NULL.  The
  * text may hold any bytes (a URL from outside): what is not UTF-8 is
  * replaced, so the body is always built.
  */
-unsigned reply_error(struct req *r, unsigned status, const char *code, const char *field,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+unsigned req_reply_error(struct req *r, unsigned status, const char *code, const char *field,
+			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
  * Forwards the request to the directory: suspends the connection, and once
@@ -177,7 +177,7 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
  * field).  Returns the status it queued, or 0 when the reply is OK and the
  * route must answer itself.
  */
-unsigned reply_rpc_failure(struct req *r);
+unsigned req_reply_rpc_failure(struct req *r);
 
 /* A query-string argument, or NULL. */
 const char *req_arg(struct req *r, const char *name);

@@ -131,8 +131,8 @@ static unsigned handle_static(struct req *r, const char *url)
 static unsigned handle_healthz(struct req *r, const char *url)
 {
 	(void)url;
-	return reply_json(r, 200,
-			  json_pack("{s:s, s:s}", "status", "ok", "instance", r->gw->instance));
+	return req_reply_json(r, 200,
+			      json_pack("{s:s, s:s}", "status", "ok", "instance", r->gw->instance));
 }
 
 static unsigned render_readyz(struct req *r)
@@ -158,9 +158,9 @@ static unsigned render_readyz(struct req *r)
 	status = dir_ok && pg_ok && redis_ok ? 200 : 503;
 	if (h)
 		tarjotin__health_reply__free_unpacked(h, NULL);
-	return reply_json(r, status,
-			  json_pack("{s:s, s:o}", "status", status == 200 ? "ok" : "unavailable",
-				    "checks", checks));
+	return req_reply_json(r, status,
+			      json_pack("{s:s, s:o}", "status",
+					status == 200 ? "ok" : "unavailable", "checks", checks));
 }
 
 static unsigned handle_readyz(struct req *r, const char *url)
@@ -193,16 +193,17 @@ static unsigned handle_metrics(struct req *r, const char *url)
 static unsigned render_ping(struct req *r)
 {
 	Tarjotin__Pong *p;
-	unsigned status = reply_rpc_failure(r);
+	unsigned status = req_reply_rpc_failure(r);
 
 	if (status)
 		return status;
 	p = tarjotin__pong__unpack(NULL, r->call.reply->payload.len, r->call.reply->payload.data);
 	if (!p)
-		return reply_error(r, 502, "internal", NULL, "the directory sent a malformed pong");
-	status = reply_json(r, 200,
-			    json_pack("{s:b, s:s, s:i}", "pong", 1, "instance", p->instance, "pid",
-				      p->pid));
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed pong");
+	status = req_reply_json(r, 200,
+				json_pack("{s:b, s:s, s:i}", "pong", 1, "instance", p->instance,
+					  "pid", p->pid));
 	tarjotin__pong__free_unpacked(p, NULL);
 	return status;
 }

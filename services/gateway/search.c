@@ -86,7 +86,7 @@ static void release_search_reply(void *jr)
 static unsigned render_document(struct req *r, const char *cache)
 {
 	Tarjotin__SearchReply *jr;
-	unsigned status = reply_rpc_failure(r);
+	unsigned status = req_reply_rpc_failure(r);
 
 	if (status)
 		return status;
@@ -95,12 +95,12 @@ static unsigned render_document(struct req *r, const char *cache)
 	if (!jr || !jr->json.len) {
 		if (jr)
 			tarjotin__search_reply__free_unpacked(jr, NULL);
-		return reply_error(r, 502, "internal", NULL,
-				   "the directory sent a malformed reply");
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
 	}
 	/* The page (12-15 KB) is sent from the unpacked reply, not copied. */
-	return reply_document(r, 200, jr->json.data, jr->json.len, cache, false,
-			      release_search_reply, jr);
+	return req_reply_document(r, 200, jr->json.data, jr->json.len, cache, false,
+				  release_search_reply, jr);
 }
 
 static unsigned render_fresh(struct req *r)
@@ -144,59 +144,60 @@ unsigned search_route_list(struct req *r, const char *url)
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, &p);
 	for (int i = 0; i < SP_N; i++) {
 		if (p.count[i] > 1)
-			return reply_error(r, 400, "invalid_parameter", sparam_names[i],
-					   "'%s' may be given only once", sparam_names[i]);
+			return req_reply_error(r, 400, "invalid_parameter", sparam_names[i],
+					       "'%s' may be given only once", sparam_names[i]);
 		if (p.val[i] && !*p.val[i])
 			p.val[i] = NULL; /* given empty: not given */
 	}
 	for (int i = SP_NEED; i <= SP_TARGET_GROUP; i++)
 		if (p.val[i] && !is_term(p.val[i]))
-			return reply_error(r, 400, "invalid_parameter", sparam_names[i],
-					   "'%s' must be a term id such as 'memory'",
-					   sparam_names[i]);
+			return req_reply_error(r, 400, "invalid_parameter", sparam_names[i],
+					       "'%s' must be a term id such as 'memory'",
+					       sparam_names[i]);
 	if ((v = p.val[SP_MUNICIPALITY]) && !is_digits(v, 3))
-		return reply_error(r, 400, "invalid_parameter", "municipality",
-				   "'municipality' must be a 3-digit municipality code");
+		return req_reply_error(r, 400, "invalid_parameter", "municipality",
+				       "'municipality' must be a 3-digit municipality code");
 	if ((v = p.val[SP_COUNTY])) {
 		if (strlen(v) != 2 || !((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z') ||
 		    !((v[1] | 0x20) >= 'a' && (v[1] | 0x20) <= 'z'))
-			return reply_error(r, 400, "invalid_parameter", "county",
-					   "'county' must be a two-letter county key such as 'PS'");
+			return req_reply_error(
+				r, 400, "invalid_parameter", "county",
+				"'county' must be a two-letter county key such as 'PS'");
 		county[0] = (char)(v[0] & ~0x20);
 		county[1] = (char)(v[1] & ~0x20);
 		county[2] = '\0';
 		sr.county = county;
 	}
 	if ((v = p.val[SP_LANGUAGE]) && !is_lower(v, 2, 3))
-		return reply_error(r, 400, "invalid_parameter", "language",
-				   "'language' must be a language code such as 'fi'");
+		return req_reply_error(r, 400, "invalid_parameter", "language",
+				       "'language' must be a language code such as 'fi'");
 	if ((v = p.val[SP_TAKES_NEW])) {
 		if (!strcmp(v, "true"))
 			sr.takes_new = TARJOTIN__SEARCH_REQUEST__TAKES_NEW__YES;
 		else if (!strcmp(v, "false"))
 			sr.takes_new = TARJOTIN__SEARCH_REQUEST__TAKES_NEW__NO;
 		else
-			return reply_error(r, 400, "invalid_parameter", "takes_new",
-					   "'takes_new' must be true or false");
+			return req_reply_error(r, 400, "invalid_parameter", "takes_new",
+					       "'takes_new' must be true or false");
 	}
 	if ((v = p.val[SP_Q])) {
 		chars = utf8_chars(v, true);
 		if (chars < 0)
-			return reply_error(r, 400, "invalid_parameter", "q",
-					   "'q' must be UTF-8 text without control characters");
+			return req_reply_error(r, 400, "invalid_parameter", "q",
+					       "'q' must be UTF-8 text without control characters");
 		if (chars > Q_MAX_CHARS)
-			return reply_error(r, 400, "invalid_parameter", "q",
-					   "'q' is longer than %d characters", Q_MAX_CHARS);
+			return req_reply_error(r, 400, "invalid_parameter", "q",
+					       "'q' is longer than %d characters", Q_MAX_CHARS);
 		sr.q = (char *)v;
 	}
 	sr.page = 1;
 	if ((v = p.val[SP_PAGE]) && req_parse_int(v, 1, 100000, &sr.page))
-		return reply_error(r, 400, "invalid_parameter", "page",
-				   "'page' must be a whole number from 1 to 100000");
+		return req_reply_error(r, 400, "invalid_parameter", "page",
+				       "'page' must be a whole number from 1 to 100000");
 	sr.per_page = 20;
 	if ((v = p.val[SP_PER_PAGE]) && req_parse_int(v, 1, 100, &sr.per_page))
-		return reply_error(r, 400, "invalid_parameter", "per_page",
-				   "'per_page' must be a whole number from 1 to 100");
+		return req_reply_error(r, 400, "invalid_parameter", "per_page",
+				       "'per_page' must be a whole number from 1 to 100");
 	if (p.val[SP_NEED])
 		sr.need = (char *)p.val[SP_NEED];
 	if (p.val[SP_KIND])
@@ -222,7 +223,7 @@ unsigned search_route_activity(struct req *r, const char *url)
 	char lower[UUID_STR_SIZE];
 
 	if (!uuid_parse(id, strlen(id), lower))
-		return reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
+		return req_reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
 	ag.id = lower;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0,
 			   render_fresh);
@@ -235,7 +236,7 @@ unsigned search_route_organization(struct req *r, const char *url)
 	char lower[UUID_STR_SIZE];
 
 	if (!uuid_parse(id, strlen(id), lower))
-		return reply_error(r, 404, "not_found", NULL, "no such organization: %s", url);
+		return req_reply_error(r, 404, "not_found", NULL, "no such organization: %s", url);
 	og.id = lower;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, &og.base, true, 0,
 			   render_fresh);
