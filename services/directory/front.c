@@ -18,6 +18,7 @@
 #include "front.h"
 #include "healthwatch.h"
 #include "log.h"
+#include "outbox.h"
 #include "rpc.h"
 #include "search.h"
 #include "sig.h"
@@ -43,6 +44,7 @@ struct front {
 	struct workers *pool;
 	void *router;
 	long grace_ms;
+	struct outbox *outbox;
 
 	struct front_stats stats;
 	int64_t refused_logged_us;
@@ -160,6 +162,7 @@ static void answer_inline(struct front *f, zmq_msg_t *id, const Tarjotin__Envelo
 		health.expired_dropped = f->stats.expired + workers_expired(f->pool);
 		health.workers = (uint32_t)workers_count(f->pool);
 		health.workers_busy = (uint32_t)workers_busy(f->pool);
+		health.outbox_stream_ahead = outbox_stream_ahead_total(f->outbox);
 		rpc_pack_payload(&health.base, &reply.payload);
 	}
 	batch_add(f, id, &reply);
@@ -349,6 +352,7 @@ struct front *front_new(void *zctx, const struct directory *dir, struct workers 
 	f->dir = dir;
 	f->pool = pool;
 	f->grace_ms = cfg->grace_ms;
+	f->outbox = cfg->outbox;
 	f->router = zmq_socket(zctx, ZMQ_ROUTER);
 	if (!f->router || rpc_socket_defaults(f->router)) {
 		errmsg(err, errlen, "cannot make the gateways' socket: %s", zmq_strerror(errno));

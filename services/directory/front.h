@@ -22,9 +22,10 @@
 struct front;
 
 struct front_config {
-	const char *bind;     /* endpoints to bind (comma-separated; empty: none) */
-	const char *gateways; /* gateway endpoints to dial (the same) */
-	long grace_ms;        /* on stopping, how long to wait for work in flight */
+	const char *bind;      /* endpoints to bind (comma-separated; empty: none) */
+	const char *gateways;  /* gateway endpoints to dial (the same) */
+	long grace_ms;         /* on stopping, how long to wait for work in flight */
+	struct outbox *outbox; /* its figures go into the health reply; may be NULL */
 };
 
 struct front_stats {

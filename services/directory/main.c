@@ -216,6 +216,13 @@ int main(void)
 		log_fatal("cannot start the workers", "error", err, NULL);
 		goto out;
 	}
+	/* The relay and the status consumer run in every instance. */
+	outbox = outbox_start(&dir);
+	if (!outbox) {
+		log_fatal("cannot start the outbox", NULL);
+		goto out;
+	}
+	fc.outbox = outbox;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -223,12 +230,6 @@ int main(void)
 	}
 	if (healthwatch_start(&pgwatch, err, sizeof(err))) {
 		log_fatal("cannot watch postgresql", "error", err, NULL);
-		goto out;
-	}
-	/* The relay and the status consumer run in every instance. */
-	outbox = outbox_start(&dir);
-	if (!outbox) {
-		log_fatal("cannot start the outbox", NULL);
 		goto out;
 	}
 	log_info("serving", "bind", cfg.bind, "gateways", cfg.gateways, NULL);

@@ -29,8 +29,7 @@ struct route_metrics {
 /* The latest health reply of one directory instance. */
 struct directory_health {
 	char instance[METRICS_INSTANCE_MAX]; /* "" when the entry is free */
-	uint64_t expired_dropped;
-	uint32_t workers, workers_busy;
+	struct metrics_directory_figures fig;
 	int64_t heard_us;
 };
 
@@ -92,8 +91,8 @@ void metrics_observe(struct metrics *m, unsigned route, unsigned status, uint64_
 	atomic_fetch_add_explicit(&r->sum_us, latency_us, memory_order_relaxed);
 }
 
-void metrics_directory_health(struct metrics *m, const char *instance, uint64_t expired_dropped,
-			      uint32_t workers, uint32_t workers_busy)
+void metrics_directory_health(struct metrics *m, const char *instance,
+			      const struct metrics_directory_figures *fig)
 {
 	char name[METRICS_INSTANCE_MAX];
 	struct directory_health *d = NULL;
@@ -115,9 +114,7 @@ void metrics_directory_health(struct metrics *m, const char *instance, uint64_t 
 				d = &m->dirs[i];
 	}
 	memcpy(d->instance, name, sizeof(name));
-	d->expired_dropped = expired_dropped;
-	d->workers = workers;
-	d->workers_busy = workers_busy;
+	d->fig = *fig;
 	d->heard_us = clock_mono_us();
 	pthread_mutex_unlock(&m->lock);
 }
@@ -142,8 +139,12 @@ static void render_directories(struct metrics *m, struct strbuf *o)
 		const char *name, *type, *help;
 	} fam[] = {
 		{ "tarjotin_directory_expired_dropped_total", "counter",
-		  "Requests a directory worker dropped unanswered because their deadline had "
-		  "passed, by directory instance (from its latest health reply)." },
+		  "Requests a directory dropped unanswered (on arrival, waiting or at a worker) "
+		  "because their deadline had passed, by directory instance (from its latest "
+		  "health reply)." },
+		{ "tarjotin_directory_outbox_stream_ahead_total", "counter",
+		  "Outbox rows the relay could not move because the Redis Stream was ahead of the "
+		  "database (reset or restored); see the README's Messaging section." },
 		{ "tarjotin_directory_workers", "gauge",
 		  "Worker threads of a directory instance (from its latest health reply)." },
 		{ "tarjotin_directory_workers_busy", "gauge",
@@ -164,9 +165,11 @@ static void render_directories(struct metrics *m, struct strbuf *o)
 		strbuf_addf(o, "# HELP %s %s\n# TYPE %s %s\n", fam[f].name, fam[f].help,
 			    fam[f].name, fam[f].type);
 		for (size_t i = 0; i < n; i++) {
-			uint64_t v = f == 0 ? dirs[i].expired_dropped :
-				     f == 1 ? dirs[i].workers :
-					      dirs[i].workers_busy;
+			const struct metrics_directory_figures *d = &dirs[i].fig;
+			uint64_t v = f == 0 ? d->expired_dropped :
+				     f == 1 ? d->outbox_stream_ahead :
+				     f == 2 ? d->workers :
+					      d->workers_busy;
 
 			strbuf_addf(o, "%s{instance=\"", fam[f].name);
 			add_label(o, dirs[i].instance);

@@ -35,8 +35,13 @@ void metrics_observe(struct metrics *m, unsigned route, unsigned status, uint64_
  * METRICS_MAX_DIRECTORIES instances answered, the one heard from longest ago
  * makes room.  Thread-safe.
  */
-void metrics_directory_health(struct metrics *m, const char *instance, uint64_t expired_dropped,
-			      uint32_t workers, uint32_t workers_busy);
+struct metrics_directory_figures {
+	uint64_t expired_dropped;     /* requests dropped: their deadline had passed */
+	uint64_t outbox_stream_ahead; /* outbox rows the stream was ahead of */
+	uint32_t workers, workers_busy;
+};
+void metrics_directory_health(struct metrics *m, const char *instance,
+			      const struct metrics_directory_figures *fig);
 
 /* Renders everything; returns a malloc'ed string (free()), its length in *len. */
 char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned pending,

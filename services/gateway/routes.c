@@ -148,9 +148,16 @@ static unsigned render_readyz(struct req *r)
 						   r->call.reply->payload.data);
 		dir_ok = h != NULL;
 		pg_ok = h && h->postgresql;
-		if (h)
-			metrics_directory_health(r->gw->metrics, h->instance, h->expired_dropped,
-						 h->workers, h->workers_busy);
+		if (h) {
+			struct metrics_directory_figures fig = {
+				.expired_dropped = h->expired_dropped,
+				.outbox_stream_ahead = h->outbox_stream_ahead,
+				.workers = h->workers,
+				.workers_busy = h->workers_busy,
+			};
+
+			metrics_directory_health(r->gw->metrics, h->instance, &fig);
+		}
 	}
 	checks = json_pack("{s:s, s:s, s:s}", "directory", dir_ok ? "ok" : "down", "postgresql",
 			   dir_ok ? (pg_ok ? "ok" : "down") : "unknown", "redis",

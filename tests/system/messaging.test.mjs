@@ -357,6 +357,13 @@ test('a stream ahead of the database is reported, and its rows are not taken as 
     job = r.json.job_id;
     await until(() => logSince('directory-1', logFrom).some((l) => l.includes('ahead of the database')),
       { timeout: 10000, what: 'the relay\'s error about the stream' });
+    // ... and counted where an operator's alert can see it (the gateway
+    // shows each directory's count from its latest health reply).
+    await until(async () => {
+      await http('/readyz');
+      return (await http('/metrics')).text.split('\n').some((l) =>
+        l.startsWith('tarjotin_directory_outbox_stream_ahead_total{') && Number(l.split(' ').pop()) > 0);
+    }, { timeout: 10000, what: 'tarjotin_directory_outbox_stream_ahead_total above 0 in /metrics' });
     assert.equal(psql(`SELECT count(*) FROM outbox WHERE job_id = '${job}' AND relayed_at IS NULL`), '1',
       'the row is not marked relayed');
     assert.equal((await jobStatus(job)).status, 'queued');
