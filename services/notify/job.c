@@ -1,6 +1,7 @@
 /*
  * job.c - see job.h.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,19 @@
 #include "clock.h"
 #include "job.h"
 #include "log.h"
+#include "sig.h"
 #include "uuid.h"
 #include "banned.h"
 
 #define SENT_TTL_S "2592000" /* 30 days */
 #define SENDING_TTL_S "86400"
 #define NO_JOB_ID "00000000-0000-0000-0000-000000000000"
+/* How long a consumer that finds another's "sending" marker waits for that
+ * one's record before it sends again: the other may be alive and only have
+ * been cut off from Redis for longer than the claim time (its outcome is
+ * kept and written, every 200 ms, as soon as Redis answers again). */
+#define RECORD_GRACE_MS 3000
+#define RECORD_POLL_MS 100
 
 /* The commands every outcome ends with: the status report, XACK, XDEL and
  * the marker's removal, after the nfirst commands in 'first'.  'status' is
@@ -171,6 +179,30 @@ static void job_send(struct job_context *ctx, CURL *curl, const struct stream_jo
 	render_output_release(&out);
 }
 
+/* Waits up to RECORD_GRACE_MS for the sent record 'sent_key' to appear.
+ * Returns 1 when it did, 0 when it did not (or the service stops), -1 after
+ * a Redis failure. */
+static int job_wait_recorded(struct stream_conn *c, const char *sent_key)
+{
+	int64_t until = clock_mono_us() + RECORD_GRACE_MS * 1000LL;
+
+	while (!sig_stopping()) {
+		redisReply *r = redisCommand(c->rc, "EXISTS %s", sent_key);
+		bool found;
+
+		if (!r)
+			return -1;
+		found = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+		freeReplyObject(r);
+		if (found)
+			return 1;
+		if (clock_mono_us() >= until)
+			break;
+		poll(NULL, 0, RECORD_POLL_MS); /* a poll of Redis, bounded above */
+	}
+	return 0;
+}
+
 /* Whether the job was sent, and how often its sending was cut off (counted
  * when a consumer's marker was found).  Sets our marker.  Returns 0, or -1
  * after a Redis failure (connection dropped). */
@@ -191,6 +223,15 @@ static int job_check_marks(struct job_context *ctx, struct stream_conn *c,
 	    redisGetReply(c->rc, (void **)&r2) != REDIS_OK || !r2)
 		goto out;
 	*already = r1->type == REDIS_REPLY_INTEGER && r1->integer == 1;
+	if (!*already && r2->type == REDIS_REPLY_STRING && strcmp(r2->str, c->consumer)) {
+		/* Another consumer was sending it: dead, or alive and about to
+		 * record what it sent once Redis answers it again. */
+		int w = job_wait_recorded(c, sent_key);
+
+		if (w < 0)
+			goto out;
+		*already = w == 1;
+	}
 	if (!*already && r2->type == REDIS_REPLY_STRING) {
 		x = redisCommand(c->rc, "INCR %s", ctx->names->dup_key);
 		if (x)
