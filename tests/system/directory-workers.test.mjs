@@ -145,16 +145,20 @@ test('with every worker busy and the queue full, a request is refused at once, c
   const N = 300;
   const { workers } = health();
   const release = await lockNotifications();
+  const pending = [];
   let replies;
   try {
-    // N lists in one message: 'workers' of them wait on the lock, QUEUE
-    // wait for a worker, the rest are answered at once.
+    // First every worker waits on the lock (through the gateway) ...
+    for (let i = 0; i < workers; i++) pending.push(blockedList());
+    await until(() => health().workers_busy === workers, { timeout: 5000, what: 'every worker busy' });
+    // ... then N lists in one message: QUEUE of them wait for a worker, the
+    // rest are answered at once.
     const started = Date.now();
     const out = execFileSync(path.join(BIN, 'tools/zmqpoke'), [EP, 'lists', String(N)],
       { encoding: 'utf8', timeout: 15000 });
     replies = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     assert.ok(Date.now() - started < 5000);
-    assert.equal(replies.length, N - workers - QUEUE, 'only what did not fit was answered');
+    assert.equal(replies.length, N - QUEUE, 'only what did not fit was answered');
     for (const r of replies) {
       assert.equal(r.status, 3, 'STATUS_UNAVAILABLE');
       assert.match(r.error, /directory is busy .* try again/);
@@ -162,6 +166,7 @@ test('with every worker busy and the queue full, a request is refused at once, c
     assert.equal(health().workers_busy, workers);
   } finally {
     await release();
+    await Promise.all(pending);
   }
   // What waited is past its 1.5 s deadline when the lock goes: dropped.
   await until(() => health().workers_busy === 0, { timeout: 10000, what: 'the workers idle again' });
