@@ -155,11 +155,10 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 	r->render = render;
 	r->state = REQ_WAITING;
 	if (!r->forwarded) {
-		/* Counted until completed: the stop waits for these answers. */
+		/* Counted until completed: the stop waits for these answers.
+		 * An atomic, not the lock: this is every forwarded request. */
 		r->forwarded = true;
-		pthread_mutex_lock(&r->srv->lock);
-		r->srv->forwarded++;
-		pthread_mutex_unlock(&r->srv->lock);
+		atomic_fetch_add(&r->srv->forwarded, 1);
 	}
 	/* Suspend before submitting: the bridge may resume at once. */
 	MHD_suspend_connection(r->conn);
@@ -337,10 +336,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		};
 		bridge_event(s->bridge, &ev);
 	}
-	if (r->forwarded) {
+	/* Only a stop that waits needs the lock and the signal; it sets
+	 * 'draining' under the lock before it looks at the count, so the last
+	 * completion either sees it or came before the waiter's look. */
+	if (r->forwarded && atomic_fetch_sub(&s->forwarded, 1) == 1 && atomic_load(&s->draining)) {
 		pthread_mutex_lock(&s->lock);
-		if (--s->forwarded == 0)
-			pthread_cond_broadcast(&s->idle);
+		pthread_cond_broadcast(&s->idle);
 		pthread_mutex_unlock(&s->lock);
 	}
 	if (r->call.reply)
@@ -437,30 +438,20 @@ void req_server_quiesce(struct req_server *s)
 
 unsigned req_server_forwarded(struct req_server *s)
 {
-	unsigned n;
-
-	pthread_mutex_lock(&s->lock);
-	n = s->forwarded;
-	pthread_mutex_unlock(&s->lock);
-	return n;
+	return atomic_load(&s->forwarded);
 }
 
 bool req_server_wait_idle(struct req_server *s, int timeout_ms)
 {
-	struct timespec until;
+	struct timespec until = clock_after_ms(CLOCK_MONOTONIC, timeout_ms);
 	bool idle;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&s->lock);
-	while (s->forwarded && pthread_cond_timedwait(&s->idle, &s->lock, &until) != ETIMEDOUT)
+	atomic_store(&s->draining, true);
+	while (atomic_load(&s->forwarded) &&
+	       pthread_cond_timedwait(&s->idle, &s->lock, &until) != ETIMEDOUT)
 		;
-	idle = s->forwarded == 0;
+	idle = atomic_load(&s->forwarded) == 0;
 	pthread_mutex_unlock(&s->lock);
 	return idle;
 }

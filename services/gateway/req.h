@@ -20,6 +20,7 @@
 
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,8 +107,9 @@ struct req_server {
 	size_t max_body;
 	int rpc_timeout_ms;
 	pthread_mutex_t lock;
-	pthread_cond_t idle; /* signalled when 'forwarded' drops to 0 */
-	unsigned forwarded;  /* requests sent to the directory, not yet completed */
+	pthread_cond_t idle;   /* signalled when 'forwarded' drops to 0 while draining */
+	atomic_uint forwarded; /* requests sent to the directory, not yet completed */
+	atomic_bool draining;  /* a stop waits on 'idle' */
 	bool locks_made;
 };
 

@@ -223,16 +223,7 @@ static void on_done(struct bridge_call *c)
 
 static struct timespec deadline_in(int ms)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
+	return clock_after_ms(CLOCK_REALTIME, ms);
 }
 
 /* Waits for n completions in all, at most WAIT_MS. */
