@@ -285,7 +285,7 @@ static int job_skip_sent(struct job_context *ctx, struct stream_conn *c, const s
 	return stream_transact_until_done(c, cmds, 3);
 }
 
-int job_process(struct job_context *ctx, struct stream_conn *c, CURL *curl,
+int job_process(struct job_context *ctx, struct stream_conn *c, CURL *curl, bool waited,
 		const struct stream_job *j)
 {
 	struct deliver_result res;
@@ -304,7 +304,7 @@ int job_process(struct job_context *ctx, struct stream_conn *c, CURL *curl,
 	}
 	/* Taken over by another consumer while it waited its turn here (a
 	 * claimed batch, a slow send before it): that one sends it. */
-	ours = stream_still_ours(c, j->stream, j->id);
+	ours = waited ? stream_still_ours(c, j->stream, j->id) : 1;
 	if (ours < 0)
 		return -1;
 	if (!ours) {

@@ -17,6 +17,7 @@
 #define TJ_JOB_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include <curl/curl.h>
 
@@ -35,12 +36,14 @@ struct job_context {
 
 /*
  * Deals with job j read on connection c, sending with 'curl' (the thread's
- * handle).  Returns 0 when it was dealt with (its outcome recorded, or left
+ * handle).  'waited': j waited its turn behind others of its batch, so
+ * another consumer may have taken it over meanwhile (checked with XPENDING
+ * first); the first job of a batch was read or claimed just now.  Returns 0 when it was dealt with (its outcome recorded, or left
  * to the consumer that owns it now), -1 when Redis failed before anything was
  * sent (the entry stays pending and is read again) or the process is stopping
  * while an outcome waits for Redis.
  */
-int job_process(struct job_context *ctx, struct stream_conn *c, CURL *curl,
+int job_process(struct job_context *ctx, struct stream_conn *c, CURL *curl, bool waited,
 		const struct stream_job *j);
 
 #endif

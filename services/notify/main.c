@@ -60,7 +60,7 @@ struct worker {
 static void worker_run_batch(struct worker *w, struct stream_batch *b)
 {
 	for (size_t i = 0; i < b->n && !sig_stopping(); i++)
-		if (job_process(&w->n->jobs, &w->conn, w->curl, &b->jobs[i]))
+		if (job_process(&w->n->jobs, &w->conn, w->curl, i > 0, &b->jobs[i]))
 			break;
 	stream_batch_release(b);
 }
