@@ -51,11 +51,6 @@ struct index {
 	int stop_fd;  /* an eventfd, -1 until index_start */
 };
 
-const char *index_dim_name(enum index_dim d)
-{
-	return idx_dim_name((int)d);
-}
-
 /* --- the holder ------------------------------------------------------------ */
 
 struct index *index_new(const char *conninfo)
@@ -108,7 +103,9 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 		 NULL);
 }
 
-int index_rebuild(struct index *ix, PGconn *db, char *err, size_t errlen)
+/* Builds a snapshot from 'db' (idle connection) and makes it current.
+ * Returns 0, or -1 with err. */
+static int index_rebuild(struct index *ix, PGconn *db, char *err, size_t errlen)
 {
 	int64_t t0 = clock_mono_us();
 	struct index_snap *s = idx_build_snap(db, err, errlen);
@@ -310,11 +307,6 @@ void index_destroy(struct index **ixp)
 }
 
 /* --- the snapshot's answers ---------------------------------------------------- */
-
-size_t index_snap_count(const struct index_snap *s)
-{
-	return s->n;
-}
 
 uint64_t index_snap_generation(const struct index_snap *s)
 {

@@ -51,9 +51,6 @@ enum index_dim {
 	INDEX_NDIMS
 };
 
-/* The API's name of a dimension ("need", "target_group", ...). */
-const char *index_dim_name(enum index_dim d);
-
 struct index;
 struct index_snap;
 
@@ -85,13 +82,7 @@ void index_destroy(struct index **ixp);
 struct index_snap *index_acquire(struct index *ix);
 void index_release(struct index_snap **sp);
 
-/* Builds a snapshot from 'db' (idle connection) and makes it current.
- * Returns 0, or -1 with err.  index_start's thread calls this; tests may. */
-int index_rebuild(struct index *ix, PGconn *db, char *err, size_t errlen);
-
-/* Number of records; the generation (1 for the first snapshot, +1 per
- * rebuild). */
-size_t index_snap_count(const struct index_snap *s);
+/* The snapshot's generation (1 for the first snapshot, +1 per rebuild). */
 uint64_t index_snap_generation(const struct index_snap *s);
 
 /*

@@ -49,7 +49,7 @@ struct messages *messages_new(void)
 	return ms;
 }
 
-bool messages_enabled(const struct messages *ms)
+static bool messages_enabled(const struct messages *ms)
 {
 	return ms && ms->have_key;
 }

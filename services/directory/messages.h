@@ -17,8 +17,6 @@
  * NULLs *msp. */
 struct messages *messages_new(void);
 void messages_destroy(struct messages **msp);
-/* True when the data key is there, so messages can be queued. */
-bool messages_enabled(const struct messages *ms);
 
 /* Worker handlers (see handler_fn); they use w->dir->messages. */
 void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
