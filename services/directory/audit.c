@@ -23,7 +23,7 @@ int audit_write_as(PGconn *db, const struct audit_actor *actor, const char *acti
 		   char *err, size_t errlen)
 {
 	const char *params[8] = { uuid_valid(or_empty(actor->account_id)) ? actor->account_id :
-									  NULL,
+									    NULL,
 				  or_empty(actor->role),
 				  or_empty(actor->hint),
 				  or_empty(actor->session),
@@ -31,11 +31,12 @@ int audit_write_as(PGconn *db, const struct audit_actor *actor, const char *acti
 				  or_empty(target_type),
 				  or_empty(target_id),
 				  detail_json && *detail_json ? detail_json : "{}" };
-	PGresult *res = PQexecParams(db,
-				     "INSERT INTO audit_log (actor_account, actor_role, actor_hint, "
-				     "session, action, target_type, target_id, detail) "
-				     "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::jsonb)",
-				     8, NULL, params, NULL, NULL, 0);
+	PGresult *res =
+		PQexecParams(db,
+			     "INSERT INTO audit_log (actor_account, actor_role, actor_hint, "
+			     "session, action, target_type, target_id, detail) "
+			     "VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::jsonb)",
+			     8, NULL, params, NULL, NULL, 0);
 	int rc = 0;
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -73,8 +74,8 @@ static int account_hint(PGconn *db, const char *id, char *hint, size_t hintlen, 
 }
 
 int audit_write(PGconn *db, const Tarjotin__Principal *p, const char *action,
-		const char *target_type, const char *target_id, const char *detail_json,
-		char *err, size_t errlen)
+		const char *target_type, const char *target_id, const char *detail_json, char *err,
+		size_t errlen)
 {
 	struct audit_actor a = { .role = "anonymous" };
 	char hint[HINT_MAX] = "";
@@ -85,7 +86,7 @@ int audit_write(PGconn *db, const Tarjotin__Principal *p, const char *action,
 			a.role = "service";
 			snprintf(hint, sizeof(hint), "%s", p->account_id);
 		} else if (uuid_valid(p->account_id)) {
-			a.role = p->role == TARJOTIN__ROLE__ROLE_ADMIN	? "admin" :
+			a.role = p->role == TARJOTIN__ROLE__ROLE_ADMIN  ? "admin" :
 				 p->role == TARJOTIN__ROLE__ROLE_EDITOR ? "editor" :
 									  "professional";
 			a.account_id = p->account_id;
@@ -97,8 +98,7 @@ int audit_write(PGconn *db, const Tarjotin__Principal *p, const char *action,
 	return audit_write_as(db, &a, action, target_type, target_id, detail_json, err, errlen);
 }
 
-int audit_purge(PGconn *db, long days, long *audit_rows, long *link_rows, char *err,
-		size_t errlen)
+int audit_purge(PGconn *db, long days, long *audit_rows, long *link_rows, char *err, size_t errlen)
 {
 	char d[24];
 	const char *params[1] = { d };
@@ -112,8 +112,9 @@ int audit_purge(PGconn *db, long days, long *audit_rows, long *link_rows, char *
 	/* The one transaction the append-only trigger lets delete. */
 	if (pg_exec(db, "SET LOCAL tarjotin.audit_purge = 'on'", err, errlen))
 		goto out;
-	res = PQexecParams(db, "DELETE FROM audit_log WHERE at < now() - make_interval(days => $1::int)",
-			   1, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(
+		db, "DELETE FROM audit_log WHERE at < now() - make_interval(days => $1::int)", 1,
+		NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		pg_error(db, res, err, errlen);
 		goto out;

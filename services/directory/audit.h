@@ -20,9 +20,9 @@
  * actor is not the call's principal).  NULL or "" fields are stored empty. */
 struct audit_actor {
 	const char *account_id; /* uuid or NULL */
-	const char *role;	/* "anonymous" ... "service", "operator" */
-	const char *hint;	/* masked e-mail or a service name */
-	const char *session;	/* the principal's session hash */
+	const char *role;       /* "anonymous" ... "service", "operator" */
+	const char *hint;       /* masked e-mail or a service name */
+	const char *session;    /* the principal's session hash */
 };
 
 /*
@@ -39,8 +39,8 @@ int audit_write_as(PGconn *db, const struct audit_actor *actor, const char *acti
  * masked e-mail of p's account (looked up), or a service's name.
  */
 int audit_write(PGconn *db, const Tarjotin__Principal *p, const char *action,
-		const char *target_type, const char *target_id, const char *detail_json,
-		char *err, size_t errlen);
+		const char *target_type, const char *target_id, const char *detail_json, char *err,
+		size_t errlen);
 
 /* The masked form of 'email' into hint (room for strlen(email) + 4);
  * "" when it is not an address. */
@@ -52,7 +52,6 @@ void audit_hint(const char *email, char *hint, size_t hintlen);
  * none open).  *audit_rows and *link_rows get the counts.  Returns 0, or -1
  * with err.
  */
-int audit_purge(PGconn *db, long days, long *audit_rows, long *link_rows, char *err,
-		size_t errlen);
+int audit_purge(PGconn *db, long days, long *audit_rows, long *link_rows, char *err, size_t errlen);
 
 #endif

@@ -48,9 +48,10 @@ void auditlog_write(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 			       "the target is too long");
 		goto out;
 	}
-	detail = m->detail_json.len ? json_loadb((const char *)m->detail_json.data,
-						 m->detail_json.len, JSON_REJECT_DUPLICATES, &jerr) :
-				      json_object();
+	detail = m->detail_json.len ?
+			 json_loadb((const char *)m->detail_json.data, m->detail_json.len,
+				    JSON_REJECT_DUPLICATES, &jerr) :
+			 json_object();
 	if (!json_is_object(detail) || m->detail_json.len > DETAIL_MAX) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid", "detail",
 			       "the detail must be a JSON object of at most %d bytes", DETAIL_MAX);

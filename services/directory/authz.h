@@ -13,11 +13,11 @@
 #include "envelope.pb-c.h"
 
 enum authz_rule {
-	AUTHZ_NEVER,	       /* not a request (MSG_UNKNOWN, MSG_BATCH) */
-	AUTHZ_PUBLIC,	       /* anyone */
+	AUTHZ_NEVER,           /* not a request (MSG_UNKNOWN, MSG_BATCH) */
+	AUTHZ_PUBLIC,          /* anyone */
 	AUTHZ_PRESIGNIN,       /* anyone: the gateway is the authenticator */
 	AUTHZ_SIGNED_IN,       /* any signed-in person */
-	AUTHZ_ADMIN,	       /* admins */
+	AUTHZ_ADMIN,           /* admins */
 	AUTHZ_ADMIN_OR_EDITOR, /* admins, and editors (the handler checks the organisation) */
 	AUTHZ_SMS_PROVIDER,    /* the service "sms_provider" */
 };

@@ -16,7 +16,7 @@
 
 struct idcall {
 	Tarjotin__IdentityCall *call; /* call->id, call->id2: the path's ids ("" if none) */
-	json_t *body;		      /* a JSON object ({} when the call had none) */
+	json_t *body;                 /* a JSON object ({} when the call had none) */
 };
 
 /* Decodes the request's IdentityCall into c (idcall_close frees, also on

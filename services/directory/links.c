@@ -42,8 +42,9 @@ bad:
 
 bool links_token_valid(const char *token)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				       "0123456789-_";
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789-_";
 
 	return token && strlen(token) == LINKS_TOKEN_LEN &&
 	       strspn(token, alphabet) == LINKS_TOKEN_LEN;
@@ -101,7 +102,8 @@ int links_mail(PGconn *db, const struct seal_key *key, const char *email, const 
 	PGresult *res = NULL;
 	int rc = -1;
 
-	if (strlen(email) + 4 >= sizeof(hint) || mask_recipient("email", email, hint, sizeof(hint))) {
+	if (strlen(email) + 4 >= sizeof(hint) ||
+	    mask_recipient("email", email, hint, sizeof(hint))) {
 		snprintf(err, errlen, "the address cannot be used");
 		return -1;
 	}

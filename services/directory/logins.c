@@ -121,8 +121,8 @@ static int eligible(struct worker *w, const char *email, PGresult **res, const c
 
 void logins_request(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
-	Tarjotin__LoginLinkRequest *m =
-		tarjotin__login_link_request__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__LoginLinkRequest *m = tarjotin__login_link_request__unpack(NULL, req->payload.len,
+									     req->payload.data);
 	const char *account_id = NULL, *site_id = NULL, *lang = NULL;
 	struct audit_actor actor = { .role = "anonymous" };
 	struct strbuf detail = STRBUF_INIT;
@@ -172,8 +172,9 @@ void logins_request(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		strbuf_json_str(&detail, site_id);
 	}
 	strbuf_adds(&detail, "}");
-	if (audit_write_as(w->db, &actor, "login_link.requested", account_id ? "account" : "user_site",
-			   account_id ? account_id : site_id, detail.p, err, sizeof(err))) {
+	if (audit_write_as(w->db, &actor, "login_link.requested",
+			   account_id ? "account" : "user_site", account_id ? account_id : site_id,
+			   detail.p, err, sizeof(err))) {
 		wdb_failed(w, NULL, err, reply);
 		goto fail;
 	}
@@ -310,8 +311,8 @@ static int signed_in(struct worker *w, const struct session_info *si, Tarjotin__
 
 void logins_consume(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
-	Tarjotin__LoginLinkConsume *m =
-		tarjotin__login_link_consume__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__LoginLinkConsume *m = tarjotin__login_link_consume__unpack(NULL, req->payload.len,
+									     req->payload.data);
 	Tarjotin__LoginLinkConsumed out = TARJOTIN__LOGIN_LINK_CONSUMED__INIT;
 	struct session_info si = { 0 };
 	uint8_t hash[LINKS_HASH_LEN];

@@ -17,9 +17,9 @@ struct session_info {
 	Tarjotin__SessionInfo info; /* info.principal points at 'principal' */
 	Tarjotin__Principal principal;
 	bool disabled;
-	PGresult *res;	     /* the strings point into it */
-	char **orgs;	     /* principal.organization_ids */
-	char *orgs_text;     /* what orgs point into */
+	PGresult *res;   /* the strings point into it */
+	char **orgs;     /* principal.organization_ids */
+	char *orgs_text; /* what orgs point into */
 };
 
 /*

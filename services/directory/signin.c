@@ -181,8 +181,8 @@ static int find_account(struct worker *w, const Tarjotin__SignInRequest *m, char
 
 void signin_oidc(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
-	Tarjotin__SignInRequest *m =
-		tarjotin__sign_in_request__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__SignInRequest *m = tarjotin__sign_in_request__unpack(NULL, req->payload.len,
+								       req->payload.data);
 	struct session_info si = { 0 };
 	struct audit_actor actor = { 0 };
 	const char *code = NULL;
@@ -196,7 +196,8 @@ void signin_oidc(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 		return;
 	}
 	if (email_valid(m->email, err, sizeof(err)) || !*m->issuer || !*m->subject ||
-	    strlen(m->issuer) > 500 || strlen(m->subject) > 255 || strlen(m->email) + 4 >= sizeof(hint)) {
+	    strlen(m->issuer) > 500 || strlen(m->subject) > 255 ||
+	    strlen(m->email) + 4 >= sizeof(hint)) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid", "email",
 			       "the sign-in lacks a valid issuer, subject or e-mail");
 		goto out;
@@ -216,8 +217,10 @@ void signin_oidc(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	}
 	{
 		const char *params[1] = { id };
-		PGresult *res = wdb_exec(w, "UPDATE accounts SET last_signin_at = now() WHERE id = $1::uuid",
-					 1, params, PGRES_COMMAND_OK, reply);
+		PGresult *res =
+			wdb_exec(w,
+				 "UPDATE accounts SET last_signin_at = now() WHERE id = $1::uuid",
+				 1, params, PGRES_COMMAND_OK, reply);
 
 		if (!res)
 			goto fail;
@@ -247,8 +250,8 @@ out:
 
 void signin_failed(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
-	Tarjotin__SignInFailure *m =
-		tarjotin__sign_in_failure__unpack(NULL, req->payload.len, req->payload.data);
+	Tarjotin__SignInFailure *m = tarjotin__sign_in_failure__unpack(NULL, req->payload.len,
+								       req->payload.data);
 	char reason[REASON_MAX + 8];
 
 	if (!m) {

@@ -20,8 +20,7 @@ PGconn *wdb_conn(struct worker *w, Tarjotin__Envelope *reply)
 	return w->db;
 }
 
-void wdb_failed(struct worker *w, const PGresult *res, const char *what,
-		Tarjotin__Envelope *reply)
+void wdb_failed(struct worker *w, const PGresult *res, const char *what, Tarjotin__Envelope *reply)
 {
 	char err[256];
 

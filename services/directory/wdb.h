@@ -16,8 +16,7 @@ PGconn *wdb_conn(struct worker *w, Tarjotin__Envelope *reply);
 
 /* Answers a failed statement (res may be NULL; not cleared here):
  * UNAVAILABLE when the connection broke, else INTERNAL, logged with 'what'. */
-void wdb_failed(struct worker *w, const PGresult *res, const char *what,
-		Tarjotin__Envelope *reply);
+void wdb_failed(struct worker *w, const PGresult *res, const char *what, Tarjotin__Envelope *reply);
 
 /* BEGIN.  Returns 0, or -1 with 'reply' filled. */
 int wdb_begin(struct worker *w, Tarjotin__Envelope *reply);
