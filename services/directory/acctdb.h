@@ -24,8 +24,7 @@ char *acctdb_json(struct worker *w, const char *id, Tarjotin__Envelope *reply);
  * canonical uuids of existing organisations.  Its compact text into *text
  * (free()).  0, or -1 with reply set to BAD_REQUEST field organization_ids.
  */
-int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text,
-		      Tarjotin__Envelope *reply);
+int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text, Tarjotin__Envelope *reply);
 
 /* Makes account 'id's organisations exactly those of the JSON array text
  * 'ids'.  Returns 1 when that changed them, 0 when not, -1 (reply filled). */

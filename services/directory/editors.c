@@ -17,7 +17,7 @@
 #include "wdb.h"
 #include "banned.h"
 
-#define EDITOR_JSON                                                                  \
+#define EDITOR_JSON                                                                          \
 	"json_build_object('id', a.id, 'email', a.email, 'name', a.name, 'last_signin_at', " \
 	"a.last_signin_at)"
 
@@ -91,8 +91,7 @@ static int audit_row(struct worker *w, const Tarjotin__Envelope *req, const char
 	if (created >= 0)
 		strbuf_addf(&d, ",\"created\":%s", created ? "true" : "false");
 	strbuf_adds(&d, "}");
-	rc = audit_write(w->db, req->principal, action, "organization", org, d.p, err,
-			 sizeof(err));
+	rc = audit_write(w->db, req->principal, action, "organization", org, d.p, err, sizeof(err));
 	if (rc)
 		wdb_failed(w, NULL, err, reply);
 	strbuf_release(&d);
