@@ -75,21 +75,22 @@ void dlr_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envel
 	/* Idempotent: the provider retries, and the same report twice is a
 	 * no-op.  A failure report never undoes "delivered". */
 	res = wdb_exec(w,
-			   "UPDATE notifications SET status = $1, updated_at = now(), "
-			   "delivered_at = CASE WHEN $1 = 'delivered' THEN "
-			   "coalesce(delivered_at, to_timestamp(NULLIF($4, '0')::bigint), now()) "
-			   "ELSE delivered_at END, "
-			   "last_error = CASE WHEN $1 = 'failed' THEN $5 ELSE last_error END, "
-			   "provider_id = coalesce(provider_id, NULLIF($3, '')) "
-			   "WHERE channel = 'sms' AND (job_id = NULLIF($2, '')::uuid OR "
-			   "(NULLIF($3, '') IS NOT NULL AND provider_id = $3)) "
-			   "AND status IN ('queued', 'sent', 'failed', 'delivered') "
-			   "AND NOT (status = 'delivered' AND $1 = 'failed') RETURNING job_id",
-			   5, params, PGRES_TUPLES_OK, reply);
+		       "UPDATE notifications SET status = $1, updated_at = now(), "
+		       "delivered_at = CASE WHEN $1 = 'delivered' THEN "
+		       "coalesce(delivered_at, to_timestamp(NULLIF($4, '0')::bigint), now()) "
+		       "ELSE delivered_at END, "
+		       "last_error = CASE WHEN $1 = 'failed' THEN $5 ELSE last_error END, "
+		       "provider_id = coalesce(provider_id, NULLIF($3, '')) "
+		       "WHERE channel = 'sms' AND (job_id = NULLIF($2, '')::uuid OR "
+		       "(NULLIF($3, '') IS NOT NULL AND provider_id = $3)) "
+		       "AND status IN ('queued', 'sent', 'failed', 'delivered') "
+		       "AND NOT (status = 'delivered' AND $1 = 'failed') RETURNING job_id",
+		       5, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto fail;
 	snprintf(json, sizeof(json), "{\"updated\":%d,\"status\":\"%s\"}", PQntuples(res), status);
-	snprintf(detail, sizeof(detail), "{\"status\":\"%s\",\"updated\":%d}", status, PQntuples(res));
+	snprintf(detail, sizeof(detail), "{\"status\":\"%s\",\"updated\":%d}", status,
+		 PQntuples(res));
 	if (audit_write(w->db, req->principal, "delivery_report", "message",
 			*params[1] ? params[1] : d->provider_id, detail, err, sizeof(err))) {
 		wdb_failed(w, NULL, err, reply);
