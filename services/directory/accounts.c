@@ -68,15 +68,8 @@ void accounts_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	params[2] = limit;
 	res = wdb_exec(
 		w,
-		"SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-		"'id', a.id, 'email', a.email, 'name', a.name, 'role', a.role, 'lang', a.lang, "
-		"'user_site', CASE WHEN s.id IS NULL THEN NULL ELSE "
-		"json_build_object('id', s.id, 'name', s.name) END, "
-		"'organizations', coalesce((SELECT json_agg(json_build_object('id', o.id, "
-		"'name', o.name) ORDER BY o.name, o.id) FROM account_organizations ao "
-		"JOIN organizations o ON o.id = ao.organization_id WHERE ao.account_id = a.id), "
-		"'[]'::json), 'disabled', a.disabled_at IS NOT NULL, "
-		"'created_at', a.created_at, 'last_signin_at', a.last_signin_at) "
+		"SELECT json_build_object('items', coalesce(json_agg(" ACCTDB_JSON_SQL
+		" "
 		"ORDER BY a.email), '[]'::json))::text FROM (SELECT * FROM accounts a "
 		"WHERE ($1 = '' OR a.role::text = $1) AND ($2 = '' OR "
 		"strpos(lower(a.email), lower($2)) > 0 OR strpos(lower(a.name), lower($2)) > 0) "

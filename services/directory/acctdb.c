@@ -16,19 +16,12 @@
 char *acctdb_json(struct worker *w, const char *id, Tarjotin__Envelope *reply)
 {
 	const char *params[1] = { id };
-	PGresult *res = wdb_exec(
-		w,
-		"SELECT json_build_object('id', a.id, 'email', a.email, 'name', a.name, "
-		"'role', a.role, 'lang', a.lang, 'user_site', CASE WHEN s.id IS NULL THEN NULL "
-		"ELSE json_build_object('id', s.id, 'name', s.name) END, "
-		"'organizations', coalesce((SELECT json_agg(json_build_object('id', o.id, "
-		"'name', o.name) ORDER BY o.name, o.id) FROM account_organizations ao "
-		"JOIN organizations o ON o.id = ao.organization_id WHERE ao.account_id = a.id), "
-		"'[]'::json), 'disabled', a.disabled_at IS NOT NULL, "
-		"'created_at', a.created_at, 'last_signin_at', a.last_signin_at)::text "
-		"FROM accounts a LEFT JOIN user_sites s ON s.id = a.user_site_id "
-		"WHERE a.id = $1::uuid",
-		1, params, PGRES_TUPLES_OK, reply);
+	PGresult *res = wdb_exec(w,
+				 "SELECT " ACCTDB_JSON_SQL
+				 "::text "
+				 "FROM accounts a LEFT JOIN user_sites s ON s.id = a.user_site_id "
+				 "WHERE a.id = $1::uuid",
+				 1, params, PGRES_TUPLES_OK, reply);
 	char *json = NULL;
 
 	if (!res)
@@ -110,26 +103,21 @@ int acctdb_orgs_set(struct worker *w, const char *id, const char *ids, Tarjotin_
 
 int acctdb_site_check(struct worker *w, const char *id, Tarjotin__Envelope *reply)
 {
-	const char *params[1] = { id };
-	PGresult *res;
-	int rc = -1;
-
 	if (!id || !uuid_valid(id)) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid",
 			       "user_site_id", "a professional needs a user site");
 		return -1;
 	}
-	res = wdb_exec(w, "SELECT 1 FROM user_sites WHERE id = $1::uuid", 1, params,
-		       PGRES_TUPLES_OK, reply);
-	if (!res)
-		return -1;
-	if (PQntuples(res) == 1)
-		rc = 0;
-	else
+	switch (wdb_exists(w, "SELECT 1 FROM user_sites WHERE id = $1::uuid", id, reply)) {
+	case 1:
+		return 0;
+	case 0:
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid",
 			       "user_site_id", "no such user site");
-	PQclear(res);
-	return rc;
+		return -1;
+	default:
+		return -1;
+	}
 }
 
 int acctdb_create(struct worker *w, const char *email, const char *name, const char *role,

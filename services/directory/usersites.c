@@ -94,16 +94,14 @@ static int fields(const struct idcall *c, const char **params, char **domains,
 
 static int county_check(struct worker *w, const char *county, Tarjotin__Envelope *reply)
 {
-	const char *params[1] = { county };
-	PGresult *res = wdb_exec(w, "SELECT 1 FROM counties WHERE key = $1", 1, params,
-				 PGRES_TUPLES_OK, reply);
-	int rc;
-
-	if (!res)
+	switch (wdb_exists(w, "SELECT 1 FROM counties WHERE key = $1", county, reply)) {
+	case 1:
+		return 0;
+	case 0:
+		return bad(reply, "county", "no such county");
+	default:
 		return -1;
-	rc = PQntuples(res) == 1 ? 0 : bad(reply, "county", "no such county");
-	PQclear(res);
-	return rc;
+	}
 }
 
 void usersites_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
