@@ -23,8 +23,8 @@
 
 enum who { NOBODY, ANON, PRO, EDITOR, ADMIN, SMS, OTHER_SERVICE, BROKEN_ADMIN, N_WHO };
 
-static const char *const who_name[N_WHO] = { "no principal", "anonymous",     "professional",
-					     "editor",	     "admin",	      "sms_provider",
+static const char *const who_name[N_WHO] = { "no principal",  "anonymous",       "professional",
+					     "editor",        "admin",           "sms_provider",
 					     "other service", "admin without id" };
 
 static char *orgs[1] = { (char *)ORG_A };
@@ -161,7 +161,8 @@ static void test_matrix(void **state)
 				assert_int_equal(reply.status, TARJOTIN__STATUS__STATUS_OK);
 			} else if (rule != AUTHZ_NEVER &&
 				   (w == NOBODY || w == ANON || w == BROKEN_ADMIN)) {
-				assert_int_equal(reply.status, TARJOTIN__STATUS__STATUS_UNAUTHORIZED);
+				assert_int_equal(reply.status,
+						 TARJOTIN__STATUS__STATUS_UNAUTHORIZED);
 				assert_string_equal(reply.error_code, "unauthorized");
 			} else {
 				assert_int_equal(reply.status, TARJOTIN__STATUS__STATUS_FORBIDDEN);
