@@ -243,7 +243,9 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 	 * types are checked by the worker only, after the queue's own rules. */
 	if ((req->type == TARJOTIN__MSG_TYPE__MSG_PING ||
 	     req->type == TARJOTIN__MSG_TYPE__MSG_HEALTH ||
-	     req->type == TARJOTIN__MSG_TYPE__MSG_SEARCH) &&
+	     req->type == TARJOTIN__MSG_TYPE__MSG_SEARCH ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST) &&
 	    authz_check(req->type, req->principal, &reply)) {
 		batch_add(f, id, &reply);
 		reply_release(&reply);
