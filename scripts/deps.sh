@@ -13,6 +13,7 @@ PACKAGES=(
   gcc make libc6-dev pkg-config git ca-certificates
   libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
   libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
+  libcjose-dev
   # run: private PostgreSQL and Redis, the mail catcher
   postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
   # test and bench: browser, load generator, reference web server, metrics checker
