@@ -69,9 +69,8 @@ unsigned guard_request(struct req *r, const char *method)
 	char anon[WEBSEC_TOKEN_SIZE + 1];
 	unsigned status;
 
-	if (changes &&
-	    !websec_origin_ok(req_header(r, "Origin"), req_header(r, "Sec-Fetch-Site"),
-			      gw->ident.origin))
+	if (changes && !websec_origin_ok(req_header(r, "Origin"), req_header(r, "Sec-Fetch-Site"),
+					 gw->ident.origin))
 		return req_reply_error(r, 403, "forbidden_origin", NULL,
 				       "requests from another site are refused");
 	if (r->route->auth == REQ_AUTH_PUBLIC && !changes)
