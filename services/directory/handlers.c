@@ -4,10 +4,13 @@
  */
 #include <stddef.h>
 
+#include "auditlog.h"
 #include "directory.h"
 #include "hsds.h"
+#include "logins.h"
 #include "messages.h"
 #include "search.h"
+#include "signin.h"
 #include "banned.h"
 
 static const struct {
@@ -27,6 +30,12 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, search_handle_organization },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST, search_handle_taxonomies },
 	{ TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST, search_handle_municipalities },
+	{ TARJOTIN__MSG_TYPE__MSG_AUTH_SIGNIN, signin_oidc },
+	{ TARJOTIN__MSG_TYPE__MSG_AUTH_FAILED, signin_failed },
+	{ TARJOTIN__MSG_TYPE__MSG_LOGIN_LINK_REQUEST, logins_request },
+	{ TARJOTIN__MSG_TYPE__MSG_LOGIN_LINK_CONSUME, logins_consume },
+	{ TARJOTIN__MSG_TYPE__MSG_AUDIT_WRITE, auditlog_write },
+	{ TARJOTIN__MSG_TYPE__MSG_AUDIT_LIST, auditlog_list },
 };
 
 handler_fn handlers_find(Tarjotin__MsgType type)
