@@ -50,8 +50,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages of the browser tests (playwright-core, axe-core) and the system
-# tests (JSON Schema and OpenAPI validators), each pinned by its folder's
+# npm packages of the browser tests (playwright-core, axe-core), the system
+# tests (JSON Schema and OpenAPI validators) and the development OpenID
+# provider (deploy/oidc-dev: oidc-provider), each pinned by its folder's
 # package-lock.json, installed into an ignored node_modules; again only when
 # the lock file changed.
 npm_install() {
@@ -65,3 +66,4 @@ npm_install() {
 }
 npm_install tests/browser
 npm_install tests/system
+npm_install deploy/oidc-dev

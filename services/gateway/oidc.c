@@ -29,10 +29,10 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define DOC_MAX (64 * 1024)	/* discovery, JWKS and token responses */
-#define TOKEN_MAX (16 * 1024)	/* an ID token */
-#define REFETCH_US 1000000	/* at most one JWKS re-fetch a second */
-#define CODE_MAX 512 /* an authorization code */
+#define DOC_MAX (64 * 1024)   /* discovery, JWKS and token responses */
+#define TOKEN_MAX (16 * 1024) /* an ID token */
+#define REFETCH_US 1000000    /* at most one JWKS re-fetch a second */
+#define CODE_MAX 512          /* an authorization code */
 
 struct provider {
 	const struct oidc_provider_config *cfg; /* in struct oidc's cfg */
@@ -151,7 +151,7 @@ static char *endpoint(json_t *doc, const char *name)
  * endpoints are known, -1 with a reason. */
 static int discover(struct oidc *o, struct provider *p, char *err, size_t errlen)
 {
-	struct oidc_http_reply r = {0};
+	struct oidc_http_reply r = { 0 };
 	json_t *doc = NULL, *iss;
 	char *url = NULL, *a = NULL, *t = NULL, *j = NULL;
 	size_t ilen = strlen(p->cfg->issuer);
@@ -221,7 +221,7 @@ static char *cached(struct provider *p, char *const *field)
 
 static struct oidc_jwks *fetch_jwks(struct oidc *o, struct provider *p, char *err, size_t errlen)
 {
-	struct oidc_http_reply r = {0};
+	struct oidc_http_reply r = { 0 };
 	struct oidc_jwks *j = NULL;
 	char *url = cached(p, &p->jwks_uri);
 	char why[160], n[24];
@@ -337,9 +337,8 @@ static int alg_allowed(const char *alg)
 	return strcmp(alg, "RS256") == 0 || strcmp(alg, "PS256") == 0 || strcmp(alg, "ES256") == 0;
 }
 
-int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token,
-			 const char *nonce, int64_t now, struct oidc_identity *id, char *err,
-			 size_t errlen)
+int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token, const char *nonce,
+			 int64_t now, struct oidc_identity *id, char *err, size_t errlen)
 {
 	struct provider *p = find(o, key);
 	struct oidc_claims_want want;
@@ -355,7 +354,8 @@ int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token,
 	if (!p)
 		return errmsg(err, errlen, "unknown provider");
 	len = id_token ? strlen(id_token) : 0;
-	if (len == 0 || len > TOKEN_MAX || header_alg(id_token, alg, sizeof alg, kid, sizeof kid) < 0)
+	if (len == 0 || len > TOKEN_MAX ||
+	    header_alg(id_token, alg, sizeof alg, kid, sizeof kid) < 0)
 		return errmsg(err, errlen, "malformed");
 	if (!alg_allowed(alg))
 		return errmsg(err, errlen, "algorithm");
@@ -378,8 +378,8 @@ int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token,
 		goto out;
 	}
 	claims = json_loadb((const char *)plain, plain_len, JSON_REJECT_DUPLICATES, NULL);
-	want = (struct oidc_claims_want){p->cfg->issuer, p->cfg->client_id, nonce,
-					 p->cfg->groups_claim, now};
+	want = (struct oidc_claims_want){ p->cfg->issuer, p->cfg->client_id, nonce,
+					  p->cfg->groups_claim, now };
 	ret = oidc_claims_check(claims, &want, id, err, errlen);
 out:
 	json_decref(claims);
@@ -413,7 +413,7 @@ static void add_enc(struct strbuf *b, const char *s)
 		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
 			strbuf_add(b, (const char *)&c, 1);
 		} else {
-			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
 			strbuf_add(b, e, 3);
 		}
 	}
@@ -505,7 +505,7 @@ int oidc_finish(struct oidc *o, const char *key, const char *code, const char *v
 {
 	struct provider *p = find(o, key);
 	struct strbuf form = STRBUF_INIT, user = STRBUF_INIT, pass = STRBUF_INIT;
-	struct oidc_http_reply r = {0};
+	struct oidc_http_reply r = { 0 };
 	char *token_url = NULL, *tok = NULL;
 	char why[160];
 	int ret = -1;

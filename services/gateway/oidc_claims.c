@@ -34,8 +34,7 @@ static int audience_ok(json_t *c, const char *client_id)
 		return strcmp(json_string_value(aud), client_id) == 0;
 	if (!json_is_array(aud))
 		return 0;
-	json_array_foreach(aud, i, v)
-	{
+	json_array_foreach(aud, i, v) {
 		if (json_is_string(v) && strcmp(json_string_value(v), client_id) == 0)
 			found = 1;
 	}
@@ -86,8 +85,7 @@ static void take_groups(json_t *c, const char *claim, struct oidc_identity *id)
 	}
 	if (!json_is_array(g))
 		return;
-	json_array_foreach(g, i, v)
-	{
+	json_array_foreach(g, i, v) {
 		if (!json_is_string(v) || strlen(json_string_value(v)) > GROUP_MAX_BYTES ||
 		    id->n_groups == OIDC_MAX_GROUPS) {
 			skipped++;
@@ -96,7 +94,8 @@ static void take_groups(json_t *c, const char *claim, struct oidc_identity *id)
 		id->groups[id->n_groups++] = xstrdup(json_string_value(v));
 	}
 	if (skipped)
-		log_warn("oidc groups skipped", "reason", "not a string, too long or too many", NULL);
+		log_warn("oidc groups skipped", "reason", "not a string, too long or too many",
+			 NULL);
 }
 
 int oidc_claims_check(json_t *c, const struct oidc_claims_want *w, struct oidc_identity *id,

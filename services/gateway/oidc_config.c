@@ -56,7 +56,6 @@ int oidc_config_url_valid(const char *u, int query)
 	return strpbrk(u, query ? "#@" : "?#@") == NULL;
 }
 
-
 /* The name of the variable TARJOTIN_OIDC_<KEY>_<what>. */
 static void var_name(char *buf, size_t len, const char *key, const char *what)
 {
@@ -82,10 +81,11 @@ static int refuse(const char **bad_var, const char *var, char *err, size_t errle
 	return errmsg(err, errlen, "%s", reason);
 }
 
-static int provider_config(struct oidc_provider_config *p, const char **bad_var, char *err, size_t errlen)
+static int provider_config(struct oidc_provider_config *p, const char **bad_var, char *err,
+			   size_t errlen)
 {
-	static const char *const what[] = {"ISSUER", "CLIENT_ID", "CLIENT_SECRET",
-					   "NAME",   "SCOPES",    "GROUPS_CLAIM"};
+	static const char *const what[] = { "ISSUER", "CLIENT_ID", "CLIENT_SECRET",
+					    "NAME",   "SCOPES",    "GROUPS_CLAIM" };
 	const char *key = p->key;
 	const char *v[6];
 	char var[96];
@@ -93,7 +93,8 @@ static int provider_config(struct oidc_provider_config *p, const char **bad_var,
 	for (size_t i = 0; i < 6; i++) {
 		var_name(var, sizeof var, key, what[i]);
 		v[i] = config_str(var, NULL);
-		if (v[i] && (strlen(v[i]) > (i == 0 ? OIDC_CONFIG_URL_MAX : VALUE_MAX) || !printable(v[i], 1)))
+		if (v[i] && (strlen(v[i]) > (i == 0 ? OIDC_CONFIG_URL_MAX : VALUE_MAX) ||
+			     !printable(v[i], 1)))
 			return refuse(bad_var, var, err, errlen, "too long or not printable ascii");
 	}
 	var_name(var, sizeof var, key, "ISSUER");

@@ -41,7 +41,7 @@ static int is_http_url(const char *url)
 static int perform(const char *url, const char *user, const char *password, const char *form,
 		   int timeout_ms, size_t max, struct oidc_http_reply *r, char *err, size_t errlen)
 {
-	struct sink s = {STRBUF_INIT, max, 0};
+	struct sink s = { STRBUF_INIT, max, 0 };
 	struct curl_slist *hdrs = NULL;
 	CURL *curl = NULL;
 	CURLcode rc;

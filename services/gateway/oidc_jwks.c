@@ -80,8 +80,7 @@ struct oidc_jwks *oidc_jwks_parse(const char *json, size_t len, char *err, size_
 		goto out;
 	}
 	j = xcalloc(1, sizeof *j);
-	json_array_foreach(keys, i, k)
-	{
+	json_array_foreach(keys, i, k) {
 		if (j->n == OIDC_JWKS_MAX_KEYS)
 			break;
 		add_key(j, k); /* a key we cannot use is skipped */
