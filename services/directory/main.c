@@ -33,6 +33,7 @@
 #include "outbox.h"
 #include "pg.h"
 #include "refdata.h"
+#include "sched.h"
 #include "search.h"
 #include "sig.h"
 #include "workers.h"
@@ -173,6 +174,7 @@ int main(void)
 	struct workers *pool = NULL;
 	struct index *ix = NULL;
 	struct outbox *outbox = NULL;
+	struct sched *sched = NULL;
 	char *instance_buf = default_instance();
 	void *zctx = NULL;
 	char err[512];
@@ -235,6 +237,10 @@ int main(void)
 		goto out;
 	}
 	fc.outbox = outbox;
+	/* Audit retention and expired login links: hourly, one instance. */
+	sched = sched_start(cfg.conninfo, cfg.audit_retention_days);
+	if (!sched)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -260,6 +266,7 @@ out:
 	sig_request_stop(); /* for the threads that watch the signal */
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
+	sched_stop(&sched);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
