@@ -512,7 +512,8 @@ int oidc_finish(struct oidc *o, const char *key, const char *code, const char *v
 
 	if (!p)
 		return errmsg(err, errlen, "unknown provider");
-	if (!code || !*code || strlen(code) > CODE_MAX || !verifier || !*verifier)
+	if (!code || !*code || strlen(code) > CODE_MAX || !verifier || !*verifier ||
+	    strlen(verifier) > CODE_MAX)
 		return errmsg(err, errlen, "no code");
 	if (discover(o, p, err, errlen) < 0)
 		return -1;

@@ -36,17 +36,17 @@
 
 struct served {
 	pthread_mutex_t mu;
-	char *jwks;	   /* the JWKS document served now */
+	char *jwks;        /* the JWKS document served now */
 	char *token_reply; /* what the token endpoint answers */
 	int token_status;
 	char *discovery_issuer; /* NULL: the real issuer */
 	int jwks_fetches;
-	char *last_form;  /* the token request's body */
-	char *last_auth;  /* its Authorization header */
+	char *last_form; /* the token request's body */
+	char *last_auth; /* its Authorization header */
 };
 
 static struct MHD_Daemon *daemon_;
-static struct served srv = {.mu = PTHREAD_MUTEX_INITIALIZER, .token_status = 200};
+static struct served srv = { .mu = PTHREAD_MUTEX_INITIALIZER, .token_status = 200 };
 static char issuer[64];
 
 static void set_str(char **field, const char *v)
@@ -59,8 +59,8 @@ static void set_str(char **field, const char *v)
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body)
 {
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								 MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	MHD_add_response_header(r, "Content-Type", "application/json");
@@ -103,6 +103,22 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		unsigned st = (unsigned)srv.token_status;
 		pthread_mutex_unlock(&srv.mu);
 		ret = reply(c, st, body);
+		free(body);
+		return ret;
+	}
+	if (strcmp(url, "/redirect/.well-known/openid-configuration") == 0) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+									 MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Location", "/.well-known/openid-configuration");
+		ret = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strcmp(url, "/big/.well-known/openid-configuration") == 0) {
+		body = malloc(100 * 1024 + 1);
+		memset(body, ' ', 100 * 1024);
+		body[100 * 1024] = '\0';
+		ret = reply(c, MHD_HTTP_OK, body);
 		free(body);
 		return ret;
 	}
@@ -159,7 +175,7 @@ static cjose_jwk_t *with_kid(cjose_jwk_t *k, const char *kid)
 
 static cjose_jwk_t *rsa_key(const char *kid)
 {
-	static const uint8_t e[] = {0x01, 0x00, 0x01};
+	static const uint8_t e[] = { 0x01, 0x00, 0x01 };
 	return with_kid(cjose_jwk_create_RSA_random(2048, e, sizeof e, NULL), kid);
 }
 
@@ -270,7 +286,7 @@ static struct oidc *rp(void)
 
 static int group_setup(void **state)
 {
-	struct sockaddr_in addr = {.sin_family = AF_INET};
+	struct sockaddr_in addr = { .sin_family = AF_INET };
 	const union MHD_DaemonInfo *info;
 	uint16_t port;
 
@@ -280,8 +296,7 @@ static int group_setup(void **state)
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* port 0: the kernel picks */
 	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
 				   NULL, handler, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed,
-				   NULL, MHD_OPTION_SOCK_ADDR, &addr,
-				   MHD_OPTION_END);
+				   NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
 	if (!daemon_)
 		return -1;
 	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
@@ -335,7 +350,7 @@ static int teardown(void **state)
  * reason never holds the token or a piece of it. */
 static void expect(struct oidc *o, char *tok, int64_t now, const char *reason)
 {
-	struct oidc_identity id = {0};
+	struct oidc_identity id = { 0 };
 	char err[160] = "";
 	int rc = oidc_verify_id_token(o, "test", tok, NONCE, now, &id, err, sizeof err);
 
@@ -358,7 +373,7 @@ static void test_good_tokens(void **state)
 {
 	struct oidc *o = *state;
 	int64_t now = time(NULL);
-	struct oidc_identity id = {0};
+	struct oidc_identity id = { 0 };
 	char err[160], *tok = sign(rsa1, "RS256", claims(now));
 
 	assert_int_equal(oidc_verify_id_token(o, "test", tok, NONCE, now, &id, err, sizeof err), 0);
@@ -398,9 +413,10 @@ static void test_refused(void **state)
 	       "issuer");
 	expect(o, sign(rsa1, "RS256", with(claims(now), "nonce", json_string("other"))), now,
 	       "nonce");
-	expect(o, sign(rsa1, "RS256", json_pack("{s:s,s:s,s:s,s:I,s:I}", "iss", issuer, "aud",
-						   CLIENT_ID, "sub", "u", "exp",
-						   (json_int_t)(now + 60), "iat", (json_int_t)now)),
+	expect(o,
+	       sign(rsa1, "RS256",
+		    json_pack("{s:s,s:s,s:s,s:I,s:I}", "iss", issuer, "aud", CLIENT_ID, "sub", "u",
+			      "exp", (json_int_t)(now + 60), "iat", (json_int_t)now)),
 	       now, "nonce");
 	expect(o, sign(rsa1, "RS256", with(claims(now), "exp", json_integer(now - 61))), now,
 	       "expired");
@@ -533,7 +549,7 @@ static void test_begin(void **state)
 static void test_finish(void **state)
 {
 	struct oidc *o = *state;
-	struct oidc_identity id = {0};
+	struct oidc_identity id = { 0 };
 	char err[160], basic[128], *tok, *reply;
 	const char *cred = "tarjotin:s3cret%3Awith%2Fodd%20chars";
 
@@ -591,6 +607,37 @@ static void test_discovery_issuer(void **state)
 	set_str(&srv.discovery_issuer, NULL);
 	assert_int_equal(oidc_begin(o, "test", &b, err, sizeof err), 0);
 	oidc_begin_release(&b);
+}
+
+/* Discovery through the HTTP limits: no redirect is followed, no answer
+ * over the maximum is read, nothing but http(s) is spoken. */
+static void test_http_limits(void **state)
+{
+	struct oidc_begin b;
+	const char *bad;
+	char iss[96], err[160];
+	struct oidc *o;
+
+	(void)state;
+	snprintf(iss, sizeof iss, "%s/redirect", issuer);
+	provider_env(iss);
+	o = oidc_new(REDIRECT, 2000, &bad, err, sizeof err);
+	assert_non_null(o);
+	assert_int_equal(oidc_begin(o, "test", &b, err, sizeof err), -1);
+	assert_string_equal(err, "discovery failed: status 302");
+	oidc_destroy(&o);
+	snprintf(iss, sizeof iss, "%s/big", issuer);
+	provider_env(iss);
+	o = oidc_new(REDIRECT, 2000, &bad, err, sizeof err);
+	assert_int_equal(oidc_begin(o, "test", &b, err, sizeof err), -1);
+	assert_string_equal(err, "discovery failed: response over 65536 bytes");
+	oidc_destroy(&o);
+	/* Nothing listens on port 1. */
+	provider_env("http://127.0.0.1:1");
+	o = oidc_new(REDIRECT, 2000, &bad, err, sizeof err);
+	assert_int_equal(oidc_begin(o, "test", &b, err, sizeof err), -1);
+	assert_string_equal(err, "discovery failed: couldn't connect to server");
+	oidc_destroy(&o);
 }
 
 /* --- configuration -------------------------------------------------------------- */
@@ -683,6 +730,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_begin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discovery_issuer, setup, teardown),
+		cmocka_unit_test(test_http_limits),
 		cmocka_unit_test(test_config),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
