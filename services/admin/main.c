@@ -32,8 +32,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tarjotin-admin create-admin EMAIL [NAME]\n"
-			"       tarjotin-admin login-link EMAIL\n");
+	fprintf(stderr,
+		"usage: tarjotin-admin create-admin EMAIL [NAME]\n"
+		"       tarjotin-admin login-link EMAIL\n");
 	return 2;
 }
 
@@ -132,10 +133,9 @@ out:
 	return rc;
 }
 
-static int run(PGconn *db, const char *public_url, bool create, const char *email,
-	       const char *name)
+static int run(PGconn *db, const char *public_url, bool create, const char *email, const char *name)
 {
-	struct audit_actor operator = { .role = "operator", .hint = "tarjotin-admin" };
+	struct audit_actor operator= { .role = "operator", .hint = "tarjotin-admin" };
 	char id[37], err[256], hint[300];
 	char *url = NULL;
 	bool created;
@@ -192,7 +192,8 @@ int main(int argc, char **argv)
 	if (create && argc == 4)
 		name = argv[3];
 	if (!name_valid(name)) {
-		fprintf(stderr, "tarjotin-admin: the name must be at most 200 characters of text\n");
+		fprintf(stderr,
+			"tarjotin-admin: the name must be at most 200 characters of text\n");
 		return 2;
 	}
 	if (address_of(argv[2], email, sizeof(email)))

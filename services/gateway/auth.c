@@ -64,8 +64,7 @@ unsigned auth_route_session(struct req *r, const char *url)
 		req_add_header(r, "Set-Cookie", ck);
 		free(ck);
 	}
-	return req_reply_json(r, 200,
-			      auth_session_doc(r, r->principal ? r->principal->csrf : tok));
+	return req_reply_json(r, 200, auth_session_doc(r, r->principal ? r->principal->csrf : tok));
 }
 
 unsigned auth_begin_session(struct req *r, const Tarjotin__SessionInfo *info)

@@ -10,9 +10,9 @@
 
 #include "email.h"
 
-#define FIELDS_NAME_MAX 200     /* characters of a name or group */
-#define FIELDS_DOMAINS_MAX 20   /* e-mail domains of a user site */
-#define FIELDS_ORGS_MAX 50      /* organisations of an account */
+#define FIELDS_NAME_MAX 200   /* characters of a name or group */
+#define FIELDS_DOMAINS_MAX 20 /* e-mail domains of a user site */
+#define FIELDS_ORGS_MAX 50    /* organisations of an account */
 
 /* Lower-cases 'in' into out and checks it with lib/email.  Returns 0, or
  * -1 when it is too long or not an acceptable address. */

@@ -60,32 +60,15 @@ static unsigned lookup_session(struct req *r, const char *cookies)
 	return 0;
 }
 
-unsigned guard_request(struct req *r, const char *method)
+/* The CSRF rule: 0, or the 403 queued. */
+static unsigned check_csrf(struct req *r, const char *cookies)
 {
-	const struct gateway *gw = r->gw;
-	bool changes = strcmp(method, "GET") && strcmp(method, "HEAD") &&
-		       strcmp(method, "OPTIONS") && !r->route->no_csrf;
-	const char *cookies, *want;
 	char anon[WEBSEC_TOKEN_SIZE + 1];
-	unsigned status;
+	const char *want;
 
-	if (changes &&
-	    !websec_origin_ok(req_header(r, "Origin"), req_header(r, "Sec-Fetch-Site"),
-			      gw->ident.origin))
-		return req_reply_error(r, 403, "forbidden_origin", NULL,
-				       "requests from another site are refused");
-	if (r->route->auth == REQ_AUTH_PUBLIC && !changes)
-		return 0;
-	cookies = req_header(r, "Cookie");
-	if (r->route->auth != REQ_AUTH_PUBLIC && (status = lookup_session(r, cookies)))
-		return status;
-	if (r->route->auth == REQ_AUTH_SIGNED_IN && !r->principal)
-		return req_reply_error(r, 401, "unauthorized", NULL, "sign in first");
-	if (!changes)
-		return 0;
 	if (r->principal)
 		want = r->principal->csrf;
-	else if (!websec_cookie_get(cookies, gw->sessions.csrf_cookie, anon, sizeof(anon)) &&
+	else if (!websec_cookie_get(cookies, r->gw->sessions.csrf_cookie, anon, sizeof(anon)) &&
 		 websec_token_ok(anon))
 		want = anon;
 	else
@@ -93,5 +76,31 @@ unsigned guard_request(struct req *r, const char *method)
 	if (!websec_csrf_ok(req_header(r, "X-CSRF-Token"), want))
 		return req_reply_error(r, 403, "csrf", "X-CSRF-Token",
 				       "the request's CSRF token is missing or wrong");
+	return 0;
+}
+
+unsigned guard_request(struct req *r, const char *method)
+{
+	const struct gateway *gw = r->gw;
+	bool changes = strcmp(method, "GET") && strcmp(method, "HEAD") &&
+		       strcmp(method, "OPTIONS") && !r->route->no_csrf;
+	const char *cookies;
+	unsigned status;
+
+	if (changes && !websec_origin_ok(req_header(r, "Origin"), req_header(r, "Sec-Fetch-Site"),
+					 gw->ident.origin))
+		return req_reply_error(r, 403, "forbidden_origin", NULL,
+				       "requests from another site are refused");
+	if (r->route->auth == REQ_AUTH_PUBLIC && !changes)
+		return 0;
+	cookies = req_header(r, "Cookie");
+	if (r->route->auth != REQ_AUTH_PUBLIC && (status = lookup_session(r, cookies)))
+		return status;
+	/* CSRF before the 401: a forged request learns nothing, not even
+	 * whether its victim was signed in. */
+	if (changes && (status = check_csrf(r, cookies)))
+		return status;
+	if (r->route->auth == REQ_AUTH_SIGNED_IN && !r->principal)
+		return req_reply_error(r, 401, "unauthorized", NULL, "sign in first");
 	return 0;
 }

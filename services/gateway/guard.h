@@ -17,10 +17,10 @@
  * The table's guard (req_guard_fn): for a state-changing method (not on a
  * no_csrf route) a foreign Origin or cross-site Sec-Fetch-Site is 403
  * forbidden_origin; a session cookie is looked up (Redis down: 503
- * unavailable) and a live session fills r->principal; a signed-in route
- * without one is 401 unauthorized; a state-changing request whose
- * X-CSRF-Token is not the session's (or, anonymous, the tj_csrf cookie's)
- * token is 403 csrf.  Returns 0 to go on, or the status queued.
+ * unavailable) and a live session fills r->principal; a state-changing
+ * request whose X-CSRF-Token is not the session's (or, anonymous, the
+ * tj_csrf cookie's) token is 403 csrf; then a signed-in route without a
+ * session is 401 unauthorized.  Returns 0 to go on, or the status queued.
  */
 unsigned guard_request(struct req *r, const char *method);
 

@@ -18,8 +18,19 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum kind { K_NAME, K_EMAIL, K_COUNTY, K_DOMAINS, K_IDP, K_GROUP, K_ROLE, K_UUID, K_UUIDS,
-	    K_LANG, K_BOOL };
+enum kind {
+	K_NAME,
+	K_EMAIL,
+	K_COUNTY,
+	K_DOMAINS,
+	K_IDP,
+	K_GROUP,
+	K_ROLE,
+	K_UUID,
+	K_UUIDS,
+	K_LANG,
+	K_BOOL
+};
 
 struct field {
 	const char *name;
@@ -48,12 +59,9 @@ static const struct field invite_fields[] = {
 };
 
 static const struct field account_fields[] = {
-	{ "name", K_NAME, false, false },
-	{ "role", K_ROLE, false, false },
-	{ "user_site_id", K_UUID, false, true },
-	{ "organization_ids", K_UUIDS, false, false },
-	{ "disabled", K_BOOL, false, false },
-	{ NULL, 0, false, false },
+	{ "name", K_NAME, false, false },        { "role", K_ROLE, false, false },
+	{ "user_site_id", K_UUID, false, true }, { "organization_ids", K_UUIDS, false, false },
+	{ "disabled", K_BOOL, false, false },    { NULL, 0, false, false },
 };
 
 static const struct field editor_fields[] = {
@@ -225,7 +233,7 @@ static unsigned render(struct req *r, unsigned ok)
 				       "the directory sent a malformed reply");
 	revoke_sessions(r, m);
 	if (ok == 204 || !m->json.len)
-		status = req_reply_empty(r, ok == 204 ? 204 : ok, NULL);
+		status = req_reply_empty(r, ok, NULL);
 	else
 		status = req_reply_document(r, ok, m->json.data, m->json.len, "no-store", false,
 					    NULL, NULL);
@@ -341,8 +349,7 @@ unsigned identity_route_accounts_list(struct req *r, const char *url)
 	if (q && *q)
 		json_object_set_new(o, "q", json_string(q));
 	json_object_set_new(o, "limit", json_integer(n));
-	return call(r, TARJOTIN__MSG_TYPE__MSG_ACCOUNT_LIST, NULL, NULL,
-		    dump(o), true, render_200);
+	return call(r, TARJOTIN__MSG_TYPE__MSG_ACCOUNT_LIST, NULL, NULL, dump(o), true, render_200);
 }
 
 unsigned identity_route_accounts_invite(struct req *r, const char *url)

@@ -82,6 +82,12 @@ static int identity_config(struct gateway *gw, const char **bad_var, char *err, 
 		snprintf(err, errlen, "an http(s) URL with a host, at most 1000 characters");
 		return -1;
 	}
+	if (gw->sessions.behind_tls && strncmp(id->public_url, "https://", 8)) {
+		/* Browsers keep __Host- and Secure cookies for https only. */
+		*bad_var = "TARJOTIN_PUBLIC_URL";
+		snprintf(err, errlen, "an https URL when TARJOTIN_BEHIND_TLS is true");
+		return -1;
+	}
 	id->limit_address = config_int("TARJOTIN_SIGNIN_LIMIT_ADDRESS", 5, 1, 1000000);
 	id->limit_ip = config_int("TARJOTIN_SIGNIN_LIMIT_IP", 30, 1, 1000000);
 	while (n && id->public_url[n - 1] == '/')

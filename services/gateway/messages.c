@@ -24,7 +24,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Printable, without blanks: what an HTTP header carries after "Bearer ". */
+/* Printable, without blanks: a secret pasted with a line break would never match. */
 static bool secret_text_ok(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)

@@ -60,7 +60,7 @@ static bool key_ok(const char *k, size_t n)
 unsigned oidcroute_start(struct req *r, const char *url)
 {
 	const char *p = url + strlen(START_PREFIX), *ret = req_arg(r, "return");
-	size_t n = strlen(p) - strlen("/start");
+	size_t n = strlen(p) >= strlen("/start") ? strlen(p) - strlen("/start") : 0;
 	char key[OIDC_KEY_MAX + 1], hash[65], rkey[96], err[256];
 	struct oidc_begin b = { 0 };
 	unsigned status = 0;
@@ -90,8 +90,9 @@ unsigned oidcroute_start(struct req *r, const char *url)
 	redisAppendCommand(c, "HSET %s provider %s verifier %s nonce %s return %s", rkey, key,
 			   b.verifier, b.nonce, ret);
 	redisAppendCommand(c, "EXPIRE %s %d", rkey, OIDCROUTE_STATE_TTL_S);
-	ok = redisGetReply(c, (void **)&h) == REDIS_OK && redisGetReply(c, (void **)&e) == REDIS_OK &&
-	     h && h->type == REDIS_REPLY_INTEGER && e && e->type == REDIS_REPLY_INTEGER;
+	ok = redisGetReply(c, (void **)&h) == REDIS_OK &&
+	     redisGetReply(c, (void **)&e) == REDIS_OK && h && h->type == REDIS_REPLY_INTEGER &&
+	     e && e->type == REDIS_REPLY_INTEGER;
 	if (h)
 		freeReplyObject(h);
 	if (e)
@@ -134,8 +135,7 @@ static unsigned fail(struct req *r, const char *provider, const char *reason, co
 	m.provider = (char *)provider;
 	m.email = (char *)"";
 	m.reason = (char *)reason;
-	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_AUTH_FAILED, &m.base, true, 0,
-			   render_failed);
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_AUTH_FAILED, &m.base, true, 0, render_failed);
 }
 
 static unsigned render_signin(struct req *r)
@@ -181,8 +181,9 @@ static int take_state(redisContext *c, const char *state, char *provider, char *
 	snprintf(rkey, sizeof(rkey), "tj:oidc:%s", hash);
 	redisAppendCommand(c, "HGETALL %s", rkey);
 	redisAppendCommand(c, "DEL %s", rkey);
-	if (redisGetReply(c, (void **)&h) != REDIS_OK || redisGetReply(c, (void **)&d) != REDIS_OK ||
-	    !h || h->type != REDIS_REPLY_ARRAY || !d || d->type != REDIS_REPLY_INTEGER) {
+	if (redisGetReply(c, (void **)&h) != REDIS_OK ||
+	    redisGetReply(c, (void **)&d) != REDIS_OK || !h || h->type != REDIS_REPLY_ARRAY || !d ||
+	    d->type != REDIS_REPLY_INTEGER) {
 		if (!c->err)
 			c->err = REDIS_ERR_OTHER;
 		goto out;

@@ -18,8 +18,7 @@
 
 #define KEY_MAX 128
 
-int session_config_init(struct session_config *sc, const char **bad_var, char *err,
-			size_t errlen)
+int session_config_init(struct session_config *sc, const char **bad_var, char *err, size_t errlen)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->idle_s = config_int("TARJOTIN_SESSION_IDLE_MIN", 30, 1, 1440) * 60;
@@ -106,8 +105,9 @@ int session_create(redisContext *c, const struct session_config *sc,
 	snprintf(akey, sizeof(akey), "tj:sess:acct:%s", p->account_id);
 	snprintf(role, sizeof(role), "%d", p->role);
 	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-	redisAppendCommand(c, "HSET %s account_id %s role %s user_site_id %s orgs %s account %b "
-			      "csrf %s created %s seen %s",
+	redisAppendCommand(c,
+			   "HSET %s account_id %s role %s user_site_id %s orgs %s account %b "
+			   "csrf %s created %s seen %s",
 			   key, p->account_id, role, p->user_site_id, orgs.p ? orgs.p : "",
 			   info->account_json.data, info->account_json.len, p->csrf, now, now);
 	redisAppendCommand(c, "EXPIRE %s %ld", key, sc->idle_s);
@@ -236,8 +236,10 @@ int session_end_account(redisContext *c, const char *account_id)
 
 	snprintf(akey, sizeof(akey), "tj:sess:acct:%s", account_id);
 	m = redisCommand(c, "SMEMBERS %s", akey);
-	if (!m || m->type != REDIS_REPLY_ARRAY)
-		return reply_ok(c, m) ? -1 : -1;
+	if (!m || m->type != REDIS_REPLY_ARRAY) {
+		reply_ok(c, m);
+		return -1;
+	}
 	for (size_t i = 0; i < m->elements && !rc; i++) {
 		if (m->element[i]->type != REDIS_REPLY_STRING || m->element[i]->len != 64)
 			continue;

@@ -23,10 +23,10 @@
 #include "websec.h"
 
 struct session_config {
-	long idle_s;      /* TARJOTIN_SESSION_IDLE_MIN, in seconds */
-	long max_s;       /* TARJOTIN_SESSION_MAX_HOURS, in seconds */
-	bool behind_tls;  /* TARJOTIN_BEHIND_TLS */
-	char cookie[64];  /* tj_session or __Host-tj_session */
+	long idle_s;          /* TARJOTIN_SESSION_IDLE_MIN, in seconds */
+	long max_s;           /* TARJOTIN_SESSION_MAX_HOURS, in seconds */
+	bool behind_tls;      /* TARJOTIN_BEHIND_TLS */
+	char cookie[64];      /* tj_session or __Host-tj_session */
 	char csrf_cookie[64]; /* tj_csrf or __Host-tj_csrf */
 };
 
@@ -35,8 +35,7 @@ struct session_config {
  * (default false); a bad value ends the process with status 2 naming the
  * variable (lib/config).  The idle expiry may not exceed the absolute one:
  * returns -1 with *bad_var and err then, else 0. */
-int session_config_init(struct session_config *sc, const char **bad_var, char *err,
-			size_t errlen);
+int session_config_init(struct session_config *sc, const char **bad_var, char *err, size_t errlen);
 
 /*
  * Creates a session for what the directory answered to a sign-in: writes

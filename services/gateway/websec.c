@@ -44,8 +44,8 @@ int websec_cookie_get(const char *header, const char *name, char *out, size_t ou
 	return -1;
 }
 
-char *websec_set_cookie(const char *name, const char *value, const char *path,
-			const char *samesite, bool http_only, bool secure, long max_age)
+char *websec_set_cookie(const char *name, const char *value, const char *path, const char *samesite,
+			bool http_only, bool secure, long max_age)
 {
 	struct strbuf b = STRBUF_INIT;
 

@@ -27,8 +27,8 @@ int websec_cookie_get(const char *header, const char *name, char *out, size_t ou
  * [Secure;] SameSite=samesite.  max_age < 0 leaves it a browser-session
  * cookie; 0 clears it.  Returns a malloc'ed string (free()).
  */
-char *websec_set_cookie(const char *name, const char *value, const char *path,
-			const char *samesite, bool http_only, bool secure, long max_age);
+char *websec_set_cookie(const char *name, const char *value, const char *path, const char *samesite,
+			bool http_only, bool secure, long max_age);
 
 /* The cookie's name: "__Host-" + base behind TLS, else base.  out must hold
  * both and the NUL (64 bytes is plenty for ours). */
