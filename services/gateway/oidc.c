@@ -1,8 +1,9 @@
 /*
- * oidc.c - the OpenID Connect relying party (oidc.h): configuration, the
- * per-provider cache of discovery and keys, the authorization request, the
- * token exchange and the ID token's signature.  HTTP is in oidc_http.c, the
- * key set in oidc_jwks.c, the claim checks in oidc_claims.c.
+ * oidc.c - the OpenID Connect relying party (oidc.h): the per-provider
+ * cache of discovery and keys, the authorization request, the token
+ * exchange and the ID token's signature.  The providers' configuration is
+ * in oidc_config.c, HTTP in oidc_http.c, the key set in oidc_jwks.c, the
+ * claim checks in oidc_claims.c.
  */
 #include "oidc.h"
 
@@ -19,7 +20,6 @@
 
 #include "banned.h"
 #include "clock.h"
-#include "config.h"
 #include "errmsg.h"
 #include "log.h"
 #include "oidc_claims.h"
@@ -79,7 +79,6 @@ struct oidc *oidc_new(const char *redirect_uri, int timeout_ms, const char **bad
 			goto fail;
 		}
 		if (pthread_cond_init(&p->fetched, NULL) != 0) {
-			pthread_cond_destroy(&p->fetched);
 			pthread_mutex_destroy(&p->mu);
 			errmsg(err, errlen, "pthread_cond_init failed");
 			goto fail;
