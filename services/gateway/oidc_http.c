@@ -3,6 +3,7 @@
  */
 #include "oidc_http.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,7 +88,9 @@ static int perform(const char *url, const char *user, const char *password, cons
 		goto out;
 	}
 	if (rc != CURLE_OK) {
-		errmsg(err, errlen, "%s", curl_easy_strerror(rc));
+		/* curl's messages start with a capital ("Timeout was reached"). */
+		const char *m = curl_easy_strerror(rc);
+		errmsg(err, errlen, "%c%s", tolower((unsigned char)m[0]), m[0] ? m + 1 : "");
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
