@@ -398,8 +398,8 @@ unsigned identity_route_audit(struct req *r, const char *url)
 		bad = "target", rule = "at most 200 characters of text";
 	else if (before && *before && num_parse_long(before, 1, INT64_MAX / 2, &b))
 		bad = "before", rule = "a positive integer";
-	else if (limit && req_parse_int(limit, 1, 500, &n))
-		bad = "limit", rule = "an integer 1..500";
+	else if (limit && req_parse_int(limit, 1, 200, &n))
+		bad = "limit", rule = "an integer 1..200";
 	for (int i = 0; !bad && times[i]; i++) {
 		const char *t = req_arg(r, times[i]);
 
@@ -419,8 +419,8 @@ unsigned identity_route_audit(struct req *r, const char *url)
 		json_object_set_new(o, "action", json_string(action));
 	if (target && *target)
 		json_object_set_new(o, "target", json_string(target));
-	if (b)
-		json_object_set_new(o, "before", json_integer(b));
+	if (b) /* as the decimal text the directory takes: entry ids are bigints */
+		json_object_set_new(o, "before", json_sprintf("%ld", b));
 	json_object_set_new(o, "limit", json_integer(n));
 	return call(r, TARJOTIN__MSG_TYPE__MSG_AUDIT_LIST, NULL, NULL, dump(o), true, render_200);
 }
