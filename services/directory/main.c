@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "clock.h"
@@ -25,12 +26,14 @@
 #include "front.h"
 #include "healthwatch.h"
 #include "index.h"
+#include "links.h"
 #include "log.h"
 #include "messages.h"
 #include "migrate.h"
 #include "outbox.h"
 #include "pg.h"
 #include "refdata.h"
+#include "sched.h"
 #include "search.h"
 #include "sig.h"
 #include "workers.h"
@@ -43,6 +46,8 @@ struct config {
 	const char *conninfo;
 	const char *bind, *gateways;
 	const char *migrations_dir, *data_dir;
+	const char *public_url;
+	long audit_retention_days;
 	int workers, queue_max, health_interval_ms;
 	long grace_ms, db_wait_s;
 };
@@ -62,6 +67,8 @@ static void config_read(struct config *c)
 	c->health_interval_ms = (int)config_int("TARJOTIN_HEALTH_INTERVAL_MS", 500, 50, 60000);
 	c->grace_ms = config_int("TARJOTIN_SHUTDOWN_GRACE_MS", 5000, 0, 600000);
 	c->db_wait_s = config_int("TARJOTIN_DB_WAIT_S", 30, 0, 3600);
+	c->public_url = config_str("TARJOTIN_PUBLIC_URL", LINKS_PUBLIC_URL_DEFAULT);
+	c->audit_retention_days = config_int("TARJOTIN_AUDIT_RETENTION_DAYS", 730, 1, 36500);
 }
 
 static char *default_instance(void)
@@ -167,6 +174,7 @@ int main(void)
 	struct workers *pool = NULL;
 	struct index *ix = NULL;
 	struct outbox *outbox = NULL;
+	struct sched *sched = NULL;
 	char *instance_buf = default_instance();
 	void *zctx = NULL;
 	char err[512];
@@ -175,6 +183,12 @@ int main(void)
 	cfg.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("directory", cfg.instance);
 	config_read(&cfg);
+	if (links_public_url_valid(cfg.public_url, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", "TARJOTIN_PUBLIC_URL", "error", err,
+			  NULL);
+		goto out;
+	}
+	dir.public_url = cfg.public_url;
 	dir.instance = cfg.instance;
 	dir.conninfo = cfg.conninfo;
 	dir.pg = &pgwatch;
@@ -189,8 +203,8 @@ int main(void)
 	 * Keep up to 64 MB of freed memory instead. */
 	if (!mallopt(M_TRIM_THRESHOLD, 64 << 20))
 		log_warn("cannot set malloc's trim threshold", NULL);
-	if (sig_install()) {
-		log_fatal("cannot install signal handlers", NULL);
+	if (sig_install() || sodium_init() < 0) {
+		log_fatal("cannot install signal handlers or start libsodium", NULL);
 		goto out;
 	}
 	if (prepare_database(&cfg))
@@ -223,6 +237,10 @@ int main(void)
 		goto out;
 	}
 	fc.outbox = outbox;
+	/* Audit retention and expired login links: hourly, one instance. */
+	sched = sched_start(cfg.conninfo, cfg.audit_retention_days);
+	if (!sched)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -248,6 +266,7 @@ out:
 	sig_request_stop(); /* for the threads that watch the signal */
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
+	sched_stop(&sched);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
