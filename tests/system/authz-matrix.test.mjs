@@ -68,7 +68,8 @@ async function sentMessage() {
 // every session of the principal's account (the principal signs in again).
 const ROWS = [
   { method: 'POST', path: '/api/v1/auth/email-link', expect: ANYONE(202), action: 'login_link.requested',
-    prepare: () => ({ json: { email: linkee.email, lang: 'fi' } }) },
+    // By nobody signed in (whoever asks), naming the account the link is for.
+    prepare: () => ({ json: { email: linkee.email, lang: 'fi' }, actorIs: { id: linkee.id, role: 'anonymous' } }) },
   { method: 'POST', path: '/api/v1/auth/link', expect: ANYONE(200), action: 'signin', fresh: true,
     prepare: () => ({ json: { token: loginToken(linkee.email) }, actorIs: { id: linkee.id, role: 'editor' } }) },
   { method: 'GET', path: '/api/v1/admin/user-sites', expect: ADMIN_ONLY(200) },

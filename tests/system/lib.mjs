@@ -95,9 +95,9 @@ export function setCookies(headers) {
   return out;
 }
 
-/** The value of the cookie named 'name' or '__Host-name' in cookies, or undefined. */
-function cookieOf(cookies, name) {
-  return (cookies[name] ?? cookies[`__Host-${name}`])?.value;
+/** The value of the cookie named 'name' or '__Host-name' in a jar ({name: value}), or undefined. */
+function cookieOf(jar, name) {
+  return jar[name] ?? jar[`__Host-${name}`];
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
