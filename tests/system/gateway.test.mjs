@@ -4,10 +4,9 @@
 // every one of them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import path from 'node:path';
-import { http, env, until, signIn, BIN, ROOT, URL_BASE, ORIGIN } from './lib.mjs';
+import { http, until, signIn, freePorts, startGateway, stopGateway, URL_BASE, ORIGIN } from './lib.mjs';
 
 // The admin's session headers (issue 12), set before the tests.
 const ADMIN = {};
@@ -29,30 +28,6 @@ function raw(base, pathname, { method = 'GET', headers = {}, timeout = 10000 } =
     req.on('error', reject);
     req.end();
   });
-}
-
-function freePorts(n) {
-  return execFileSync(path.join(ROOT, 'scripts/free-ports'), [String(n)], { encoding: 'utf8' }).trim().split(/\s+/);
-}
-
-/** Starts a second gateway with the stack's configuration and 'extra'; the
- * caller stops it.  Its stderr (the JSON log) accumulates in .log. */
-function startGateway(extra) {
-  const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
-  const p = spawn(path.join(BIN, 'tarjotin-gateway'), [], {
-    cwd: ROOT,
-    env: { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  p.log = '';
-  p.stderr.on('data', (d) => { p.log += d; });
-  p.exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
-  return p;
-}
-
-async function stopGateway(p) {
-  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  await p.exited;
 }
 
 test('URLs that are not UTF-8 once unescaped get a JSON 4xx, never a 500', async () => {

@@ -1,7 +1,7 @@
 // Shared helpers for the system tests: the stack's configuration, HTTP with a
 // timeout, and the stack's own start/stop script for fault injection.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,10 @@ export const env = Object.fromEntries(
 export const URL_BASE = env.TARJOTIN_URL;
 export const BIN = env.TARJOTIN_BIN;
 
-/** fetch with a hard timeout; resolves to {status, headers, text, json, ms}. */
-export async function http(pathname, { timeout = 5000, ...opts } = {}) {
+/** fetch with a hard timeout (base: another server than the stack's gateway); resolves to {status, headers, text, json, ms}. */
+export async function http(pathname, { timeout = 5000, base = URL_BASE, ...opts } = {}) {
   const started = performance.now();
-  const res = await fetch(URL_BASE + pathname, { ...opts, signal: AbortSignal.timeout(timeout) });
+  const res = await fetch(base + pathname, { ...opts, signal: AbortSignal.timeout(timeout) });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
@@ -109,7 +109,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (origin: false leaves it out, a string sends that).  Cookies the answers
  * set replace the jar's.
  */
-function client(jar, state) {
+function client(jar, state, base = URL_BASE) {
   const c = {
     jar,
     get cookie() { return Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; '); },
@@ -126,7 +126,7 @@ function client(jar, state) {
         if (origin === true) h.Origin = ORIGIN;
         else if (typeof origin === 'string') h.Origin = origin;
       }
-      const r = await http(pathname, { method, headers: h, timeout: 10000, ...opts });
+      const r = await http(pathname, { method, headers: h, timeout: 10000, base, ...opts });
       for (const [k, v] of Object.entries(setCookies(r.headers))) {
         if (v.value === '' || v.attrs['max-age'] === '0') delete jar[k];
         else jar[k] = v.value;
@@ -138,12 +138,12 @@ function client(jar, state) {
 }
 
 /**
- * An anonymous client: GET /api/v1/session gave it the tj_csrf cookie, which
- * it sends as X-CSRF-Token.  {cookie, csrf, jar, call}.
+ * An anonymous client (of the gateway at base): GET /api/v1/session gave it
+ * the tj_csrf cookie, which it sends as X-CSRF-Token.  {cookie, csrf, jar, call}.
  */
-export async function anon() {
+export async function anon({ base = URL_BASE } = {}) {
   const state = {};
-  const c = client({}, state);
+  const c = client({}, state, base);
   const r = await c.call('/api/v1/session');
   if (r.status !== 200) throw new Error(`GET /api/v1/session: ${r.status} ${r.text}`);
   state.csrf = cookieOf(c.jar, 'tj_csrf');
@@ -269,4 +269,33 @@ export async function assertAudited(admin, from, writes) {
       + `unmatched rows of those actions (first 10):\n  ${seen.join('\n  ')}`);
   }
   return [...byAction.values()].flat();
+}
+
+/** n free TCP ports on 127.0.0.1 (scripts/free-ports). */
+export function freePorts(n) {
+  return execFileSync(path.join(ROOT, 'scripts/free-ports'), [String(n)], { encoding: 'utf8' }).trim().split(/\s+/);
+}
+
+/**
+ * Starts another gateway with the stack's configuration and 'extra'; the
+ * caller stops it with stopGateway.  Its stderr (the JSON log) accumulates in
+ * .log, and stopGateway writes it to DIR/logs/<TARJOTIN_INSTANCE>.log, where
+ * the log search at the end reads it.
+ */
+export function startGateway(extra) {
+  const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
+  const all = { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra };
+  const p = spawn(path.join(BIN, 'tarjotin-gateway'), [], { cwd: ROOT, env: all, stdio: ['ignore', 'ignore', 'pipe'] });
+  p.log = '';
+  p.instance = all.TARJOTIN_INSTANCE;
+  p.stderr.on('data', (d) => { p.log += d; });
+  p.exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+  return p;
+}
+
+/** Stops a gateway of startGateway (SIGKILL unless it ended) and keeps its log. */
+export async function stopGateway(p) {
+  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  await p.exited;
+  appendFileSync(path.join(DIR, 'logs', `${p.instance}.log`), p.log);
 }
