@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  http, psql, until, anon, signIn, loginToken, mailLinks, mailTo, assertAudited, setCookies, noteSecret,
+  http, psql, until, anon, signIn, loginToken, mailLinks, mailTo, assertAudited, helperWrites, setCookies, noteSecret,
   freePorts, startGateway, stopGateway, env, ORIGIN,
 } from './lib.mjs';
 
@@ -20,12 +20,13 @@ const T0 = new Date(Date.now() - 2000);
 let admin;
 /** The writes these tests made: {what, action, actor: {id, role}, target?}, checked at the end. */
 const writes = [];
+/** The refused sign-ins with a real link: {what, action, actor, detail}, checked at the end. */
+const failures = [];
 const ANONYMOUS = { id: null, role: 'anonymous' };
 const actorOf = (s) => ({ id: s.account.id, role: s.account.role });
 
 test.before(async () => {
   admin = await signIn(ADMIN_EMAIL);
-  writes.push({ what: 'the admin signs in', action: 'signin', actor: actorOf(admin) });
 });
 
 /** POST /api/v1/auth/email-link as a fresh anonymous client. */
@@ -209,6 +210,7 @@ test('a used link gets 410 link_used, an expired one 410 link_expired, a wrong o
   const again = await (await anon()).call('/api/v1/auth/link', { method: 'POST', json: { token: used } });
   assert.equal(again.status, 410, again.text);
   assert.equal(again.json.error.code, 'link_used', again.text);
+  failures.push({ what: 'a used link', action: 'signin_failed', actor: { id: undefined, role: 'anonymous' }, detail: 'link_used' });
   assert.equal(again.headers.getSetCookie().some((c) => /^(__Host-)?tj_session=[^;]/.test(c)), false, 'no session');
 
   const expired = loginToken(PRO_EMAIL);
@@ -216,6 +218,7 @@ test('a used link gets 410 link_used, an expired one 410 link_expired, a wrong o
   const late = await (await anon()).call('/api/v1/auth/link', { method: 'POST', json: { token: expired } });
   assert.equal(late.status, 410, late.text);
   assert.equal(late.json.error.code, 'link_expired', late.text);
+  failures.push({ what: 'an expired link', action: 'signin_failed', actor: { id: undefined, role: 'anonymous' }, detail: 'link_expired' });
 
   const unknown = randomBytes(32).toString('base64url');
   for (const token of [unknown, 'abc', '', `${used}x`, used.slice(0, -1) + (used.endsWith('A') ? 'B' : 'A'),
@@ -232,7 +235,6 @@ test('a used link gets 410 link_used, an expired one 410 link_expired, a wrong o
 
 test('the session cookie is HttpOnly, SameSite=Lax, Path=/; the csrf cookie SameSite=Strict and readable', async () => {
   const s = await signIn(PRO_EMAIL);
-  writes.push({ what: 'the professional signs in', action: 'signin', actor: actorOf(s) });
   const c = setCookies(s.signin.headers).tj_session;
   assert.ok(c, `Set-Cookie: ${s.signin.headers.getSetCookie()}`);
   assert.match(c.value, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
@@ -255,12 +257,62 @@ test('the session cookie is HttpOnly, SameSite=Lax, Path=/; the csrf cookie Same
   assert.equal(me.json.csrf, s.csrf);
 });
 
+test('a session lives TARJOTIN_SESSION_IDLE_MIN from its last use and no longer than TARJOTIN_SESSION_MAX_HOURS', async () => {
+  const s = await signIn(PRO_EMAIL);
+  const key = `tj:sess:${createHash('sha256').update(s.id).digest('hex')}`;
+  const ttl = () => Number(redisCli('TTL', key));
+  assert.ok(ttl() > 1700 && ttl() <= 1800, `TTL ${ttl()}: the default idle expiry is 30 minutes`);
+  // Only the hash: the id itself is nowhere in Redis.
+  assert.ok(!redisCli('HGETALL', key).includes(s.id), 'the session record does not hold the id');
+  assert.equal(redisCli('--scan', '--pattern', `*${s.id.slice(0, 20)}*`), '', 'no key holds the id');
+  redisCli('EXPIRE', key, '100');
+  assert.equal((await s.call('/api/v1/session')).json.signed_in, true);
+  assert.ok(ttl() > 1700, `every request renews the idle expiry (TTL ${ttl()})`);
+  // Created 10 hours and a minute ago: past the absolute expiry, whatever the TTL says.
+  redisCli('HSET', key, 'created', String(Math.floor(Date.now() / 1000) - 10 * 3600 - 60));
+  assert.equal((await s.call('/api/v1/session')).json.signed_in, false, 'past TARJOTIN_SESSION_MAX_HOURS');
+  assert.equal(redisCli('EXISTS', key), '0', 'and the record is gone');
+});
+
+test('behind TLS the cookies are __Host- and Secure', async () => {
+  const [port] = freePorts(1);
+  const publicUrl = `https://127.0.0.1:${port}`;
+  const gw = startGateway({ TARJOTIN_HTTP_PORT: port, TARJOTIN_BEHIND_TLS: 'true', TARJOTIN_PUBLIC_URL: publicUrl,
+    TARJOTIN_INSTANCE: 'gateway-tls' });
+  try {
+    await until(() => gw.log.includes('"event":"listening"') || gw.exitCode !== null, { timeout: 15000, what: 'the TLS gateway' });
+    assert.ok(gw.log.includes('"event":"listening"'), gw.log);
+    const base = `http://127.0.0.1:${port}`;
+    const a = await anon({ base });
+    const csrf = setCookies((await http('/api/v1/session', { base })).headers)['__Host-tj_csrf'];
+    assert.ok(csrf, 'the csrf cookie is __Host-tj_csrf');
+    assert.equal(csrf.attrs.secure, true, csrf.raw);
+    assert.equal(csrf.attrs.path, '/', csrf.raw);
+    assert.equal(csrf.attrs.domain, undefined, csrf.raw);
+    // The Origin is the public URL's (https), not the address the request came to.
+    const wrong = await a.call('/api/v1/auth/link', { method: 'POST', json: { token: randomBytes(32).toString('base64url') } });
+    assert.equal(wrong.json?.error?.code, 'forbidden_origin', wrong.text);
+    const r = await a.call('/api/v1/auth/link', { method: 'POST', json: { token: loginToken(PRO_EMAIL) }, origin: publicUrl });
+    assert.equal(r.status, 200, r.text);
+    writes.push({ what: 'signs in behind TLS', action: 'signin', actor: { id: r.json.account.id, role: 'professional' } });
+    const c = setCookies(r.headers)['__Host-tj_session'];
+    assert.ok(c, `the session cookie is __Host-tj_session: ${r.headers.getSetCookie()}`);
+    noteSecret('session', c.value);
+    assert.equal(c.attrs.secure, true, c.raw);
+    assert.equal(c.attrs.httponly, true, c.raw);
+    assert.equal(String(c.attrs.samesite).toLowerCase(), 'lax', c.raw);
+    assert.equal(c.attrs.path, '/', c.raw);
+    assert.equal(setCookies(r.headers).tj_session, undefined, 'no cookie without the prefix');
+  } finally {
+    await stopGateway(gw);
+  }
+});
+
 test('every sign-in gives a new session id, and ends the session it was sent with', async () => {
   const a = await signIn(PRO_EMAIL);
   const b = await signIn(PRO_EMAIL);
   assert.notEqual(a.id, b.id);
   assert.notEqual(a.csrf, b.csrf);
-  writes.push({ what: 'a signs in', action: 'signin', actor: actorOf(a) }, { what: 'b signs in', action: 'signin', actor: actorOf(b) });
   // a signs in again over its own session: a new id, the old one is nobody.
   const old = a.id;
   const r = await a.call('/api/v1/auth/link', { method: 'POST', json: { token: loginToken(PRO_EMAIL) } });
@@ -277,7 +329,6 @@ test('every sign-in gives a new session id, and ends the session it was sent wit
 
 test('sign out ends the session; the old cookie is then anonymous', async () => {
   const s = await signIn(PRO_EMAIL);
-  writes.push({ what: 'signs in', action: 'signin', actor: actorOf(s) });
   const old = s.id;
   const r = await s.call('/api/v1/auth/signout', { method: 'POST' });
   assert.equal(r.status, 204, r.text);
@@ -297,8 +348,6 @@ test('sign out everywhere ends every session of the account, and only its', asyn
   const a = await signIn(EDITOR_EMAIL);
   const b = await signIn(EDITOR_EMAIL);
   const other = await signIn(PRO_EMAIL);
-  writes.push({ what: 'a signs in', action: 'signin', actor: actorOf(a) }, { what: 'b signs in', action: 'signin', actor: actorOf(b) },
-    { what: 'other signs in', action: 'signin', actor: actorOf(other) });
   const r = await a.call('/api/v1/auth/signout-everywhere', { method: 'POST' });
   assert.equal(r.status, 204, r.text);
   writes.push({ what: 'signs out everywhere', action: 'signout_everywhere', actor: actorOf(a) });
@@ -320,14 +369,12 @@ test('a role change or disabling by the admin ends the target\'s sessions', asyn
   writes.push({ what: 'the admin invites an editor', action: 'account.invite', actor: actorOf(admin), target: id });
   const s = await signIn(email);
   assert.equal(s.account.role, 'editor');
-  writes.push({ what: 'the new editor signs in', action: 'signin', actor: actorOf(s) });
   const up = await admin.call(`/api/v1/admin/accounts/${id}`, { method: 'PUT', json: { role: 'admin' } });
   assert.equal(up.status, 200, up.text);
   writes.push({ what: 'the admin makes them an admin', action: 'account.update', actor: actorOf(admin), target: id });
   assert.equal((await s.call('/api/v1/session')).json.signed_in, false, 'the session ended with the role change');
   const again = await signIn(email);
   assert.equal(again.account.role, 'admin');
-  writes.push({ what: 'signs in as an admin', action: 'signin', actor: actorOf(again) });
 
   // A link issued before the account was disabled does not sign in.
   const token = loginToken(email);
@@ -338,6 +385,7 @@ test('a role change or disabling by the admin ends the target\'s sessions', asyn
   const refused = await (await anon()).call('/api/v1/auth/link', { method: 'POST', json: { token } });
   assert.equal(refused.status, 403, refused.text);
   assert.equal(refused.json.error.code, 'account_disabled', refused.text);
+  failures.push({ what: 'a disabled account\'s link', action: 'signin_failed', actor: { id: undefined, role: 'anonymous' }, detail: 'account_disabled' });
   // An admin cannot demote or disable themself.
   const self = await admin.call(`/api/v1/admin/accounts/${admin.account.id}`, { method: 'PUT', json: { disabled: true } });
   assert.equal(self.status, 409, self.text);
@@ -346,7 +394,6 @@ test('a role change or disabling by the admin ends the target\'s sessions', asyn
 
 test('a state-changing request without the CSRF token gets 403 csrf; with a foreign Origin 403 forbidden_origin', async () => {
   const pro = await signIn(PRO_EMAIL);
-  writes.push({ what: 'signs in', action: 'signin', actor: actorOf(pro) });
   const nobody = '00000000-0000-4000-8000-000000000000';
   const message = { channel: 'email', to: `csrf-${RUN}@example.org`, template: 'test', lang: 'fi', vars: { sent_by: 'x', sent_at: 'y' } };
   const site = { name: `CSRF ${RUN}`, county: 'PS', email_domains: [`csrf-${RUN}.example.org`] };
@@ -429,10 +476,17 @@ test('an unknown or garbage session cookie is anonymous, never a 500', async () 
 });
 
 test('every write above is in the audit log with its actor and time', async () => {
-  const rows = await assertAudited(admin, T0, writes);
-  console.log(`report: ${writes.length} writes of the sign-in tests, each in the audit log with its actor and time`);
+  const all = [...writes, ...helperWrites];
+  const rows = await assertAudited(admin, T0, all);
+  console.log(`report: ${all.length} writes of the sign-in tests, each in the audit log with its actor and time`);
   // The rows hold no clear-text e-mail address, and the role change says old and new.
   assert.ok(!JSON.stringify(rows).includes(`role-${RUN}@example.org`), 'no clear-text address in the audit rows');
   const change = rows.find((row) => row.action === 'account.update' && JSON.stringify(row.detail).includes('admin'));
   assert.ok(change, 'the role change names its roles');
+});
+
+// Issue 12, "Audit log": every sign-in and every failed sign-in.
+test('a refused sign-in with a used or expired link, or of a disabled account, is in the audit log', async () => {
+  assert.equal(failures.length, 3, 'the tests above refused three sign-ins');
+  await assertAudited(admin, T0, failures);
 });

@@ -167,9 +167,17 @@ export function linkToken(text) {
   return /\/link\.html#([A-Za-z0-9_-]+)/.exec(text)?.[1];
 }
 
+/**
+ * The writes the helpers made in this test file, for assertAudited: every
+ * signIn ('signin' by the account) and every loginToken ('login_link.issued'
+ * by the operator).
+ */
+export const helperWrites = [];
+
 /** A fresh one-time sign-in token for an existing account (tarjotin-admin login-link). */
 export function loginToken(email) {
   const out = tarjotinAdmin('login-link', email);
+  helperWrites.push({ what: `tarjotin-admin login-link ${email}`, action: 'login_link.issued', actor: { id: null, role: 'operator' } });
   const token = linkToken(out);
   if (!token) throw new Error(`tarjotin-admin login-link ${email} printed no link: ${out}`);
   noteSecret('email', email);
@@ -190,6 +198,7 @@ export async function signIn(email, token = loginToken(email)) {
   if (!id) throw new Error(`sign-in of ${email} set no tj_session cookie`);
   noteSecret('session', id);
   noteSecret('csrf', r.json.csrf);
+  helperWrites.push({ what: `signIn(${email})`, action: 'signin', actor: { id: r.json.account.id, role: r.json.account.role } });
   const state = { csrf: r.json.csrf };
   const c = client(a.jar, state);
   return Object.assign(c, { get csrf() { return state.csrf; }, account: r.json.account, id, signin: r });
@@ -243,10 +252,11 @@ export async function auditSince(admin, from, query = {}) {
 }
 
 /**
- * Asserts that each write ({what, action, actor: {id, role}, target?}) has its
- * own row in the audit log: the action, the actor's account id (null for
- * anonymous) and role, the target (target_id, or named in detail) and a time
- * between 'from' and now.  Fails naming every write without its row.
+ * Asserts that each write ({what, action, actor: {id, role}, target?, detail?})
+ * has its own row in the audit log: the action, the actor's account id (null
+ * for nobody; undefined: any) and role, the target (target_id, or named in
+ * detail), a text the detail holds, and a time between 'from' and now.
+ * Fails naming every write without its row.
  */
 export async function assertAudited(admin, from, writes) {
   const end = new Date(Date.now() + 2000);
@@ -256,8 +266,9 @@ export async function assertAudited(admin, from, writes) {
     if (!byAction.has(w.action)) byAction.set(w.action, await auditSince(admin, from, { action: w.action }));
     const rows = byAction.get(w.action);
     const i = rows.findIndex((row) => !row.taken && row.action === w.action
-      && (row.actor?.id || null) === w.actor.id && row.actor?.role === w.actor.role
+      && (w.actor.id === undefined || (row.actor?.id || null) === w.actor.id) && row.actor?.role === w.actor.role
       && (!w.target || row.target_id === w.target || JSON.stringify(row.detail ?? {}).includes(w.target))
+      && (!w.detail || JSON.stringify(row.detail ?? {}).includes(w.detail))
       && new Date(row.at) >= from && new Date(row.at) <= end);
     if (i < 0) missing.push(`${w.what}: ${w.action} by ${w.actor.role} ${w.actor.id}${w.target ? ` on ${w.target}` : ''}`);
     else rows[i].taken = true;
