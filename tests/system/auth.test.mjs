@@ -373,6 +373,20 @@ test('a role change or disabling by the admin ends the target\'s sessions', asyn
   assert.equal(up.status, 200, up.text);
   writes.push({ what: 'the admin makes them an admin', action: 'account.update', actor: actorOf(admin), target: id });
   assert.equal((await s.call('/api/v1/session')).json.signed_in, false, 'the session ended with the role change');
+  // An editor who gains an organisation signs in again to use it.
+  const other = (await signIn('vapaaehtoiset@savonjarjestot.example.org')).account.organizations[0];
+  const gainer = `gains-${RUN}@example.org`;
+  noteSecret('email', gainer);
+  const g = await admin.call('/api/v1/admin/accounts', { method: 'POST', json: { email: gainer, role: 'editor', organization_ids: [org.id] } });
+  assert.equal(g.status, 201, g.text);
+  writes.push({ what: 'the admin invites another editor', action: 'account.invite', actor: actorOf(admin), target: g.json.id });
+  const gs = await signIn(gainer);
+  const add = await admin.call(`/api/v1/organizations/${other.id}/editors`, { method: 'POST', json: { email: gainer } });
+  assert.equal(add.status, 201, add.text);
+  writes.push({ what: 'the admin adds them to a second organisation', action: 'editor.add', actor: actorOf(admin), target: g.json.id });
+  assert.equal((await gs.call('/api/v1/session')).json.signed_in, false, 'the session ended with the organisation change');
+  const both = (await signIn(gainer)).account.organizations.map((o) => o.id).sort();
+  assert.deepEqual(both, [org.id, other.id].sort());
   const again = await signIn(email);
   assert.equal(again.account.role, 'admin');
 

@@ -211,6 +211,34 @@ test('the authorization matrix: exactly the intended cells succeed', async () =>
   assert.deepEqual(left, [], 'a refused write left something behind');
 });
 
+test('what only the data can tell: last editor, role mismatch, an existing account', async () => {
+  // The other editor is the only editor of one of their organisations.
+  const theirs = (await main['other editor'].call('/api/v1/session')).json.account.organizations;
+  let alone;
+  for (const o of theirs) {
+    const list = await main['other editor'].call(`/api/v1/organizations/${o.id}/editors`);
+    assert.equal(list.status, 200, list.text);
+    if (list.json.items.length === 1) alone = o;
+  }
+  assert.ok(alone, 'the other editor edits an organisation alone (demo data)');
+  const self = main['other editor'].account.id;
+  const last = await main['other editor'].call(`/api/v1/organizations/${alone.id}/editors/${self}`, { method: 'DELETE' });
+  assert.equal(last.status, 409, last.text);
+  assert.equal(last.json.error.code, 'last_editor', last.text);
+  // A professional cannot become an editor through an organisation's page.
+  const mismatch = await main.editor.call(`/api/v1/organizations/${org.id}/editors`, { method: 'POST', json: { email: EMAIL.professional } });
+  assert.equal(mismatch.status, 409, mismatch.text);
+  assert.equal(mismatch.json.error.code, 'role_mismatch', mismatch.text);
+  const exists = await main.admin.call('/api/v1/admin/accounts', { method: 'POST', json: { email: EMAIL.editor, role: 'editor', organization_ids: [org.id] } });
+  assert.equal(exists.status, 409, exists.text);
+  assert.equal(exists.json.error.code, 'account_exists', exists.text);
+  // An editor's path to another organisation is refused even with a real account id in it.
+  const across = await main.editor.call(`/api/v1/organizations/${alone.id}/editors/${self}`, { method: 'DELETE' });
+  assert.equal(across.status, 403, across.text);
+  const still = await main['other editor'].call(`/api/v1/organizations/${alone.id}/editors`);
+  assert.ok(still.json.items.some((e) => e.id === self), 'nothing was removed');
+});
+
 test('every write the matrix made is in the audit log with its actor and time', async () => {
   const all = [...writes, ...helperWrites];
   const rows = await assertAudited(main.admin, T0, all);
