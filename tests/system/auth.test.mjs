@@ -489,6 +489,50 @@ test('an unknown or garbage session cookie is anonymous, never a 500', async () 
   assert.equal(r.status, 202, r.text);
 });
 
+/** GET /api/v1/admin/audit?q as the admin, asserting 200; the answer. */
+async function auditGet(q) {
+  const r = await admin.call(`/api/v1/admin/audit?${new URLSearchParams(q)}`);
+  assert.equal(r.status, 200, `${new URLSearchParams(q)}: ${r.text}`);
+  return r.json;
+}
+
+test('the audit log viewer pages back with next_before', async () => {
+  const from = T0.toISOString();
+  const ten = await auditGet({ from, limit: '10' });
+  assert.equal(ten.items.length, 10, 'the tests above wrote more than ten rows');
+  const ids = ten.items.map((e) => e.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+  const first = await auditGet({ from, limit: '5' });
+  assert.equal(first.items.length, 5);
+  assert.ok(first.next_before, 'a full page names where the next one starts');
+  const second = await auditGet({ from, limit: '5', before: String(first.next_before) });
+  assert.deepEqual([...first.items, ...second.items].map((e) => e.id), ids,
+    'two pages of five are the first ten, newest first, none twice');
+});
+
+test('the audit log viewer filters by actor, action, target and time, and refuses bad filters', async () => {
+  const from = T0.toISOString();
+  const ten = await auditGet({ from, limit: '10' });
+  const mine = await auditGet({ from, actor: admin.account.id, limit: '200' });
+  assert.ok(mine.items.length > 0 && mine.items.every((e) => e.actor.id === admin.account.id), 'actor');
+  const invites = await auditGet({ from, action: 'account.invite', limit: '200' });
+  assert.ok(invites.items.length > 0 && invites.items.every((e) => e.action === 'account.invite'), 'action');
+  const target = invites.items[0].target_id;
+  const about = await auditGet({ from, target, limit: '200' });
+  assert.ok(about.items.length > 0 && about.items.every((e) => e.target_id === target || e.target_type === target), 'target');
+  const cut = ten.items[4].at;
+  const older = await auditGet({ from, to: cut, limit: '200' });
+  assert.ok(older.items.every((e) => new Date(e.at) < new Date(cut)), '"to" is exclusive');
+  const since = await auditGet({ from: cut, limit: '200' });
+  assert.ok(since.items.some((e) => e.id === ten.items[4].id), '"from" is inclusive');
+  assert.equal((await auditGet({ from: new Date(Date.now() + 3600000).toISOString() })).items.length, 0, 'nothing in the future');
+  for (const [k, v] of [['actor', 'not-a-uuid'], ['before', 'x'], ['from', 'yesterday'], ['limit', '0']]) {
+    const r = await admin.call(`/api/v1/admin/audit?${k}=${v}`);
+    assert.equal(r.status, 400, `${k}=${v}: ${r.text}`);
+    assert.equal(r.json.error.field, k, r.text);
+  }
+});
+
 test('every write above is in the audit log with its actor and time', async () => {
   const all = [...writes, ...helperWrites];
   const rows = await assertAudited(admin, T0, all);
