@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -18,27 +19,40 @@
 
 static void test_public_url(void **state)
 {
-	static const char *const good[] = { "http://127.0.0.1:8080", "https://tarjotin.example.org",
-					    "https://[::1]:8443", NULL };
+	static const char *const good[][2] = {
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+		{ "https://tarjotin.example.org/", "https://tarjotin.example.org" },
+		{ "https://[::1]:8443", "https://[::1]:8443" },
+		{ "https://example.org/tarjotin//", "https://example.org/tarjotin" },
+		{ NULL, NULL },
+	};
 	static const char *const bad[] = { "",
 					   "127.0.0.1:8080",
 					   "ftp://example.org",
-					   "https://example.org/",
-					   "https://example.org/path",
+					   "https://example.org/?x=1",
+					   "https://example.org/#x",
 					   "https://exa mple.org",
 					   "https://",
+					   "https:///path",
 					   "https://example.org\r\nX: y",
+					   "https://example.org/\"><script>",
 					   "javascript:alert(1)",
 					   NULL };
-	char err[256];
+	char err[256], *url;
 
 	(void)state;
-	for (int i = 0; good[i]; i++)
-		if (links_public_url_valid(good[i], err, sizeof(err)))
-			fail_msg("'%s' refused: %s", good[i], err);
-	for (int i = 0; bad[i]; i++)
-		if (!links_public_url_valid(bad[i], err, sizeof(err)))
-			fail_msg("'%s' accepted", bad[i]);
+	for (int i = 0; good[i][0]; i++) {
+		url = links_public_url(good[i][0], err, sizeof(err));
+		if (!url)
+			fail_msg("'%s' refused: %s", good[i][0], err);
+		assert_string_equal(url, good[i][1]);
+		free(url);
+	}
+	for (int i = 0; bad[i]; i++) {
+		url = links_public_url(bad[i], err, sizeof(err));
+		if (url)
+			fail_msg("'%s' accepted as '%s'", bad[i], url);
+	}
 }
 
 static void test_token_form(void **state)

@@ -1,5 +1,5 @@
 /*
- * sched.c - see sched.h.
+ * housekeep.c - see housekeep.h.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -13,31 +13,31 @@
 #include "clock.h"
 #include "log.h"
 #include "pg.h"
-#include "sched.h"
+#include "housekeep.h"
 #include "sig.h"
 #include "xalloc.h"
 #include "banned.h"
 
 /* Any constant will do, as long as every instance uses the same one
  * (and it differs from the migrations' and the outbox's). */
-#define SCHED_LOCK "7305192047110012"
+#define HOUSEKEEP_LOCK "7305192047110012"
 #define PERIOD_MS (3600 * 1000)
 #define FIRST_MS (10 * 1000)
 
-struct sched {
+struct housekeep {
 	const char *conninfo;
 	long retention_days;
 	pthread_t thread;
 	atomic_bool stop;
 };
 
-static bool stopping(struct sched *s)
+static bool stopping(struct housekeep *s)
 {
 	return atomic_load(&s->stop) || sig_stopping();
 }
 
 /* Waits up to ms, waking at once on shutdown. */
-static void wait_ms(struct sched *s, int64_t ms)
+static void wait_ms(struct housekeep *s, int64_t ms)
 {
 	int64_t until = clock_mono_us() + ms * 1000;
 
@@ -54,7 +54,7 @@ static void wait_ms(struct sched *s, int64_t ms)
 /* One round: takes (or keeps) the lock, purges when it holds it.  The
  * connection is kept between rounds (it holds the lock); a bad one is
  * dropped, and the lock with it. */
-static void round_once(struct sched *s, PGconn **db)
+static void round_once(struct housekeep *s, PGconn **db)
 {
 	char err[256], a[24], l[24];
 	long audit_rows, link_rows;
@@ -65,7 +65,7 @@ static void round_once(struct sched *s, PGconn **db)
 		log_warn("housekeeping: no database", "error", err, NULL);
 		return;
 	}
-	res = PQexec(*db, "SELECT pg_try_advisory_lock(" SCHED_LOCK ")");
+	res = PQexec(*db, "SELECT pg_try_advisory_lock(" HOUSEKEEP_LOCK ")");
 	locked = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
 	PQclear(res);
 	if (!locked)
@@ -79,9 +79,9 @@ static void round_once(struct sched *s, PGconn **db)
 	log_info("housekeeping: purged", "audit_rows", a, "login_links", l, NULL);
 }
 
-static void *sched_main(void *arg)
+static void *housekeep_main(void *arg)
 {
-	struct sched *s = arg;
+	struct housekeep *s = arg;
 	PGconn *db = NULL;
 
 	wait_ms(s, FIRST_MS);
@@ -94,15 +94,15 @@ static void *sched_main(void *arg)
 	return NULL;
 }
 
-struct sched *sched_start(const char *conninfo, long retention_days)
+struct housekeep *housekeep_start(const char *conninfo, long retention_days)
 {
-	struct sched *s = xcalloc(1, sizeof(*s));
+	struct housekeep *s = xcalloc(1, sizeof(*s));
 	int e;
 
 	s->conninfo = conninfo;
 	s->retention_days = retention_days;
 	atomic_init(&s->stop, false);
-	e = pthread_create(&s->thread, NULL, sched_main, s);
+	e = pthread_create(&s->thread, NULL, housekeep_main, s);
 	if (e) {
 		log_error("cannot start the housekeeping thread", "error", strerror(e), NULL);
 		free(s);
@@ -111,9 +111,9 @@ struct sched *sched_start(const char *conninfo, long retention_days)
 	return s;
 }
 
-void sched_stop(struct sched **sp)
+void housekeep_stop(struct housekeep **sp)
 {
-	struct sched *s = *sp;
+	struct housekeep *s = *sp;
 
 	if (!s)
 		return;
