@@ -231,6 +231,18 @@ test('a used link gets 410 link_used, an expired one 410 link_expired, a wrong o
   assert.equal(none.json.error.field, 'token', none.text);
 });
 
+test('a link used by several requests at once signs in exactly one of them', async () => {
+  const token = loginToken(PRO_EMAIL);
+  const clients = await Promise.all(Array.from({ length: 6 }, () => anon()));
+  const answers = await Promise.all(clients.map((c) => c.call('/api/v1/auth/link', { method: 'POST', json: { token } })));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 410, 410, 410, 410, 410], answers.map((r) => r.text).join('\n'));
+  for (const r of answers.filter((x) => x.status === 410)) assert.equal(r.json.error.code, 'link_used', r.text);
+  const won = answers.find((r) => r.status === 200);
+  noteSecret('session', setCookies(won.headers).tj_session?.value);
+  writes.push({ what: 'the one that won signs in', action: 'signin', actor: { id: won.json.account.id, role: 'professional' } });
+});
+
 test('the session cookie is HttpOnly, SameSite=Lax, Path=/; the csrf cookie SameSite=Strict and readable', async () => {
   const s = await signIn(PRO_EMAIL);
   const c = setCookies(s.signin.headers).tj_session;
@@ -397,6 +409,12 @@ test('a role change or disabling by the admin ends the target\'s sessions', asyn
   const refused = await (await anon()).call('/api/v1/auth/link', { method: 'POST', json: { token } });
   assert.equal(refused.status, 403, refused.text);
   assert.equal(refused.json.error.code, 'account_disabled', refused.text);
+  // A disabled account's address gets the same answer and no link.
+  const jobs = loginLinkJobs();
+  const ask = await askLink({ email });
+  assert.equal(ask.status, 202, ask.text);
+  assert.deepEqual(ask.json, { status: 'accepted' });
+  assert.equal(loginLinkJobs(), jobs, 'no link queued for a disabled account');
   failures.push({ what: 'a disabled account\'s link', action: 'signin_failed', actor: { id: undefined, role: 'anonymous' }, detail: 'account_disabled' });
   // An admin cannot demote or disable themself.
   const self = await admin.call(`/api/v1/admin/accounts/${admin.account.id}`, { method: 'PUT', json: { disabled: true } });
