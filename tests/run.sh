@@ -162,6 +162,11 @@ else
   fail "browser tests: tests/browser/node_modules missing (make deps)"
 fi
 
+# After every sign-in, the browser tests' too: no session id, token or
+# unmasked e-mail address in any log (tests/system/last/).
+echo "== log search"
+run_node_tests tests/system/last/*.test.mjs
+
 # --- sanitizer reports in the services' logs ---------------------------------
 echo "== stopping the stack"
 pids=$(cat "$TMP"/pids/*.pid 2>/dev/null; head -1 "$TMP/pg/postmaster.pid" 2>/dev/null)

@@ -9,11 +9,27 @@ echo
 echo "== messaging: ${BENCH_MSG_COUNT:-5000} e-mails, API accepted -> received by the mail catcher (paced at ${BENCH_MSG_RATE:-200}/s)"
 cat >"$TMP/msgbench.mjs" <<'JS'
 import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 const [dir, N, RATE] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const env = Object.fromEntries(readFileSync(`${dir}/env`, 'utf8').split('\n').filter((l) => l.includes('='))
   .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 const mails = () => { try { return readdirSync(`${dir}/mail`).filter((f) => f.endsWith('.json')).length; } catch { return 0; } };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The demo admin's session (issue 12): a one-time link from tarjotin-admin,
+// posted with the anonymous csrf cookie; the session cookie and its csrf token.
+const origin = new URL(env.TARJOTIN_PUBLIC_URL || env.TARJOTIN_URL).origin;
+const cookiesOf = (res) => Object.fromEntries(res.headers.getSetCookie().map((c) => c.split(';')[0])
+  .map((c) => [c.slice(0, c.indexOf('=')).replace(/^__Host-/, ''), c]));
+const link = execFileSync(`${env.TARJOTIN_BIN}/tarjotin-admin`, ['login-link', 'koordinaattori@hyvinvointialue.example.org'],
+  { encoding: 'utf8', timeout: 30000, env: { ...process.env, ...env, TARJOTIN_PUBLIC_URL: env.TARJOTIN_PUBLIC_URL || env.TARJOTIN_URL } });
+const anon = cookiesOf(await fetch(`${env.TARJOTIN_URL}/api/v1/session`));
+const signin = await fetch(`${env.TARJOTIN_URL}/api/v1/auth/link`, {
+  method: 'POST', body: JSON.stringify({ token: /#([A-Za-z0-9_-]+)/.exec(link)[1] }),
+  headers: { 'Content-Type': 'application/json', Cookie: anon.tj_csrf, Origin: origin,
+    'X-CSRF-Token': anon.tj_csrf.slice(anon.tj_csrf.indexOf('=') + 1) },
+});
+if (signin.status !== 200) throw new Error(`admin sign-in: ${signin.status} ${await signin.text()}`);
+const session = { Cookie: cookiesOf(signin).tj_session, 'X-CSRF-Token': (await signin.json()).csrf, Origin: origin };
 const base = mails();
 const accepted = new Map();
 let next = 0, failures = 0;
@@ -28,7 +44,7 @@ async function worker() {
       try {
         const r = await fetch(`${env.TARJOTIN_URL}/api/v1/admin/messages`, {
           method: 'POST', signal: AbortSignal.timeout(10000),
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${env.TARJOTIN_ADMIN_TOKEN}` },
+          headers: { 'Content-Type': 'application/json', ...session },
           body: JSON.stringify({ channel: 'email', to: `bench-${i}@example.org`, template: 'test', lang: 'fi',
             vars: { sent_by: 'bench', sent_at: String(i) }, idempotency_key: `bench-${t0}-${i}` }),
         });

@@ -7,9 +7,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { http, env, until, psql, metric, BIN } from './lib.mjs';
+import { http, env, until, psql, metric, signIn, BIN } from './lib.mjs';
 
-const ADMIN = { Authorization: `Bearer ${env.TARJOTIN_ADMIN_TOKEN}` };
+// An admin session (issue 12): the message list is an admin call.
+let admin;
+test.before(async () => { admin = await signIn('koordinaattori@hyvinvointialue.example.org'); });
 const EP = `tcp://127.0.0.1:${env.TARJOTIN_DIRECTORY_PORT}`;
 // The gateway's default TARJOTIN_RPC_TIMEOUT_MS.
 const RPC_TIMEOUT_MS = 2000;
@@ -65,7 +67,7 @@ async function lockNotifications() {
 
 /** Starts an admin list (it waits on the lock); resolves to its HTTP status. */
 function blockedList() {
-  return http('/api/v1/admin/messages?limit=1', { headers: ADMIN, timeout: 10000 })
+  return admin.call('/api/v1/admin/messages?limit=1', { timeout: 10000 })
     .then((r) => r.status, (e) => e.message);
 }
 

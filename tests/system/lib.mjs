@@ -1,7 +1,7 @@
 // Shared helpers for the system tests: the stack's configuration, HTTP with a
 // timeout, and the stack's own start/stop script for fault injection.
-import { readFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,10 @@ export const env = Object.fromEntries(
 export const URL_BASE = env.TARJOTIN_URL;
 export const BIN = env.TARJOTIN_BIN;
 
-/** fetch with a hard timeout; resolves to {status, headers, text, json, ms}. */
-export async function http(pathname, { timeout = 5000, ...opts } = {}) {
+/** fetch with a hard timeout (base: another server than the stack's gateway); resolves to {status, headers, text, json, ms}. */
+export async function http(pathname, { timeout = 5000, base = URL_BASE, ...opts } = {}) {
   const started = performance.now();
-  const res = await fetch(URL_BASE + pathname, { ...opts, signal: AbortSignal.timeout(timeout) });
+  const res = await fetch(base + pathname, { ...opts, signal: AbortSignal.timeout(timeout) });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
@@ -62,4 +62,251 @@ export function readLog(name) {
 export function metric(text, name) {
   const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
+}
+
+// --- identity (issue 12): sessions for the tests -----------------------------
+// Every secret a test sees (session ids, csrf tokens, login tokens, e-mail
+// addresses) is appended to DIR/secrets-seen.txt, "kind<TAB>value" a line;
+// tests/system/last/auth-logs.test.mjs searches every service log for them
+// after all the other tests.
+
+export const SECRETS_FILE = path.join(DIR, 'secrets-seen.txt');
+/** The origin the gateway takes as its own (TARJOTIN_PUBLIC_URL's). */
+export const ORIGIN = new URL(env.TARJOTIN_PUBLIC_URL || URL_BASE).origin;
+
+/** Notes a secret the tests saw, for the log search at the end. */
+export function noteSecret(kind, value) {
+  if (value) appendFileSync(SECRETS_FILE, `${kind}\t${value}\n`);
+}
+
+/** The cookies a response sets: {name: {value, attrs: {lower-case name: value|true}, raw}}. */
+export function setCookies(headers) {
+  const out = {};
+  for (const raw of headers.getSetCookie()) {
+    const [pair, ...attrs] = raw.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    const a = {};
+    for (const x of attrs) {
+      const i = x.indexOf('=');
+      a[(i < 0 ? x : x.slice(0, i)).toLowerCase()] = i < 0 ? true : x.slice(i + 1);
+    }
+    out[pair.slice(0, eq)] = { value: pair.slice(eq + 1), attrs: a, raw };
+  }
+  return out;
+}
+
+/** The value of the cookie named 'name' or '__Host-name' in a jar ({name: value}), or undefined. */
+function cookieOf(jar, name) {
+  return jar[name] ?? jar[`__Host-${name}`];
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A client with a cookie jar: call(path, {method, json, headers, csrf, origin,
+ * ...fetch options}) sends the jar's cookies, and on a state-changing method
+ * X-CSRF-Token (csrf: false leaves it out, a string sends that) and Origin
+ * (origin: false leaves it out, a string sends that).  Cookies the answers
+ * set replace the jar's.
+ */
+function client(jar, state, base = URL_BASE) {
+  const c = {
+    jar,
+    get cookie() { return Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; '); },
+    async call(pathname, { method = 'GET', json, headers = {}, csrf = true, origin = true, ...opts } = {}) {
+      const h = { ...headers };
+      if (Object.keys(jar).length) h.Cookie = c.cookie;
+      if (json !== undefined) {
+        h['Content-Type'] = 'application/json';
+        opts.body = JSON.stringify(json);
+      }
+      if (!SAFE.has(method)) {
+        if (csrf === true && state.csrf) h['X-CSRF-Token'] = state.csrf;
+        else if (typeof csrf === 'string') h['X-CSRF-Token'] = csrf;
+        if (origin === true) h.Origin = ORIGIN;
+        else if (typeof origin === 'string') h.Origin = origin;
+      }
+      const r = await http(pathname, { method, headers: h, timeout: 10000, base, ...opts });
+      for (const [k, v] of Object.entries(setCookies(r.headers))) {
+        if (v.value === '' || v.attrs['max-age'] === '0') delete jar[k];
+        else jar[k] = v.value;
+      }
+      return r;
+    },
+  };
+  return c;
+}
+
+/**
+ * An anonymous client (of the gateway at base): GET /api/v1/session gave it
+ * the tj_csrf cookie, which it sends as X-CSRF-Token.  {cookie, csrf, jar, call}.
+ */
+export async function anon({ base = URL_BASE } = {}) {
+  const state = {};
+  const c = client({}, state, base);
+  const r = await c.call('/api/v1/session');
+  if (r.status !== 200) throw new Error(`GET /api/v1/session: ${r.status} ${r.text}`);
+  state.csrf = cookieOf(c.jar, 'tj_csrf');
+  if (!state.csrf) throw new Error(`GET /api/v1/session set no tj_csrf cookie: ${r.headers.getSetCookie()}`);
+  noteSecret('csrf', state.csrf);
+  noteSecret('csrf', r.json?.csrf);
+  return Object.assign(c, { get csrf() { return state.csrf; }, session: r.json });
+}
+
+/** Runs tarjotin-admin with the stack's configuration; its stdout. */
+export function tarjotinAdmin(...args) {
+  const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
+  return execFileSync(path.join(BIN, 'tarjotin-admin'), args, {
+    encoding: 'utf8', timeout: 30000, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...vars, TARJOTIN_PUBLIC_URL: env.TARJOTIN_PUBLIC_URL || URL_BASE },
+  });
+}
+
+/** The token of a link .../link.html#<token> in text, or undefined. */
+export function linkToken(text) {
+  return /\/link\.html#([A-Za-z0-9_-]+)/.exec(text)?.[1];
+}
+
+/**
+ * The writes the helpers made in this test file, for assertAudited: every
+ * signIn ('signin' by the account) and every loginToken ('login_link.issued'
+ * by the operator).
+ */
+export const helperWrites = [];
+
+/** A fresh one-time sign-in token for an existing account (tarjotin-admin login-link). */
+export function loginToken(email) {
+  const out = tarjotinAdmin('login-link', email);
+  helperWrites.push({ what: `tarjotin-admin login-link ${email}`, action: 'login_link.issued', actor: { id: null, role: 'operator' } });
+  const token = linkToken(out);
+  if (!token) throw new Error(`tarjotin-admin login-link ${email} printed no link: ${out}`);
+  noteSecret('email', email);
+  noteSecret('login_token', token);
+  return token;
+}
+
+/**
+ * Signs in with a link token (default: a fresh one for 'email' from
+ * tarjotin-admin): {cookie, csrf, account, id, jar, call, signin}, where id
+ * is the session id and signin the answer to POST /api/v1/auth/link.
+ */
+export async function signIn(email, token = loginToken(email)) {
+  const a = await anon();
+  const r = await a.call('/api/v1/auth/link', { method: 'POST', json: { token } });
+  if (r.status !== 200) throw new Error(`sign-in of ${email}: ${r.status} ${r.text}`);
+  const id = cookieOf(a.jar, 'tj_session');
+  if (!id) throw new Error(`sign-in of ${email} set no tj_session cookie`);
+  noteSecret('session', id);
+  noteSecret('csrf', r.json.csrf);
+  helperWrites.push({ what: `signIn(${email})`, action: 'signin', actor: { id: r.json.account.id, role: r.json.account.role } });
+  const state = { csrf: r.json.csrf };
+  const c = client(a.jar, state);
+  return Object.assign(c, { get csrf() { return state.csrf; }, account: r.json.account, id, signin: r });
+}
+
+/** Messages the mail catcher got for 'address' (its summaries, oldest first). */
+export async function mailTo(address) {
+  const r = await fetch(`${env.TARJOTIN_MAILCATCHER_URL}/messages?to=${encodeURIComponent(address)}`,
+    { signal: AbortSignal.timeout(10000) });
+  return r.json();
+}
+
+/** A raw message's text with quoted-printable undone. */
+function unQuote(raw) {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** The sign-in links (…/link.html#token) mailed to 'address', oldest first, each once. */
+export async function mailLinks(address) {
+  const links = [];
+  for (const m of await mailTo(address)) {
+    const r = await fetch(`${env.TARJOTIN_MAILCATCHER_URL}/messages/${m.id}`, { signal: AbortSignal.timeout(10000) });
+    const text = unQuote(await r.text());
+    for (const [link, token] of text.matchAll(/https?:\/\/[^\s"<>]+\/link\.html#([A-Za-z0-9_-]+)/g)) {
+      if (!links.includes(link)) {
+        links.push(link);
+        noteSecret('login_token', token);
+      }
+    }
+  }
+  noteSecret('email', address);
+  return links;
+}
+
+/**
+ * Every audit row since 'from' (a Date) matching the query (actor, action,
+ * target), through an admin session, newest first, following next_before.
+ */
+export async function auditSince(admin, from, query = {}) {
+  const items = [];
+  let before;
+  for (let page = 0; page < 50; page++) {
+    const q = new URLSearchParams({ ...query, from: from.toISOString(), limit: '200', ...(before ? { before } : {}) });
+    const r = await admin.call(`/api/v1/admin/audit?${q}`);
+    if (r.status !== 200) throw new Error(`GET /api/v1/admin/audit?${q}: ${r.status} ${r.text}`);
+    items.push(...r.json.items);
+    before = r.json.next_before;
+    if (!before || r.json.items.length === 0) return items;
+  }
+  throw new Error('more than 50 pages of audit rows');
+}
+
+/**
+ * Asserts that each write ({what, action, actor: {id, role}, target?, detail?})
+ * has its own row in the audit log: the action, the actor's account id (null
+ * for nobody; undefined: any) and role, the target (target_id, or named in
+ * detail), a text the detail holds, and a time between 'from' and now.
+ * Fails naming every write without its row.
+ */
+export async function assertAudited(admin, from, writes) {
+  const end = new Date(Date.now() + 2000);
+  const byAction = new Map();
+  const missing = [];
+  for (const w of writes) {
+    if (!byAction.has(w.action)) byAction.set(w.action, await auditSince(admin, from, { action: w.action }));
+    const rows = byAction.get(w.action);
+    const i = rows.findIndex((row) => !row.taken && row.action === w.action
+      && (w.actor.id === undefined || (row.actor?.id || null) === w.actor.id) && row.actor?.role === w.actor.role
+      && (!w.target || row.target_id === w.target || JSON.stringify(row.detail ?? {}).includes(w.target))
+      && (!w.detail || JSON.stringify(row.detail ?? {}).includes(w.detail))
+      && new Date(row.at) >= from && new Date(row.at) <= end);
+    if (i < 0) missing.push(`${w.what}: ${w.action} by ${w.actor.role} ${w.actor.id}${w.target ? ` on ${w.target}` : ''}`);
+    else rows[i].taken = true;
+  }
+  if (missing.length) {
+    const seen = [...byAction.values()].flat().filter((r) => !r.taken).slice(0, 10)
+      .map((r) => `${r.at} ${r.action} ${r.actor?.role} ${r.actor?.id} ${r.target_type}/${r.target_id}`);
+    throw new Error(`${missing.length} of ${writes.length} writes without their audit row:\n  ${missing.join('\n  ')}\n`
+      + `unmatched rows of those actions (first 10):\n  ${seen.join('\n  ')}`);
+  }
+  return [...byAction.values()].flat();
+}
+
+/** n free TCP ports on 127.0.0.1 (scripts/free-ports). */
+export function freePorts(n) {
+  return execFileSync(path.join(ROOT, 'scripts/free-ports'), [String(n)], { encoding: 'utf8' }).trim().split(/\s+/);
+}
+
+/**
+ * Starts another gateway with the stack's configuration and 'extra'; the
+ * caller stops it with stopGateway.  Its stderr (the JSON log) accumulates in
+ * .log, and stopGateway writes it to DIR/logs/<TARJOTIN_INSTANCE>.log, where
+ * the log search at the end reads it.
+ */
+export function startGateway(extra) {
+  const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
+  const all = { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra };
+  const p = spawn(path.join(BIN, 'tarjotin-gateway'), [], { cwd: ROOT, env: all, stdio: ['ignore', 'ignore', 'pipe'] });
+  p.log = '';
+  p.instance = all.TARJOTIN_INSTANCE;
+  p.stderr.on('data', (d) => { p.log += d; });
+  p.exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+  return p;
+}
+
+/** Stops a gateway of startGateway (SIGKILL unless it ended) and keeps its log. */
+export async function stopGateway(p) {
+  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  await p.exited;
+  appendFileSync(path.join(DIR, 'logs', `${p.instance}.log`), p.log);
 }
