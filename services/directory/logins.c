@@ -219,9 +219,17 @@ static int link_account(struct worker *w, const char *email, const char *site_id
 	return 0;
 }
 
+/* Who a link was for, kept for the audit row of a refused use. */
+struct link_owner {
+	char account_id[37]; /* "" for a domain link not used yet */
+	char email[321];
+};
+
 /* Marks the link used (only one use can win) and finds its account.
- * 0 with id filled, or -1 with reply filled. */
-static int use_link(struct worker *w, const uint8_t *hash, char *id, Tarjotin__Envelope *reply)
+ * 0 with id filled, or -1 with reply filled; *who is filled once the link
+ * is found, also when its use is refused. */
+static int use_link(struct worker *w, const uint8_t *hash, char *id, struct link_owner *who,
+		    Tarjotin__Envelope *reply)
 {
 	const char *params[1] = { (const char *)hash };
 	int lengths[1] = { LINKS_HASH_LEN }, formats[1] = { 1 };
@@ -245,6 +253,8 @@ static int use_link(struct worker *w, const uint8_t *hash, char *id, Tarjotin__E
 			       "this is not a sign-in link");
 		goto out;
 	}
+	snprintf(who->account_id, sizeof(who->account_id), "%s", PQgetvalue(res, 0, 1));
+	snprintf(who->email, sizeof(who->email), "%s", PQgetvalue(res, 0, 0));
 	if (!strcmp(PQgetvalue(res, 0, 3), "t")) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_GONE, "link_used", "token",
 			       "the link has been used already");
@@ -309,12 +319,45 @@ static int signed_in(struct worker *w, const struct session_info *si, Tarjotin__
 	return rc;
 }
 
+/*
+ * Records a refused use of a found link (used, expired, the account
+ * disabled) as signin_failed, in a transaction of its own: the refused
+ * one was rolled back.  A failure here is only logged; the caller's
+ * answer stays the refusal.
+ */
+static void refused_row(struct worker *w, const struct link_owner *who, const char *code)
+{
+	struct audit_actor a = { .account_id = *who->account_id ? who->account_id : NULL,
+				 .role = "anonymous" };
+	char hint[sizeof(who->email) + 4] = "", err[256], detail[96];
+	PGresult *res = PQexec(w->db, "BEGIN");
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	PQclear(res);
+	audit_hint(who->email, hint, sizeof(hint));
+	a.hint = hint;
+	snprintf(detail, sizeof(detail), "{\"method\":\"email_link\",\"reason\":\"%s\"}", code);
+	if (ok && audit_write_as(w->db, &a, "signin_failed", a.account_id ? "account" : "",
+				 a.account_id, detail, err, sizeof(err)) == 0) {
+		res = PQexec(w->db, "COMMIT");
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+	} else {
+		ok = 0;
+	}
+	if (!ok) {
+		log_warn("cannot record a refused sign-in", "error", PQerrorMessage(w->db), NULL);
+		wdb_rollback(w);
+	}
+}
+
 void logins_consume(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
 	Tarjotin__LoginLinkConsume *m = tarjotin__login_link_consume__unpack(NULL, req->payload.len,
 									     req->payload.data);
 	Tarjotin__LoginLinkConsumed out = TARJOTIN__LOGIN_LINK_CONSUMED__INIT;
 	struct session_info si = { 0 };
+	struct link_owner who = { "", "" };
 	uint8_t hash[LINKS_HASH_LEN];
 	char ids[37 + 501], err[256];
 	int found;
@@ -332,7 +375,7 @@ void logins_consume(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	links_hash(m->token, hash);
 	if (wdb_begin(w, reply))
 		goto out;
-	if (use_link(w, hash, ids, reply))
+	if (use_link(w, hash, ids, &who, reply))
 		goto fail;
 	found = session_info_load(w->db, ids, &si, err, sizeof(err));
 	if (found) {
@@ -355,6 +398,11 @@ void logins_consume(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	goto out;
 fail:
 	wdb_rollback(w);
+	if (*who.email && reply->error_code &&
+	    (!strcmp(reply->error_code, "link_used") ||
+	     !strcmp(reply->error_code, "link_expired") ||
+	     !strcmp(reply->error_code, "account_disabled")))
+		refused_row(w, &who, reply->error_code);
 out:
 	session_info_release(&si);
 	tarjotin__login_link_consume__free_unpacked(m, NULL);

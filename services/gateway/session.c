@@ -124,8 +124,11 @@ int session_create(redisContext *c, const struct session_config *sc,
 		if (reply_ok(c, rep))
 			rc = -1;
 	}
-	if (rc)
+	if (rc) {
 		errmsg(err, errlen, "redis refused the session: %s", c->errstr);
+		free(p->account_json); /* the caller gets nothing to free on failure */
+		p->account_json = NULL;
+	}
 	strbuf_release(&orgs);
 	return rc;
 }

@@ -41,7 +41,7 @@ int session_config_init(struct session_config *sc, const char **bad_var, char *e
  * Creates a session for what the directory answered to a sign-in: writes
  * the hash and adds it to the account's set.  Fills id (the cookie's value)
  * and *p (principal, hash, session, a fresh csrf token; p->account_json is
- * a malloc'ed copy).  Returns 0, or -1 with the reason in err.
+ * a malloc'ed copy).  Returns 0, or -1 with the reason in err (then *p holds nothing to free).
  */
 int session_create(redisContext *c, const struct session_config *sc,
 		   const Tarjotin__SessionInfo *info, char id[WEBSEC_TOKEN_SIZE],
