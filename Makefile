@@ -22,7 +22,7 @@ OPT := -O2 -g
 LDOPT :=
 endif
 
-PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib
+PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib cjose
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -48,7 +48,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 .PHONY: all deps run test bench install clean unit tools browser-deps format format-check
 .SECONDARY:
 
-all: $(BINS) $(TOOL_BINS)
+all: $(BINS) $(BUILD)/tarjotin-admin $(TOOL_BINS)
 
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 	@mkdir -p $(GEN)
@@ -75,6 +75,12 @@ $$(BUILD)/tarjotin-$(1): $$($(1)_OBJ) $$(BUILD)/libtarjotin.a
 	$$(CC) $$(LDOPT) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
+
+# The operator's command: its own main and the directory modules it needs.
+ADMIN_SRC := services/admin/main.c services/directory/links.c services/directory/audit.c \
+	services/directory/mask.c
+$(BUILD)/tarjotin-admin: $(patsubst %.c,$(BUILD)/obj/%.o,$(ADMIN_SRC)) $(BUILD)/libtarjotin.a
+	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)
 
 # A unit test links its own file, the shared library and the service modules
 # it names in a `// units: services/x/y.c ...` line (and is rebuilt when one
@@ -112,7 +118,7 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tarjotin
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BINS) $(BUILD)/tarjotin-admin $(DESTDIR)$(PREFIX)/bin/
 	cp -r services/gateway/web $(DESTDIR)$(PREFIX)/share/tarjotin/web
 	cp -r services/directory/migrations services/directory/data \
 		$(DESTDIR)$(PREFIX)/share/tarjotin/

@@ -13,6 +13,7 @@ PACKAGES=(
   gcc make libc6-dev pkg-config git ca-certificates
   libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
   libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
+  libcjose-dev
   # run: private PostgreSQL and Redis, the mail catcher
   postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
   # test and bench: browser, load generator, reference web server, metrics checker
@@ -49,8 +50,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages of the browser tests (playwright-core, axe-core) and the system
-# tests (JSON Schema and OpenAPI validators), each pinned by its folder's
+# npm packages of the browser tests (playwright-core, axe-core), the system
+# tests (JSON Schema and OpenAPI validators) and the development OpenID
+# provider (deploy/oidc-dev: oidc-provider), each pinned by its folder's
 # package-lock.json, installed into an ignored node_modules; again only when
 # the lock file changed.
 npm_install() {
@@ -64,3 +66,4 @@ npm_install() {
 }
 npm_install tests/browser
 npm_install tests/system
+npm_install deploy/oidc-dev

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops a whole private Tarjotin stack: PostgreSQL, Redis, the
-# mail catcher, the SMS provider stand-in and the four services.
+# mail catcher, the SMS provider stand-in, the OpenID provider
+# (deploy/oidc-dev) and the four services.
 #
 #   scripts/stack.sh run                  make run: ./var/, default ports, foreground
 #   scripts/stack.sh start DIR            tests: start in DIR (ports from the env)
@@ -9,6 +10,7 @@
 #   scripts/stack.sh redis-stop|redis-start DIR
 #   scripts/stack.sh mail-start DIR [ARGS] | mail-stop DIR   the mail catcher
 #   scripts/stack.sh sms-start DIR [ARGS] | sms-stop DIR     the SMS stand-in
+#   scripts/stack.sh oidc-start DIR | oidc-stop DIR          the OpenID provider
 #   scripts/stack.sh svc-start DIR NAME SERVICE [VAR=VALUE ...]
 #   scripts/stack.sh svc-stop DIR NAME [SIGNAL]
 #
@@ -39,6 +41,7 @@ load_config() {
   : "${TARJOTIN_SMTP_PORT:=2525}"
   : "${TARJOTIN_MAILCATCHER_HTTP_PORT:=8025}"
   : "${TARJOTIN_SMS_PORT:=8026}"
+  : "${TARJOTIN_OIDC_PORT:=8027}"
   : "${TARJOTIN_DIRECTORY_PORT:=5601}"
   : "${TARJOTIN_STATS_PORT:=5701}"
   load_secrets "$dir"
@@ -51,43 +54,55 @@ TARJOTIN_REDIS_PORT=$TARJOTIN_REDIS_PORT
 TARJOTIN_SMTP_PORT=$TARJOTIN_SMTP_PORT
 TARJOTIN_MAILCATCHER_HTTP_PORT=$TARJOTIN_MAILCATCHER_HTTP_PORT
 TARJOTIN_SMS_PORT=$TARJOTIN_SMS_PORT
+TARJOTIN_OIDC_PORT=$TARJOTIN_OIDC_PORT
 TARJOTIN_DIRECTORY_PORT=$TARJOTIN_DIRECTORY_PORT
 TARJOTIN_STATS_PORT=$TARJOTIN_STATS_PORT
 TARJOTIN_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
+TARJOTIN_PUBLIC_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
 TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
 TARJOTIN_REDIS_ADDR=127.0.0.1:$TARJOTIN_REDIS_PORT
 TARJOTIN_DIRECTORY_ENDPOINTS=${TARJOTIN_DIRECTORY_ENDPOINTS:-tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT}
 TARJOTIN_STATS_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
 TARJOTIN_DATA_KEY=$TARJOTIN_DATA_KEY
-TARJOTIN_ADMIN_TOKEN=$TARJOTIN_ADMIN_TOKEN
 TARJOTIN_SMS_TOKEN=$TARJOTIN_SMS_TOKEN
 TARJOTIN_SMS_DLR_SECRET=$TARJOTIN_SMS_DLR_SECRET
 TARJOTIN_SMTP_URL=${TARJOTIN_SMTP_URL:-smtp://127.0.0.1:$TARJOTIN_SMTP_PORT}
 TARJOTIN_SMS_URL=${TARJOTIN_SMS_URL:-http://127.0.0.1:$TARJOTIN_SMS_PORT/rest/mtsms}
 TARJOTIN_MAILCATCHER_URL=http://127.0.0.1:$TARJOTIN_MAILCATCHER_HTTP_PORT
 TARJOTIN_SMS_STANDIN_URL=http://127.0.0.1:$TARJOTIN_SMS_PORT
+TARJOTIN_OIDC_PROVIDERS=pohjois-savo
+TARJOTIN_OIDC_POHJOIS_SAVO_ISSUER=http://127.0.0.1:$TARJOTIN_OIDC_PORT
+TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_ID=tarjotin
+TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET=$TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET
+TARJOTIN_OIDC_POHJOIS_SAVO_NAME=$(printf '%q' "Pohjois-Savon hyvinvointialue")
 ENV
+  # Test stacks only (tests/run.sh starts with "start"): every test signs in
+  # from 127.0.0.1, so the per-IP sign-in limit would stop the suite.
+  if [[ -n ${TARJOTIN_SIGNIN_LIMIT_IP:-} ]]; then
+    echo "TARJOTIN_SIGNIN_LIMIT_IP=$TARJOTIN_SIGNIN_LIMIT_IP" >>"$dir/env"
+  fi
   # shellcheck disable=SC1091
   source "$dir/env"
 }
 
-# Messaging secrets: the data key that seals recipients, the interim admin
-# token, the SMS provider token and the delivery-report secret.  Taken from
-# the environment when set, else generated once into DIR/secrets (0600) and
-# kept, so that what was sealed in a folder stays readable across runs.
+# The stack's secrets: the data key that seals recipients, the SMS provider
+# token, the delivery-report secret and the OpenID client secret.  Taken
+# from the environment when set, else generated once into DIR/secrets (0600)
+# and kept, so that what was sealed in a folder stays readable across runs;
+# a secret an older folder lacks is added.
 load_secrets() {
-  local dir=$1 f=$1/secrets
-  if [[ ! -f $f ]]; then
-    (
-      umask 077
-      {
-        echo "TARJOTIN_DATA_KEY=${TARJOTIN_DATA_KEY:-$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')}"
-        echo "TARJOTIN_ADMIN_TOKEN=${TARJOTIN_ADMIN_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
-        echo "TARJOTIN_SMS_TOKEN=${TARJOTIN_SMS_TOKEN:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}"
-        echo "TARJOTIN_SMS_DLR_SECRET=${TARJOTIN_SMS_DLR_SECRET:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
-      } >"$f"
-    )
-  fi
+  local dir=$1 f=$1/secrets spec name bytes
+  (umask 077 && touch "$f")
+  # The interim admin token is gone: accounts and sessions replaced it.
+  sed -i '/^TARJOTIN_ADMIN_TOKEN=/d' "$f"
+  # shellcheck disable=SC1090
+  source "$f"
+  for spec in TARJOTIN_DATA_KEY:32 TARJOTIN_SMS_TOKEN:16 TARJOTIN_SMS_DLR_SECRET:24 \
+    TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET:24; do
+    name=${spec%:*} bytes=${spec#*:}
+    grep -q "^$name=" "$f" && continue
+    echo "$name=${!name:-$(od -An -tx1 -N"$bytes" /dev/urandom | tr -d ' \n')}" >>"$f"
+  done
   # shellcheck disable=SC1090
   source "$f"
 }
@@ -204,6 +219,34 @@ sms_start() {
   log "the SMS stand-in did not start, see $dir/logs/sms-standin.log"; return 1
 }
 
+# --- the OpenID provider (deploy/oidc-dev) ------------------------------------
+# oidc_start DIR: npm oidc-provider on 127.0.0.1:$TARJOTIN_OIDC_PORT with the
+# demo users; ready when its discovery document answers.  SIGUSR2 on the PID
+# in DIR/pids/oidc.pid rotates its signing key.
+oidc_start() {
+  local dir=$1 pf
+  pf=$(pidfile "$dir" oidc)
+  alive "$pf" && return 0
+  if [[ ! -d $ROOT/deploy/oidc-dev/node_modules/oidc-provider ]]; then
+    log "deploy/oidc-dev/node_modules is missing: run make deps"
+    return 1
+  fi
+  (
+    cd "$ROOT/deploy/oidc-dev"
+    export TARJOTIN_OIDC_PORT TARJOTIN_PUBLIC_URL TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_ID \
+      TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET
+    exec node server.mjs >>"$dir/logs/oidc.log" 2>&1
+  ) &
+  echo $! >"$pf"
+  for _ in $(seq 200); do
+    curl -sf -o /dev/null "$TARJOTIN_OIDC_POHJOIS_SAVO_ISSUER/.well-known/openid-configuration" && return 0
+    alive "$pf" || break
+    sleep 0.05
+  done
+  log "the OpenID provider did not start (is port $TARJOTIN_OIDC_PORT taken?), see $dir/logs/oidc.log"
+  return 1
+}
+
 # --- our services -----------------------------------------------------------
 # svc_start DIR NAME SERVICE [VAR=VALUE ...]: one process, its env on top of
 # the stack's.
@@ -292,6 +335,7 @@ start_all() {
   redis_start "$dir" || return 1
   mail_start "$dir" || return 1
   sms_start "$dir" || return 1
+  oidc_start "$dir" || return 1
   svc_start "$dir" directory-1 directory
   demo_load "$dir" || return 1
   svc_start "$dir" stats-1 stats
@@ -334,14 +378,39 @@ case $cmd in
   Redis:                redis-cli -p $TARJOTIN_REDIS_PORT
   mail catcher:         $TARJOTIN_MAILCATCHER_URL/messages  (SMTP on port $TARJOTIN_SMTP_PORT)
   SMS stand-in:         $TARJOTIN_SMS_STANDIN_URL/_test/messages
-  admin messages page:  http://localhost:$TARJOTIN_HTTP_PORT/admin-messages.html
-  admin token:          $TARJOTIN_ADMIN_TOKEN  (interim, until accounts exist)
+  admin messages page:  $TARJOTIN_URL/admin-messages.html
+  OpenID provider:      $TARJOTIN_OIDC_POHJOIS_SAVO_ISSUER  (kill -USR2 $(cat "$(pidfile "$dir" oidc)") rotates its key)
+
+  Demo sign-ins (open $TARJOTIN_URL, not localhost: the sign-in cookies
+  belong to the public URL):
+    Pohjois-Savo (OpenID Connect), at $TARJOTIN_URL/signin.html:
+      hoitaja@kuopio-terveys.example.org        password demo-hoitaja
+      sosiaalityo@siilinjarvi-sote.example.org  password demo-sosiaalityo
+    e-mail link: enter the address at $TARJOTIN_URL/signin.html,
+    then open the link from $TARJOTIN_MAILCATCHER_URL/messages:
+      ohjaaja@varkaus-terveys.example.org       professional
+      toimitus@mielenterveysseura.example.org   editor (one organisation)
+      vapaaehtoiset@savonjarjestot.example.org  editor (two organisations)
+      koordinaattori@hyvinvointialue.example.org  admin
+MSG
+    if [[ -x $BIN/tarjotin-admin ]]; then
+      link=$(set -a && source "$dir/env" && set +a && cd "$ROOT" &&
+        "$BIN/tarjotin-admin" login-link koordinaattori@hyvinvointialue.example.org \
+          2>>"$dir/logs/tarjotin-admin.log") ||
+        link="(tarjotin-admin failed, see $dir/logs/tarjotin-admin.log)"
+      echo "    admin, one-time link (15 min): $link"
+    fi
+    cat <<MSG
 
   Press Ctrl-C to stop everything.
 MSG
     while true; do sleep 1 & wait $!; done
     ;;
-  start) start_all "$2" ;;
+  start)
+    # A test stack: the many sign-ins of a test run all come from 127.0.0.1.
+    : "${TARJOTIN_SIGNIN_LIMIT_IP:=100000}"
+    start_all "$2"
+    ;;
   stop) stop_all "$2" ;;
   pg-start) load_config "$2"; pg_start "$2" ;;
   pg-stop) load_config "$2"; pg_stop "$2" ;;
@@ -351,8 +420,10 @@ MSG
   mail-stop) load_config "$2"; svc_stop "$2" mailcatcher ;;
   sms-start) load_config "$2"; sms_start "$2" "${@:3}" ;;
   sms-stop) load_config "$2"; svc_stop "$2" sms-standin ;;
+  oidc-start) load_config "$2"; oidc_start "$2" ;;
+  oidc-stop) load_config "$2"; svc_stop "$2" oidc ;;
   svc-start) load_config "$2"; svc_start "$2" "$3" "$4" "${@:5}" ;;
   svc-stop) load_config "$2"; svc_stop "$2" "$3" "${4:-TERM}" ;;
   wait-ready) load_config "$2"; wait_ready "$TARJOTIN_URL" ;;
-  *) sed -n '2,18p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

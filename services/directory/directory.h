@@ -27,6 +27,7 @@ struct directory {
 	const struct healthwatch *pg; /* PostgreSQL's health, checked by main's watch */
 	struct search *search;        /* search.h: the index and its ranking cache */
 	struct messages *messages;    /* messages.h: the data key and the templates */
+	const char *public_url;       /* TARJOTIN_PUBLIC_URL, validated: sign-in links */
 };
 
 /* One worker thread's own resources. */

@@ -4,10 +4,16 @@
  */
 #include <stddef.h>
 
+#include "accounts.h"
+#include "auditlog.h"
 #include "directory.h"
+#include "editors.h"
 #include "hsds.h"
+#include "logins.h"
 #include "messages.h"
 #include "search.h"
+#include "signin.h"
+#include "usersites.h"
 #include "banned.h"
 
 static const struct {
@@ -27,6 +33,20 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_ORGANIZATION_GET, search_handle_organization },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST, search_handle_taxonomies },
 	{ TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST, search_handle_municipalities },
+	{ TARJOTIN__MSG_TYPE__MSG_AUTH_SIGNIN, signin_oidc },
+	{ TARJOTIN__MSG_TYPE__MSG_AUTH_FAILED, signin_failed },
+	{ TARJOTIN__MSG_TYPE__MSG_LOGIN_LINK_REQUEST, logins_request },
+	{ TARJOTIN__MSG_TYPE__MSG_LOGIN_LINK_CONSUME, logins_consume },
+	{ TARJOTIN__MSG_TYPE__MSG_AUDIT_WRITE, auditlog_write },
+	{ TARJOTIN__MSG_TYPE__MSG_AUDIT_LIST, auditlog_list },
+	{ TARJOTIN__MSG_TYPE__MSG_USER_SITE_LIST, usersites_list },
+	{ TARJOTIN__MSG_TYPE__MSG_USER_SITE_SAVE, usersites_save },
+	{ TARJOTIN__MSG_TYPE__MSG_ACCOUNT_LIST, accounts_list },
+	{ TARJOTIN__MSG_TYPE__MSG_ACCOUNT_INVITE, accounts_invite },
+	{ TARJOTIN__MSG_TYPE__MSG_ACCOUNT_UPDATE, accounts_update },
+	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_LIST, editors_list },
+	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ADD, editors_add },
+	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_REMOVE, editors_remove },
 };
 
 handler_fn handlers_find(Tarjotin__MsgType type)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "clock.h"
@@ -25,6 +26,7 @@
 #include "front.h"
 #include "healthwatch.h"
 #include "index.h"
+#include "links.h"
 #include "log.h"
 #include "messages.h"
 #include "migrate.h"
@@ -43,6 +45,8 @@ struct config {
 	const char *conninfo;
 	const char *bind, *gateways;
 	const char *migrations_dir, *data_dir;
+	const char *public_url;
+	long audit_retention_days;
 	int workers, queue_max, health_interval_ms;
 	long grace_ms, db_wait_s;
 };
@@ -62,6 +66,8 @@ static void config_read(struct config *c)
 	c->health_interval_ms = (int)config_int("TARJOTIN_HEALTH_INTERVAL_MS", 500, 50, 60000);
 	c->grace_ms = config_int("TARJOTIN_SHUTDOWN_GRACE_MS", 5000, 0, 600000);
 	c->db_wait_s = config_int("TARJOTIN_DB_WAIT_S", 30, 0, 3600);
+	c->public_url = config_str("TARJOTIN_PUBLIC_URL", LINKS_PUBLIC_URL_DEFAULT);
+	c->audit_retention_days = config_int("TARJOTIN_AUDIT_RETENTION_DAYS", 730, 1, 36500);
 }
 
 static char *default_instance(void)
@@ -175,6 +181,12 @@ int main(void)
 	cfg.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("directory", cfg.instance);
 	config_read(&cfg);
+	if (links_public_url_valid(cfg.public_url, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", "TARJOTIN_PUBLIC_URL", "error", err,
+			  NULL);
+		goto out;
+	}
+	dir.public_url = cfg.public_url;
 	dir.instance = cfg.instance;
 	dir.conninfo = cfg.conninfo;
 	dir.pg = &pgwatch;
@@ -189,8 +201,8 @@ int main(void)
 	 * Keep up to 64 MB of freed memory instead. */
 	if (!mallopt(M_TRIM_THRESHOLD, 64 << 20))
 		log_warn("cannot set malloc's trim threshold", NULL);
-	if (sig_install()) {
-		log_fatal("cannot install signal handlers", NULL);
+	if (sig_install() || sodium_init() < 0) {
+		log_fatal("cannot install signal handlers or start libsodium", NULL);
 		goto out;
 	}
 	if (prepare_database(&cfg))

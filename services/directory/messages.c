@@ -54,6 +54,11 @@ static bool messages_enabled(const struct messages *ms)
 	return ms && ms->have_key;
 }
 
+const struct seal_key *messages_key(const struct messages *ms)
+{
+	return messages_enabled(ms) ? &ms->key : NULL;
+}
+
 void messages_destroy(struct messages **msp)
 {
 	struct messages *ms = *msp;

@@ -18,6 +18,9 @@
 struct messages *messages_new(void);
 void messages_destroy(struct messages **msp);
 
+/* The data key, or NULL when messaging is not configured. */
+const struct seal_key *messages_key(const struct messages *ms);
+
 /* Worker handlers (see handler_fn); they use w->dir->messages. */
 void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);

@@ -191,7 +191,8 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		"u AS (UPDATE outbox o SET seq = coalesce(o.seq, nextval('outbox_seq')) FROM b "
 		"WHERE o.id = b.id RETURNING o.id, o.seq, o.job_id) "
 		"SELECT u.id, u.seq, n.job_id, n.channel, n.template, n.lang, "
-		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text, n.status "
+		"translate(encode(n.recipient_enc, 'base64'), E'\\n', ''), n.vars::text, n.status, "
+		"coalesce(translate(encode(n.vars_enc, 'base64'), E'\\n', ''), '') "
 		"FROM u JOIN notifications n ON n.job_id = u.job_id ORDER BY u.seq");
 	char err[256], sid[48];
 	char *ok_ids = NULL, *bad_ids = NULL;
@@ -209,7 +210,9 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 	}
 	n = PQntuples(res);
 	for (int i = 0; i < n; i++) {
-		const char *argv[19];
+		const char *argv[21];
+		int argc = 19;
+
 		stream_id(res, i, sid, sizeof(sid));
 		argv[0] = "XADD";
 		argv[1] = o->stream;
@@ -230,7 +233,12 @@ static int relay_batch(struct outbox *o, PGconn **db, redisContext **rc)
 		argv[16] = PQgetvalue(res, i, 0);
 		argv[17] = "attempt";
 		argv[18] = "0";
-		redisAppendCommandArgv(*rc, 19, argv, NULL);
+		/* Variables that hold a secret travel sealed, like the recipient. */
+		if (*PQgetvalue(res, i, 9)) {
+			argv[argc++] = "vars_enc";
+			argv[argc++] = PQgetvalue(res, i, 9);
+		}
+		redisAppendCommandArgv(*rc, argc, argv, NULL);
 	}
 	for (int i = 0; i < n; i++) {
 		redisReply *r = NULL;

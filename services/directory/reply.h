@@ -12,8 +12,14 @@
 void reply_set_error(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *field,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same, and the machine-readable reason 'code' (Envelope.error_code,
+ * e.g. "forbidden", "link_used"; copied), which the gateway puts into the
+ * error body's "code". */
+void reply_set_code(Tarjotin__Envelope *reply, Tarjotin__Status status, const char *code,
+		    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* Frees what a handler or reply_set_error malloc'ed in 'reply' (error,
- * error_field, payload); the envelope itself stays the caller's. */
+ * error_field, error_code, payload); the envelope itself stays the caller's. */
 void reply_release(Tarjotin__Envelope *reply);
 
 #endif

@@ -71,7 +71,8 @@ static int apply_status(PGconn *db, const redisReply *fv, char *why, size_t whyl
 	/* Reports of one job arrive in order; a delivery report (through the
 	 * gateway) may overtake "sent", and then "sent" only fills in sent_at.
 	 * A failed row with a provider id failed by such a report; one failed
-	 * by notify has none. */
+	 * by notify has none.  A sent job's sealed variables (a sign-in link)
+	 * are erased: nothing will render them again. */
 	res = PQexecParams(
 		db,
 		"UPDATE notifications SET "
@@ -82,6 +83,7 @@ static int apply_status(PGconn *db, const redisReply *fv, char *why, size_t whyl
 		"provider_id = coalesce(NULLIF($5, ''), provider_id), "
 		"sent_at = CASE WHEN $2 = 'sent' THEN "
 		"to_timestamp(coalesce(NULLIF($6, '')::bigint, 0) / 1000.0) ELSE sent_at END, "
+		"vars_enc = CASE WHEN $2 = 'sent' THEN NULL ELSE vars_enc END, "
 		"updated_at = now() "
 		"WHERE job_id = $1::uuid AND (status IN ('queued', 'failed') OR "
 		"($2 = 'sent' AND status = 'delivered' AND sent_at IS NULL))",

@@ -210,6 +210,7 @@ static void start_call(struct bridge *b, struct bridge_call *c, int64_t now, boo
 	env.deadline_ms = clock_wall_ms() + (c->deadline_us - now) / 1000;
 	env.type = c->type;
 	env.payload = c->payload;
+	env.principal = (Tarjotin__Principal *)c->principal;
 	c->wire = rpc_pack_envelope(&env, &c->wire_len);
 	c->next = b->pending;
 	c->prev = NULL;

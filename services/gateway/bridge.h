@@ -35,6 +35,7 @@ struct bridge_call {
 	int timeout_ms;                         /* overall deadline from submission */
 	void (*done)(struct bridge_call *call); /* runs on the bridge thread */
 	void *arg;
+	const Tarjotin__Principal *principal; /* who asks; NULL: anonymous; the caller's */
 
 	/* Filled by the bridge. */
 	enum bridge_outcome outcome;

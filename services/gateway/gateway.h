@@ -12,6 +12,18 @@
 #include "healthwatch.h"
 #include "messages.h"
 #include "req.h"
+#include "rpool.h"
+#include "session.h"
+#include "websec.h"
+
+struct oidc;
+
+/* Identity's configuration (docs/identity.md), read once at start. */
+struct gateway_identity {
+	const char *public_url;         /* TARJOTIN_PUBLIC_URL */
+	char origin[WEBSEC_ORIGIN_MAX]; /* its origin: what Origin must equal */
+	long limit_address, limit_ip;   /* sign-in requests per 15 minutes */
+};
 
 /* What the Redis watch checks with; its thread's only. */
 struct gateway_redis {
@@ -28,6 +40,10 @@ struct gateway {
 	struct healthwatch redis_watch;
 	struct messages_config messages;
 	const char *instance;
+	struct rpool *rpool; /* the HTTP threads' Redis contexts */
+	struct session_config sessions;
+	struct gateway_identity ident;
+	struct oidc *oidc;
 };
 
 #endif

@@ -23,10 +23,13 @@
 #include "log.h"
 #include "messages.h"
 #include "metrics.h"
+#include "oidc.h"
 #include "redisx.h"
+#include "rpool.h"
 #include "routes.h"
 #include "sig.h"
 #include "static.h"
+#include "websec.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -58,6 +61,41 @@ static void redis_reset(void *ctx)
 	if (rd->c)
 		redisFree(rd->c);
 	rd->c = NULL;
+}
+
+/* --- identity's configuration ------------------------------------------- */
+
+/* Reads what sessions, CSRF, the sign-in limits and OpenID Connect need.
+ * Returns 0, or -1 with the variable in *bad_var and the rule in err. */
+static int identity_config(struct gateway *gw, const char **bad_var, char *err, size_t errlen)
+{
+	struct gateway_identity *id = &gw->ident;
+	char redirect[1200];
+	size_t n;
+
+	if (session_config_init(&gw->sessions, bad_var, err, errlen))
+		return -1;
+	id->public_url = config_str("TARJOTIN_PUBLIC_URL", "http://127.0.0.1:8080");
+	n = strlen(id->public_url);
+	if (n > 1000 || websec_origin_of(id->public_url, id->origin, sizeof(id->origin))) {
+		*bad_var = "TARJOTIN_PUBLIC_URL";
+		snprintf(err, errlen, "an http(s) URL with a host, at most 1000 characters");
+		return -1;
+	}
+	if (gw->sessions.behind_tls && strncmp(id->public_url, "https://", 8)) {
+		/* Browsers keep __Host- and Secure cookies for https only. */
+		*bad_var = "TARJOTIN_PUBLIC_URL";
+		snprintf(err, errlen, "an https URL when TARJOTIN_BEHIND_TLS is true");
+		return -1;
+	}
+	id->limit_address = config_int("TARJOTIN_SIGNIN_LIMIT_ADDRESS", 5, 1, 1000000);
+	id->limit_ip = config_int("TARJOTIN_SIGNIN_LIMIT_IP", 30, 1, 1000000);
+	while (n && id->public_url[n - 1] == '/')
+		n--;
+	snprintf(redirect, sizeof(redirect), "%.*s/auth/oidc/callback", (int)n, id->public_url);
+	gw->oidc = oidc_new(redirect, (int)config_int("TARJOTIN_OIDC_TIMEOUT_MS", 5000, 100, 60000),
+			    bad_var, err, errlen);
+	return gw->oidc ? 0 : -1;
 }
 
 /* --- main ---------------------------------------------------------------- */
@@ -138,6 +176,12 @@ int main(void)
 		rc = 2;
 		goto out;
 	}
+	if (identity_config(&gw, &bad_var, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", bad_var ? bad_var : "TARJOTIN_OIDC_*",
+			  "expected", err, NULL);
+		rc = 2;
+		goto out;
+	}
 	memset(&hc.addr, 0, sizeof(hc.addr));
 	hc.addr.sin_family = AF_INET;
 	hc.addr.sin_port = htons((uint16_t)port);
@@ -151,6 +195,11 @@ int main(void)
 	gw.web = static_load(web_dir, err, sizeof(err));
 	if (!gw.web) {
 		log_fatal("cannot load web ui", "error", err, NULL);
+		goto out;
+	}
+	gw.rpool = rpool_new(gw.redis.addr, hc.threads, 500);
+	if (!gw.rpool) {
+		log_fatal("cannot start", "error", "cannot make the redis pool's lock", NULL);
 		goto out;
 	}
 	gw.metrics = metrics_new(routes_table.names);
@@ -203,6 +252,8 @@ out:
 	if (watching)
 		healthwatch_release(&gw.redis_watch);
 	metrics_destroy(&gw.metrics);
+	rpool_destroy(&gw.rpool);
+	oidc_destroy(&gw.oidc);
 	static_destroy(&gw.web);
 	if (rc == 0)
 		log_info("stopped", NULL);

@@ -24,7 +24,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Printable, without blanks: what an HTTP header carries after "Bearer ". */
+/* Printable, without blanks: a secret pasted with a line break would never match. */
 static bool secret_text_ok(const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -35,18 +35,7 @@ static bool secret_text_ok(const char *s)
 
 int messages_config_init(struct messages_config *mc, const char **bad_var, char *err, size_t errlen)
 {
-	const char *tok = config_str("TARJOTIN_ADMIN_TOKEN", "");
-
 	memset(mc, 0, sizeof(*mc));
-	*bad_var = "TARJOTIN_ADMIN_TOKEN";
-	if (*tok && (strlen(tok) < MESSAGES_TOKEN_MIN || !secret_text_ok(tok)))
-		return errmsg(err, errlen,
-			      "empty (admin API off), or %d to %d characters without blanks or "
-			      "control characters",
-			      MESSAGES_TOKEN_MIN, MESSAGES_SECRET_MAX);
-	mc->admin_enabled = *tok != '\0';
-	crypto_generichash(mc->admin_hash, sizeof(mc->admin_hash), (const uint8_t *)tok,
-			   strlen(tok), NULL, 0);
 	*bad_var = "TARJOTIN_SMS_DLR_SECRET";
 	mc->dlr_secret = config_str("TARJOTIN_SMS_DLR_SECRET", "");
 	if (!secret_text_ok(mc->dlr_secret))
@@ -56,40 +45,6 @@ int messages_config_init(struct messages_config *mc, const char **bad_var, char 
 			      MESSAGES_SECRET_MAX);
 	*bad_var = NULL;
 	return 0;
-}
-
-/* 0 when the request carries the admin token, else the 401 queued.
- * Hashing both sides first makes the comparison constant-time whatever
- * the lengths. */
-static unsigned admin_check(struct req *r)
-{
-	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-	const struct messages_config *mc = &r->gw->messages;
-	uint8_t got[crypto_generichash_BYTES];
-
-	if (!mc->admin_enabled)
-		return req_reply_error(
-			r, 401, "unauthorized", NULL,
-			"the admin API is disabled: TARJOTIN_ADMIN_TOKEN is not set");
-	if (!h || strncmp(h, "Bearer ", 7))
-		return req_reply_error(r, 401, "unauthorized", NULL,
-				       "admin calls need Authorization: Bearer <admin token>");
-	crypto_generichash(got, sizeof(got), (const uint8_t *)h + 7, strlen(h + 7), NULL, 0);
-	if (sodium_memcmp(got, mc->admin_hash, sizeof(got)) != 0)
-		return req_reply_error(r, 401, "unauthorized", NULL,
-				       "the admin token is not valid");
-	return 0;
-}
-
-static json_t *body_object(struct req *r)
-{
-	json_t *j = r->body ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, NULL) : NULL;
-
-	if (j && !json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-	}
-	return j;
 }
 
 /* Passes the directory's JSON document through. */
@@ -212,9 +167,7 @@ unsigned messages_route_send(struct req *r, const char *url)
 	unsigned status;
 
 	(void)url;
-	if ((status = admin_check(r)))
-		return status;
-	body = body_object(r);
+	body = req_body_object(r);
 	if (!body)
 		return req_reply_error(r, 400, "invalid_body", "body",
 				       "the body must be a JSON object");
@@ -321,11 +274,8 @@ unsigned messages_route_list(struct req *r, const char *url)
 		   *channel = req_arg(r, "channel");
 	static const char *const statuses[] = { "queued", "sent", "delivered",
 						"failed", "dead", NULL };
-	unsigned status;
 
 	(void)url;
-	if ((status = admin_check(r)))
-		return status;
 	q.limit = 50;
 	if (limit && req_parse_int(limit, 1, 200, &q.limit))
 		return req_reply_error(r, 400, "invalid_parameter", "limit",
@@ -355,10 +305,7 @@ unsigned messages_route_get(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
 	char id[UUID_STR_SIZE];
-	unsigned status;
 
-	if ((status = admin_check(r)))
-		return status;
 	url += strlen("/api/v1/admin/messages/");
 	if (!uuid_parse(url, strlen(url), id))
 		return req_reply_error(r, 400, "invalid_parameter", "job_id",
@@ -371,11 +318,8 @@ unsigned messages_route_get(struct req *r, const char *url)
 unsigned messages_route_dead_letters(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
-	unsigned status;
 
 	(void)url;
-	if ((status = admin_check(r)))
-		return status;
 	q.limit = 200;
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_DEAD_LETTER_LIST, &q.base, true, 0,
 			   render_json_200);
@@ -385,10 +329,7 @@ unsigned messages_route_requeue(struct req *r, const char *url)
 {
 	Tarjotin__MessageQuery q = TARJOTIN__MESSAGE_QUERY__INIT;
 	char id[UUID_STR_SIZE];
-	unsigned status;
 
-	if ((status = admin_check(r)))
-		return status;
 	url += strlen("/api/v1/admin/dead-letters/");
 	if (strlen(url) != UUID_STR_LEN + strlen("/requeue") ||
 	    strcmp(url + UUID_STR_LEN, "/requeue") || !uuid_parse(url, UUID_STR_LEN, id))
@@ -442,7 +383,7 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 	/* The signed claims are what we use; an unsigned body that says
 	 * something else is refused. */
 	if (r->body_len) {
-		body = body_object(r);
+		body = req_body_object(r);
 		if (!body) {
 			status = req_reply_error(r, 400, "invalid_body", "body",
 						 "the body must be a JSON object");
@@ -475,6 +416,14 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 	d.status = st;
 	d.error = error;
 	d.time = json_integer_value(json_object_get(claims, "time"));
+	{
+		/* Authenticated by the provider's signature: the directory
+		 * allows this one call to the service. */
+		struct req_principal *p = req_principal_new(r);
+
+		p->role = TARJOTIN__ROLE__ROLE_SERVICE;
+		snprintf(p->account_id, sizeof(p->account_id), "sms_provider");
+	}
 	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_DELIVERY_REPORT, &d.base, true, 0,
 			     render_json_200);
 out:

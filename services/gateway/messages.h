@@ -8,9 +8,10 @@
  *   POST /api/v1/admin/dead-letters/{job_id}/requeue
  *   POST /api/v1/sms/delivery-reports                GatewayAPI DLR webhook
  *
- * Admin calls need "Authorization: Bearer <TARJOTIN_ADMIN_TOKEN>" (an
- * interim scheme until accounts exist); delivery reports need a valid
- * X-Gwapi-Signature (HS256 with TARJOTIN_SMS_DLR_SECRET).
+ * Admin calls need a signed-in session (the route table's auth level; the
+ * directory checks the role, docs/identity.md); delivery reports need a
+ * valid X-Gwapi-Signature (HS256 with TARJOTIN_SMS_DLR_SECRET) and go on
+ * with the ROLE_SERVICE principal "sms_provider".
  */
 #ifndef TJ_GW_MESSAGES_H
 #define TJ_GW_MESSAGES_H
@@ -25,21 +26,17 @@
 
 #define MESSAGES_VARS_MAX 4096 /* bytes of vars as JSON */
 #define MESSAGES_VAR_MAX 1000  /* bytes of one value */
-#define MESSAGES_TOKEN_MIN 16  /* characters of TARJOTIN_ADMIN_TOKEN */
 #define MESSAGES_SECRET_MAX 4096
 
 /* The messaging routes' configuration, read once at start. */
 struct messages_config {
-	bool admin_enabled;
-	uint8_t admin_hash[crypto_generichash_BYTES]; /* of the admin token */
-	const char *dlr_secret;                       /* "" when reports are refused */
+	const char *dlr_secret; /* "" when reports are refused */
 };
 
 /*
- * Reads TARJOTIN_ADMIN_TOKEN (unset or empty: the admin API is off; else at
- * least MESSAGES_TOKEN_MIN characters) and TARJOTIN_SMS_DLR_SECRET (unset or
- * empty: delivery reports are refused), neither with control characters or
- * blanks (a pasted line break would never match).  Returns 0, or -1 with the
+ * Reads TARJOTIN_SMS_DLR_SECRET (unset or empty: delivery reports are
+ * refused), without control characters or blanks (a pasted line break
+ * would never match).  Returns 0, or -1 with the
  * variable's name in *bad_var and what it should be in err; the values
  * themselves are never put in err.  Call sodium_init() first.
  */

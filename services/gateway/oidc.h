@@ -26,9 +26,10 @@ struct oidc;
 /* One provider, from TARJOTIN_OIDC_<KEY>_*.  Strings are the
  * environment's (they outlive the process's use of them). */
 struct oidc_provider_config {
-	const char *key;    /* [a-z0-9-]{1,32} */
-	const char *name;   /* for the sign-in button */
-	const char *issuer; /* exact "iss"; discovery at <issuer>/.well-known/openid-configuration */
+	const char *key;  /* [a-z0-9-]{1,32} */
+	const char *name; /* for the sign-in button */
+	/* exact "iss"; discovery at <issuer>/.well-known/openid-configuration */
+	const char *issuer;
 	const char *client_id;
 	const char *client_secret;
 	const char *scopes;       /* "openid email profile" */
@@ -48,7 +49,7 @@ struct oidc_identity {
 /* What oidc_begin made: the authorization URL to redirect to, and what the
  * callback needs back (kept by the caller in Redis, keyed by the state). */
 struct oidc_begin {
-	char *url;	/* the authorization request; free() */
+	char *url;      /* the authorization request; free() */
 	char state[44]; /* base64url of 32 random bytes, NUL-terminated */
 	char nonce[44];
 	char verifier[44]; /* the PKCE code verifier */
@@ -60,8 +61,8 @@ struct oidc_begin {
  * and secret set, at most OIDC_MAX_PROVIDERS), and returns the relying
  * party; redirect_uri is "<public url>/auth/oidc/callback".  With no
  * providers configured it returns an object with none.  On a bad
- * configuration returns NULL, *bad_var naming the variable and err the
- * reason.  timeout_ms bounds every HTTP call.  oidc_destroy frees.
+ * configuration returns NULL, *bad_var naming the variable (a per-thread
+ * buffer, valid until this thread's next oidc_new) and err the reason.  timeout_ms bounds every HTTP call.  oidc_destroy frees.
  */
 struct oidc *oidc_new(const char *redirect_uri, int timeout_ms, const char **bad_var, char *err,
 		      size_t errlen);
@@ -101,9 +102,8 @@ int oidc_finish(struct oidc *o, const char *key, const char *code, const char *v
  * email_verified not false.  Returns 0 and fills *id, or -1 with the
  * reason ("signature", "audience", "expired", "nonce", "issuer", ...) in err.
  */
-int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token,
-			 const char *nonce, int64_t now, struct oidc_identity *id, char *err,
-			 size_t errlen);
+int oidc_verify_id_token(struct oidc *o, const char *key, const char *id_token, const char *nonce,
+			 int64_t now, struct oidc_identity *id, char *err, size_t errlen);
 
 void oidc_identity_release(struct oidc_identity *id);
 

@@ -2,6 +2,7 @@
  * req.c - see req.h: the libmicrohttpd handlers, routing through the table
  * the server was given, the replies, and forwarding to the directory.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,74 @@
 
 /* --- replies ------------------------------------------------------------- */
 
+/* Adds the request's extra headers (Set-Cookie) to a response. */
+static void add_extra_headers(struct req *r, struct MHD_Response *resp)
+{
+	for (size_t i = 0; i < r->n_headers; i++)
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+}
+
+void req_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->n_headers == REQ_MAX_HEADERS) {
+		log_warn("response header dropped", "header", name, NULL);
+		return;
+	}
+	r->headers[r->n_headers][0] = xstrdup(name);
+	r->headers[r->n_headers][1] = xstrdup(value);
+	r->n_headers++;
+}
+
+unsigned req_reply_empty(struct req *r, unsigned status, const char *location)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL,
+								    MHD_RESPMEM_PERSISTENT);
+
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (location)
+		MHD_add_response_header(resp, "Location", location);
+	add_extra_headers(r, resp);
+	MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->status = status;
+	r->state = REQ_ANSWERED;
+	return status;
+}
+
+struct req_principal *req_principal_new(struct req *r)
+{
+	return r->principal ? r->principal : (r->principal = xcalloc(1, sizeof(*r->principal)));
+}
+
+json_t *req_body_object(struct req *r)
+{
+	json_t *j = r->body ? json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void req_client_ip(struct req *r, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	/* The server listens on IPv4 only. */
+	out[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+			  (socklen_t)outlen);
+}
+
 /* Adds the headers every JSON answer carries, queues it and marks the
  * request answered; the response is released here. */
 static unsigned queue_json(struct req *r, unsigned status, struct MHD_Response *resp,
@@ -35,6 +104,7 @@ static unsigned queue_json(struct req *r, unsigned status, struct MHD_Response *
 {
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", cache);
+	add_extra_headers(r, resp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (cors || r->cors)
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
@@ -132,6 +202,23 @@ int req_parse_int(const char *value, int min, int max, int32_t *out)
 
 /* --- forwarding to the directory ----------------------------------------- */
 
+/* Points the principal's protobuf form at its fields. */
+static const Tarjotin__Principal *principal_pb(struct req_principal *p)
+{
+	if (!p)
+		return NULL;
+	tarjotin__principal__init(&p->pb);
+	p->pb.account_id = p->account_id;
+	p->pb.role = (Tarjotin__Role)p->role;
+	p->pb.user_site_id = p->user_site_id;
+	for (size_t i = 0; i < p->n_orgs; i++)
+		p->org_ptrs[i] = p->org_ids[i];
+	p->pb.n_organization_ids = p->n_orgs;
+	p->pb.organization_ids = p->n_orgs ? p->org_ptrs : NULL;
+	p->pb.session = p->session;
+	return &p->pb;
+}
+
 static void on_call_done(struct bridge_call *call)
 {
 	struct req *r = call->arg;
@@ -152,6 +239,7 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : r->srv->rpc_timeout_ms;
 	c->done = on_call_done;
 	c->arg = r;
+	c->principal = principal_pb(r->principal);
 	r->render = render;
 	r->state = REQ_WAITING;
 	if (!r->forwarded) {
@@ -166,10 +254,27 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 	return 0;
 }
 
+/* The directory's statuses and what they answer (the reply's error_code,
+ * when set, replaces the code). */
+static const struct {
+	Tarjotin__Status status;
+	unsigned http;
+	const char *code;
+	bool field;
+} failures[] = {
+	{ TARJOTIN__STATUS__STATUS_BAD_REQUEST, 400, "invalid_parameter", true },
+	{ TARJOTIN__STATUS__STATUS_NOT_FOUND, 404, "not_found", true },
+	{ TARJOTIN__STATUS__STATUS_UNAVAILABLE, 503, "unavailable", false },
+	{ TARJOTIN__STATUS__STATUS_UNAUTHORIZED, 401, "unauthorized", false },
+	{ TARJOTIN__STATUS__STATUS_FORBIDDEN, 403, "forbidden", true },
+	{ TARJOTIN__STATUS__STATUS_CONFLICT, 409, "conflict", true },
+	{ TARJOTIN__STATUS__STATUS_GONE, 410, "gone", true },
+};
+
 unsigned req_reply_rpc_failure(struct req *r)
 {
 	Tarjotin__Envelope *env = r->call.reply;
-	const char *field;
+	const char *field, *code;
 
 	switch (r->call.outcome) {
 	case BRIDGE_REPLIED:
@@ -183,21 +288,24 @@ unsigned req_reply_rpc_failure(struct req *r)
 				       r->call.timeout_ms);
 	}
 	field = env->error_field && *env->error_field ? env->error_field : NULL;
-	switch (env->status) {
-	case TARJOTIN__STATUS__STATUS_OK:
+	code = env->error_code && *env->error_code ? env->error_code : NULL;
+	if (env->status == TARJOTIN__STATUS__STATUS_OK)
 		return 0;
-	case TARJOTIN__STATUS__STATUS_BAD_REQUEST:
-		return req_reply_error(r, 400, "invalid_parameter", field, "%s", env->error);
-	case TARJOTIN__STATUS__STATUS_NOT_FOUND:
-		return req_reply_error(r, 404, "not_found", field, "%s", env->error);
-	case TARJOTIN__STATUS__STATUS_UNAVAILABLE:
-		return req_reply_error(r, 503, "unavailable", NULL, "%s", env->error);
-	default:
-		return req_reply_error(r, 500, "internal", NULL, "%s", env->error);
-	}
+	for (size_t i = 0; i < sizeof(failures) / sizeof(failures[0]); i++)
+		if (failures[i].status == env->status)
+			return req_reply_error(r, failures[i].http, code ? code : failures[i].code,
+					       failures[i].field ? field : NULL, "%s", env->error);
+	return req_reply_error(r, 500, code ? code : "internal", NULL, "%s", env->error);
 }
 
 /* --- routing and the access handler -------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !memcmp(s + n - m, suffix, m);
+}
 
 /* The route for method and url, or NULL (*method_mismatch: another method
  * has the path).  *cors is set when an open-data route has the path, so
@@ -209,7 +317,8 @@ static const struct route *route_match(const struct req_routes *t, const char *m
 	*cors = false;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct route *rt = &t->routes[i];
-		bool hit = rt->prefix ? !strncmp(url, rt->path, strlen(rt->path)) :
+		bool hit = rt->prefix ? !strncmp(url, rt->path, strlen(rt->path)) &&
+						(!rt->suffix || ends_with(url, rt->suffix)) :
 					!strcmp(url, rt->path);
 
 		if (!hit)
@@ -257,6 +366,19 @@ static enum MHD_Result take_body(struct req *r, const char *data, size_t *size)
 	return MHD_YES;
 }
 
+static bool safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* Public GET routes (the search) never reach the guard: no cookie parsed. */
+static bool needs_guard(const struct req_routes *t, const struct route *rt, const char *method)
+{
+	if (!t->guard || rt->handle == req_not_found)
+		return false;
+	return rt->auth != REQ_AUTH_PUBLIC || (!rt->no_csrf && !safe_method(method));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -302,6 +424,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					       "%s is not allowed on %s", method, url) ?
 				       MHD_YES :
 				       MHD_NO;
+		if (needs_guard(s->routes, r->route, method) &&
+		    (r->status = s->routes->guard(r, method)))
+			return MHD_YES;
 		r->status = r->route->handle(r, url);
 		return MHD_YES;
 	case REQ_REPLIED:
@@ -349,6 +474,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r->call.payload.data);
 	free(r->body);
 	free(r->scratch);
+	if (r->principal)
+		free(r->principal->account_json);
+	free(r->principal);
+	for (size_t i = 0; i < r->n_headers; i++)
+		free(r->headers[i][0]), free(r->headers[i][1]);
 	free(r);
 	*con_cls = NULL;
 }

@@ -29,6 +29,8 @@
 #include <microhttpd.h>
 
 #include "bridge.h"
+#include "identity.pb-c.h"
+#include "uuid.h"
 
 struct gateway; /* the service's context (gateway.h), handed to handlers as r->gw */
 struct metrics;
@@ -37,19 +39,38 @@ struct req;
 typedef unsigned req_handler_fn(struct req *r, const char *url);
 typedef unsigned (*req_render_fn)(struct req *r);
 
+/* Who a route serves: public routes never look at cookies (nor Redis). */
+enum req_auth {
+	REQ_AUTH_PUBLIC = 0, /* no session lookup */
+	REQ_AUTH_OPTIONAL,   /* a valid session fills the principal */
+	REQ_AUTH_SIGNED_IN,  /* 401 unauthorized without a valid session */
+};
+
 /* One entry of a routing table. */
 struct route {
 	const char *method; /* "GET", "POST", ... (HEAD is served by GET routes) */
 	const char *path;   /* exact, or a prefix when 'prefix' is set */
 	bool prefix;
-	unsigned metric; /* metrics label and stats route: an index into the names */
+	const char *suffix; /* with prefix: the path must also end so (NULL: any) */
+	unsigned metric;    /* metrics label and stats route: an index into the names */
 	req_handler_fn *handle;
 	bool usage;       /* report to stats */
 	bool ends_search; /* a catch-all: a path no route before it has is 404 for every
 				   method, not 405 because a later catch-all has it */
 	bool cors;        /* open data: every answer on this path, errors and 405
 				   included, carries Access-Control-Allow-Origin: * */
+	enum req_auth auth;
+	bool no_csrf; /* a state-changing route that carries no cookies (the SMS
+			 delivery-report webhook): no Origin or CSRF check */
 };
+
+/*
+ * The check a table runs before a handler whose route is not public or
+ * whose method changes state (not GET/HEAD/OPTIONS) on a route without
+ * no_csrf: Origin, session, CSRF.  Returns 0 to go on to the handler, or
+ * the status it queued.
+ */
+typedef unsigned req_guard_fn(struct req *r, const char *method);
 
 /* A routing table: the first match wins. */
 struct req_routes {
@@ -57,6 +78,28 @@ struct req_routes {
 	size_t n;
 	const char *const *names; /* NULL-terminated metric labels, indexed by route.metric */
 	unsigned not_found;       /* the label of the 404, 405 and 413 the server answers */
+	req_guard_fn *guard;      /* NULL: none */
+};
+
+#define REQ_MAX_ORGS 50   /* organisations a principal carries at most */
+#define REQ_MAX_HEADERS 4 /* extra response headers (Set-Cookie) */
+#define REQ_ACCOUNT_ID_MAX 64
+
+/* Who is asking: filled from a valid session (or, for the delivery-report
+ * webhook, the service), put into every Envelope req_forward sends. */
+struct req_principal {
+	int role;                            /* Tarjotin__Role */
+	char account_id[REQ_ACCOUNT_ID_MAX]; /* uuid, or a service's name */
+	char user_site_id[UUID_STR_SIZE];    /* "" when none */
+	char org_ids[REQ_MAX_ORGS][UUID_STR_SIZE];
+	size_t n_orgs;
+	char hash[65];      /* sha256 hex of the session id; "" for a service */
+	char session[17];   /* its first 16 hex digits: the audit log's */
+	char csrf[48];      /* the session's csrf token */
+	char *account_json; /* the session's account document; owned, may be NULL */
+	/* What req_forward packs; points into the fields above. */
+	Tarjotin__Principal pb;
+	char *org_ptrs[REQ_MAX_ORGS];
 };
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_WAITING, REQ_REPLIED, REQ_ANSWERED };
@@ -79,7 +122,10 @@ struct req {
 	size_t discarded;
 	req_render_fn render; /* turns call.reply into the response */
 	struct bridge_call call;
-	void *scratch; /* a route's own state; freed with free() */
+	void *scratch;                     /* a route's own state; freed with free() */
+	struct req_principal *principal;   /* NULL: anonymous; owned */
+	char *headers[REQ_MAX_HEADERS][2]; /* extra response headers; owned */
+	size_t n_headers;
 };
 
 struct req_server_config {
@@ -180,6 +226,31 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
  * route must answer itself.
  */
 unsigned req_reply_rpc_failure(struct req *r);
+
+/*
+ * Adds a header (copied) to the response this request will queue, such as
+ * Set-Cookie; at most REQ_MAX_HEADERS (more are dropped and logged).
+ */
+void req_add_header(struct req *r, const char *name, const char *value);
+
+/* Queues an empty response (204, or a redirect when location is set). */
+unsigned req_reply_empty(struct req *r, unsigned status, const char *location);
+
+/*
+ * Gives the request a principal (zeroed, role ANONYMOUS) and returns it;
+ * the request owns and frees it.  An existing one is returned as it is.
+ */
+struct req_principal *req_principal_new(struct req *r);
+
+/* The request body as a JSON object (duplicate keys refused), or NULL when
+ * there is none or it is not an object; json_decref it. */
+json_t *req_body_object(struct req *r);
+
+/* A request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+
+/* The peer's IPv4 address as text into out; "" when unknown. */
+void req_client_ip(struct req *r, char *out, size_t outlen);
 
 /* A query-string argument, or NULL. */
 const char *req_arg(struct req *r, const char *name);

@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "directory.pb-c.h"
 #include "gateway.h"
 #include "hsds.h"
+#include "identity.h"
 #include "messages.h"
 #include "metrics.h"
+#include "guard.h"
+#include "oidcroute.h"
 #include "routes.h"
 #include "search.h"
 #include "static.h"
@@ -40,6 +44,20 @@ enum metric_id {
 	M_MESSAGE,
 	M_DEAD_LETTERS,
 	M_SMS_DLR,
+	M_SESSION,
+	M_AUTH_EMAIL_LINK,
+	M_AUTH_LINK,
+	M_AUTH_SIGNOUT,
+	M_AUTH_SIGNOUT_EVERYWHERE,
+	M_OIDC_START,
+	M_OIDC_CALLBACK,
+	M_ADMIN_USER_SITES,
+	M_ADMIN_USER_SITE,
+	M_ADMIN_ACCOUNTS,
+	M_ADMIN_ACCOUNT,
+	M_ADMIN_AUDIT,
+	M_EDITORS,
+	M_EDITOR,
 	M_N
 };
 
@@ -61,11 +79,29 @@ static const char *const metric_names[M_N + 1] = {
 	[M_MESSAGE] = "message",
 	[M_DEAD_LETTERS] = "dead_letters",
 	[M_SMS_DLR] = "sms_dlr",
+	[M_SESSION] = "session",
+	[M_AUTH_EMAIL_LINK] = "auth_email_link",
+	[M_AUTH_LINK] = "auth_link",
+	[M_AUTH_SIGNOUT] = "auth_signout",
+	[M_AUTH_SIGNOUT_EVERYWHERE] = "auth_signout_everywhere",
+	[M_OIDC_START] = "oidc_start",
+	[M_OIDC_CALLBACK] = "oidc_callback",
+	[M_ADMIN_USER_SITES] = "admin_user_sites",
+	[M_ADMIN_USER_SITE] = "admin_user_site",
+	[M_ADMIN_ACCOUNTS] = "admin_accounts",
+	[M_ADMIN_ACCOUNT] = "admin_account",
+	[M_ADMIN_AUDIT] = "admin_audit",
+	[M_EDITORS] = "editors",
+	[M_EDITOR] = "editor",
 	[M_N] = NULL,
 };
 
 /* Order matters: the first match wins; prefixes after exact paths.  A route
- * is exact unless .prefix; .usage reports it to stats. */
+ * is exact unless .prefix (and .suffix: the path's end); .usage reports it
+ * to stats.  .auth: public routes never parse a cookie; SIGNED_IN answers
+ * 401 without a session (the directory checks the role). */
+#define SIGNED_IN .auth = REQ_AUTH_SIGNED_IN
+#define OPTIONAL .auth = REQ_AUTH_OPTIONAL
 static const struct route routes[] = {
 	{ "GET", "/healthz", .metric = M_HEALTHZ, .handle = handle_healthz },
 	{ "GET", "/readyz", .metric = M_READYZ, .handle = handle_readyz },
@@ -78,6 +114,13 @@ static const struct route routes[] = {
 	  .usage = true },
 	{ "GET", "/api/v1/activities/", .prefix = true, .metric = M_ACTIVITY,
 	  .handle = search_route_activity, .usage = true },
+	/* Before the public organisation route: its editors are not public. */
+	{ "GET", "/api/v1/organizations/", .prefix = true, .suffix = "/editors",
+	  .metric = M_EDITORS, .handle = identity_route_editors_list, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/organizations/", .prefix = true, .suffix = "/editors",
+	  .metric = M_EDITORS, .handle = identity_route_editors_add, .usage = true, SIGNED_IN },
+	{ "DELETE", "/api/v1/organizations/", .prefix = true, .metric = M_EDITOR,
+	  .handle = identity_route_editors_remove, .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/organizations/", .prefix = true, .metric = M_ORGANIZATION,
 	  .handle = search_route_organization, .usage = true },
 	{ "GET", "/api/v1/taxonomies", .metric = M_TAXONOMIES, .handle = search_route_taxonomies,
@@ -85,23 +128,54 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/municipalities", .metric = M_MUNICIPALITIES,
 	  .handle = search_route_municipalities, .usage = true },
 	{ "POST", "/api/v1/admin/messages", .metric = M_MESSAGES, .handle = messages_route_send,
-	  .usage = true },
+	  .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/admin/messages", .metric = M_MESSAGES, .handle = messages_route_list,
-	  .usage = true },
+	  .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/admin/messages/", .prefix = true, .metric = M_MESSAGE,
-	  .handle = messages_route_get, .usage = true },
+	  .handle = messages_route_get, .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/admin/dead-letters", .metric = M_DEAD_LETTERS,
-	  .handle = messages_route_dead_letters, .usage = true },
+	  .handle = messages_route_dead_letters, .usage = true, SIGNED_IN },
 	{ "POST", "/api/v1/admin/dead-letters/", .prefix = true, .metric = M_DEAD_LETTERS,
-	  .handle = messages_route_requeue, .usage = true },
+	  .handle = messages_route_requeue, .usage = true, SIGNED_IN },
+	/* Carries no cookies; authenticated by the provider's signature. */
 	{ "POST", "/api/v1/sms/delivery-reports", .metric = M_SMS_DLR, .handle = messages_route_dlr,
-	  .usage = true },
+	  .usage = true, .no_csrf = true },
+	{ "GET", "/api/v1/session", .metric = M_SESSION, .handle = auth_route_session,
+	  .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/auth/email-link", .metric = M_AUTH_EMAIL_LINK,
+	  .handle = auth_route_email_link, .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/auth/link", .metric = M_AUTH_LINK, .handle = auth_route_link,
+	  .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/auth/signout", .metric = M_AUTH_SIGNOUT, .handle = auth_route_signout,
+	  .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/auth/signout-everywhere", .metric = M_AUTH_SIGNOUT_EVERYWHERE,
+	  .handle = auth_route_signout_everywhere, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/admin/user-sites", .metric = M_ADMIN_USER_SITES,
+	  .handle = identity_route_user_sites_list, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/admin/user-sites", .metric = M_ADMIN_USER_SITES,
+	  .handle = identity_route_user_sites_create, .usage = true, SIGNED_IN },
+	{ "PUT", "/api/v1/admin/user-sites/", .prefix = true, .metric = M_ADMIN_USER_SITE,
+	  .handle = identity_route_user_sites_update, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/admin/accounts", .metric = M_ADMIN_ACCOUNTS,
+	  .handle = identity_route_accounts_list, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/admin/accounts", .metric = M_ADMIN_ACCOUNTS,
+	  .handle = identity_route_accounts_invite, .usage = true, SIGNED_IN },
+	{ "PUT", "/api/v1/admin/accounts/", .prefix = true, .metric = M_ADMIN_ACCOUNT,
+	  .handle = identity_route_accounts_update, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/admin/audit", .metric = M_ADMIN_AUDIT, .handle = identity_route_audit,
+	  .usage = true, SIGNED_IN },
 	/* A path no API route has is unknown (404) for every method, not 405
 	 * because the web UI's GET catch-all below would match it. */
 	{ "GET", "/api/", .prefix = true, .metric = M_NOT_FOUND, .handle = req_not_found,
 	  .usage = true, .ends_search = true },
 	/* Open data: every answer under /hsds, errors included, may be read by
 	 * any site (HSDS's compliance rules). */
+	/* OpenID Connect: the callback reads the session cookie (a sign-in
+	 * ends the session it came with); the start needs none. */
+	{ "GET", "/auth/oidc/callback", .metric = M_OIDC_CALLBACK, .handle = oidcroute_callback,
+	  .usage = true, OPTIONAL },
+	{ "GET", "/auth/oidc/", .prefix = true, .suffix = "/start", .metric = M_OIDC_START,
+	  .handle = oidcroute_start, .usage = true },
 	{ "GET", "/hsds", .metric = M_HSDS, .handle = hsds_route, .usage = true, .cors = true },
 	{ "GET", "/hsds/", .prefix = true, .metric = M_HSDS, .handle = hsds_route, .usage = true,
 	  .cors = true },
@@ -113,6 +187,7 @@ const struct req_routes routes_table = {
 	.n = sizeof(routes) / sizeof(routes[0]),
 	.names = metric_names,
 	.not_found = M_NOT_FOUND,
+	.guard = guard_request,
 };
 
 static unsigned handle_static(struct req *r, const char *url)

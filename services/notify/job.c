@@ -108,6 +108,10 @@ static int job_record_retry(struct job_context *ctx, struct stream_conn *c,
 		      j->channel, "template", j->template_, "lang", j->lang, "recipient",
 		      j->recipient ? j->recipient : "", "vars", j->vars ? j->vars : "{}",
 		      "outbox_id", j->outbox_id ? j->outbox_id : "", "attempt", att);
+	if (j->vars_enc) {
+		json_array_append_new(m, json_string("vars_enc"));
+		json_array_append_new(m, json_string(j->vars_enc));
+	}
 	member = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	stream_arg(&a, "ZADD");
@@ -164,7 +168,8 @@ static void job_send(struct job_context *ctx, CURL *curl, const struct stream_jo
 				   .template_ = j->template_,
 				   .lang = j->lang,
 				   .recipient = j->recipient,
-				   .vars = j->vars };
+				   .vars = j->vars,
+				   .vars_enc = j->vars_enc };
 	struct render_output out;
 
 	memset(res, 0, sizeof(*res));

@@ -72,11 +72,27 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 	const char *k;
 	size_t nv = 0, blob_len = 0;
 	uint8_t *blob = NULL;
-	char terr[256];
+	char terr[256], *opened = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	vars = json_loads(in->vars ? in->vars : "{}", JSON_REJECT_DUPLICATES, NULL);
+	if (in->vars_enc) {
+		/* A secret (a sign-in link): opened only here, wiped after use. */
+		uint8_t *sealed = seal_unb64(in->vars_enc, SEAL_MAX_PLAIN + SEAL_OVERHEAD,
+					     &blob_len);
+
+		opened = sealed ? seal_open(&cfg->key, sealed, blob_len) : NULL;
+		free(sealed);
+		if (!opened) {
+			snprintf(err, errlen,
+				 "the sealed vars cannot be opened (wrong TARJOTIN_DATA_KEY?)");
+			goto out;
+		}
+	}
+	vars = json_loads(opened   ? opened :
+			  in->vars ? in->vars :
+				     "{}",
+			  JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(vars)) {
 		snprintf(err, errlen, "vars are not a JSON object");
 		goto out;
@@ -113,5 +129,6 @@ out:
 	free(blob);
 	free(tv);
 	json_decref(vars);
+	seal_wipe_free(opened);
 	return rc;
 }

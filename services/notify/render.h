@@ -24,6 +24,7 @@ struct render_input {
 	const char *job_id, *channel, *template_, *lang;
 	const char *recipient; /* sealed, base64; may be NULL */
 	const char *vars;      /* a JSON object of strings; NULL means {} */
+	const char *vars_enc;  /* sealed vars, base64; when set it is used instead of vars */
 };
 
 /* The result; release with render_output_release. */

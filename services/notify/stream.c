@@ -147,6 +147,7 @@ static int stream_collect(struct stream_conn *c, const char *stream, const redis
 		j->lang = redisx_field(fv, "lang");
 		j->recipient = redisx_field(fv, "recipient");
 		j->vars = redisx_field(fv, "vars");
+		j->vars_enc = redisx_field(fv, "vars_enc");
 		j->outbox_id = redisx_field(fv, "outbox_id");
 		att = redisx_field(fv, "attempt");
 		if (att && num_parse_long(att, 0, 1000, &attempt) == 0)

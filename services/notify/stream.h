@@ -60,6 +60,7 @@ struct stream_conn {
 struct stream_job {
 	const char *stream, *id;
 	const char *job_id, *channel, *template_, *lang, *recipient, *vars, *outbox_id;
+	const char *vars_enc; /* sealed vars, base64 (a sign-in link's); NULL: none */
 	int attempt;
 };
 

@@ -2269,10 +2269,21 @@ INSERT INTO activity_locations (activity_id, location_id) VALUES
     ('a0000000-0000-4000-8000-000000000025', 'b0000000-0000-4000-8000-000000000003'),
     ('a0000000-0000-4000-8000-000000000135', 'b0000000-0000-4000-8000-000000000004');
 
-INSERT INTO user_sites (id, name, county_key, email_domains) VALUES
-    ('e0000000-0000-4000-8000-000000000001', 'Siilinjärven terveysasema (esimerkki)', 'PS', ARRAY['example.org']);
+-- Identity (docs/identity.md "Demo data"): user sites of Pohjois-Savo, and
+-- an account for every role.  The editors edit real demo organisations.
+INSERT INTO user_sites (id, name, county, email_domains, idp, idp_group) VALUES
+    ('e0000000-0000-4000-8000-000000000001', 'Kuopion Kalevan terveysasema', 'PS', ARRAY['kuopio-terveys.example.org'], 'pohjois-savo', NULL),
+    ('e0000000-0000-4000-8000-000000000002', 'Siilinjärven sosiaalipalvelut', 'PS', ARRAY['siilinjarvi-sote.example.org'], 'pohjois-savo', 'tarjotin-siilinjarvi'),
+    ('e0000000-0000-4000-8000-000000000003', 'Varkauden terveysasema', 'PS', ARRAY['varkaus-terveys.example.org'], NULL, NULL);
 
-INSERT INTO accounts (id, email, display_name, role, user_site_id) VALUES
-    ('f0000000-0000-4000-8000-000000000001', 'hoitaja@example.org', 'Hanna Hoitaja', 'professional', 'e0000000-0000-4000-8000-000000000001'),
-    ('f0000000-0000-4000-8000-000000000002', 'aino.esimerkki@example.org', 'Aino Esimerkki', 'ngo_editor', NULL),
-    ('f0000000-0000-4000-8000-000000000003', 'admin@example.org', 'Alli Ylläpitäjä', 'admin', NULL);
+INSERT INTO accounts (id, email, name, role, user_site_id, lang) VALUES
+    ('f0000000-0000-4000-8000-000000000001', 'koordinaattori@hyvinvointialue.example.org', 'Kaisa Koordinaattori', 'admin', NULL, 'fi'),
+    ('f0000000-0000-4000-8000-000000000002', 'toimitus@mielenterveysseura.example.org', 'Tuomas Toimittaja', 'editor', NULL, 'fi'),
+    ('f0000000-0000-4000-8000-000000000003', 'vapaaehtoiset@savonjarjestot.example.org', 'Veera Vapaaehtoinen', 'editor', NULL, 'fi'),
+    ('f0000000-0000-4000-8000-000000000004', 'ohjaaja@varkaus-terveys.example.org', 'Olli Ohjaaja', 'professional', 'e0000000-0000-4000-8000-000000000003', 'fi');
+
+-- Kallaveden Mielenmaja ry; Ystäväpiiri Hopeasiipi ry and Omaisvoima Pohjois-Savo ry.
+INSERT INTO account_organizations (account_id, organization_id) VALUES
+    ('f0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000006'),
+    ('f0000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000016'),
+    ('f0000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000012');

@@ -1,0 +1,146 @@
+/*
+ * links.c - see links.h.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "links.h"
+#include "mask.h"
+#include "pg.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int links_public_url_valid(const char *url, char *err, size_t errlen)
+{
+	const char *host;
+	size_t n = strlen(url);
+
+	if (!strncmp(url, "https://", 8))
+		host = url + 8;
+	else if (!strncmp(url, "http://", 7))
+		host = url + 7;
+	else
+		goto bad;
+	if (n > LINKS_PUBLIC_URL_MAX || !*host || url[n - 1] == '/')
+		goto bad;
+	for (const char *c = host; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
+			goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen,
+		 "'%.*s' is not an origin like https://tarjotin.example.org (no path, no trailing "
+		 "slash, at most %d characters)",
+		 60, url, LINKS_PUBLIC_URL_MAX);
+	return -1;
+}
+
+bool links_token_valid(const char *token)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789-_";
+
+	return token && strlen(token) == LINKS_TOKEN_LEN &&
+	       strspn(token, alphabet) == LINKS_TOKEN_LEN;
+}
+
+void links_hash(const char *token, uint8_t out[LINKS_HASH_LEN])
+{
+	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+char *links_issue(PGconn *db, const char *public_url, const char *email, const char *account_id,
+		  const char *user_site_id, const char *return_path, char *err, size_t errlen)
+{
+	uint8_t raw[32], hash[LINKS_HASH_LEN];
+	char token[LINKS_TOKEN_LEN + 1], minutes[8];
+	const char *params[6];
+	int lengths[6] = { LINKS_HASH_LEN, 0, 0, 0, 0, 0 };
+	int formats[6] = { 1, 0, 0, 0, 0, 0 };
+	PGresult *res;
+	char *url = NULL;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	links_hash(token, hash);
+	snprintf(minutes, sizeof(minutes), "%d", LINKS_VALID_MINUTES);
+	params[0] = (const char *)hash;
+	params[1] = email;
+	params[2] = account_id && *account_id ? account_id : NULL;
+	params[3] = user_site_id && *user_site_id ? user_site_id : NULL;
+	params[4] = return_path && *return_path ? return_path : "/";
+	params[5] = minutes;
+	res = PQexecParams(db,
+			   "INSERT INTO login_links (token_hash, email, account_id, user_site_id, "
+			   "return_path, expires_at) VALUES ($1, $2, $3::uuid, $4::uuid, $5, "
+			   "now() + make_interval(mins => $6::int))",
+			   6, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		pg_error(db, res, err, errlen);
+	else
+		url = xasprintf("%s/link.html#%s", public_url, token);
+	PQclear(res);
+	sodium_memzero(token, sizeof(token));
+	return url;
+}
+
+int links_mail(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
+	       const char *url, char *err, size_t errlen)
+{
+	struct strbuf vars = STRBUF_INIT;
+	uint8_t *to = NULL, *sealed = NULL;
+	size_t to_len = 0, sealed_len = 0;
+	char hint[300];
+	PGresult *res = NULL;
+	int rc = -1;
+
+	if (strlen(email) + 4 >= sizeof(hint) ||
+	    mask_recipient("email", email, hint, sizeof(hint))) {
+		snprintf(err, errlen, "the address cannot be used");
+		return -1;
+	}
+	strbuf_adds(&vars, "{\"login_url\":");
+	strbuf_json_str(&vars, url);
+	strbuf_addf(&vars, ",\"valid_minutes\":\"%d\"}", LINKS_VALID_MINUTES);
+	to = seal_box(key, email, strlen(email), &to_len);
+	sealed = seal_box(key, vars.p, vars.len, &sealed_len);
+	if (!to || !sealed) {
+		snprintf(err, errlen, "the message is too long to seal");
+		goto out;
+	}
+	{
+		const char *params[4] = { lang, (const char *)to, hint, (const char *)sealed };
+		int lengths[4] = { 0, (int)to_len, 0, (int)sealed_len };
+		int formats[4] = { 0, 1, 0, 1 };
+
+		res = PQexecParams(
+			db,
+			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
+			"recipient_enc, recipient_hint, vars, vars_enc) "
+			"VALUES ('email', 'login_link', $1, $2, $3, '{}', $4) RETURNING job_id), "
+			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
+			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
+			4, NULL, params, lengths, formats, 0);
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		pg_error(db, res, err, errlen);
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	free(to);
+	free(sealed);
+	if (vars.p)
+		sodium_memzero(vars.p, vars.len);
+	strbuf_release(&vars);
+	return rc;
+}
