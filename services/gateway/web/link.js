@@ -3,6 +3,7 @@
 // so it stays out of the history, bookmarks and screen shares; it lives only in this
 // page's memory. A button posts it (POST /api/v1/auth/link), so that a mail scanner that
 // opens links does not use them up. The answer's "return" is where the user lands.
+// A new link opened in the same tab (only the fragment changes) is read the same way.
 // Each outcome has its page: #view[data-state="ready|used|expired|invalid|disabled|error"].
 
 import { startPage, h } from './page.js';
@@ -69,9 +70,14 @@ const STR = {
 const TOKEN = /^[A-Za-z0-9_-]{16,200}$/;
 
 // The token, then out of the address bar (the query, e.g. ?lang=sv, stays).
-const token = decodeURIComponent(location.hash.replace(/^#/, ''));
-if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+function takeToken() {
+  let tok = '';
+  try { tok = decodeURIComponent(location.hash.replace(/^#/, '')); } catch (e) { /* stays '' */ }
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  return tok;
+}
 
+let token = takeToken();
 let state = TOKEN.test(token) ? 'ready' : 'invalid';
 let working = false;
 
@@ -139,3 +145,11 @@ function render(focus) {
 }
 
 render(false);
+
+// Another link opened in this tab changes only the fragment: the page stays, reads it.
+window.addEventListener('hashchange', () => {
+  if (!location.hash || working) return;
+  token = takeToken();
+  state = TOKEN.test(token) ? 'ready' : 'invalid';
+  render(true);
+});
