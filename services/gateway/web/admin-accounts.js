@@ -250,6 +250,7 @@ gatedPage({
       }
     }
 
+    let loads = 0;
     async function load() {
       const q = {};
       if (fRole.value) q.role = fRole.value;
@@ -280,6 +281,7 @@ gatedPage({
         if (page.refused(err)) { page.deny(null); return; }
         list.replaceChildren(loadFailed(page, load));
       }
+      list.dataset.loads = String(++loads); // answers so far, for the tests
     }
     filters.addEventListener('submit', (e) => { e.preventDefault(); load(); });
 

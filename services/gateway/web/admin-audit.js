@@ -117,6 +117,7 @@ gatedPage({
     let next = null;
     let shown = 0;
     let tbody = null;
+    let loads = 0; // answers so far, shown or failed (#audit-list[data-loads]), for the tests
 
     const row = (e) => {
       const who = e.actor ? [e.actor.hint || e.actor.id || '–', e.actor.role ? ` (${e.actor.role})` : ''].join('') : '–';
@@ -156,6 +157,7 @@ gatedPage({
         if (page.refused(err)) { page.deny(null); return; }
         status.textContent = t('load.failed');
       }
+      list.dataset.loads = String(++loads);
     }
 
     form.addEventListener('submit', (e) => {

@@ -86,7 +86,7 @@ gatedPage({
           h('button', {
             type: 'button', class: 'small-button', 'aria-label': `${t('requeue')}: ${d.recipient}`, text: t('requeue'),
             onclick: async () => {
-              try { await apiSend('POST', `admin/dead-letters/${encodeURIComponent(d.job_id)}/requeue`, {}, lang); say(t('requeued')); load(); } catch (e) { say(e.message); }
+              try { await apiSend('POST', `admin/dead-letters/${encodeURIComponent(d.job_id)}/requeue`, {}, lang); await load(); say(t('requeued')); } catch (e) { say(e.message); }
             },
           }))) : [h('li', { text: t('dead.none') })]));
         say(t('loaded', { n: messages.length }));
@@ -105,8 +105,8 @@ gatedPage({
           channel: f.get('channel'), to: f.get('to'), template: 'test', lang: f.get('lang'),
           vars: { sent_by: 'admin', sent_at: new Date().toLocaleString(f.get('lang') === 'en' ? 'en-GB' : f.get('lang')) },
         }, lang);
+        await load();
         say(t('sentOk'));
-        load();
       } catch (e) {
         if (page.refused(e)) { page.deny(null); return; }
         if (e.field === 'to') { fieldError(to, 'to-error', e.message); to.focus(); }
