@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, url, linkToken, loginToken, mailFor, lastMailId, psql, signInAs, pageSession, until,
+  launch, url, linkToken, loginToken, mailFor, lastMailId, psql, signInAs, pageSession, until, tabTo,
 } from './browser.mjs';
 
 const EDITOR = 'toimitus@mielenterveysseura.example.org';
@@ -21,16 +21,6 @@ describe('sign-in by e-mail link', () => {
   after(async () => {
     if (browser) await browser.close();
   });
-
-  // Tab from the top of the page until 'selector' has the focus (at most 40 presses).
-  async function tabTo(page, selector) {
-    await page.locator('body').focus();
-    for (let i = 0; i < 40; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
-    }
-    throw new Error(`Tab never reached ${selector}`);
-  }
 
   test('an editor asks for a link on signin.html by keyboard, opens it from the mail and lands signed in', async () => {
     const { page } = browser;

@@ -327,3 +327,15 @@ export async function lastMailId(address) {
   const list = await (await fetch(`${base}/messages?to=${encodeURIComponent(address)}`)).json();
   return list.length ? Number(list.at(-1).id) : 0;
 }
+
+// Presses Tab from the top of the page until 'selector' has the focus (at most 40 presses):
+// proof that a keyboard user can reach it.
+export async function tabTo(page, selector) {
+  await page.locator('body').focus();
+  await page.evaluate(() => { if (document.activeElement) document.activeElement.blur(); });
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return i + 1;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}

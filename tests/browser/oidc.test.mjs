@@ -5,7 +5,7 @@
 // naming the professional; then signing out.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, url, waitForView, pageSession, stackEnv } from './browser.mjs';
+import { launch, url, waitForView, pageSession, stackEnv, tabTo } from './browser.mjs';
 
 const NURSE = { email: 'hoitaja@kuopio-terveys.example.org', password: 'demo-hoitaja' };
 
@@ -34,7 +34,7 @@ describe('sign-in with OpenID Connect', () => {
     const button = page.locator('a[data-provider="pohjois-savo"]');
     await button.waitFor();
     assert.equal((await button.innerText()).replace(/\s+/g, ' ').trim(), 'Kirjaudu: Pohjois-Savon hyvinvointialue');
-    await button.focus();
+    await tabTo(page, 'a[data-provider="pohjois-savo"]');
     await page.keyboard.press('Enter');
 
     // The provider's own login form (another origin: its port on loopback).
@@ -61,9 +61,8 @@ describe('sign-in with OpenID Connect', () => {
 
   test('signing out ends the session and says so', async () => {
     const { page } = browser;
-    const out = page.locator('#account [data-signout]');
-    await out.waitFor();
-    await out.focus();
+    await page.locator('#account [data-signout]').waitFor();
+    await tabTo(page, '#account [data-signout]');
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname === '/signin.html');
     await page.locator('[data-signed-out]').waitFor();
