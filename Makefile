@@ -84,12 +84,14 @@ $(BUILD)/tarjotin-admin: $(patsubst %.c,$(BUILD)/obj/%.o,$(ADMIN_SRC)) $(BUILD)/
 
 # A unit test links its own file, the shared library and the service modules
 # it names in a `// units: services/x/y.c ...` line (and is rebuilt when one
-# of them changes).
+# of them changes).  The service folders are -iquote, not -I: a service's
+# header named like a system one (the directory's sched.h) must not shadow
+# <sched.h> inside <pthread.h>.
 units_of = $(shell sed -n 's|^// units: ||p' tests/unit/$(1).c)
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(call units_of,$$*) $(BUILD)/libtarjotin.a | $(PROTO_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iservices/notify -Iservices/directory -Iservices/gateway -Iservices/stats $(LDOPT) -o $@ $< \
+	$(CC) $(CFLAGS) -iquote services/notify -iquote services/directory -iquote services/gateway -iquote services/stats $(LDOPT) -o $@ $< \
 		$$(sed -n 's#^// units: ##p' $<) $(BUILD)/libtarjotin.a $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)

@@ -370,9 +370,9 @@ case $cmd in
     start_all "$dir" || { stop_all "$dir"; exit 1; }
     cat <<MSG
 
-  Tarjotin is running:  http://localhost:$TARJOTIN_HTTP_PORT/
-  readiness:            http://localhost:$TARJOTIN_HTTP_PORT/readyz
-  metrics:              http://localhost:$TARJOTIN_HTTP_PORT/metrics
+  Tarjotin is running:  $TARJOTIN_URL/
+  readiness:            $TARJOTIN_URL/readyz
+  metrics:              $TARJOTIN_URL/metrics
   data and logs:        $dir  (logs/ has one file per process)
   PostgreSQL:           psql -h 127.0.0.1 -p $TARJOTIN_PG_PORT -U tarjotin tarjotin
   Redis:                redis-cli -p $TARJOTIN_REDIS_PORT
@@ -381,8 +381,8 @@ case $cmd in
   admin messages page:  $TARJOTIN_URL/admin-messages.html
   OpenID provider:      $TARJOTIN_OIDC_POHJOIS_SAVO_ISSUER  (kill -USR2 $(cat "$(pidfile "$dir" oidc)") rotates its key)
 
-  Demo sign-ins (open $TARJOTIN_URL, not localhost: the sign-in cookies
-  belong to the public URL):
+  Demo sign-ins (open $TARJOTIN_URL, not localhost: the sign-in cookies and
+  the Origin check belong to TARJOTIN_PUBLIC_URL):
     Pohjois-Savo (OpenID Connect), at $TARJOTIN_URL/signin.html:
       hoitaja@kuopio-terveys.example.org        password demo-hoitaja
       sosiaalityo@siilinjarvi-sote.example.org  password demo-sosiaalityo

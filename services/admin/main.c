@@ -178,7 +178,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	const char *conninfo, *public_url, *name = "";
+	const char *conninfo, *name = "";
+	char *public_url;
 	char email[EMAIL_MAX_LEN + 2], err[512];
 	bool create;
 	PGconn *db;
@@ -200,21 +201,20 @@ int main(int argc, char **argv)
 		return 2;
 	conninfo = config_str("TARJOTIN_DATABASE_URL",
 			      "postgresql://tarjotin@127.0.0.1:5432/tarjotin");
-	public_url = config_str("TARJOTIN_PUBLIC_URL", LINKS_PUBLIC_URL_DEFAULT);
-	if (links_public_url_valid(public_url, err, sizeof(err))) {
+	public_url = links_public_url(config_str("TARJOTIN_PUBLIC_URL", LINKS_PUBLIC_URL_DEFAULT),
+				      err, sizeof(err));
+	if (!public_url) {
 		fprintf(stderr, "tarjotin-admin: TARJOTIN_PUBLIC_URL: %s\n", err);
 		return 1;
 	}
-	if (sodium_init() < 0) {
-		fprintf(stderr, "tarjotin-admin: cannot start libsodium\n");
-		return 1;
-	}
-	db = pg_connect(conninfo, err, sizeof(err));
+	db = sodium_init() < 0 ? NULL : pg_connect(conninfo, err, sizeof(err));
 	if (!db) {
 		fprintf(stderr, "tarjotin-admin: %s\n", err);
+		free(public_url);
 		return 1;
 	}
 	rc = run(db, public_url, create, email, name);
 	PQfinish(db);
+	free(public_url);
 	return rc;
 }

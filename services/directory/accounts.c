@@ -68,15 +68,8 @@ void accounts_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	params[2] = limit;
 	res = wdb_exec(
 		w,
-		"SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-		"'id', a.id, 'email', a.email, 'name', a.name, 'role', a.role, 'lang', a.lang, "
-		"'user_site', CASE WHEN s.id IS NULL THEN NULL ELSE "
-		"json_build_object('id', s.id, 'name', s.name) END, "
-		"'organizations', coalesce((SELECT json_agg(json_build_object('id', o.id, "
-		"'name', o.name) ORDER BY o.name, o.id) FROM account_organizations ao "
-		"JOIN organizations o ON o.id = ao.organization_id WHERE ao.account_id = a.id), "
-		"'[]'::json), 'disabled', a.disabled_at IS NOT NULL, "
-		"'created_at', a.created_at, 'last_signin_at', a.last_signin_at) "
+		"SELECT json_build_object('items', coalesce(json_agg(" ACCTDB_JSON_SQL
+		" "
 		"ORDER BY a.email), '[]'::json))::text FROM (SELECT * FROM accounts a "
 		"WHERE ($1 = '' OR a.role::text = $1) AND ($2 = '' OR "
 		"strpos(lower(a.email), lower($2)) > 0 OR strpos(lower(a.name), lower($2)) > 0) "
@@ -126,7 +119,8 @@ void accounts_invite(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__
 	site = idcall_str(&c, "user_site_id");
 	lang = idcall_has(&c, "lang") ? idcall_str(&c, "lang") : "fi";
 	orgs = json_object_get(c.body, "organization_ids");
-	if (!email || email_valid(email, err, sizeof(err)) || strcspn(email, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(email)) {
+	if (!email || email_valid(email, err, sizeof(err)) ||
+	    strcspn(email, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(email)) {
 		bad(reply, "email", "an e-mail address is required");
 		goto out;
 	}
@@ -187,10 +181,11 @@ static int current_of(struct worker *w, const char *id, struct current *cur,
 		      Tarjotin__Envelope *reply)
 {
 	const char *params[1] = { id };
-	PGresult *res = wdb_exec(w,
-				 "SELECT role::text, coalesce(user_site_id::text, ''), "
-				 "disabled_at IS NOT NULL FROM accounts WHERE id = $1::uuid FOR UPDATE",
-				 1, params, PGRES_TUPLES_OK, reply);
+	PGresult *res =
+		wdb_exec(w,
+			 "SELECT role::text, coalesce(user_site_id::text, ''), "
+			 "disabled_at IS NOT NULL FROM accounts WHERE id = $1::uuid FOR UPDATE",
+			 1, params, PGRES_TUPLES_OK, reply);
 	int rc = -1;
 
 	if (!res)
@@ -211,8 +206,8 @@ static int current_of(struct worker *w, const char *id, struct current *cur,
 /* What an update asks for, checked against the account's invariants. */
 struct change {
 	const char *name, *role, *site; /* site NULL: none */
-	char *orgs;			/* JSON array text, or NULL: unchanged */
-	int disabled;			/* -1 unchanged, 0, 1 */
+	char *orgs;                     /* JSON array text, or NULL: unchanged */
+	int disabled;                   /* -1 unchanged, 0, 1 */
 };
 
 static int change_of(struct worker *w, const struct idcall *c, const struct current *cur,
@@ -231,7 +226,7 @@ static int change_of(struct worker *w, const struct idcall *c, const struct curr
 	if (ch->disabled == -2)
 		return bad(reply, "disabled", "disabled must be true or false");
 	ch->site = idcall_has(c, "user_site_id") ? idcall_str(c, "user_site_id") :
-		   *cur->site			 ? cur->site :
+		   *cur->site                    ? cur->site :
 						   NULL;
 	if (!strcmp(ch->role, "professional")) {
 		if (acctdb_site_check(w, ch->site, reply))

@@ -16,19 +16,12 @@
 char *acctdb_json(struct worker *w, const char *id, Tarjotin__Envelope *reply)
 {
 	const char *params[1] = { id };
-	PGresult *res = wdb_exec(
-		w,
-		"SELECT json_build_object('id', a.id, 'email', a.email, 'name', a.name, "
-		"'role', a.role, 'lang', a.lang, 'user_site', CASE WHEN s.id IS NULL THEN NULL "
-		"ELSE json_build_object('id', s.id, 'name', s.name) END, "
-		"'organizations', coalesce((SELECT json_agg(json_build_object('id', o.id, "
-		"'name', o.name) ORDER BY o.name, o.id) FROM account_organizations ao "
-		"JOIN organizations o ON o.id = ao.organization_id WHERE ao.account_id = a.id), "
-		"'[]'::json), 'disabled', a.disabled_at IS NOT NULL, "
-		"'created_at', a.created_at, 'last_signin_at', a.last_signin_at)::text "
-		"FROM accounts a LEFT JOIN user_sites s ON s.id = a.user_site_id "
-		"WHERE a.id = $1::uuid",
-		1, params, PGRES_TUPLES_OK, reply);
+	PGresult *res = wdb_exec(w,
+				 "SELECT " ACCTDB_JSON_SQL
+				 "::text "
+				 "FROM accounts a LEFT JOIN user_sites s ON s.id = a.user_site_id "
+				 "WHERE a.id = $1::uuid",
+				 1, params, PGRES_TUPLES_OK, reply);
 	char *json = NULL;
 
 	if (!res)
@@ -49,8 +42,7 @@ static int orgs_bad(Tarjotin__Envelope *reply, const char *why)
 	return -1;
 }
 
-int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text,
-		      Tarjotin__Envelope *reply)
+int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text, Tarjotin__Envelope *reply)
 {
 	const char *params[1];
 	PGresult *res;
@@ -61,18 +53,18 @@ int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text,
 	*text = NULL;
 	if (!json_is_array(ids) || json_array_size(ids) > ORGS_MAX)
 		return orgs_bad(reply, "organization_ids must be an array of at most 50 ids");
-	json_array_foreach(ids, i, v)
-	{
+	json_array_foreach(ids, i, v) {
 		if (!json_is_string(v) || !uuid_valid(json_string_value(v)))
 			return orgs_bad(reply, "organization_ids must hold organisation ids");
 	}
 	*text = json_dumps(ids, JSON_COMPACT);
 	params[0] = *text;
-	res = wdb_exec(w,
-		       "SELECT count(*) FILTER (WHERE o.id IS NULL) FROM "
-		       "(SELECT DISTINCT x::uuid AS x FROM jsonb_array_elements_text($1::jsonb) x) j "
-		       "LEFT JOIN organizations o ON o.id = j.x",
-		       1, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"SELECT count(*) FILTER (WHERE o.id IS NULL) FROM "
+		"(SELECT DISTINCT x::uuid AS x FROM jsonb_array_elements_text($1::jsonb) x) j "
+		"LEFT JOIN organizations o ON o.id = j.x",
+		1, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto out;
 	if (strcmp(PQgetvalue(res, 0, 0), "0"))
@@ -111,26 +103,21 @@ int acctdb_orgs_set(struct worker *w, const char *id, const char *ids, Tarjotin_
 
 int acctdb_site_check(struct worker *w, const char *id, Tarjotin__Envelope *reply)
 {
-	const char *params[1] = { id };
-	PGresult *res;
-	int rc = -1;
-
 	if (!id || !uuid_valid(id)) {
-		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid", "user_site_id",
-			       "a professional needs a user site");
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid",
+			       "user_site_id", "a professional needs a user site");
 		return -1;
 	}
-	res = wdb_exec(w, "SELECT 1 FROM user_sites WHERE id = $1::uuid", 1, params,
-		       PGRES_TUPLES_OK, reply);
-	if (!res)
+	switch (wdb_exists(w, "SELECT 1 FROM user_sites WHERE id = $1::uuid", id, reply)) {
+	case 1:
+		return 0;
+	case 0:
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid",
+			       "user_site_id", "no such user site");
 		return -1;
-	if (PQntuples(res) == 1)
-		rc = 0;
-	else
-		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid", "user_site_id",
-			       "no such user site");
-	PQclear(res);
-	return rc;
+	default:
+		return -1;
+	}
 }
 
 int acctdb_create(struct worker *w, const char *email, const char *name, const char *role,
@@ -138,14 +125,15 @@ int acctdb_create(struct worker *w, const char *email, const char *name, const c
 		  Tarjotin__Envelope *reply)
 {
 	const char *params[5] = { email, name ? name : "", role, site_id, lang ? lang : "fi" };
-	PGresult *res = wdb_exec(w,
-				 "WITH n AS (INSERT INTO accounts (email, name, role, user_site_id, "
-				 "lang) VALUES ($1, $2, $3::account_role, $4::uuid, $5) "
-				 "ON CONFLICT (email) DO NOTHING RETURNING id, role) "
-				 "SELECT id::text, role::text, true FROM n UNION ALL "
-				 "SELECT id::text, role::text, false FROM accounts WHERE email = $1 "
-				 "LIMIT 1",
-				 5, params, PGRES_TUPLES_OK, reply);
+	PGresult *res =
+		wdb_exec(w,
+			 "WITH n AS (INSERT INTO accounts (email, name, role, user_site_id, "
+			 "lang) VALUES ($1, $2, $3::account_role, $4::uuid, $5) "
+			 "ON CONFLICT (email) DO NOTHING RETURNING id, role) "
+			 "SELECT id::text, role::text, true FROM n UNION ALL "
+			 "SELECT id::text, role::text, false FROM accounts WHERE email = $1 "
+			 "LIMIT 1",
+			 5, params, PGRES_TUPLES_OK, reply);
 	int rc;
 
 	if (!res)

@@ -11,6 +11,18 @@
 
 #include "directory.h"
 
+/* The SQL of an account's JSON (below), for a row 'a' of accounts joined
+ * with its user site 's' (LEFT JOIN user_sites s ON s.id = a.user_site_id). */
+#define ACCTDB_JSON_SQL                                                                   \
+	"json_build_object('id', a.id, 'email', a.email, 'name', a.name, "                \
+	"'role', a.role, 'lang', a.lang, 'user_site', CASE WHEN s.id IS NULL THEN NULL "  \
+	"ELSE json_build_object('id', s.id, 'name', s.name) END, "                        \
+	"'organizations', coalesce((SELECT json_agg(json_build_object('id', o.id, "       \
+	"'name', o.name) ORDER BY o.name, o.id) FROM account_organizations ao "           \
+	"JOIN organizations o ON o.id = ao.organization_id WHERE ao.account_id = a.id), " \
+	"'[]'::json), 'disabled', a.disabled_at IS NOT NULL, "                            \
+	"'created_at', a.created_at, 'last_signin_at', a.last_signin_at)"
+
 /*
  * The account 'id' as {"id","email","name","role","lang","user_site":
  * {"id","name"}|null,"organizations":[{"id","name"}],"disabled","created_at",
@@ -24,8 +36,7 @@ char *acctdb_json(struct worker *w, const char *id, Tarjotin__Envelope *reply);
  * canonical uuids of existing organisations.  Its compact text into *text
  * (free()).  0, or -1 with reply set to BAD_REQUEST field organization_ids.
  */
-int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text,
-		      Tarjotin__Envelope *reply);
+int acctdb_orgs_check(struct worker *w, const json_t *ids, char **text, Tarjotin__Envelope *reply);
 
 /* Makes account 'id's organisations exactly those of the JSON array text
  * 'ids'.  Returns 1 when that changed them, 0 when not, -1 (reply filled). */

@@ -17,7 +17,7 @@
 #include "wdb.h"
 #include "banned.h"
 
-#define EDITOR_JSON                                                                  \
+#define EDITOR_JSON                                                                          \
 	"json_build_object('id', a.id, 'email', a.email, 'name', a.name, 'last_signin_at', " \
 	"a.last_signin_at)"
 
@@ -26,10 +26,6 @@
 static int open_org(struct worker *w, const Tarjotin__Envelope *req, struct idcall *c,
 		    Tarjotin__Envelope *reply)
 {
-	const char *params[1];
-	PGresult *res;
-	int rc = -1;
-
 	if (idcall_open(req, c, reply))
 		return -1;
 	if (!uuid_valid(c->call->id)) {
@@ -42,18 +38,17 @@ static int open_org(struct worker *w, const Tarjotin__Envelope *req, struct idca
 			       "not an editor of this organisation");
 		return -1;
 	}
-	params[0] = c->call->id;
-	res = wdb_exec(w, "SELECT 1 FROM organizations WHERE id = $1::uuid", 1, params,
-		       PGRES_TUPLES_OK, reply);
-	if (!res)
-		return -1;
-	if (PQntuples(res) == 1)
-		rc = 0;
-	else
+	switch (wdb_exists(w, "SELECT 1 FROM organizations WHERE id = $1::uuid", c->call->id,
+			   reply)) {
+	case 1:
+		return 0;
+	case 0:
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_NOT_FOUND, "not_found", "id",
 			       "no such organisation");
-	PQclear(res);
-	return rc;
+		return -1;
+	default:
+		return -1;
+	}
 }
 
 void editors_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
@@ -91,8 +86,7 @@ static int audit_row(struct worker *w, const Tarjotin__Envelope *req, const char
 	if (created >= 0)
 		strbuf_addf(&d, ",\"created\":%s", created ? "true" : "false");
 	strbuf_adds(&d, "}");
-	rc = audit_write(w->db, req->principal, action, "organization", org, d.p, err,
-			 sizeof(err));
+	rc = audit_write(w->db, req->principal, action, "organization", org, d.p, err, sizeof(err));
 	if (rc)
 		wdb_failed(w, NULL, err, reply);
 	strbuf_release(&d);

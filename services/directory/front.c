@@ -12,6 +12,7 @@
 
 #include <zmq.h>
 
+#include "authz.h"
 #include "clock.h"
 #include "directory.pb-c.h"
 #include "errmsg.h"
@@ -235,6 +236,21 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 		f->stats.expired++; /* nobody waits for this answer any more */
 		goto out;
 	}
+	reply.request_id = req->request_id;
+	reply.type = req->type;
+	/* What may be answered here never passes a worker's check
+	 * (workers.c), so it is checked here (all of it is public).  Other
+	 * types are checked by the worker only, after the queue's own rules. */
+	if ((req->type == TARJOTIN__MSG_TYPE__MSG_PING ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_HEALTH ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_SEARCH ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST ||
+	     req->type == TARJOTIN__MSG_TYPE__MSG_MUNICIPALITY_LIST) &&
+	    authz_check(req->type, req->principal, &reply)) {
+		batch_add(f, id, &reply);
+		reply_release(&reply);
+		goto out;
+	}
 	if (req->type == TARJOTIN__MSG_TYPE__MSG_PING ||
 	    req->type == TARJOTIN__MSG_TYPE__MSG_HEALTH) {
 		answer_inline(f, id, req);
@@ -242,8 +258,6 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 	}
 	/* Searches without free text come from memory: answered here, they
 	 * never wait for a worker. */
-	reply.request_id = req->request_id;
-	reply.type = req->type;
 	if (search_inline(f->dir->search, req, &reply)) {
 		batch_add(f, id, &reply);
 		reply_release(&reply);

@@ -7,6 +7,7 @@
 #include "accounts.h"
 #include "auditlog.h"
 #include "directory.h"
+#include "dlr.h"
 #include "editors.h"
 #include "hsds.h"
 #include "logins.h"
@@ -26,7 +27,7 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_MESSAGE_GET, messages_get },
 	{ TARJOTIN__MSG_TYPE__MSG_DEAD_LETTER_LIST, messages_dead_list },
 	{ TARJOTIN__MSG_TYPE__MSG_DEAD_LETTER_REQUEUE, messages_requeue },
-	{ TARJOTIN__MSG_TYPE__MSG_DELIVERY_REPORT, messages_delivery_report },
+	{ TARJOTIN__MSG_TYPE__MSG_DELIVERY_REPORT, dlr_handle },
 	{ TARJOTIN__MSG_TYPE__MSG_HSDS, hsds_handle },
 	{ TARJOTIN__MSG_TYPE__MSG_SEARCH, search_handle_search },
 	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, search_handle_activity },

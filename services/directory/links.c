@@ -15,7 +15,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-int links_public_url_valid(const char *url, char *err, size_t errlen)
+char *links_public_url(const char *url, char *err, size_t errlen)
 {
 	const char *host;
 	size_t n = strlen(url);
@@ -26,18 +26,20 @@ int links_public_url_valid(const char *url, char *err, size_t errlen)
 		host = url + 7;
 	else
 		goto bad;
-	if (n > LINKS_PUBLIC_URL_MAX || !*host || url[n - 1] == '/')
+	while (n > (size_t)(host - url) && url[n - 1] == '/')
+		n--;
+	if (n > LINKS_PUBLIC_URL_MAX || n == (size_t)(host - url) || *host == '/')
 		goto bad;
-	for (const char *c = host; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
+	for (const char *c = host; c < url + n; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(".-:[]/_~%", *c))
 			goto bad;
-	return 0;
+	return xstrndup(url, n);
 bad:
 	snprintf(err, errlen,
-		 "'%.*s' is not an origin like https://tarjotin.example.org (no path, no trailing "
-		 "slash, at most %d characters)",
+		 "'%.*s' is not a URL like https://tarjotin.example.org (http or https, a host, "
+		 "at most %d characters)",
 		 60, url, LINKS_PUBLIC_URL_MAX);
-	return -1;
+	return NULL;
 }
 
 bool links_token_valid(const char *token)

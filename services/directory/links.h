@@ -26,9 +26,11 @@
 #define LINKS_PUBLIC_URL_DEFAULT "http://127.0.0.1:8080"
 #define LINKS_PUBLIC_URL_MAX 200
 
-/* Whether 'url' may be TARJOTIN_PUBLIC_URL: http(s)://host[:port], no path
- * other than none, no trailing slash, printable ASCII.  0, or -1 with err. */
-int links_public_url_valid(const char *url, char *err, size_t errlen);
+/* TARJOTIN_PUBLIC_URL 'url' as links are built on it: http(s)://host[:port]
+ * and an optional path, printable ASCII without quotes, spaces, '?' or
+ * '#', trailing slashes dropped.  Returns it malloc'ed (free()), or NULL
+ * with err. */
+char *links_public_url(const char *url, char *err, size_t errlen);
 
 /* Whether 'token' has a token's form (43 base64url characters). */
 bool links_token_valid(const char *token);

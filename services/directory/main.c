@@ -33,6 +33,7 @@
 #include "outbox.h"
 #include "pg.h"
 #include "refdata.h"
+#include "housekeep.h"
 #include "search.h"
 #include "sig.h"
 #include "workers.h"
@@ -173,7 +174,8 @@ int main(void)
 	struct workers *pool = NULL;
 	struct index *ix = NULL;
 	struct outbox *outbox = NULL;
-	char *instance_buf = default_instance();
+	struct housekeep *housekeep = NULL;
+	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	char err[512];
 	int rc = 1;
@@ -181,12 +183,13 @@ int main(void)
 	cfg.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("directory", cfg.instance);
 	config_read(&cfg);
-	if (links_public_url_valid(cfg.public_url, err, sizeof(err))) {
+	public_url = links_public_url(cfg.public_url, err, sizeof(err));
+	if (!public_url) {
 		log_fatal("bad configuration", "variable", "TARJOTIN_PUBLIC_URL", "error", err,
 			  NULL);
 		goto out;
 	}
-	dir.public_url = cfg.public_url;
+	dir.public_url = public_url;
 	dir.instance = cfg.instance;
 	dir.conninfo = cfg.conninfo;
 	dir.pg = &pgwatch;
@@ -235,6 +238,10 @@ int main(void)
 		goto out;
 	}
 	fc.outbox = outbox;
+	/* Audit retention and expired login links: hourly, one instance. */
+	housekeep = housekeep_start(cfg.conninfo, cfg.audit_retention_days);
+	if (!housekeep)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -260,6 +267,7 @@ out:
 	sig_request_stop(); /* for the threads that watch the signal */
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
+	housekeep_stop(&housekeep);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
@@ -274,5 +282,6 @@ out:
 			 "refused_requests", r, "retries_merged", d, NULL);
 	}
 	free(instance_buf);
+	free(public_url);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "audit.h"
 #include "config.h"
 #include "email.h"
 #include "log.h"
@@ -223,7 +224,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	PGresult *res = NULL;
 	uint8_t *sealed = NULL;
 	size_t sealed_len = 0;
-	char err[256], hint[300], *vars_text = NULL;
+	char err[256], hint[300], detail[160], *vars_text = NULL;
 	int failed = 0;
 
 	const struct messages *ms = w->dir->messages;
@@ -309,8 +310,12 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 		int lengths[7] = { 0, 0, 0, (int)sealed_len, 0, 0, 0 };
 		int formats[7] = { 0, 0, 0, 1, 0, 0, 0 };
 
-		/* One statement, one transaction: the notification, its outbox row
-		 * and the relay's wake-up commit together or not at all. */
+		/* One transaction: the notification, its outbox row, the relay's
+		 * wake-up and the audit row commit together or not at all. */
+		if (pg_exec(db, "BEGIN", err, sizeof(err))) {
+			db_failed(w, NULL, reply);
+			goto out;
+		}
 		res = PQexecParams(
 			db,
 			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
@@ -328,16 +333,28 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	}
 	if (PQntuples(res) == 0) {
 		/* The same key won a race a moment ago: replay its reply. */
+		pg_exec(db, "ROLLBACK", err, sizeof(err));
 		if (!replay(db, m->idempotency_key, reply, &failed))
 			db_failed(w, NULL, reply);
 		goto out;
 	}
 	r.job_id = PQgetvalue(res, 0, 0);
 	r.status = (char *)"queued";
+	snprintf(detail, sizeof(detail), "{\"channel\":\"%s\",\"template\":\"%s\"}", m->channel,
+		 m->template_);
+	if (audit_write(db, req->principal, "message.send", "message", r.job_id, detail, err,
+			sizeof(err)) ||
+	    pg_exec(db, "COMMIT", err, sizeof(err))) {
+		log_error("message not queued", "error", err, NULL);
+		db_failed(w, NULL, reply);
+		goto out;
+	}
 	rpc_pack_payload(&r.base, &reply->payload);
 	log_info("message queued", "job_id", r.job_id, "channel", m->channel, "template",
 		 m->template_, "to", hint, NULL);
 out:
+	if (w->db && PQtransactionStatus(w->db) != PQTRANS_IDLE)
+		pg_exec(w->db, "ROLLBACK", err, sizeof(err));
 	PQclear(res);
 	free(sealed);
 	free(vars_text);
@@ -429,6 +446,7 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 {
 	Tarjotin__MessageQuery *q = query_of(req, reply);
 	const char *params[1];
+	char err[256];
 	PGconn *db;
 	PGresult *res = NULL;
 
@@ -443,6 +461,10 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 	if (!db)
 		goto out;
 	params[0] = q->job_id;
+	if (pg_exec(db, "BEGIN", err, sizeof(err))) {
+		db_failed(w, NULL, reply);
+		goto out;
+	}
 	/* A new outbox row for the same job: the relay gives it a new stream
 	 * entry, and notify sends it (a dead job has no "sent" record). */
 	res = PQexecParams(
@@ -458,10 +480,18 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 		goto out;
 	}
 	if (PQntuples(res) == 1) {
+		if (audit_write(db, req->principal, "dead_letter.requeue", "message", q->job_id,
+				NULL, err, sizeof(err)) ||
+		    pg_exec(db, "COMMIT", err, sizeof(err))) {
+			log_error("dead letter not requeued", "error", err, NULL);
+			db_failed(w, NULL, reply);
+			goto out;
+		}
 		reply_json_text(reply, PQgetvalue(res, 0, 0));
 		log_info("dead letter requeued", "job_id", q->job_id, NULL);
 		goto out;
 	}
+	pg_exec(db, "ROLLBACK", err, sizeof(err));
 	PQclear(res);
 	res = PQexecParams(db, "SELECT status FROM notifications WHERE job_id = $1::uuid", 1, NULL,
 			   params, NULL, NULL, 0);
@@ -475,87 +505,8 @@ void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin_
 				"the message is not a dead letter (status %s)",
 				PQgetvalue(res, 0, 0));
 out:
+	if (w->db && PQtransactionStatus(w->db) != PQTRANS_IDLE)
+		pg_exec(w->db, "ROLLBACK", err, sizeof(err));
 	PQclear(res);
 	tarjotin__message_query__free_unpacked(q, NULL);
-}
-
-/* --- delivery reports ---------------------------------------------------- */
-
-/* GatewayAPI's statuses: final ones map to ours, transient ones to NULL. */
-static const char *dlr_status(const char *s)
-{
-	static const char *const failed[] = { "EXPIRED",  "DELETED", "UNDELIVERABLE",
-					      "REJECTED", "SKIPPED", NULL };
-
-	if (!strcmp(s, "DELIVERED"))
-		return "delivered";
-	for (int i = 0; failed[i]; i++)
-		if (!strcmp(s, failed[i]))
-			return "failed";
-	return NULL;
-}
-
-void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
-			      Tarjotin__Envelope *reply)
-{
-	Tarjotin__DeliveryReport *d = tarjotin__delivery_report__unpack(NULL, req->payload.len,
-									req->payload.data);
-	const char *status, *params[5];
-	char when[32], json[160], err[300], text[260];
-	PGconn *db;
-	PGresult *res = NULL;
-
-	if (!d) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
-				"malformed DeliveryReport");
-		return;
-	}
-	status = dlr_status(d->status);
-	if (!status) {
-		/* Transient statuses say nothing we keep; a transient one after a
-		 * final one must not undo it anyway. */
-		reply_json_text(reply, "{\"updated\":0,\"ignored\":true}");
-		goto out;
-	}
-	if (*d->userref && !uuid_valid(d->userref) && !*d->provider_id) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "userref",
-				"userref is not one of our job ids");
-		goto out;
-	}
-	db = db_of(w, reply);
-	if (!db)
-		goto out;
-	snprintf(when, sizeof(when), "%lld", (long long)d->time);
-	utf8_clip(text, sizeof(text), d->error);
-	snprintf(err, sizeof(err), "%s: %s", d->status, text);
-	params[0] = status;
-	params[1] = uuid_valid(d->userref) ? d->userref : "";
-	params[2] = d->provider_id;
-	params[3] = when;
-	params[4] = err;
-	/* Idempotent: the provider retries, and the same report twice is a
-	 * no-op.  A failure report never undoes "delivered". */
-	res = PQexecParams(db,
-			   "UPDATE notifications SET status = $1, updated_at = now(), "
-			   "delivered_at = CASE WHEN $1 = 'delivered' THEN "
-			   "coalesce(delivered_at, to_timestamp(NULLIF($4, '0')::bigint), now()) "
-			   "ELSE delivered_at END, "
-			   "last_error = CASE WHEN $1 = 'failed' THEN $5 ELSE last_error END, "
-			   "provider_id = coalesce(provider_id, NULLIF($3, '')) "
-			   "WHERE channel = 'sms' AND (job_id = NULLIF($2, '')::uuid OR "
-			   "(NULLIF($3, '') IS NOT NULL AND provider_id = $3)) "
-			   "AND status IN ('queued', 'sent', 'failed', 'delivered') "
-			   "AND NOT (status = 'delivered' AND $1 = 'failed') RETURNING job_id",
-			   5, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_failed(w, res, reply);
-		goto out;
-	}
-	snprintf(json, sizeof(json), "{\"updated\":%d,\"status\":\"%s\"}", PQntuples(res), status);
-	reply_json_text(reply, json);
-	log_info("delivery report", "job_id", params[1], "provider_id", d->provider_id, "status",
-		 status, NULL);
-out:
-	PQclear(res);
-	tarjotin__delivery_report__free_unpacked(d, NULL);
 }

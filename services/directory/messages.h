@@ -1,7 +1,7 @@
 /*
  * messages.h - the directory's side of messaging: queueing a message (the
  * notification row and its outbox row in one transaction), the admin
- * listings, re-queueing dead letters and applying delivery reports.
+ * listings and re-queueing dead letters (delivery reports: dlr.h).
  */
 #ifndef TJ_MESSAGES_H
 #define TJ_MESSAGES_H
@@ -27,7 +27,5 @@ void messages_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 void messages_get(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_dead_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 void messages_requeue(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
-void messages_delivery_report(struct worker *w, const Tarjotin__Envelope *req,
-			      Tarjotin__Envelope *reply);
 
 #endif

@@ -17,8 +17,8 @@
 #include "wdb.h"
 #include "banned.h"
 
-#define SITE_JSON                                                                           \
-	"json_build_object('id', id, 'name', name, 'county', county, 'email_domains', "     \
+#define SITE_JSON                                                                                \
+	"json_build_object('id', id, 'name', name, 'county', county, 'email_domains', "          \
 	"to_json(email_domains), 'idp', idp, 'idp_group', idp_group, 'created_at', created_at, " \
 	"'updated_at', updated_at)"
 
@@ -78,12 +78,11 @@ static int fields(const struct idcall *c, const char **params, char **domains,
 		return bad(reply, "county", "county must be a county code");
 	if (!json_is_array(d) || json_array_size(d) < 1 || json_array_size(d) > 20)
 		return bad(reply, "email_domains", "one to 20 e-mail domains are required");
-	json_array_foreach(d, i, v)
-	{
+	json_array_foreach(d, i, v) {
 		const char *s = json_is_string(v) ? json_string_value(v) : "";
 
-		if (!*s || strlen(s) > 253 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") !=
-						       strlen(s))
+		if (!*s || strlen(s) > 253 ||
+		    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(s))
 			return bad(reply, "email_domains", "not a lower-case domain");
 	}
 	if (optional(c, "idp", &params[3], reply) || optional(c, "idp_group", &params[4], reply))
@@ -95,16 +94,14 @@ static int fields(const struct idcall *c, const char **params, char **domains,
 
 static int county_check(struct worker *w, const char *county, Tarjotin__Envelope *reply)
 {
-	const char *params[1] = { county };
-	PGresult *res = wdb_exec(w, "SELECT 1 FROM counties WHERE key = $1", 1, params,
-				 PGRES_TUPLES_OK, reply);
-	int rc;
-
-	if (!res)
+	switch (wdb_exists(w, "SELECT 1 FROM counties WHERE key = $1", county, reply)) {
+	case 1:
+		return 0;
+	case 0:
+		return bad(reply, "county", "no such county");
+	default:
 		return -1;
-	rc = PQntuples(res) == 1 ? 0 : bad(reply, "county", "no such county");
-	PQclear(res);
-	return rc;
+	}
 }
 
 void usersites_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
@@ -128,17 +125,18 @@ void usersites_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	if (county_check(w, params[1], reply))
 		goto fail;
 	params[5] = c.call->id;
-	res = wdb_exec(w,
-		       create ? "INSERT INTO user_sites (name, county, email_domains, idp, idp_group) "
-				"SELECT $1, $2, array_agg(x ORDER BY n), $4, $5 FROM "
-				"jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n) "
-				"RETURNING id::text, " SITE_JSON "::text" :
-			       "UPDATE user_sites SET name = $1, county = $2, email_domains = "
-			       "(SELECT array_agg(x ORDER BY n) FROM "
-			       "jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n)), "
-			       "idp = $4, idp_group = $5 WHERE id = $6::uuid "
-			       "RETURNING id::text, " SITE_JSON "::text",
-		       create ? 5 : 6, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		create ? "INSERT INTO user_sites (name, county, email_domains, idp, idp_group) "
+			 "SELECT $1, $2, array_agg(x ORDER BY n), $4, $5 FROM "
+			 "jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n) "
+			 "RETURNING id::text, " SITE_JSON "::text" :
+			 "UPDATE user_sites SET name = $1, county = $2, email_domains = "
+			 "(SELECT array_agg(x ORDER BY n) FROM "
+			 "jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n)), "
+			 "idp = $4, idp_group = $5 WHERE id = $6::uuid "
+			 "RETURNING id::text, " SITE_JSON "::text",
+		create ? 5 : 6, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto fail;
 	if (PQntuples(res) != 1) {

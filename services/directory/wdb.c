@@ -92,3 +92,16 @@ PGresult *wdb_exec(struct worker *w, const char *sql, int n, const char *const *
 	}
 	return res;
 }
+
+int wdb_exists(struct worker *w, const char *sql, const char *value, Tarjotin__Envelope *reply)
+{
+	const char *params[1] = { value };
+	PGresult *res = wdb_exec(w, sql, 1, params, PGRES_TUPLES_OK, reply);
+	int rc;
+
+	if (!res)
+		return -1;
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}

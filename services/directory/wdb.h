@@ -33,4 +33,8 @@ void wdb_rollback(struct worker *w);
 PGresult *wdb_exec(struct worker *w, const char *sql, int n, const char *const *params,
 		   ExecStatusType want, Tarjotin__Envelope *reply);
 
+/* Runs the one-parameter query 'sql' (e.g. "SELECT 1 FROM t WHERE id = $1")
+ * with 'value': 1 when it returns a row, 0 when none, -1 with reply filled. */
+int wdb_exists(struct worker *w, const char *sql, const char *value, Tarjotin__Envelope *reply);
+
 #endif

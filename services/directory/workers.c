@@ -106,13 +106,13 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 		reply.type = req->type;
 		/* Authorization first, for every type (default deny): a refused
 		 * call never reaches its handler. */
-		if (authz_check(req->type, req->principal, &reply))
-			;
-		else if (fn)
-			fn(&s->w, req, &reply);
-		else
-			reply_set_error(&reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "type",
-					"unknown message type %d", (int)req->type);
+		if (authz_check(req->type, req->principal, &reply) == 0) {
+			if (fn)
+				fn(&s->w, req, &reply);
+			else
+				reply_set_error(&reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST,
+						"type", "unknown message type %d", (int)req->type);
+		}
 		tarjotin__envelope__free_unpacked(req, NULL);
 	}
 	buf = rpc_pack_envelope(&reply, &len);

@@ -233,7 +233,7 @@ static unsigned render(struct req *r, unsigned ok)
 				       "the directory sent a malformed reply");
 	revoke_sessions(r, m);
 	if (ok == 204 || !m->json.len)
-		status = req_reply_empty(r, ok == 204 ? 204 : ok, NULL);
+		status = req_reply_empty(r, ok, NULL);
 	else
 		status = req_reply_document(r, ok, m->json.data, m->json.len, "no-store", false,
 					    NULL, NULL);

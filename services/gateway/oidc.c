@@ -1,8 +1,9 @@
 /*
- * oidc.c - the OpenID Connect relying party (oidc.h): configuration, the
- * per-provider cache of discovery and keys, the authorization request, the
- * token exchange and the ID token's signature.  HTTP is in oidc_http.c, the
- * key set in oidc_jwks.c, the claim checks in oidc_claims.c.
+ * oidc.c - the OpenID Connect relying party (oidc.h): the per-provider
+ * cache of discovery and keys, the authorization request, the token
+ * exchange and the ID token's signature.  The providers' configuration is
+ * in oidc_config.c, HTTP in oidc_http.c, the key set in oidc_jwks.c, the
+ * claim checks in oidc_claims.c.
  */
 #include "oidc.h"
 
@@ -19,7 +20,6 @@
 
 #include "banned.h"
 #include "clock.h"
-#include "config.h"
 #include "errmsg.h"
 #include "log.h"
 #include "oidc_claims.h"
@@ -45,6 +45,8 @@ struct provider {
 	char *jwks_uri;
 	struct oidc_jwks *jwks;
 	int64_t refetch_us;
+	int fetching;           /* a thread fetches the JWKS now */
+	pthread_cond_t fetched; /* signalled when it is done */
 };
 
 struct oidc {
@@ -76,6 +78,11 @@ struct oidc *oidc_new(const char *redirect_uri, int timeout_ms, const char **bad
 			errmsg(err, errlen, "pthread_mutex_init failed");
 			goto fail;
 		}
+		if (pthread_cond_init(&p->fetched, NULL) != 0) {
+			pthread_mutex_destroy(&p->mu);
+			errmsg(err, errlen, "pthread_cond_init failed");
+			goto fail;
+		}
 		p->cfg = &o->cfg.p[o->n];
 		p->key = p->cfg->key;
 	}
@@ -101,6 +108,7 @@ void oidc_destroy(struct oidc **op)
 		free(p->token_endpoint);
 		free(p->jwks_uri);
 		oidc_jwks_destroy(&p->jwks);
+		pthread_cond_destroy(&p->fetched);
 		pthread_mutex_destroy(&p->mu);
 	}
 	oidc_config_release(&o->cfg);
@@ -254,21 +262,31 @@ out:
 /*
  * The key for (alg, kid), retained: from the cached set, else from a newly
  * fetched one (the first fetch, or one re-fetch a second for a kid the
- * cached set lacks, so that a rotated key is picked up).
+ * cached set lacks, so that a rotated key is picked up).  While one thread
+ * fetches, the others that need a key wait for its set (at most the HTTP
+ * timeout) rather than fail, so that sign-ins at the moment of a rotation
+ * all succeed.
  */
 static cjose_jwk_t *signing_key(struct oidc *o, struct provider *p, const char *alg,
 				const char *kid, char *err, size_t errlen)
 {
 	struct oidc_jwks *fresh;
 	cjose_jwk_t *k;
-	int fetch = 0;
+	int fetch = 0, waited = 0;
 	int64_t now = clock_mono_us();
 
 	pthread_mutex_lock(&p->mu);
 	k = oidc_jwks_find(p->jwks, alg, kid);
-	if (!k && (!p->jwks || p->refetch_us == 0 || now - p->refetch_us >= REFETCH_US)) {
+	while (!k && p->fetching) {
+		pthread_cond_wait(&p->fetched, &p->mu);
+		k = oidc_jwks_find(p->jwks, alg, kid);
+		waited = 1;
+	}
+	if (!k &&
+	    (!p->jwks || (!waited && (p->refetch_us == 0 || now - p->refetch_us >= REFETCH_US)))) {
 		if (p->jwks)
 			p->refetch_us = now;
+		p->fetching = 1;
 		fetch = 1;
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -279,15 +297,17 @@ static cjose_jwk_t *signing_key(struct oidc *o, struct provider *p, const char *
 		return NULL;
 	}
 	fresh = fetch_jwks(o, p, err, errlen);
-	if (!fresh)
-		return NULL;
 	pthread_mutex_lock(&p->mu);
-	oidc_jwks_destroy(&p->jwks);
-	p->jwks = fresh;
-	k = oidc_jwks_find(p->jwks, alg, kid);
+	if (fresh) {
+		oidc_jwks_destroy(&p->jwks);
+		p->jwks = fresh;
+		k = oidc_jwks_find(p->jwks, alg, kid);
+		if (!k)
+			errmsg(err, errlen, "unknown key");
+	}
+	p->fetching = 0;
+	pthread_cond_broadcast(&p->fetched);
 	pthread_mutex_unlock(&p->mu);
-	if (!k)
-		errmsg(err, errlen, "unknown key");
 	return k;
 }
 

@@ -60,7 +60,7 @@ static bool key_ok(const char *k, size_t n)
 unsigned oidcroute_start(struct req *r, const char *url)
 {
 	const char *p = url + strlen(START_PREFIX), *ret = req_arg(r, "return");
-	size_t n = strlen(p) - strlen("/start");
+	size_t n = strlen(p) >= strlen("/start") ? strlen(p) - strlen("/start") : 0;
 	char key[OIDC_KEY_MAX + 1], hash[65], rkey[96], err[256];
 	struct oidc_begin b = { 0 };
 	unsigned status = 0;

@@ -236,8 +236,10 @@ int session_end_account(redisContext *c, const char *account_id)
 
 	snprintf(akey, sizeof(akey), "tj:sess:acct:%s", account_id);
 	m = redisCommand(c, "SMEMBERS %s", akey);
-	if (!m || m->type != REDIS_REPLY_ARRAY)
-		return reply_ok(c, m) ? -1 : -1;
+	if (!m || m->type != REDIS_REPLY_ARRAY) {
+		reply_ok(c, m);
+		return -1;
+	}
 	for (size_t i = 0; i < m->elements && !rc; i++) {
 		if (m->element[i]->type != REDIS_REPLY_STRING || m->element[i]->len != 64)
 			continue;
