@@ -5,7 +5,7 @@
 // waits for it and nothing moves when it arrives.
 
 import { t as translate } from './i18n.js';
-import { getSession, signOut } from './api.js';
+import { ApiError, getSession, signOut } from './api.js';
 import { h as el } from './dom.js';
 
 // Pages a signed-in user is sent back to after signing in again are local paths only.
@@ -53,11 +53,15 @@ export function mountHeader(initialLang) {
         out.disabled = true;
         try {
           await signOut(lang);
-          location.assign(`/signin.html?lang=${lang}&signedout=1`);
         } catch (e) {
-          out.disabled = false;
-          out.textContent = t('account.signoutFailed');
+          // 401: the session had ended already, which is what was asked for.
+          if (!(e instanceof ApiError && e.status === 401)) {
+            out.disabled = false;
+            out.textContent = t('account.signoutFailed');
+            return;
+          }
         }
+        location.assign(`/signin.html?lang=${lang}&signedout=1`);
       });
       nav.append(out);
     } else {
