@@ -52,7 +52,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
         assert.equal(await page.locator('#email-error').isVisible(), true);
         assert.match(await page.getAttribute('#email', 'aria-describedby'), /email-error/);
         await check(`signin.html with a field error (${lang})`);
-        await page.fill('#email', `nobody.${lang}@example.org`);
+        await page.fill('#email', `nobody.${lang}.${device}.${Date.now()}@example.org`);
         await page.keyboard.press('Enter');
         await page.locator('[data-sent]').waitFor();
         await check(`signin.html, link requested (${lang})`);
