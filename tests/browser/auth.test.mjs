@@ -2,8 +2,8 @@
 // editor asks for a link on signin.html, the link comes from the mail catcher, link.html's
 // button signs them in and the header shows them; the same link again is "used"; an
 // expired link is "expired"; a wrong one "invalid"; the sixth request within 15 minutes
-// gets the wait; the editors' page invites and removes an editor. Keyboard only where a
-// user would type.
+// gets the wait; the editors' page invites and removes an editor; signing out on every
+// device ends the account's other sessions. Keyboard only where a user would type.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -113,6 +113,27 @@ describe('sign-in by e-mail link', () => {
     await row.locator('button[data-remove]').click();
     await row.waitFor({ state: 'detached' });
     assert.deepEqual(browser.problems, []);
+  });
+
+  test('signing out on every device ends the sessions of the account elsewhere too', async () => {
+    const other = await launch();
+    try {
+      await signInAs(browser.page, EDITOR);
+      await signInAs(other.page, EDITOR, { lang: 'en' });
+      assert.equal((await pageSession(other.page)).signed_in, true);
+      const { page } = browser;
+      await page.locator('#account a[data-account-name]').click();
+      await page.waitForURL((u) => u.pathname === '/account.html');
+      await page.locator('[data-signout-everywhere]').click();
+      await page.waitForURL((u) => u.pathname === '/signin.html');
+      assert.equal(await page.locator('[data-signed-out="all"]').innerText(), 'Olet kirjautunut ulos kaikilta laitteilta.');
+      assert.equal((await pageSession(page)).signed_in, false);
+      assert.equal((await pageSession(other.page)).signed_in, false, 'the other device is signed out too');
+      await other.page.goto(url('/editors.html?lang=en'));
+      await other.page.locator('[data-gate="signin"]').waitFor();
+    } finally {
+      await other.close();
+    }
   });
 
   test('the sixth request for one address within 15 minutes tells how long to wait', async () => {

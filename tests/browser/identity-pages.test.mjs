@@ -1,7 +1,8 @@
 // The identity pages (issue 12) pass axe-core (WCAG 2.1 A/AA) with zero violations in
 // Finnish, Swedish and English, at desktop width and at 360 px (where they must not scroll
 // sideways): signin.html (and its error, confirmation and throttled states), link.html in
-// every state, the administration pages and their gate, the editors' page. The link
+// every state, the administration pages and their gate, the editors' page, the account
+// page. The link
 // page's outcomes come from answers the test gives in place of the gateway's (the real
 // ones are auth.test.mjs's); everything else is the real stack.
 import { describe, test, before, after } from 'node:test';
@@ -107,6 +108,8 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
         await open('/editors.html', lang);
         assert.equal(await page.locator('[data-gate="signin"]').count(), 1);
         await check(`editors.html, not signed in (${lang})`);
+        await open('/account.html', lang);
+        assert.equal(await page.locator('[data-gate="signin"]').count(), 1);
       }
       await signInAs(browser.page, EDITOR);
       for (const lang of LANGS) {
@@ -116,13 +119,16 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       }
     });
 
-    test(`the editors' page (fi, sv, en), ${device}`, async () => {
+    test(`the editors' page and the account page (fi, sv, en), ${device}`, async () => {
       await signInAs(browser.page, EDITOR);
       for (const lang of LANGS) {
-        const page = await open('/editors.html', lang);
+        let page = await open('/editors.html', lang);
         assert.equal(await page.locator('[data-org]').count(), 2, 'the editor of two organisations sees both');
         await page.locator('[data-org] [data-editors][data-loaded]').first().waitFor({ state: 'attached' });
         await check(`editors.html (${lang})`);
+        page = await open('/account.html', lang);
+        await page.locator('[data-signout-everywhere]').waitFor();
+        await check(`account.html (${lang})`);
       }
       assert.deepEqual(browser.problems, []);
     });

@@ -34,6 +34,7 @@ const IDENTITY_PAGES = [
   ['admin: audit log', '/admin-audit.html?lang=fi', '#audit-list[data-loaded]', ADMIN],
   ['admin: messages', '/admin-messages.html?lang=fi', '#messages tbody tr', ADMIN],
   ['editors', '/editors.html?lang=fi', '[data-editors][data-loaded]', EDITOR],
+  ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
 ];
 
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.

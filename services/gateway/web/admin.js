@@ -18,6 +18,7 @@ const STR = {
     'nav.messages': 'Viestit',
     'gate.signin': 'Tämä sivu on vain ylläpitäjille. Kirjaudu sisään ylläpitäjänä.',
     'gate.signinEditor': 'Tämä sivu on järjestöjen toimittajille. Kirjaudu sisään.',
+    'gate.signinAny': 'Kirjaudu sisään nähdäksesi tilisi tiedot.',
     'gate.signinButton': 'Kirjaudu sisään',
     'gate.forbidden': ({ role }) => `Olet kirjautunut sisään roolissa ${role}. Tämä sivu on vain ylläpitäjille: kirjaudu sisään ylläpitäjänä.`,
     'gate.forbiddenEditor': ({ role }) => `Olet kirjautunut sisään roolissa ${role}. Tämä sivu on järjestöjen toimittajille.`,
@@ -43,6 +44,7 @@ const STR = {
     'nav.messages': 'Meddelanden',
     'gate.signin': 'Den här sidan är bara för administratörer. Logga in som administratör.',
     'gate.signinEditor': 'Den här sidan är för organisationsredaktörer. Logga in.',
+    'gate.signinAny': 'Logga in för att se ditt kontos uppgifter.',
     'gate.signinButton': 'Logga in',
     'gate.forbidden': ({ role }) => `Du är inloggad i rollen ${role}. Den här sidan är bara för administratörer: logga in som administratör.`,
     'gate.forbiddenEditor': ({ role }) => `Du är inloggad i rollen ${role}. Den här sidan är för organisationsredaktörer.`,
@@ -68,6 +70,7 @@ const STR = {
     'nav.messages': 'Messages',
     'gate.signin': 'This page is for administrators only. Sign in as an administrator.',
     'gate.signinEditor': 'This page is for association editors. Sign in.',
+    'gate.signinAny': 'Sign in to see your account.',
     'gate.signinButton': 'Sign in',
     'gate.forbidden': ({ role }) => `You are signed in as ${role}. This page is for administrators only: sign in as an administrator.`,
     'gate.forbiddenEditor': ({ role }) => `You are signed in as ${role}. This page is for association editors.`,
@@ -98,9 +101,10 @@ function merge(a, b) {
   return { fi: { ...a.fi, ...b.fi }, sv: { ...a.sv, ...b.sv }, en: { ...a.en, ...b.en } };
 }
 
-// key: the page's name ('sites', 'accounts', 'audit', 'messages', 'editors'); strings:
-// the page's own; role: 'admin' (default) or 'editor', who may see it; render(page,
-// region, session): fills the region once the gate has let the user in.
+// key: the page's name ('sites', 'accounts', 'audit', 'messages', 'editors', 'account');
+// strings: the page's own; role: 'admin' (default), 'editor', or 'any' (anyone signed
+// in), who may see it; render(page, region, session): fills the region once the gate has
+// let the user in.
 export function gatedPage({ key, strings, role = 'admin', render }) {
   const page = startPage({ strings: merge(STR, strings), title: (t) => t('title') });
   const { t, view, lang } = page;
@@ -121,7 +125,7 @@ export function gatedPage({ key, strings, role = 'admin', render }) {
     const who = signedIn ? t('role.' + session.account.role) : '';
     const text = signedIn
       ? t(role === 'admin' ? 'gate.forbidden' : 'gate.forbiddenEditor', { role: who })
-      : t(role === 'admin' ? 'gate.signin' : 'gate.signinEditor');
+      : t({ admin: 'gate.signin', editor: 'gate.signinEditor' }[role] || 'gate.signinAny');
     region.replaceChildren(h('div', { class: 'notice', 'data-gate': signedIn ? 'forbidden' : 'signin' },
       h('p', { text }),
       h('p', {}, h('a', { class: 'button', href: signinHref(lang, location.pathname + location.search), text: t('gate.signinButton') }))));
@@ -133,7 +137,7 @@ export function gatedPage({ key, strings, role = 'admin', render }) {
 
   getSession(lang).then(async (session) => {
     const a = session.signed_in && session.account;
-    if (!a || a.role !== role) {
+    if (!a || (role !== 'any' && a.role !== role)) {
       page.deny(session);
       return;
     }

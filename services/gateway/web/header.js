@@ -1,5 +1,5 @@
 // The account bar at the top of every page's header: who is signed in (name or e-mail,
-// role), a link to their own pages (administration, their organisations) and a sign-out
+// linking to their account page; role), a link to their own pages (administration, their organisations) and a sign-out
 // button; or a "sign in" link. It fills a slot of fixed height (styles.css .account-bar)
 // from GET /api/v1/session, fetched in parallel with whatever the page loads, so nothing
 // waits for it and nothing moves when it arrives.
@@ -43,7 +43,7 @@ export function mountHeader(initialLang) {
       const a = session.account;
       const who = el('p', { class: 'account-who' },
         el('span', { class: 'visually-hidden', text: t('account.signedInAs') + ' ' }),
-        el('span', { class: 'account-name', 'data-account-name': '', text: a.name || a.email || '' }),
+        el('a', { class: 'account-name', href: `/account.html?lang=${lang}`, 'data-account-name': '', text: a.name || a.email || '' }),
         el('span', { class: 'account-role', 'data-role': a.role || '', text: ` (${t('role.' + a.role)})` }));
       nav.append(who);
       if (a.role === 'admin') nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }));

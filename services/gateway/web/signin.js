@@ -2,7 +2,8 @@
 // session document ("Kirjaudu: <name>", to /auth/oidc/<id>/start?return=...), and the
 // e-mail link form (POST /api/v1/auth/email-link), whose answer is the same whether or not
 // the address is known. ?error=<code> (from the OpenID callback) is explained at the top;
-// ?return=/path is where a sign-in ends up; ?signedout=1 confirms a sign-out.
+// ?return=/path is where a sign-in ends up; ?signedout=1|all confirms a sign-out (here,
+// or on every device).
 
 import { startPage, h, fieldError } from './page.js';
 import { ApiError, getSession, apiSend } from './api.js';
@@ -13,6 +14,7 @@ const STR = {
     title: 'Kirjaudu sisään',
     lead: 'Kirjautuminen on ammattilaisille ja järjestöjen toimittajille. Toimintojen haku on avoin kaikille ilman kirjautumista.',
     signedOut: 'Olet kirjautunut ulos.',
+    signedOutAll: 'Olet kirjautunut ulos kaikilta laitteilta.',
     'err.h': 'Kirjautuminen ei onnistunut',
     'err.oidc_failed': 'Kirjautuminen hyvinvointialueen tunnuksilla epäonnistui. Yritä uudelleen, tai kirjaudu sähköpostilinkillä, jos toimipisteesi käyttää sitä.',
     'err.no_user_site': 'Tunnuksellesi ei löytynyt Tarjottimeen liitettyä toimipistettä. Ota yhteyttä Tarjottimen pääkäyttäjään.',
@@ -46,6 +48,7 @@ const STR = {
     title: 'Logga in',
     lead: 'Inloggningen är för yrkespersoner och organisationsredaktörer. Sökningen efter verksamhet är öppen för alla utan inloggning.',
     signedOut: 'Du har loggat ut.',
+    signedOutAll: 'Du har loggat ut på alla enheter.',
     'err.h': 'Inloggningen lyckades inte',
     'err.oidc_failed': 'Inloggningen med välfärdsområdets konto misslyckades. Försök igen, eller logga in med en e-postlänk om ditt verksamhetsställe använder det.',
     'err.no_user_site': 'Inget verksamhetsställe som är anslutet till Tarjotin hittades för ditt konto. Kontakta Tarjotins huvudanvändare.',
@@ -79,6 +82,7 @@ const STR = {
     title: 'Sign in',
     lead: 'Signing in is for professionals and association editors. Searching for activities is open to everyone without signing in.',
     signedOut: 'You have signed out.',
+    signedOutAll: 'You have signed out on every device.',
     'err.h': 'Signing in did not succeed',
     'err.oidc_failed': 'Signing in with your wellbeing services county account failed. Try again, or sign in with an e-mail link if your unit uses one.',
     'err.no_user_site': 'No unit connected to Tarjotin was found for your account. Contact the Tarjotin administrator.',
@@ -230,13 +234,13 @@ function mailSection() {
   return section;
 }
 
-const signedOut = params.get('signedout') === '1';
+const signedOut = { 1: 'signedOut', all: 'signedOutAll' }[params.get('signedout')];
 view.dataset.view = 'signin';
 view.replaceChildren(...[
   h('div', { class: 'intro' },
     h('h1', { tabindex: '-1', text: t('title') }),
     h('p', { class: 'lead', text: t('lead') })),
-  signedOut ? h('p', { class: 'confirm-box', role: 'status', 'data-signed-out': '', text: t('signedOut') }) : null,
+  signedOut ? h('p', { class: 'confirm-box', role: 'status', 'data-signed-out': params.get('signedout'), text: t(signedOut) }) : null,
   errorBox(),
   h('div', { class: 'signin-ways' }, providerSection(), mailSection()),
 ].filter(Boolean));
