@@ -1,6 +1,6 @@
 // The administration pages, signed in as the demo admin through a one-time link
 // (tarjotin-admin login-link): a user site created and edited, an account invited,
-// found by role and search, disabled and enabled again, the audit log filtered and paged
+// found by role and search, disabled and enabled again, made an editor, the audit log filtered and paged
 // back (with next_before), the messages page (the interim admin token is gone: it is the session now).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +123,25 @@ describe('administration pages', () => {
     assert.match(await row.innerText(), /poistettu käytöstä/);
     await row.locator('button[data-toggle="enable"]').click();
     await row.locator('button[data-toggle="disable"]').waitFor();
+
+    // Its role changed: an editor of one organisation.
+    await row.locator('button', { hasText: 'Muokkaa' }).click();
+    assert.equal(await page.inputValue('#acc-email'), email);
+    assert.equal(await page.locator('#acc-email').getAttribute('readonly'), '');
+    await page.selectOption('#acc-role', 'editor');
+    assert.equal(await page.locator('#acc-site').isVisible(), false, 'no user site for an editor');
+    const org = page.locator('#acc-orgs input[type="checkbox"]').first();
+    const orgName = (await page.locator('#acc-orgs label.check').first().innerText()).trim();
+    await org.check();
+    await page.click('#account-form button[type="submit"]');
+    await page.locator('#accounts-status', { hasText: 'tallennettiin' }).waitFor();
+    const n = Number(await page.locator('#accounts-list').getAttribute('data-loads'));
+    await page.selectOption('#filter-role', 'editor');
+    await page.click('#account-filters button[type="submit"]');
+    await page.waitForFunction((k) => Number(document.querySelector('#accounts-list').dataset.loads) > k, n);
+    const edited = page.locator(`#accounts-list tr[data-email="${email}"]`);
+    assert.match(await edited.innerText(), /järjestön toimittaja/);
+    assert.match(await edited.innerText(), new RegExp(orgName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
   test('the audit log shows the writes with their actor, filtered by action, and pages back', async () => {
