@@ -1,10 +1,14 @@
 // Shared helpers for the Tarjotin browser tests: Debian's chromium driven by
 // playwright-core, accessibility checks with axe-core. Node 18.20+ (node --test).
 //
-//   TARJOTIN_URL   base URL of a running gateway (default http://127.0.0.1:18080)
-//   CHROMIUM       browser binary (default /usr/bin/chromium)
+//   TARJOTIN_URL        base URL of a running gateway (default http://127.0.0.1:18080)
+//   CHROMIUM            browser binary (default /usr/bin/chromium)
+//   TARJOTIN_STACK_DIR  the stack (make test): sessions, the mail catcher, the database
 
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -218,4 +222,120 @@ export function cls(entries) {
     windowed = Math.max(windowed, cur);
   }
   return { sum, windowed };
+}
+
+// ---------------------------------------------------------------- identity (issue 12)
+// Sessions for the tests: a one-time sign-in link from the operator command, opened in the
+// browser; links from the mail catcher. Both need the stack (make test sets
+// TARJOTIN_STACK_DIR; its env file has the ports and TARJOTIN_BIN).
+
+let envCache = null;
+export function stackEnv() {
+  if (envCache) return envCache;
+  const dir = process.env.TARJOTIN_STACK_DIR;
+  if (!dir) throw new Error('set TARJOTIN_STACK_DIR (make test does)');
+  envCache = Object.fromEntries(readFileSync(path.join(dir, 'env'), 'utf8').split('\n')
+    .filter((l) => l.includes('='))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return envCache;
+}
+
+// Polls fn until it returns a truthy value, at most `timeout` ms.
+export async function until(fn, { timeout = 10000, every = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last?.message ?? last)})`);
+}
+
+// The token of a ".../link.html#<token>" in text, or undefined.
+export function linkToken(text) {
+  return /\/link\.html#([A-Za-z0-9_-]+)/.exec(text || '')?.[1];
+}
+
+// A fresh one-time sign-in token for an existing account (tarjotin-admin login-link).
+export function loginToken(email) {
+  const env = stackEnv();
+  const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
+  const out = execFileSync(path.join(env.TARJOTIN_BIN, 'tarjotin-admin'), ['login-link', email], {
+    encoding: 'utf8', timeout: 30000, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...vars, TARJOTIN_PUBLIC_URL: env.TARJOTIN_PUBLIC_URL || BASE_URL },
+  });
+  const token = linkToken(out);
+  if (!token) throw new Error(`tarjotin-admin login-link ${email} printed no link`);
+  return token;
+}
+
+// Signs the browser page in as 'email' (an existing account) through link.html and its
+// button; resolves when the header shows the account. lang: the pages' language.
+export async function signInAs(page, email, { lang = 'fi' } = {}) {
+  const token = loginToken(email);
+  await page.goto(url(`/link.html?lang=${lang}#${token}`));
+  await page.click('[data-signin-button]');
+  await page.waitForURL((u) => !u.pathname.endsWith('/link.html'));
+  await page.waitForSelector('#account nav[data-signed-in="true"]');
+}
+
+// The session as the page's browser sees it.
+export function pageSession(page) {
+  return page.evaluate(() => fetch('/api/v1/session', { credentials: 'same-origin' }).then((r) => r.json()));
+}
+
+// Runs SQL on the stack's database (psql); its output.
+export function psql(sql) {
+  const env = stackEnv();
+  return execFileSync('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', env.TARJOTIN_PG_PORT,
+    '-U', 'tarjotin', '-d', 'tarjotin', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8', timeout: 30000 }).trim();
+}
+
+// The text part of a raw message (message/rfc822), quoted-printable or base64 decoded.
+export function mailText(raw) {
+  const parts = raw.split(/\r?\n(?=--)/);
+  for (const part of [raw, ...parts]) {
+    const m = /Content-Type:\s*text\/plain[^]*?\r?\n\r?\n([^]*)/i.exec(part);
+    if (!m) continue;
+    const head = part.slice(0, m.index + m[0].length - m[1].length);
+    let body = m[1].split(/\r?\n--/)[0];
+    if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(head)) {
+      body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (x, hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    } else if (/Content-Transfer-Encoding:\s*base64/i.test(head)) {
+      body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    }
+    return body;
+  }
+  return '';
+}
+
+// The newest message the mail catcher got for 'address' whose id is above 'after', waited
+// for (at most timeout ms): {id, subject, text}.
+export async function mailFor(address, { after = 0, timeout = 20000 } = {}) {
+  const base = stackEnv().TARJOTIN_MAILCATCHER_URL;
+  const msg = await until(async () => {
+    const list = await (await fetch(`${base}/messages?to=${encodeURIComponent(address)}`)).json();
+    return list.filter((m) => Number(m.id) > after).at(-1);
+  }, { timeout, every: 200, what: `a message to ${address}` });
+  const raw = await (await fetch(`${base}/messages/${msg.id}`)).text();
+  return { id: Number(msg.id), subject: msg.subject, text: mailText(raw) };
+}
+
+// The id of the newest message for 'address' so far (0: none), to wait for a newer one.
+export async function lastMailId(address) {
+  const base = stackEnv().TARJOTIN_MAILCATCHER_URL;
+  const list = await (await fetch(`${base}/messages?to=${encodeURIComponent(address)}`)).json();
+  return list.length ? Number(list.at(-1).id) : 0;
+}
+
+// Presses Tab from the top of the page until 'selector' has the focus (at most 40 presses):
+// proof that a keyboard user can reach it.
+export async function tabTo(page, selector) {
+  await page.locator('body').focus();
+  await page.evaluate(() => { if (document.activeElement) document.activeElement.blur(); });
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return i + 1;
+  }
+  throw new Error(`Tab never reached ${selector}`);
 }

@@ -4,12 +4,13 @@
 // size (360×740, device pixel ratio 2) and at desktop size (Lighthouse's 1350×940), both
 // loading each page's URL afresh (what Lighthouse measures) and clicking through the pages
 // (the single-page app). A page fails when the plain sum of its shifts (every shift not
-// right after input: stricter than Lighthouse's session-window CLS) is above 0.1.
+// right after input: stricter than Lighthouse's session-window CLS) is above 0.1. The
+// identity pages (sign-in, link, administration, editors) are measured the same way.
 //   TARJOTIN_URL=http://127.0.0.1:18080 node --test tests/browser/layout.test.mjs
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, url, waitForView, apiGet, throttle, layoutShifts, cls, assertAccessible, hasHorizontalScroll,
+  launch, url, waitForView, apiGet, throttle, layoutShifts, cls, assertAccessible, hasHorizontalScroll, signInAs, loginToken,
 } from './browser.mjs';
 
 const LIMIT = 0.1;
@@ -18,6 +19,24 @@ const DEVICES = {
   mobile: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
   desktop: { viewport: { width: 1350, height: 940 }, deviceScaleFactor: 1 },
 };
+// The identity pages (issue 12), each with what it waits for once loaded: [name, path,
+// the selector that says it has filled in, who is signed in (null: nobody)].
+const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
+const EDITOR = 'vapaaehtoiset@savonjarjestot.example.org';
+const IDENTITY_PAGES = [
+  ['signin', '/signin.html?lang=fi', '#view[data-providers="ready"]', null],
+  ['signin (sv, error)', '/signin.html?lang=sv&error=state', '#view[data-providers="ready"]', null],
+  ['link (ready)', () => `/link.html?lang=fi#${loginToken(EDITOR)}`, '#view[data-state="ready"]', null],
+  ['link (no token)', '/link.html?lang=en', '#view[data-state="invalid"]', null],
+  ['admin (not signed in)', '/admin.html?lang=fi', '[data-gate="signin"]', null],
+  ['admin: user sites', '/admin.html?lang=fi', '#sites-list[data-loaded]', ADMIN],
+  ['admin: accounts', '/admin-accounts.html?lang=fi', '#accounts-list[data-loaded]', ADMIN],
+  ['admin: audit log', '/admin-audit.html?lang=fi', '#audit-list[data-loaded]', ADMIN],
+  ['admin: messages', '/admin-messages.html?lang=fi', '#messages tbody tr', ADMIN],
+  ['editors', '/editors.html?lang=fi', '[data-editors][data-loaded]', EDITOR],
+  ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
+];
+
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.
 const SLOW_TIMEOUT = 90000;
 
@@ -210,6 +229,43 @@ for (const [device, options] of Object.entries(DEVICES)) {
       } finally {
         await gate.close();
       }
+      assert.deepEqual(browser.problems, []);
+    });
+
+    // The sign-in, link, administration and editors' pages, each loaded afresh (cold cache,
+    // throttled) with its session; the header's account bar fills in on every one.
+    test(`the identity pages loaded afresh (cold cache, slow 4G, 4× CPU), ${device}`, async () => {
+      const { page, context } = browser;
+      const figures = [];
+      const early = [];
+      let who = null;
+      await context.clearCookies();
+      for (const [name, path, filled, account] of IDENTITY_PAGES) {
+        if (account !== who) {
+          await signInAs(page, account); // not throttled: not what is measured
+          who = account;
+        }
+        const slow = await throttle(page, undefined, { cold: true });
+        try {
+          await page.goto(url(typeof path === 'function' ? path() : path));
+          await page.waitForSelector('#view[data-ready="true"]', { state: 'attached' });
+          await page.waitForSelector(filled, { state: 'attached' });
+          await page.waitForSelector('#account nav', { state: 'attached' });
+          const entries = await layoutShifts(page);
+          const when = await paintTimes(page);
+          assert.ok(when.paint !== null && when.paint < when.dataAt,
+            `${name}: the page must paint before its data arrives (first paint ${when.paint} ms, data ${when.dataAt} ms)`);
+          if (!(when.skeletonAt !== null && when.paint >= when.skeletonAt)) {
+            early.push(`${name}: first paint at ${Math.round(when.paint)} ms, frame at ${when.skeletonAt === null ? 'never' : Math.round(when.skeletonAt) + ' ms'}`);
+          }
+          figures.push({ view: name, entries, ...cls(entries) });
+        } finally {
+          await slow.release();
+        }
+      }
+      await context.clearCookies();
+      verdict(device, 'identity pages loaded afresh', figures);
+      assert.deepEqual(early, [], 'the first paint must be the page, built by its script');
       assert.deepEqual(browser.problems, []);
     });
 

@@ -1,5 +1,6 @@
 // Phase 1: the page shell — Finnish first, language switch, landmarks, skip link,
-// keyboard focus, 360 px width, zero axe (WCAG 2.1 A/AA) violations.
+// keyboard focus, 360 px width, zero axe (WCAG 2.1 A/AA) violations; the header's
+// account slot (issue 12), which the search never waits for.
 //   TARJOTIN_URL=http://127.0.0.1:18080 node --test tests/browser/
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,6 +114,38 @@ describe('page shell', () => {
     // The next tab stop is inside main.
     await page.keyboard.press('Tab');
     assert.ok(await page.evaluate(() => Boolean(document.activeElement.closest('main'))), 'next tab stop is inside main');
+  });
+
+  // Issue 12: the header names who is signed in, but the public search never waits for
+  // the session: with GET /api/v1/session held back, the front page is ready, the account
+  // slot (of fixed height) is empty, and it fills in without moving anything when the
+  // session is let through; the sign-in link follows the language.
+  test('the search does not wait for the session; the header fills in in place', async () => {
+    const page = await fresh('/');
+    const held = [];
+    await page.route('**/api/v1/session', (r) => held.push(r));
+    try {
+      await page.goto(url('/?lang=sv'));
+      await waitForView(page, 'front');
+      await page.waitForFunction(() => document.querySelectorAll('.need-choices a').length > 0);
+      assert.equal(await page.locator('#account nav').count(), 0, 'the slot waits for the session');
+      const before = await page.evaluate(() => [document.querySelector('.account-bar').getBoundingClientRect().height,
+        document.querySelector('main').getBoundingClientRect().top]);
+      assert.ok(held.length >= 1, 'the session was asked for at once');
+      for (const r of held.splice(0)) await r.continue();
+      await page.unroute('**/api/v1/session');
+      const link = page.locator('#account a[data-signin]');
+      await link.waitFor();
+      assert.equal(await link.innerText(), 'Logga in');
+      assert.match(await link.getAttribute('href'), /^\/signin\.html\?lang=sv/);
+      const afterwards = await page.evaluate(() => [document.querySelector('.account-bar').getBoundingClientRect().height,
+        document.querySelector('main').getBoundingClientRect().top]);
+      assert.deepEqual(afterwards, before, 'the header keeps its height');
+      await assertAccessible(page, 'front page with the account bar (sv)');
+    } finally {
+      await page.unroute('**/api/v1/session').catch(() => {});
+    }
+    assert.deepEqual(browser.problems, []);
   });
 
   test('usable at 360 px: no horizontal scroll, all three languages', async () => {

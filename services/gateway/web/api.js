@@ -1,49 +1,113 @@
-// Thin client for the Tarjotin JSON API v1 (docs/api-v1.md), same origin.
+// Thin client for the Tarjotin JSON API v1 (docs/api-v1.md, docs/identity.md), same origin.
+// Every state-changing call (apiSend) carries the session's CSRF token as X-CSRF-Token;
+// the token comes from GET /api/v1/session, fetched once per page load (getSession).
 
 export const API_BASE = '/api/v1/';
 
 export class ApiError extends Error {
   // kind: 'unavailable' (503 or no answer), 'network', 'not_found', 'http'
-  constructor(kind, status, message, code, field) {
+  // retryAfter: seconds from a 429's Retry-After header, else 0
+  constructor(kind, status, message, code, field, retryAfter) {
     super(message || kind);
     this.kind = kind;
     this.status = status;
     this.code = code || '';
     this.field = field || '';
+    this.retryAfter = retryAfter || 0;
   }
 }
 
-export async function apiGet(path, params, lang) {
+async function call(method, path, { params, body, lang, headers } = {}) {
   const qs = params ? new URLSearchParams(params).toString() : '';
-  const url = API_BASE + path + (qs ? '?' + qs : '');
+  const url = (path.startsWith('/') ? path : API_BASE + path) + (qs ? '?' + qs : '');
+  const h = { Accept: 'application/json', 'Accept-Language': lang || 'fi', ...(headers || {}) };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(url, {
-      headers: { Accept: 'application/json', 'Accept-Language': lang || 'fi' },
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch (e) {
     throw new ApiError('network', 0, String(e && e.message || e));
   }
-  let body = null;
+  if (res.status === 204) return null;
+  let data = null;
   try {
-    body = await res.json();
+    data = await res.json();
   } catch (e) {
-    body = null;
+    data = null;
   }
   if (!res.ok) {
-    const err = body && body.error ? body.error : {};
+    const err = data && data.error ? data.error : {};
     let kind = 'http';
     if (res.status === 503 || err.code === 'unavailable') kind = 'unavailable';
     else if (res.status === 404 || err.code === 'not_found') kind = 'not_found';
     else if (res.status === 502 || res.status === 504) kind = 'unavailable';
-    throw new ApiError(kind, res.status, err.message || res.statusText, err.code, err.field);
+    const retry = parseInt(res.headers.get('Retry-After') || '0', 10);
+    throw new ApiError(kind, res.status, err.message || res.statusText, err.code, err.field,
+      Number.isFinite(retry) && retry > 0 ? retry : 0);
   }
-  if (body === null) throw new ApiError('http', res.status, 'invalid JSON from the server');
-  return body;
+  if (data === null) throw new ApiError('http', res.status, 'invalid JSON from the server');
+  return data;
 }
 
-// Reference data changes rarely: fetch once per page load, retry after a failure.
+export function apiGet(path, params, lang) {
+  return call('GET', path, { params, lang });
+}
+
+// ---------------------------------------------------------------- the session
+
+let sessionPromise = null;
+
+// GET /api/v1/session, once per page load (it never answers 401): {signed_in, csrf,
+// account?, providers}. A failed fetch is forgotten, so the next call tries again.
+export function getSession(lang) {
+  if (!sessionPromise) {
+    sessionPromise = call('GET', 'session', { lang }).catch((e) => {
+      sessionPromise = null;
+      throw e;
+    });
+  }
+  return sessionPromise;
+}
+
+// Replaces the remembered session (a sign-in answers with the new one).
+export function setSession(doc) {
+  sessionPromise = Promise.resolve(doc);
+}
+
+// Forgets it: the next getSession() asks the gateway again.
+export function forgetSession() {
+  sessionPromise = null;
+}
+
+// POST/PUT/DELETE with the CSRF token. A 403 "csrf" (the session ended or changed since
+// the page loaded) fetches the session again and retries once.
+export async function apiSend(method, path, body, lang) {
+  for (let attempt = 0; ; attempt++) {
+    const s = await getSession(lang);
+    try {
+      return await call(method, path, { body, lang, headers: { 'X-CSRF-Token': s.csrf || '' } });
+    } catch (e) {
+      if (attempt === 0 && e instanceof ApiError && e.status === 403 && e.code === 'csrf') {
+        forgetSession();
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+export async function signOut(lang) {
+  await apiSend('POST', 'auth/signout', {}, lang);
+  forgetSession();
+}
+
+// ---------------------------------------------------------------- reference data
+// Changes rarely: fetch once per page load, retry after a failure.
 const memo = new Map();
 function once(key, fn) {
   if (!memo.has(key)) {

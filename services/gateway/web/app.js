@@ -7,10 +7,11 @@
 //   ?activity=UUID (+ the search)      detail page
 // No framework: views are built with DOM calls (text is never parsed as HTML).
 
-import { LANGS, DEFAULT_LANG, LANG_NAMES, t as translate } from './i18n.js';
+import { LANGS, DEFAULT_LANG, LANG_NAMES, LANG_KEY, readLang, t as translate } from './i18n.js';
 import { ApiError, getTaxonomies, getMunicipalities, searchActivities, getActivity } from './api.js';
+import { mountHeader } from './header.js';
+import { h } from './dom.js';
 
-const LANG_KEY = 'tarjotin.lang';
 const PER_PAGE = 20;
 const ALL = 'all';
 const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
@@ -18,42 +19,12 @@ const PARAM_ORDER = ['lang', 'q', 'code', 'need', 'kind', 'county', 'municipalit
 
 let lang = DEFAULT_LANG;
 let renderSeq = 0;
+let header = null;
 
 const t = (key, params) => translate(lang, key, params);
 const $ = (sel, root = document) => root.querySelector(sel);
 
-// ---------------------------------------------------------------- DOM helper
-
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  if (attrs) {
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') el.className = v;
-      else if (k === 'text') el.textContent = v;
-      else if (k === 'dataset') Object.assign(el.dataset, v);
-      else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
 // ---------------------------------------------------------------- state & URLs
-
-function readLang(params) {
-  const fromUrl = params.get('lang');
-  if (LANGS.includes(fromUrl)) return fromUrl;
-  try {
-    const stored = localStorage.getItem(LANG_KEY);
-    if (LANGS.includes(stored)) return stored;
-  } catch (e) { /* storage may be blocked */ }
-  return DEFAULT_LANG;
-}
 
 function readState() {
   const p = new URLSearchParams(location.search);
@@ -241,6 +212,7 @@ function applyStaticStrings() {
   }
   const brand = $('.brand');
   if (brand) brand.href = hrefFor({ lang });
+  if (header) header.setLang(lang);
 }
 
 function setLang(next) {
@@ -931,6 +903,8 @@ function start() {
   document.addEventListener('click', onClick);
   window.addEventListener('popstate', () => render({ focus: true }));
   render({ focus: false });
+  // After the search's own requests have gone out: the session never holds them up.
+  header = mountHeader(lang);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

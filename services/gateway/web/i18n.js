@@ -8,6 +8,20 @@ export const DEFAULT_LANG = 'fi';
 // Each language is named in itself in the switch.
 export const LANG_NAMES = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
 
+// The remembered UI language (localStorage), shared by every page.
+export const LANG_KEY = 'tarjotin.lang';
+
+// The page's language: ?lang= (params: URLSearchParams), else the remembered one, else Finnish.
+export function readLang(params) {
+  const fromUrl = params.get('lang');
+  if (LANGS.includes(fromUrl)) return fromUrl;
+  try {
+    const stored = localStorage.getItem(LANG_KEY);
+    if (LANGS.includes(stored)) return stored;
+  } catch (e) { /* storage may be blocked */ }
+  return DEFAULT_LANG;
+}
+
 const fi = {
   'site.name': 'Tarjotin',
   'site.tagline': 'Järjestöjen toimintaa asiakkaallesi — yksi ovi, kolme klikkausta',
@@ -17,6 +31,17 @@ const fi = {
   'nav.pages': 'Sivut',
   'noscript': 'Tarjotin tarvitsee toimiakseen JavaScriptin.',
   'loading': 'Ladataan…',
+
+  'account.nav': 'Käyttäjätili',
+  'account.signedInAs': 'Kirjautuneena:',
+  'account.signin': 'Kirjaudu sisään',
+  'account.signout': 'Kirjaudu ulos',
+  'account.signoutFailed': 'Uloskirjautuminen epäonnistui, yritä uudelleen',
+  'account.admin': 'Ylläpito',
+  'account.editor': 'Omat järjestöt',
+  'role.professional': 'ammattilainen',
+  'role.editor': 'järjestön toimittaja',
+  'role.admin': 'pääkäyttäjä',
 
   'front.h1': 'Järjestöjen toimintaa asiakkaallesi',
   'front.lead': 'Yksi ovi, kolme klikkausta: valitse asiakkaasi tarve, toiminnan muoto ja kunta. Tiedot tulevat suoraan toimintaa järjestäviltä järjestöiltä.',
@@ -125,6 +150,17 @@ const sv = {
   'noscript': 'Tarjotin behöver JavaScript för att fungera.',
   'loading': 'Laddar…',
 
+  'account.nav': 'Användarkonto',
+  'account.signedInAs': 'Inloggad:',
+  'account.signin': 'Logga in',
+  'account.signout': 'Logga ut',
+  'account.signoutFailed': 'Utloggningen misslyckades, försök igen',
+  'account.admin': 'Administration',
+  'account.editor': 'Mina organisationer',
+  'role.professional': 'yrkesperson',
+  'role.editor': 'organisationsredaktör',
+  'role.admin': 'huvudanvändare',
+
   'front.h1': 'Organisationernas verksamhet för din klient',
   'front.lead': 'En dörr, tre klick: välj klientens behov, typ av verksamhet och kommun. Uppgifterna kommer direkt från de organisationer som ordnar verksamheten.',
   'front.title': 'Tarjotin – organisationernas verksamhet för din klient',
@@ -231,6 +267,17 @@ const en = {
   'nav.pages': 'Pages',
   'noscript': 'Tarjotin needs JavaScript to work.',
   'loading': 'Loading…',
+
+  'account.nav': 'Account',
+  'account.signedInAs': 'Signed in as',
+  'account.signin': 'Sign in',
+  'account.signout': 'Sign out',
+  'account.signoutFailed': 'Signing out failed, try again',
+  'account.admin': 'Administration',
+  'account.editor': 'My organisations',
+  'role.professional': 'professional',
+  'role.editor': 'association editor',
+  'role.admin': 'administrator',
 
   'front.h1': 'Voluntary-sector activities for your client',
   'front.lead': 'One door, three clicks: choose your client’s need, the kind of activity and the municipality. The information comes straight from the associations that run the activities.',
