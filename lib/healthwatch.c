@@ -24,6 +24,7 @@ void healthwatch_init(struct healthwatch *hw, const char *name, int interval_ms,
 	hw->wake_fd = -1;
 	atomic_init(&hw->ok, true);
 	atomic_init(&hw->checked_ms, 0);
+	atomic_init(&hw->outages, 0);
 	atomic_init(&hw->stop, false);
 }
 
@@ -44,6 +45,8 @@ static void *watch_main(void *arg)
 		ok = hw->check(hw->ctx, err, sizeof(err)) == 0;
 		if (!ok)
 			hw->reset(hw->ctx);
+		if (!ok && was_ok)
+			atomic_fetch_add(&hw->outages, 1);
 		atomic_store(&hw->ok, ok);
 		atomic_store(&hw->checked_ms, clock_wall_ms());
 		if (ok != was_ok)
@@ -76,6 +79,11 @@ int healthwatch_start(struct healthwatch *hw, char *err, size_t errlen)
 bool healthwatch_ok(const struct healthwatch *hw)
 {
 	return atomic_load(&hw->ok);
+}
+
+uint64_t healthwatch_outages(const struct healthwatch *hw)
+{
+	return atomic_load(&hw->outages);
 }
 
 int64_t healthwatch_checked_ms(const struct healthwatch *hw)

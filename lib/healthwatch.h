@@ -34,6 +34,7 @@ struct healthwatch {
 	void *ctx;
 	atomic_bool ok;
 	atomic_int_fast64_t checked_ms; /* wall clock of the last check, 0 before */
+	atomic_uint_fast64_t outages;   /* checks that failed after one that passed */
 	atomic_bool stop;
 	int wake_fd; /* eventfd: release wakes the thread at once */
 	pthread_t thread;
@@ -47,6 +48,14 @@ void healthwatch_init(struct healthwatch *hw, const char *name, int interval_ms,
 int healthwatch_start(struct healthwatch *hw, char *err, size_t errlen);
 bool healthwatch_ok(const struct healthwatch *hw);
 int64_t healthwatch_checked_ms(const struct healthwatch *hw);
+/*
+ * How many times the dependency went down (a failed check after a passing
+ * one, or the first check failing).  A connection made before the count
+ * last changed may be dead without its library knowing yet (libpq reports
+ * a restarted server only when a statement fails on it), so its users
+ * drop it when the count moves.
+ */
+uint64_t healthwatch_outages(const struct healthwatch *hw);
 /* Stops and joins the thread (if it runs) and resets the connection. */
 void healthwatch_release(struct healthwatch *hw);
 

@@ -33,7 +33,8 @@ struct directory {
 /* One worker thread's own resources. */
 struct worker {
 	struct directory *dir;
-	PGconn *db; /* connected lazily, reset when it went bad */
+	PGconn *db;          /* connected lazily, reset when it went bad */
+	uint64_t pg_outages; /* PostgreSQL outages seen when db was last checked */
 	int index;
 };
 

@@ -88,6 +88,23 @@ static void drop_expired(struct workers *p, int64_t deadline_ms, int64_t now_ms,
 
 /* Runs the request 'body' from 'gateway' and sends the reply, 'gateway'
  * first.  Returns -1 when the socket failed (the context is ending). */
+/* Drops the worker's PostgreSQL connection when the watch saw PostgreSQL
+ * go down since it was last checked: after a restart libpq still calls the
+ * old connection good until a statement fails on it, and that statement
+ * would be a caller's request answered "unavailable". */
+static void drop_stale_db(struct worker *w)
+{
+	uint64_t outages = w->dir->pg ? healthwatch_outages(w->dir->pg) : 0;
+
+	if (outages == w->pg_outages)
+		return;
+	w->pg_outages = outages;
+	if (w->db) {
+		PQfinish(w->db);
+		w->db = NULL;
+	}
+}
+
 static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body)
 {
 	Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
@@ -106,6 +123,7 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 		reply.type = req->type;
 		/* Authorization first, for every type (default deny): a refused
 		 * call never reaches its handler. */
+		drop_stale_db(&s->w);
 		if (authz_check(req->type, req->principal, &reply) == 0) {
 			if (fn)
 				fn(&s->w, req, &reply);

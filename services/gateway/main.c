@@ -197,7 +197,7 @@ int main(void)
 		log_fatal("cannot load web ui", "error", err, NULL);
 		goto out;
 	}
-	gw.rpool = rpool_new(gw.redis.addr, hc.threads, 500);
+	gw.rpool = rpool_new(gw.redis.addr, hc.threads, 500, &gw.redis_watch);
 	if (!gw.rpool) {
 		log_fatal("cannot start", "error", "cannot make the redis pool's lock", NULL);
 		goto out;

@@ -16,7 +16,8 @@
 #include "banned.h"
 
 struct rpool_slot {
-	redisContext *c; /* NULL until connected, and after an error */
+	redisContext *c;  /* NULL until connected, and after an error */
+	uint64_t outages; /* the watch's count when c was connected */
 	bool used;
 };
 
@@ -24,18 +25,21 @@ struct rpool {
 	const char *addr;
 	int timeout_ms;
 	unsigned size;
+	const struct healthwatch *watch;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct rpool_slot *slots;
 };
 
-struct rpool *rpool_new(const char *addr, unsigned size, int timeout_ms)
+struct rpool *rpool_new(const char *addr, unsigned size, int timeout_ms,
+			const struct healthwatch *watch)
 {
 	struct rpool *p = xcalloc(1, sizeof(*p));
 	pthread_condattr_t ca;
 	int e;
 
 	p->addr = addr;
+	p->watch = watch;
 	p->size = size ? size : 1;
 	p->timeout_ms = timeout_ms;
 	p->slots = xcalloc(p->size, sizeof(*p->slots));
@@ -78,6 +82,7 @@ redisContext *rpool_acquire(struct rpool *p, int wait_ms, char *err, size_t errl
 {
 	struct timespec until = clock_after_ms(CLOCK_MONOTONIC, wait_ms);
 	struct rpool_slot *s = NULL;
+	uint64_t outages;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -95,8 +100,15 @@ redisContext *rpool_acquire(struct rpool *p, int wait_ms, char *err, size_t errl
 		return NULL;
 	}
 	/* Connecting outside the lock: the slot is ours. */
-	if (!s->c)
+	outages = p->watch ? healthwatch_outages(p->watch) : 0;
+	if (s->c && s->outages != outages) {
+		redisFree(s->c);
+		s->c = NULL;
+	}
+	if (!s->c) {
 		s->c = redisx_connect(p->addr, p->timeout_ms, err, errlen);
+		s->outages = outages;
+	}
 	if (!s->c) {
 		pthread_mutex_lock(&p->lock);
 		s->used = false;

@@ -12,12 +12,19 @@
 
 #include <hiredis/hiredis.h>
 
+#include "healthwatch.h"
+
 struct rpool;
 
 /* A pool of 'size' contexts to addr ("host:port" or "unix:/path"), each
- * with timeout_ms for connecting and for every command.  NULL when its lock
- * cannot be made.  Free with rpool_destroy; addr must outlive the pool. */
-struct rpool *rpool_new(const char *addr, unsigned size, int timeout_ms);
+ * with timeout_ms for connecting and for every command.  With a watch of
+ * that Redis (may be NULL), a context made before the watch last saw Redis
+ * go down is dropped before it is handed out: after a restart hiredis
+ * learns that its connection is dead only when a command fails on it, and
+ * that command would be a caller's.  NULL when its lock cannot be made.
+ * Free with rpool_destroy; addr and watch must outlive the pool. */
+struct rpool *rpool_new(const char *addr, unsigned size, int timeout_ms,
+			const struct healthwatch *watch);
 
 /* Frees every context; accepts NULL and NULLs *pp.  None may be held. */
 void rpool_destroy(struct rpool **pp);

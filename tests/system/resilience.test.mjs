@@ -5,11 +5,16 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { http, env, stack, until, psql, readLog, metric, BIN, ROOT } from './lib.mjs';
+import { http, env, stack, until, psql, readLog, metric, signIn, BIN, ROOT } from './lib.mjs';
 
 const DEADLINE_MS = 2000; // TARJOTIN_RPC_TIMEOUT_MS default
 
 test('readyz names PostgreSQL when it stops, and recovers without restarts', async () => {
+  // Calls that every worker answers from PostgreSQL, several at once so
+  // that each worker has its connection before the restart.
+  const admin = await signIn('koordinaattori@hyvinvointialue.example.org');
+  const workerCalls = () => Promise.all(Array.from({ length: 8 }, () => admin.call('/api/v1/admin/user-sites')));
+  for (const r of await workerCalls()) assert.equal(r.status, 200);
   stack('pg-stop');
   try {
     const down = await until(async () => {
@@ -24,9 +29,20 @@ test('readyz names PostgreSQL when it stops, and recovers without restarts', asy
   }
   const up = await until(async () => ((await http('/readyz')).status === 200), { what: 'readyz 200 again' });
   assert.ok(up);
+  // The workers' connections from before the restart are dead, which libpq
+  // learns only when a statement fails on them: the first calls after the
+  // restart must not be those statements.
+  const after = await workerCalls();
+  assert.deepEqual(after.map((r) => r.status), after.map(() => 200),
+    `first calls after the restart: ${after.map((r) => r.json?.error?.code ?? r.status).join(', ')}`);
 });
 
 test('readyz names Redis when it stops, and recovers without restarts', async () => {
+  // Signed-in calls read the session from Redis on one of the gateway's
+  // pooled connections; several at once, so that every one is connected.
+  const admin = await signIn('koordinaattori@hyvinvointialue.example.org');
+  const sessionCalls = () => Promise.all(Array.from({ length: 8 }, () => admin.call('/api/v1/session')));
+  for (const r of await sessionCalls()) assert.equal(r.json.signed_in, true);
   stack('redis-stop');
   try {
     const down = await until(async () => {
@@ -38,6 +54,14 @@ test('readyz names Redis when it stops, and recovers without restarts', async ()
     stack('redis-start');
   }
   await until(async () => ((await http('/readyz')).status === 200), { what: 'readyz 200 again' });
+  // The pooled connections from before the restart are dead, which hiredis
+  // learns only when a command fails on them; the session survived (AOF).
+  const after = await sessionCalls();
+  assert.deepEqual(after.map((r) => r.status), after.map(() => 200),
+    `first calls after the restart: ${after.map((r) => r.json?.error?.code ?? r.status).join(', ')}`);
+  assert.ok(after.every((r) => r.json.signed_in), 'still signed in after the restart');
+  const again = await Promise.all([0, 1, 2, 3].map(() => signIn('koordinaattori@hyvinvointialue.example.org')));
+  assert.ok(again.every((a) => a.csrf), 'signing in works at once after the restart');
 });
 
 /** n requests to /api/v1/ping with `conc` in flight; onIndex(i) runs before request i. */

@@ -268,6 +268,7 @@ static void test_healthwatch(void **state)
 		poll(NULL, 0, 1);
 	assert_true(healthwatch_checked_ms(&hw) > 0);
 	assert_false(healthwatch_ok(&hw));
+	assert_int_equal(healthwatch_outages(&hw), 1); /* the first check failed */
 	/* a 10 s interval, yet release returns at once: the thread is woken */
 	healthwatch_release(&hw);
 	assert_int_equal(p.checks, 1);
