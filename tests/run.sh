@@ -29,6 +29,7 @@ summary() {
     echo "skipped:"
     printf '  %s\n' "${skips[@]}"
   fi
+  echo "make test took $SECONDS s"
   echo "$passed passed, $failed failed, $skipped skipped"
 }
 
@@ -119,14 +120,16 @@ ENV
 
 # node --test prints TAP; its closing "# pass N" / "# fail N" lines are ours.
 run_node_tests() {
-  local f out p fl c sk
+  local f out p fl c sk t0
   for f in "$@"; do
     [[ -f $f ]] || continue
     # ONLY='hsds|search' runs just the system and browser test files whose
     # path matches (for working on one part; make test runs them all).
     [[ -n ${ONLY:-} && ! $f =~ $ONLY ]] && continue
+    t0=$SECONDS
     out=$(TARJOTIN_STACK_DIR=$TMP TARJOTIN_URL=http://127.0.0.1:$P_HTTP \
       timeout 600 node --test --test-reporter=tap "$f" 2>&1)
+    t0=$((SECONDS - t0))
     p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
     fl=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' <<<"$out" | tail -1)
     # A cancelled test (a failed before-hook, a timeout) is a failure, and
@@ -146,7 +149,7 @@ run_node_tests() {
       failures+=("$f")
       grep -E '^ *not ok|^ *(error|expected|actual|failureType):|AssertionError' -A3 <<<"$out" | head -60
     fi
-    echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed$( ((${sk:-0})) && echo ", $sk skipped")"
+    echo "  $(basename "$f"): ${p:-0} passed, ${fl:-?} failed$( ((${sk:-0})) && echo ", $sk skipped") (${t0} s)"
     # A test's own figures, printed as "report: ..." (TAP shows "# report: ...").
     sed -n 's/^# report: /    /p' <<<"$out"
   done
