@@ -327,6 +327,7 @@ static void test_batched_replies_matched(void **state)
 	struct bridge *b;
 	struct bridge_call calls[50], first;
 	struct bridge_stats st;
+	int round;
 
 	(void)state;
 	completed = 0;
@@ -340,16 +341,21 @@ static void test_batched_replies_matched(void **state)
 	tarjotin__envelope__free_unpacked(first.reply, NULL);
 	f.seen = 0;
 	atomic_store(&f.batch_min, 50);
-	for (int i = 0; i < 50; i++) {
-		call_init(&calls[i], 5000, true);
-		bridge_submit(b, &calls[i]);
-	}
-	wait_completed(51);
-	for (int i = 0; i < 50; i++) {
-		assert_int_equal(calls[i].outcome, BRIDGE_REPLIED);
-		assert_int_equal(calls[i].reply->request_id, calls[i].id);
-		assert_int_equal(calls[i].tries, 1);
-		tarjotin__envelope__free_unpacked(calls[i].reply, NULL);
+	/* Whether calls submitted together leave together depends on when the
+	 * bridge thread runs: on a loaded machine it may wake for each one.  A
+	 * few rounds make "never together" a real failure, not bad luck. */
+	for (round = 0; round < 5 && (round == 0 || f.max_requests < 2); round++) {
+		for (int i = 0; i < 50; i++) {
+			call_init(&calls[i], 5000, true);
+			bridge_submit(b, &calls[i]);
+		}
+		wait_completed(1 + 50 * (round + 1));
+		for (int i = 0; i < 50; i++) {
+			assert_int_equal(calls[i].outcome, BRIDGE_REPLIED);
+			assert_int_equal(calls[i].reply->request_id, calls[i].id);
+			assert_int_equal(calls[i].tries, 1);
+			tarjotin__envelope__free_unpacked(calls[i].reply, NULL);
+		}
 	}
 	/* Each batch's two bad items come after its replies: counted a moment
 	 * after the last call completed. */
@@ -358,7 +364,7 @@ static void test_batched_replies_matched(void **state)
 	assert_true(st.bad_replies >= 2);
 	assert_true(f.max_frames >= 2);   /* replies came in batches */
 	assert_true(f.max_requests >= 2); /* and what was submitted together went together */
-	assert_int_equal(f.seen, 50);
+	assert_int_equal(f.seen, 50 * round);
 	bridge_destroy(&b);
 	fake_stop(&f);
 }
