@@ -1,0 +1,94 @@
+// Every write the tests made is in the audit log with its actor and time
+// (issue 12).  Run by tests/run.sh after all other system tests and the
+// browser tests, so it covers the writes of every test file, not only those
+// that check their own.  The directory writes each audit row in the same
+// transaction as the write it records, so the row's "at" is the write's own
+// timestamp (PostgreSQL's now() is the transaction's start): every record
+// the tests created or changed must have an audit row by a known actor at
+// exactly that instant.  First it shows that it can fail: a user site
+// inserted behind the directory's back must be found.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { psql } from '../lib.mjs';
+
+// Since the first audit row: the demo data was loaded before any test ran.
+const T0 = '(SELECT min(at) FROM audit_log)';
+const ACTOR = "a.actor_role <> '' AND (a.actor_account IS NOT NULL OR a.actor_role IN ('anonymous', 'service', 'operator'))";
+
+// Each check: the records the tests wrote, and those of them without their audit row.
+const CHECKS = [
+  {
+    what: 'user sites created',
+    all: `SELECT s.id FROM user_sites s WHERE s.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'user_site.create'
+      AND a.target_id = r.id::text AND a.at = r.created_at AND a.actor_role = 'admin' AND a.actor_account IS NOT NULL)`,
+    table: 'user_sites',
+  },
+  {
+    what: 'user sites changed',
+    all: `SELECT s.id FROM user_sites s WHERE s.updated_at > s.created_at AND s.updated_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'user_site.update'
+      AND a.target_id = r.id::text AND a.at = r.updated_at AND a.actor_role = 'admin' AND a.actor_account IS NOT NULL)`,
+    table: 'user_sites',
+  },
+  {
+    what: 'accounts created (invited, added as editors, or made at a first sign-in)',
+    all: `SELECT c.id FROM accounts c WHERE c.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR}
+      AND (a.target_id = r.id::text OR a.detail::text LIKE '%' || r.id::text || '%'))`,
+    table: 'accounts',
+  },
+  {
+    what: "editors' organisations granted",
+    all: `SELECT o.account_id AS id, o.organization_id FROM account_organizations o WHERE o.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = (SELECT created_at FROM account_organizations x
+      WHERE x.account_id = r.id AND x.organization_id = r.organization_id) AND ${ACTOR} AND a.actor_role IN ('admin', 'editor'))`,
+    table: 'account_organizations',
+  },
+  {
+    what: 'messages queued (sent by an admin, sign-in links, invitations)',
+    all: `SELECT n.job_id AS id FROM notifications n WHERE n.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = (SELECT created_at FROM notifications x WHERE x.job_id = r.id)
+      AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add'))`,
+    table: 'notifications',
+  },
+  {
+    what: 'sign-in links used',
+    all: `SELECT encode(l.token_hash, 'hex') AS id FROM login_links l WHERE l.used_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'signin' AND a.at = (SELECT used_at FROM login_links x
+      WHERE encode(x.token_hash, 'hex') = r.id) AND a.actor_account IS NOT NULL)`,
+    table: 'login_links',
+  },
+];
+
+function check(c) {
+  const n = Number(psql(`SELECT count(*) FROM (${c.all}) r`));
+  const missing = psql(`SELECT r.id FROM (${c.all}) r WHERE NOT ${c.audited}`).split('\n').filter(Boolean);
+  return { n, missing };
+}
+
+test('the check finds a write that has no audit row', () => {
+  const id = psql(`INSERT INTO user_sites (name, county, email_domains)
+    VALUES ('Kirjaamaton toimipiste', 'PS', ARRAY['kirjaamaton.example.org']) RETURNING id`).split('\n')[0];
+  try {
+    assert.ok(check(CHECKS[0]).missing.includes(id), 'a user site inserted without the directory is missing from the audit log');
+  } finally {
+    psql(`DELETE FROM user_sites WHERE id = '${id}'`);
+  }
+});
+
+test('every write of every test is in the audit log, by its actor, at its time', () => {
+  const lines = [];
+  const bad = [];
+  for (const c of CHECKS) {
+    const { n, missing } = check(c);
+    lines.push(`${c.what}: ${n}, without their audit row: ${missing.length}`);
+    if (missing.length) bad.push(`${c.what}: ${missing.slice(0, 5).join(', ')}`);
+    // Each kind of write happened in this run, so the check is not empty.
+    assert.ok(n > 0, `the tests made no ${c.what}: the check would prove nothing`);
+  }
+  for (const l of lines) console.log(`report: ${l}`);
+  assert.deepEqual(bad, [], 'writes without their audit row');
+  const rows = Number(psql(`SELECT count(*) FROM audit_log WHERE at >= ${T0} AND (actor_role = '' OR at IS NULL)`));
+  assert.equal(rows, 0, 'every audit row names its actor and time');
+});
