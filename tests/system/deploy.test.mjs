@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ROOT, DIR, env, until } from './lib.mjs';
 
 const SERVICES = ['directory', 'gateway', 'notify', 'stats'];
-const composeEnv = { ...process.env, TARJOTIN_DATA_KEY: '00'.repeat(32), TARJOTIN_ADMIN_TOKEN: 'test' };
+const composeEnv = { ...process.env, TARJOTIN_DATA_KEY: '00'.repeat(32) };
 
 /** The YAML documents in a file or in text on stdin, through Debian's PyYAML. */
 function yamlDocs({ file, text }) {
