@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "errmsg.h"
 #include "log.h"
+#include "principal.h"
 #include "rpc.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -124,7 +125,8 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 		/* Authorization first, for every type (default deny): a refused
 		 * call never reaches its handler. */
 		drop_stale_db(&s->w);
-		if (authz_check(req->type, req->principal, &reply) == 0) {
+		if (authz_check(req->type, req->principal, &reply) == 0 &&
+		    principal_current(&s->w, req->type, req->principal, &reply) == 0) {
 			if (fn)
 				fn(&s->w, req, &reply);
 			else
