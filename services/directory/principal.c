@@ -54,12 +54,13 @@ int principal_current(struct worker *w, Tarjotin__MsgType type, const Tarjotin__
 	if (!p || !needs_account(type))
 		return 0;
 	params[0] = p->account_id;
-	res = wdb_exec(w,
-		       "SELECT role::text, disabled_at IS NOT NULL, coalesce(user_site_id::text, ''), "
-		       "coalesce((SELECT string_agg(organization_id::text, ',' "
-		       "ORDER BY organization_id::text) FROM account_organizations "
-		       "WHERE account_id = a.id), '') FROM accounts a WHERE id = $1::uuid",
-		       1, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"SELECT role::text, disabled_at IS NOT NULL, coalesce(user_site_id::text, ''), "
+		"coalesce((SELECT string_agg(organization_id::text, ',' "
+		"ORDER BY organization_id::text) FROM account_organizations "
+		"WHERE account_id = a.id), '') FROM accounts a WHERE id = $1::uuid",
+		1, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		return -1;
 	orgs_of(p, &orgs);
