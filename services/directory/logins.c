@@ -16,6 +16,7 @@
 #include "messages.h"
 #include "rpc.h"
 #include "session_info.h"
+#include "signin.h"
 #include "strbuf.h"
 #include "wdb.h"
 #include "banned.h"
@@ -327,28 +328,16 @@ static int signed_in(struct worker *w, const struct session_info *si, Tarjotin__
  */
 static void refused_row(struct worker *w, const struct link_owner *who, const char *code)
 {
-	struct audit_actor a = { .account_id = *who->account_id ? who->account_id : NULL,
-				 .role = "anonymous" };
-	char hint[sizeof(who->email) + 4] = "", err[256], detail[96];
-	PGresult *res = PQexec(w->db, "BEGIN");
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	Tarjotin__Envelope scratch = TARJOTIN__ENVELOPE__INIT;
 
-	PQclear(res);
-	audit_hint(who->email, hint, sizeof(hint));
-	a.hint = hint;
-	snprintf(detail, sizeof(detail), "{\"method\":\"email_link\",\"reason\":\"%s\"}", code);
-	if (ok && audit_write_as(w->db, &a, "signin_failed", a.account_id ? "account" : "",
-				 a.account_id, detail, err, sizeof(err)) == 0) {
-		res = PQexec(w->db, "COMMIT");
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-	} else {
-		ok = 0;
-	}
-	if (!ok) {
-		log_warn("cannot record a refused sign-in", "error", PQerrorMessage(w->db), NULL);
+	if (wdb_begin(w, &scratch) ||
+	    signin_record_failure(w, *who->account_id ? who->account_id : NULL, who->email,
+				  "email_link", "", code, &scratch) ||
+	    wdb_commit(w, &scratch)) {
+		log_warn("cannot record a refused sign-in", "error", scratch.error, NULL);
 		wdb_rollback(w);
 	}
+	reply_release(&scratch);
 }
 
 void logins_consume(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)

@@ -42,11 +42,9 @@ static char *detail_of(const char *method, const char *provider, const char *rea
 	return strbuf_detach(&b);
 }
 
-/* Writes signin_failed for 'email' (may be ""), in its own transaction
- * when none is open.  0, or -1 with reply filled. */
-static int failed_row(struct worker *w, const char *account_id, const char *email,
-		      const char *method, const char *provider, const char *reason,
-		      Tarjotin__Envelope *reply)
+int signin_record_failure(struct worker *w, const char *account_id, const char *email,
+			  const char *method, const char *provider, const char *reason,
+			  Tarjotin__Envelope *reply)
 {
 	struct audit_actor a = { .account_id = account_id, .role = "anonymous" };
 	char hint[300] = "", err[256];
@@ -69,7 +67,8 @@ static int failed_row(struct worker *w, const char *account_id, const char *emai
 static void refuse(struct worker *w, const Tarjotin__SignInRequest *m, const char *account_id,
 		   const char *code, Tarjotin__Envelope *reply)
 {
-	if (failed_row(w, account_id, m->email, m->method, m->provider, code, reply) == 0 &&
+	if (signin_record_failure(w, account_id, m->email, m->method, m->provider, code, reply) ==
+		    0 &&
 	    wdb_commit(w, reply) == 0)
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_FORBIDDEN, code, NULL,
 			       "sign-in refused: %s", code);
@@ -266,7 +265,7 @@ void signin_failed(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 			*c = '_';
 	if (!wdb_conn(w, reply))
 		goto out;
-	failed_row(w, NULL, m->email, m->method, m->provider, reason, reply);
+	signin_record_failure(w, NULL, m->email, m->method, m->provider, reason, reply);
 out:
 	tarjotin__sign_in_failure__free_unpacked(m, NULL);
 }
