@@ -18,6 +18,10 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* The longest page of a list the directory answers (accounts.c,
+ * auditlog.c): a larger limit is refused here, naming the field. */
+#define LIST_MAX 200
+
 enum kind {
 	K_NAME,
 	K_EMAIL,
@@ -339,10 +343,10 @@ unsigned identity_route_accounts_list(struct req *r, const char *url)
 		return req_reply_error(r, 400, "invalid_parameter", "q",
 				       "q must be at most 200 characters of text");
 	}
-	if (limit && req_parse_int(limit, 1, 500, &n)) {
+	if (limit && req_parse_int(limit, 1, LIST_MAX, &n)) {
 		json_decref(o);
 		return req_reply_error(r, 400, "invalid_parameter", "limit",
-				       "limit must be an integer 1..500");
+				       "limit must be an integer 1..%d", LIST_MAX);
 	}
 	if (role && *role)
 		json_object_set_new(o, "role", json_string(role));
@@ -398,7 +402,7 @@ unsigned identity_route_audit(struct req *r, const char *url)
 		bad = "target", rule = "at most 200 characters of text";
 	else if (before && *before && num_parse_long(before, 1, INT64_MAX / 2, &b))
 		bad = "before", rule = "a positive integer";
-	else if (limit && req_parse_int(limit, 1, 200, &n))
+	else if (limit && req_parse_int(limit, 1, LIST_MAX, &n))
 		bad = "limit", rule = "an integer 1..200";
 	for (int i = 0; !bad && times[i]; i++) {
 		const char *t = req_arg(r, times[i]);
