@@ -46,6 +46,13 @@ const CHECKS = [
     audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add'))`,
   },
   {
+    // A delivery report sets the provider's own time, not the transaction's: matched by job.
+    what: 'SMS delivery reports applied',
+    all: `SELECT n.job_id AS id FROM notifications n WHERE n.channel = 'sms' AND n.delivered_at IS NOT NULL AND n.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'delivery_report' AND a.target_id = r.id::text
+      AND a.actor_role = 'service' AND a.actor_hint = 'sms_provider')`,
+  },
+  {
     what: 'sign-in links used',
     all: `SELECT encode(l.token_hash, 'hex') AS id, l.used_at FROM login_links l WHERE l.used_at >= ${T0}`,
     audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'signin' AND a.at = r.used_at AND a.actor_account IS NOT NULL)`,
