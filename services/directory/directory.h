@@ -20,6 +20,20 @@
 
 struct search;
 struct messages;
+struct simclock;
+
+/* The review's settings (docs/selfservice.md "The review"), read and
+ * checked at start by review_settings_load (review.h). */
+#define REVIEW_REMINDERS_MAX 4
+struct review_settings {
+	int months;                           /* TARJOTIN_REVIEW_MONTHS: due = assured + months */
+	int reminder_days[REVIEW_REMINDERS_MAX]; /* ascending */
+	int n_reminders;
+	int unverified_days;
+	int hidden_days;
+	int link_days;
+	int every_s;
+};
 
 struct directory {
 	const char *instance;
@@ -28,6 +42,8 @@ struct directory {
 	struct search *search;        /* search.h: the index and its ranking cache */
 	struct messages *messages;    /* messages.h: the data key and the templates */
 	const char *public_url;       /* TARJOTIN_PUBLIC_URL, validated: sign-in links */
+	struct simclock *clock;       /* simclock.h: the review's clock (moved in tests) */
+	struct review_settings review;
 };
 
 /* One worker thread's own resources. */
