@@ -1,0 +1,27 @@
+/*
+ * mailq.h - queueing one e-mail through the messaging pipeline in the
+ * caller's open transaction: the notification row (recipient sealed,
+ * masked hint), its outbox row and the relay's wake-up.  Used by sign-in
+ * links, registrations and the review.
+ */
+#ifndef TJ_MAILQ_H
+#define TJ_MAILQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "seal.h"
+
+/*
+ * Queues template 'tmpl' in 'lang' (fi/sv/en) to 'email' (one valid
+ * address) with 'vars_json' (a JSON object of strings).  With
+ * 'seal_vars' the vars are stored sealed under 'key' (vars_enc; for vars
+ * that carry a token: login and review links) and erased once sent.
+ * Returns 0, or -1 with err (the caller rolls back).
+ */
+int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
+		const char *tmpl, const char *vars_json, bool seal_vars, char *err, size_t errlen);
+
+#endif
