@@ -48,6 +48,12 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_LIST, editors_list },
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ADD, editors_add },
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_REMOVE, editors_remove },
+	/* Issue 13, the review (review links): */
+
+	/* Issue 13, editing activities (activities, history, editor lists): */
+
+	/* Issue 13, registrations, organisation profiles, taxonomy, report: */
+
 };
 
 handler_fn handlers_find(Tarjotin__MsgType type)
