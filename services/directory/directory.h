@@ -26,7 +26,7 @@ struct simclock;
  * checked at start by review_settings_load (review.h). */
 #define REVIEW_REMINDERS_MAX 4
 struct review_settings {
-	int months;                           /* TARJOTIN_REVIEW_MONTHS: due = assured + months */
+	int months; /* TARJOTIN_REVIEW_MONTHS: due = assured + months */
 	int reminder_days[REVIEW_REMINDERS_MAX]; /* ascending */
 	int n_reminders;
 	int unverified_days;

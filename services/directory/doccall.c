@@ -86,15 +86,14 @@ void docerr_add(struct docerr *e, const char *field, const char *code, const cha
 	size_t i;
 	json_t *v;
 
-	json_array_foreach (e->list, i, v)
+	json_array_foreach(e->list, i, v)
 		if (!strcmp(json_string_value(json_object_get(v, "field")), field))
 			return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(e->list,
-			      json_pack("{s:s, s:s, s:s}", "field", field, "code", code, "message",
-					msg));
+	json_array_append_new(e->list, json_pack("{s:s, s:s, s:s}", "field", field, "code", code,
+						 "message", msg));
 }
 
 bool docerr_any(const struct docerr *e)
