@@ -63,7 +63,7 @@ void doccall_reply(Tarjotin__Envelope *reply, const char *json, int64_t version,
 void doccall_conflict(Tarjotin__Envelope *reply, const char *json, int64_t version)
 {
 	reply_set_code(reply, TARJOTIN__STATUS__STATUS_CONFLICT, "version_conflict", "If-Match",
-		       "the document changed since version you edited; current version %lld",
+		       "the document changed since the version you edited; current version %lld",
 		       (long long)version);
 	doccall_reply(reply, json, version, NULL, 0);
 }
