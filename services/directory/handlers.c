@@ -12,6 +12,7 @@
 #include "hsds.h"
 #include "logins.h"
 #include "messages.h"
+#include "reviewlink.h"
 #include "search.h"
 #include "signin.h"
 #include "usersites.h"
@@ -49,6 +50,8 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ADD, editors_add },
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_REMOVE, editors_remove },
 	/* Issue 13, the review (review links): */
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_PEEK, reviewlink_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_CONFIRM, reviewlink_confirm },
 
 	/* Issue 13, editing activities (activities, history, editor lists): */
 
