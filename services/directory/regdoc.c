@@ -102,7 +102,8 @@ static void seat_check(struct docerr *e, const json_t *in, json_t *out)
 	if (absent(v))
 		docerr_add(e, "seat_municipality", "required", "seat_municipality is required");
 	else if (!s || !docfields_is_municipality(s))
-		docerr_add(e, "seat_municipality", "unknown", "seat_municipality must be a "
+		docerr_add(e, "seat_municipality", "unknown",
+			   "seat_municipality must be a "
 			   "municipality code");
 	else
 		json_object_set_new(out, "seat_municipality", json_string(s));
@@ -170,14 +171,15 @@ int regdoc_check_db(struct worker *w, struct docerr *e, const json_t *out, const
 		return 0;
 	/* Is the parent approved, and is 'self' neither it nor one of its
 	 * ancestors (a cycle)? */
-	res = wdb_exec(w,
-		       "WITH RECURSIVE up(id, parent_id, depth) AS ("
-		       "SELECT id, parent_id, 0 FROM organizations WHERE id = $1::uuid "
-		       "UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM organizations o "
-		       "JOIN up ON o.id = up.parent_id WHERE up.depth < 100) "
-		       "SELECT (SELECT status = 'approved' FROM organizations WHERE id = $1::uuid), "
-		       "$2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM up WHERE id = $2::uuid)",
-		       2, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"WITH RECURSIVE up(id, parent_id, depth) AS ("
+		"SELECT id, parent_id, 0 FROM organizations WHERE id = $1::uuid "
+		"UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM organizations o "
+		"JOIN up ON o.id = up.parent_id WHERE up.depth < 100) "
+		"SELECT (SELECT status = 'approved' FROM organizations WHERE id = $1::uuid), "
+		"$2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM up WHERE id = $2::uuid)",
+		2, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		return -1;
 	if (PQgetisnull(res, 0, 0) || strcmp(PQgetvalue(res, 0, 0), "t"))

@@ -21,11 +21,11 @@
  * activity its county and its municipalities, nationwide and online
  * everything.
  */
-#define REPORT_SQL                                                                                \
-	"WITH t AS (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Helsinki')::date AS today), "    \
+#define REPORT_SQL                                                                               \
+	"WITH t AS (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Helsinki')::date AS today), "   \
 	"a AS (SELECT ac.id, ac.name, ac.organization_id, o.name AS org_name, "                  \
 	"ac.freshness::text AS freshness, ac.assured_date, ac.area_type::text AS area_type, "    \
-	"ac.area_county, coalesce((ac.assured_date + make_interval(months => $2::int))::date, " \
+	"ac.area_county, coalesce((ac.assured_date + make_interval(months => $2::int))::date, "  \
 	"t.today) AS due_date, t.today FROM activities ac "                                      \
 	"JOIN organizations o ON o.id = ac.organization_id, t "                                  \
 	"WHERE ac.status = 'published' AND o.status = 'approved'), "                             \
@@ -41,7 +41,7 @@
 	"count(ac.id) FILTER (WHERE ac.freshness = 'hidden') AS hidden "                         \
 	"FROM counties k LEFT JOIN ac ON ac.everywhere OR k.key = ANY (ac.in_counties) "         \
 	"GROUP BY k.key), "                                                                      \
-	"mc AS (SELECT m.code, CASE WHEN $4 = 'sv' THEN coalesce(m.name_sv, m.name_fi) "        \
+	"mc AS (SELECT m.code, CASE WHEN $4 = 'sv' THEN coalesce(m.name_sv, m.name_fi) "         \
 	"ELSE m.name_fi END AS name, count(ac.id) AS published, "                                \
 	"count(ac.id) FILTER (WHERE ac.due) AS due, "                                            \
 	"count(ac.id) FILTER (WHERE ac.freshness = 'unverified') AS unverified, "                \

@@ -17,12 +17,12 @@
 
 /* A term 't' as the admin API shows it; its version is updated_at in
  * epoch microseconds. */
-#define TERM_JSON                                                                                \
-	"json_build_object('id', t.id, 'taxonomy', t.taxonomy_id, 'parent_id', t.parent_id, "   \
-	"'label', json_build_object('fi', t.label_fi, 'sv', t.label_sv, 'en', t.label_en), "    \
-	"'synonyms', json_build_object('fi', to_json(t.synonyms_fi), 'sv', "                    \
-	"to_json(t.synonyms_sv), 'en', to_json(t.synonyms_en)), 'icd10', to_json(t.icd10), "    \
-	"'position', t.position, 'active', t.active, 'version', "                               \
+#define TERM_JSON                                                                             \
+	"json_build_object('id', t.id, 'taxonomy', t.taxonomy_id, 'parent_id', t.parent_id, " \
+	"'label', json_build_object('fi', t.label_fi, 'sv', t.label_sv, 'en', t.label_en), "  \
+	"'synonyms', json_build_object('fi', to_json(t.synonyms_fi), 'sv', "                  \
+	"to_json(t.synonyms_sv), 'en', to_json(t.synonyms_en)), 'icd10', to_json(t.icd10), "  \
+	"'position', t.position, 'active', t.active, 'version', "                             \
 	"(extract(epoch FROM t.updated_at) * 1000000)::bigint, 'updated_at', t.updated_at)"
 #define TERM_VERSION "(extract(epoch FROM t.updated_at) * 1000000)::bigint::text"
 
@@ -70,11 +70,14 @@ void taxedit_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 		goto out;
 	res = wdb_exec(w,
 		       "SELECT json_build_object("
-		       "'needs', coalesce(json_agg(" TERM_JSON " ORDER BY t.position, t.id) "
+		       "'needs', coalesce(json_agg(" TERM_JSON
+		       " ORDER BY t.position, t.id) "
 		       "FILTER (WHERE t.taxonomy_id = 'need'), '[]'::json), "
-		       "'kinds', coalesce(json_agg(" TERM_JSON " ORDER BY t.position, t.id) "
+		       "'kinds', coalesce(json_agg(" TERM_JSON
+		       " ORDER BY t.position, t.id) "
 		       "FILTER (WHERE t.taxonomy_id = 'kind'), '[]'::json), "
-		       "'target_groups', coalesce(json_agg(" TERM_JSON " ORDER BY t.position, t.id) "
+		       "'target_groups', coalesce(json_agg(" TERM_JSON
+		       " ORDER BY t.position, t.id) "
 		       "FILTER (WHERE t.taxonomy_id = 'target_group'), '[]'::json))::text "
 		       "FROM taxonomy_terms t",
 		       0, NULL, PGRES_TUPLES_OK, reply);
@@ -103,16 +106,16 @@ static bool icd10_valid(const char *s)
 
 	if (n == 3)
 		return cat;
-	if (n != 7 || !cat || s[3] != '-' || s[4] < 'A' || s[4] > 'Z' || s[5] < '0' ||
-	    s[5] > '9' || s[6] < '0' || s[6] > '9')
+	if (n != 7 || !cat || s[3] != '-' || s[4] < 'A' || s[4] > 'Z' || s[5] < '0' || s[5] > '9' ||
+	    s[6] < '0' || s[6] > '9')
 		return false;
 	return strncmp(s, s + 4, 3) <= 0;
 }
 
 /* Checks the array at 'field' of strings by 'ok' (or 1..max characters
  * when ok is NULL), at most 'most' of them; its compact JSON into *json. */
-static void check_list(struct docerr *e, const json_t *v, const char *field, size_t most,
-		       long max, bool (*ok)(const char *), char **json)
+static void check_list(struct docerr *e, const json_t *v, const char *field, size_t most, long max,
+		       bool (*ok)(const char *), char **json)
 {
 	size_t i;
 	json_t *x;
@@ -130,8 +133,7 @@ static void check_list(struct docerr *e, const json_t *v, const char *field, siz
 		docerr_add(e, field, "too_many", "%s takes at most %zu values", field, most);
 		return;
 	}
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach(v, i, x) {
 		const char *s = json_string_value(x);
 		long n = s ? utf8_chars(s, false) : -1;
 
@@ -198,8 +200,8 @@ static void term_read(struct term *t, const json_t *b, const char *id, const cha
 		if (!v || json_is_null(v) || (s && n == 0))
 			docerr_add(e, field, "required", "%s is required", field);
 		else if (!s || n < 0)
-			docerr_add(e, field, "invalid", "%s must be text without control characters",
-				   field);
+			docerr_add(e, field, "invalid",
+				   "%s must be text without control characters", field);
 		else if (n > LABEL_MAX)
 			docerr_add(e, field, "too_long", "%s must be 1..%d characters", field,
 				   LABEL_MAX);
@@ -252,7 +254,8 @@ static int parent_check(struct worker *w, const struct term *t, struct docerr *e
 	if (PQgetisnull(res, 0, 0))
 		docerr_add(e, "parent_id", "unknown", "unknown term '%s'", t->p[P_PARENT]);
 	else if (strcmp(PQgetvalue(res, 0, 0), "t"))
-		docerr_add(e, "parent_id", "invalid", "the parent must be a term of the same taxonomy");
+		docerr_add(e, "parent_id", "invalid",
+			   "the parent must be a term of the same taxonomy");
 	else if (!strcmp(PQgetvalue(res, 0, 1), "t"))
 		docerr_add(e, "parent_id", "invalid", "a term cannot be its own ancestor");
 	PQclear(res);
@@ -266,7 +269,8 @@ static PGresult *term_lock(struct worker *w, const char *id, int *found, Tarjoti
 {
 	const char *params[1] = { id };
 	PGresult *res = wdb_exec(w,
-				 "SELECT " TERM_JSON "::text, " TERM_VERSION ", t.taxonomy_id "
+				 "SELECT " TERM_JSON "::text, " TERM_VERSION
+				 ", t.taxonomy_id "
 				 "FROM taxonomy_terms t WHERE t.id = $1 FOR UPDATE",
 				 1, params, PGRES_TUPLES_OK, reply);
 
@@ -278,11 +282,11 @@ static PGresult *term_lock(struct worker *w, const char *id, int *found, Tarjoti
 	return res;
 }
 
-#define TERM_SET                                                                                 \
+#define TERM_SET                                                                                \
 	"parent_id = $3, label_fi = $4, label_sv = $5, label_en = $6, "                         \
-	"synonyms_fi = ARRAY(SELECT json_array_elements_text($7::json)), "                     \
-	"synonyms_sv = ARRAY(SELECT json_array_elements_text($8::json)), "                     \
-	"synonyms_en = ARRAY(SELECT json_array_elements_text($9::json)), "                     \
+	"synonyms_fi = ARRAY(SELECT json_array_elements_text($7::json)), "                      \
+	"synonyms_sv = ARRAY(SELECT json_array_elements_text($8::json)), "                      \
+	"synonyms_en = ARRAY(SELECT json_array_elements_text($9::json)), "                      \
 	"icd10 = ARRAY(SELECT json_array_elements_text($10::json)), position = $11::smallint, " \
 	"active = $12::boolean"
 
@@ -414,8 +418,8 @@ void taxedit_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 			goto fail;
 		}
 	}
-	term_read(&t, c.body, creating ? NULL : c.call->id,
-		  creating ? NULL : PQgetvalue(old, 0, 2), &e);
+	term_read(&t, c.body, creating ? NULL : c.call->id, creating ? NULL : PQgetvalue(old, 0, 2),
+		  &e);
 	if (parent_check(w, &t, &e, reply))
 		goto fail;
 	if (docerr_any(&e)) {
@@ -433,8 +437,11 @@ void taxedit_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 		goto fail;
 	}
 	params[0] = t.p[P_ID];
-	res = wdb_exec(w, "SELECT " TERM_JSON "::text, " TERM_VERSION " FROM taxonomy_terms t "
-		       "WHERE t.id = $1", 1, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(w,
+		       "SELECT " TERM_JSON "::text, " TERM_VERSION
+		       " FROM taxonomy_terms t "
+		       "WHERE t.id = $1",
+		       1, params, PGRES_TUPLES_OK, reply);
 	if (!res || PQntuples(res) != 1 ||
 	    term_record(w, req, t.p[P_ID], old ? PQgetvalue(old, 0, 0) : NULL,
 			PQgetvalue(res, 0, 0), reply))
