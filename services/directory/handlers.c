@@ -15,9 +15,13 @@
 #include "hsds.h"
 #include "logins.h"
 #include "messages.h"
+#include "orgprofile.h"
+#include "registrations.h"
 #include "reviewlink.h"
+#include "reviewreport.h"
 #include "search.h"
 #include "signin.h"
+#include "taxedit.h"
 #include "usersites.h"
 #include "banned.h"
 
@@ -67,6 +71,14 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_HISTORY_LIST, history_list },
 
 	/* Issue 13, registrations, organisation profiles, taxonomy, report: */
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_SUBMIT, registrations_submit },
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_LIST, registrations_list },
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_DECIDE, registrations_decide },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_GET, orgprofile_get },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_SAVE, orgprofile_save },
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
+	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
+	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
 
 };
 
