@@ -5,15 +5,19 @@
 #include <stddef.h>
 
 #include "accounts.h"
+#include "actedit.h"
 #include "auditlog.h"
 #include "directory.h"
 #include "dlr.h"
 #include "editors.h"
+#include "edorgs.h"
+#include "history.h"
 #include "hsds.h"
 #include "logins.h"
 #include "messages.h"
 #include "orgprofile.h"
 #include "registrations.h"
+#include "reviewlink.h"
 #include "reviewreport.h"
 #include "search.h"
 #include "signin.h"
@@ -53,8 +57,18 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ADD, editors_add },
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_REMOVE, editors_remove },
 	/* Issue 13, the review (review links): */
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_PEEK, reviewlink_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_CONFIRM, reviewlink_confirm },
 
 	/* Issue 13, editing activities (activities, history, editor lists): */
+	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ORGANIZATIONS, edorgs_list },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_ACTIVITIES, edorgs_activities },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CREATE, actedit_create },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_EDIT_GET, actedit_get },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_SAVE, actedit_save },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_STATUS, actedit_status },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CONFIRM, actedit_confirm },
+	{ TARJOTIN__MSG_TYPE__MSG_HISTORY_LIST, history_list },
 
 	/* Issue 13, registrations, organisation profiles, taxonomy, report: */
 	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_SUBMIT, registrations_submit },
