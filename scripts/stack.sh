@@ -81,6 +81,11 @@ ENV
   if [[ -n ${TARJOTIN_SIGNIN_LIMIT_IP:-} ]]; then
     echo "TARJOTIN_SIGNIN_LIMIT_IP=$TARJOTIN_SIGNIN_LIMIT_IP" >>"$dir/env"
   fi
+  # The same for NGO registrations (tests register many from 127.0.0.1; the
+  # throttle's own test starts a gateway with a low limit).
+  if [[ -n ${TARJOTIN_REGISTER_LIMIT_IP:-} ]]; then
+    echo "TARJOTIN_REGISTER_LIMIT_IP=$TARJOTIN_REGISTER_LIMIT_IP" >>"$dir/env"
+  fi
   # Test stacks only (tests/run.sh exports TARJOTIN_TEST_CLOCK=1): the
   # review's clock reads its offset from DIR/clock-offset (seconds, "0" at
   # start), which a test rewrites to move time (docs/selfservice.md "Time").
@@ -439,6 +444,7 @@ MSG
   start)
     # A test stack: the many sign-ins of a test run all come from 127.0.0.1.
     : "${TARJOTIN_SIGNIN_LIMIT_IP:=100000}"
+    : "${TARJOTIN_REGISTER_LIMIT_IP:=100000}"
     start_all "$2"
     ;;
   stop) stop_all "$2" ;;
