@@ -16,12 +16,10 @@
 
 #include "audit.h"
 #include "clock.h"
-#include "config.h"
 #include "links.h"
 #include "log.h"
 #include "mailq.h"
 #include "messages.h"
-#include "num.h"
 #include "pg.h"
 #include "review.h"
 #include "sig.h"
@@ -34,71 +32,11 @@
  * it differs from the migrations', the outbox's and the housekeeping's). */
 #define REVIEW_LOCK "7305192047110013"
 #define FIRST_MS 2000
+/* The second round a minute after the first: data loaded after the
+ * directory started (make run's demo) is looked at then, not an hour later. */
+#define SETTLE_MS 60000
 #define BATCH 500           /* activities a transaction, as in batch_sql's LIMIT */
 #define HIDDEN_LIST_MAX 100 /* activities named in one review_hidden e-mail */
-
-/* --- settings ------------------------------------------------------------------ */
-
-static int setting(const char *name, long def, long min, long max, int *out, char *err,
-		   size_t errlen)
-{
-	const char *v = config_str(name, NULL);
-	long n = def;
-
-	if (v && num_parse_long(v, min, max, &n)) {
-		snprintf(err, errlen, "%s must be a whole number %ld..%ld", name, min, max);
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
-}
-
-static int reminders(struct review_settings *s, char *err, size_t errlen)
-{
-	const char *v = config_str("TARJOTIN_REVIEW_REMINDER_DAYS", "14,30");
-	char buf[64], *save = NULL, *tok;
-
-	s->n_reminders = 0;
-	if (strlen(v) >= sizeof(buf))
-		goto bad;
-	snprintf(buf, sizeof(buf), "%s", v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		long d;
-
-		if (s->n_reminders == REVIEW_REMINDERS_MAX || num_parse_long(tok, 1, 365, &d) ||
-		    (s->n_reminders > 0 && d <= s->reminder_days[s->n_reminders - 1]))
-			goto bad;
-		s->reminder_days[s->n_reminders++] = (int)d;
-	}
-	return 0;
-bad:
-	snprintf(err, errlen,
-		 "TARJOTIN_REVIEW_REMINDER_DAYS must list 0..%d ascending days 1..365, comma "
-		 "separated",
-		 REVIEW_REMINDERS_MAX);
-	return -1;
-}
-
-int review_settings_load(struct review_settings *s, char *err, size_t errlen)
-{
-	memset(s, 0, sizeof(*s));
-	if (setting("TARJOTIN_REVIEW_MONTHS", 6, 1, 24, &s->months, err, errlen) ||
-	    reminders(s, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_UNVERIFIED_DAYS", 30, 1, 365, &s->unverified_days, err,
-		    errlen) ||
-	    setting("TARJOTIN_REVIEW_HIDDEN_DAYS", 90, 2, 730, &s->hidden_days, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_LINK_DAYS", 60, 1, 365, &s->link_days, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_EVERY_S", 3600, 10, 86400, &s->every_s, err, errlen))
-		return -1;
-	if (s->hidden_days <= s->unverified_days) {
-		snprintf(err, errlen,
-			 "TARJOTIN_REVIEW_HIDDEN_DAYS must be more than "
-			 "TARJOTIN_REVIEW_UNVERIFIED_DAYS (%d)",
-			 s->unverified_days);
-		return -1;
-	}
-	return 0;
-}
 
 /* --- one round ------------------------------------------------------------------- */
 
@@ -559,10 +497,13 @@ static void *review_main(void *arg)
 	uint64_t gen = simclock_generation(r->dir->clock);
 
 	wait_ms(r, FIRST_MS, gen);
-	while (!stopping(r)) {
+	for (int64_t next = SETTLE_MS; !stopping(r); next = r->dir->review.every_s * 1000LL) {
 		gen = simclock_generation(r->dir->clock);
 		round_once(r, &db);
-		wait_ms(r, (int64_t)r->dir->review.every_s * 1000, gen);
+		wait_ms(r,
+			next < r->dir->review.every_s * 1000LL ? next :
+								 r->dir->review.every_s * 1000LL,
+			gen);
 	}
 	if (db)
 		PQfinish(db);

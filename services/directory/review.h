@@ -11,20 +11,14 @@
 #include <stddef.h>
 
 #include "directory.h"
-
-/*
- * Reads TARJOTIN_REVIEW_* (docs/selfservice.md's table) into s, defaults
- * for unset ones.  Returns 0, or -1 with err naming the variable and the
- * rule it broke (the directory then refuses to start).
- */
-int review_settings_load(struct review_settings *s, char *err, size_t errlen);
+#include "review_settings.h"
 
 struct review;
 
 /*
  * Starts the scheduler on 'dir' (its conninfo, clock, review settings,
  * data key and public URL; all must outlive the thread): a first round
- * 2 s after start, then every every_s, and with a test clock also within
+ * 2 s after start, a second one a minute later, then every every_s, and with a test clock also within
  * 100 ms of each change of the offset.  NULL when the thread cannot be
  * started (logged).
  */
