@@ -70,7 +70,8 @@ enum {
 	C_OVER,
 	C_ASSURED_FI,
 	C_DUE_FI,
-	C_STAGES
+	C_STAGES,
+	C_SINCE
 };
 
 static const char batch_sql[] =
@@ -80,7 +81,10 @@ static const char batch_sql[] =
 	"coalesce(to_char(a.assured_date, 'FMDD.FMMM.YYYY'), ''), "
 	"to_char(d.due, 'FMDD.FMMM.YYYY'), "
 	"coalesce((SELECT string_agg(e.stage, ',') FROM review_events e "
-	"WHERE e.activity_id = a.id AND e.due = d.due), '') "
+	"WHERE e.activity_id = a.id AND e.due = d.due), ''), "
+	"coalesce(t.today - (SELECT max((e.sim_at AT TIME ZONE 'Europe/Helsinki')::date) "
+	"FROM review_events e WHERE e.activity_id = a.id AND e.due = d.due "
+	"AND e.stage ~ '^(request|reminder_)'), 100000) "
 	"FROM activities a JOIN organizations o ON o.id = a.organization_id CROSS JOIN t "
 	"CROSS JOIN LATERAL (SELECT coalesce((a.assured_date + make_interval(months => "
 	"$2::int))::date, (SELECT min(e.due) FROM review_events e WHERE e.activity_id = a.id), "
@@ -262,21 +266,25 @@ static int mail_stage(struct round *rd, PGresult *b, int row, const char *stage,
 			   4, params);
 }
 
-/* The next e-mail stage of row 'row', when it is due: at most one a round. */
+/* The next e-mail stage of row 'row', when it is due: at most one a round,
+ * and a reminder only as many days after the e-mail before it as the
+ * configured days lie apart ('since': days since that e-mail), so that an
+ * activity first asked late is not sent its reminders in the next rounds. */
 static int email_stage(struct round *rd, PGresult *b, int row, int over, const char *stages)
 {
 	const struct review_settings *s = &rd->r->dir->review;
+	int offset = 0, prev = 0, done, since = atoi(PQgetvalue(b, row, C_SINCE));
 	char stage[24];
-	int offset = 0, done;
 
 	snprintf(stage, sizeof(stage), "request");
 	for (int i = 0; has_stage(stages, stage); i++) {
 		if (i == s->n_reminders)
 			return 0; /* every e-mail of this cycle went */
+		prev = offset;
 		offset = s->reminder_days[i];
 		snprintf(stage, sizeof(stage), "reminder_%d", offset);
 	}
-	if (over < offset || !rd->key)
+	if (over < offset || (offset > 0 && since < offset - prev) || !rd->key)
 		return 0;
 	done = record(rd, PQgetvalue(b, row, C_ID), PQgetvalue(b, row, C_DUE), stage);
 	if (done <= 0)

@@ -69,4 +69,3 @@ int review_settings_load(struct review_settings *s, char *err, size_t errlen)
 	}
 	return 0;
 }
-
