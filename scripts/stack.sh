@@ -81,6 +81,14 @@ ENV
   if [[ -n ${TARJOTIN_SIGNIN_LIMIT_IP:-} ]]; then
     echo "TARJOTIN_SIGNIN_LIMIT_IP=$TARJOTIN_SIGNIN_LIMIT_IP" >>"$dir/env"
   fi
+  # Test stacks only (tests/run.sh exports TARJOTIN_TEST_CLOCK=1): the
+  # review's clock reads its offset from DIR/clock-offset (seconds, "0" at
+  # start), which a test rewrites to move time (docs/selfservice.md "Time").
+  # In the env file, so a directory a test starts later reads it too.
+  if [[ ${TARJOTIN_TEST_CLOCK:-0} == 1 ]]; then
+    echo "TARJOTIN_TEST_CLOCK_FILE=$dir/clock-offset" >>"$dir/env"
+    echo 0 >"$dir/clock-offset"
+  fi
   # shellcheck disable=SC1091
   source "$dir/env"
 }
