@@ -35,6 +35,13 @@ const IDENTITY_PAGES = [
   ['admin: messages', '/admin-messages.html?lang=fi', '#messages tbody tr', ADMIN],
   ['editors', '/editors.html?lang=fi', '[data-editors][data-loaded]', EDITOR],
   ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
+  ['register', '/register.html?lang=fi', '#reg-municipalities-list[data-loaded]', null],
+  ['confirm (no token)', '/confirm.html?lang=fi', '#view[data-state="invalid"]', null],
+  ['editor: activities', '/editor.html?lang=fi', '[data-activities][data-loaded]', EDITOR],
+  ['editor: activity form', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000055', '#act-history[data-loaded]', EDITOR],
+  ['admin: registrations', '/admin-registrations.html?lang=fi', '#registrations-list[data-loaded]', ADMIN],
+  ['admin: reviews', '/admin-reviews.html?lang=fi', '#reviews-report[data-loaded]', ADMIN],
+  ['admin: taxonomy', '/admin-taxonomy.html?lang=fi', '#taxonomy-lists[data-loaded]', ADMIN],
 ];
 
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.
