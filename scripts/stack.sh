@@ -332,6 +332,27 @@ demo_load() {
   }
 }
 
+# review_settle DIR: on a test stack (TARJOTIN_TEST_CLOCK=1), makes the
+# review's first round happen after the demo data is in, so that every run
+# starts from the same state (the overdue activities' requests sent, the
+# hidden ones reported, no reminder yet): the offset moves from 0 to 1 s,
+# which wakes the scheduler, and this waits (bounded) for that round.  A
+# round that began before the move has as_of < t + 1.
+review_settle() {
+  local dir=$1 t ok
+  local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin)
+  [[ ${TARJOTIN_TEST_CLOCK:-0} == 1 ]] || return 0
+  t=$(date +%s)
+  echo 1 >"$dir/clock-offset"
+  for _ in $(seq 300); do
+    ok=$("${sql[@]}" -c "SELECT as_of >= to_timestamp($t + 1) FROM scheduler_runs WHERE job = 'review'" 2>/dev/null || true)
+    [[ $ok == t ]] && return 0
+    sleep 0.1
+  done
+  log "the review's first round did not run, see $dir/logs/directory-1.log"
+  return 1
+}
+
 start_all() {
   local dir=$1
   mkdir -p "$dir/logs" "$dir/pids"
@@ -346,6 +367,7 @@ start_all() {
   oidc_start "$dir" || return 1
   svc_start "$dir" directory-1 directory
   demo_load "$dir" || return 1
+  review_settle "$dir" || return 1
   svc_start "$dir" stats-1 stats
   svc_start "$dir" notify-1 notify
   svc_start "$dir" gateway-1 gateway

@@ -106,6 +106,14 @@ static int audit_row(struct worker *w, const Tarjotin__Envelope *req, const char
 	return rc;
 }
 
+/* Rolls a failed change back; a failure that left no answer is INTERNAL. */
+static void abandon(struct worker *w, const char *what, Tarjotin__Envelope *reply)
+{
+	if (reply->status == TARJOTIN__STATUS__STATUS_OK)
+		wdb_failed(w, NULL, what, reply);
+	wdb_rollback(w);
+}
+
 /* Reads the saved document of 'id', answers it and commits.  0, or -1
  * with reply filled (the caller rolls back). */
 static int finish(struct worker *w, const char *id, Tarjotin__Envelope *reply)
@@ -164,9 +172,7 @@ void actedit_create(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	if (wdb_commit(w, reply) == 0)
 		goto out;
 fail:
-	if (!reply->status)
-		wdb_failed(w, NULL, "activity create", reply);
-	wdb_rollback(w);
+	abandon(w, "activity create", reply);
 out:
 	json_decref(fields);
 	json_decref(doc);
@@ -238,9 +244,7 @@ void actedit_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 		goto fail;
 	goto out;
 fail:
-	if (!reply->status)
-		wdb_failed(w, NULL, "activity save", reply);
-	wdb_rollback(w);
+	abandon(w, "activity save", reply);
 out:
 	json_decref(changed);
 	json_decref(ow);
@@ -302,9 +306,7 @@ void actedit_status(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		goto fail;
 	goto out;
 fail:
-	if (!reply->status)
-		wdb_failed(w, NULL, "activity status", reply);
-	wdb_rollback(w);
+	abandon(w, "activity status", reply);
 out:
 	json_decref(from);
 	json_decref(to);
@@ -335,9 +337,7 @@ void actedit_confirm(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__
 		goto fail;
 	goto out;
 fail:
-	if (!reply->status)
-		wdb_failed(w, NULL, "activity confirm", reply);
-	wdb_rollback(w);
+	abandon(w, "activity confirm", reply);
 out:
 	json_decref(old);
 	doccall_close(&c);

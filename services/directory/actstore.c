@@ -54,7 +54,7 @@ static const char *const write_sql[] = {
 	JOIN_SQL(activity_target_groups, term_id, "-> 'target_groups'"),
 	JOIN_SQL(activity_municipalities, municipality_code, "-> 'area' -> 'municipalities'"),
 	JOIN_SQL(activity_languages, language, "-> 'languages'"),
-	"DELETE FROM contacts WHERE activity_id = $1::uuid",
+	"WITH gone AS (DELETE FROM contacts WHERE activity_id = $1::uuid) "
 	"INSERT INTO contacts (activity_id, name, role, email, phone, position) "
 	"SELECT $1::uuid, c ->> 'name', c ->> 'role', c ->> 'email', c ->> 'phone', n - 1 "
 	"FROM jsonb_array_elements($2::jsonb -> 'contacts') WITH ORDINALITY AS x(c, n)",

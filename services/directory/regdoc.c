@@ -5,6 +5,7 @@
 
 #include "docfields.h"
 #include "regdoc.h"
+#include "utf8.h"
 #include "uuid.h"
 #include "wdb.h"
 #include "banned.h"
@@ -126,8 +127,15 @@ static void contact_check(struct docerr *e, const json_t *in, json_t *out)
 	json_t *empty = json_object(), *c = json_object();
 	const json_t *v = json_object_get(in, "contact");
 
+	const char *name;
+
 	if (!json_is_object(v))
 		v = empty;
+	/* The contract gives contact.name the codes required and invalid
+	 * only: a name too long is invalid (noted first, it wins). */
+	name = json_string_value(json_object_get(v, "name"));
+	if (name && utf8_chars(name, false) > 200)
+		docerr_add(e, "contact.name", "invalid", "contact.name must be 1..200 characters");
 	docfields_text(e, v, c, "name", "contact.name", 1, 200, 0);
 	docfields_email(e, v, c, "email", "contact.email", true);
 	docfields_phone(e, v, c, "phone", "contact.phone", false);

@@ -134,15 +134,16 @@ static int store(struct worker *w, const json_t *d, char *id, Tarjotin__Envelope
 	PQclear(res);
 	p[0] = id;
 	p[1] = munis;
-	p[2] = maint;
 	if (run(w,
 		"INSERT INTO organization_municipalities (organization_id, municipality_code) "
 		"SELECT $1::uuid, json_array_elements_text($2::json)",
-		2, p, reply) ||
-	    run(w,
+		2, p, reply))
+		goto out;
+	p[1] = maint;
+	if (run(w,
 		"INSERT INTO organization_maintainers (organization_id, email) "
 		"SELECT $1::uuid, json_array_elements_text($2::json)",
-		3, p, reply))
+		2, p, reply))
 		goto out;
 	p[1] = json_string_value(json_object_get(contact, "name"));
 	p[2] = json_string_value(json_object_get(contact, "email"));
@@ -274,8 +275,9 @@ static int make_editors(struct worker *w, const char *org, const char *lang, cha
 		if (made == 1 && strcmp(role, "editor")) {
 			audit_hint(email, hint, sizeof(hint));
 			reply_set_code(reply, TARJOTIN__STATUS__STATUS_CONFLICT, "role_mismatch",
-				       "maintainers", "the address %s belongs to a %s account",
-				       hint, role);
+				       "maintainers",
+				       "the address %s belongs to an account with role %s", hint,
+				       role);
 			goto out;
 		}
 		params[0] = id;

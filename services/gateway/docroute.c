@@ -226,8 +226,8 @@ static unsigned render(struct req *r)
 		if (p->ok == 204 || !m->json.len)
 			status = req_reply_empty(r, p->ok, NULL);
 		else
-			status = req_reply_document(r, p->ok, m->json.data, m->json.len,
-						    "no-store", false, NULL, NULL);
+			status = req_reply_document(r, p->ok, m->json.data, m->json.len, "no-store",
+						    false, NULL, NULL);
 	}
 out:
 	if (m)

@@ -55,9 +55,10 @@ static unsigned review_link(struct req *r, Tarjotin__MsgType type, bool idempote
 		json_decref(body);
 		return status;
 	}
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = type, .json = body, .idempotent = idempotent,
-					   .ok = 200 });
+	return docroute_forward(r, &(struct docroute_call){ .type = type,
+							    .json = body,
+							    .idempotent = idempotent,
+							    .ok = 200 });
 }
 
 unsigned registry_route_review_peek(struct req *r, const char *url)

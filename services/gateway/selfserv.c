@@ -135,12 +135,12 @@ unsigned selfserv_route_activity_create(struct req *r, const char *url)
 	if (status || !(body = docroute_body(r, false, &status)))
 		return status;
 	/* Never resent: a second run would create a second activity. */
-	return docroute_forward(r, &(struct docroute_call){ .type =
-								    TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CREATE,
-							    .id = id,
-							    .json = body,
-							    .ok = 201,
-							    .location = ACT_PREFIX });
+	return docroute_forward(r, &(struct docroute_call){
+					   .type = TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CREATE,
+					   .id = id,
+					   .json = body,
+					   .ok = 201,
+					   .location = ACT_PREFIX });
 }
 
 unsigned selfserv_route_org_history(struct req *r, const char *url)
@@ -166,7 +166,8 @@ unsigned selfserv_route_activity_put(struct req *r, const char *url)
 	char id[UUID_STR_SIZE];
 	unsigned status = path_id(r, url, ACT_PREFIX, "", id);
 
-	return status ? status : write_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_SAVE, id, true, false);
+	return status ? status :
+			write_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_SAVE, id, true, false);
 }
 
 unsigned selfserv_route_activity_status(struct req *r, const char *url)

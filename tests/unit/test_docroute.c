@@ -54,10 +54,27 @@ static void test_if_match_absent(void **state)
 static void test_if_match_refused(void **state)
 {
 	static const char *const bad[] = {
-		"*",	   "\"\"",     "\"7",	 "7\"",	     "W/7",  "w/\"7\"", "\"0\"",
-		"0",	   "07",       "-1",	 "+1",	     "7a",   "\"7\", \"8\"",
-		"\" 7\"", "1.5",      "W/\"\"", "\"abc\"", "W/",   "99999999999999999999",
-		"9223372036854775808", NULL,
+		"*",
+		"\"\"",
+		"\"7",
+		"7\"",
+		"W/7",
+		"w/\"7\"",
+		"\"0\"",
+		"0",
+		"07",
+		"-1",
+		"+1",
+		"7a",
+		"\"7\", \"8\"",
+		"\" 7\"",
+		"1.5",
+		"W/\"\"",
+		"\"abc\"",
+		"W/",
+		"99999999999999999999",
+		"9223372036854775808",
+		NULL,
 	};
 	int64_t v = 5;
 
@@ -137,9 +154,9 @@ static void test_path_uuid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_if_match_forms), cmocka_unit_test(test_if_match_absent),
+		cmocka_unit_test(test_if_match_forms),   cmocka_unit_test(test_if_match_absent),
 		cmocka_unit_test(test_if_match_refused), cmocka_unit_test(test_lang),
-		cmocka_unit_test(test_term_id),	cmocka_unit_test(test_path_uuid),
+		cmocka_unit_test(test_term_id),          cmocka_unit_test(test_path_uuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

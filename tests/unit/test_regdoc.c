@@ -201,9 +201,15 @@ static void test_description_and_website(void **state)
 static void test_contact(void **state)
 {
 	json_t *out, *list;
+	char long_name[210];
 
 	(void)state;
+	memset(long_name, 'n', sizeof(long_name));
+	long_name[0] = '"';
+	long_name[202] = '"';
+	long_name[203] = '\0';
 	expect("name", "contact", "", "contact.name", "required");
+	expect("name", "contact", long_name, "contact.name", "invalid");
 	expect("email", "contact", "", "contact.email", "required");
 	expect("email", "contact", "\"maija(at)muisti\"", "contact.email", "invalid");
 	expect("phone", "contact", "\"soita minulle\"", "contact.phone", "invalid");
