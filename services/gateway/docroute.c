@@ -90,27 +90,6 @@ unsigned docroute_throttle(struct req *r, const char *what, long limit)
 
 /* --- answering ------------------------------------------------------------ */
 
-/* Ends the sessions of the accounts the directory names (the write is
- * done: a Redis failure is logged, not answered). */
-static void revoke_sessions(struct req *r, const Tarjotin__DocReply *m)
-{
-	redisContext *c;
-
-	if (!m->n_revoke_sessions_of)
-		return;
-	if (!(c = rpool_acquire(r->gw->rpool, GUARD_REDIS_WAIT_MS, NULL, 0))) {
-		log_warn("sessions not ended", "reason", "redis unavailable", NULL);
-		return;
-	}
-	for (size_t i = 0; i < m->n_revoke_sessions_of; i++)
-		if (uuid_valid(m->revoke_sessions_of[i]) &&
-		    session_end_account(c, m->revoke_sessions_of[i])) {
-			log_warn("sessions not ended", "account", m->revoke_sessions_of[i], NULL);
-			break;
-		}
-	guard_redis_done(r, &c);
-}
-
 static void add_etag(struct req *r, int64_t version)
 {
 	char tag[32];
@@ -219,7 +198,7 @@ static unsigned render(struct req *r)
 						 "the directory sent a malformed reply");
 			goto out;
 		}
-		revoke_sessions(r, m);
+		guard_end_sessions(r, m->revoke_sessions_of, m->n_revoke_sessions_of);
 		add_etag(r, m->version);
 		if (p->ok == 201 && p->location[0])
 			add_location(r, p->location, m);

@@ -9,6 +9,7 @@
 #include "guard.h"
 #include "log.h"
 #include "session.h"
+#include "uuid.h"
 #include "websec.h"
 #include "banned.h"
 
@@ -33,6 +34,24 @@ redisContext *guard_redis(struct req *r, unsigned *status)
 void guard_redis_done(struct req *r, redisContext **cp)
 {
 	rpool_release(r->gw->rpool, cp);
+}
+
+void guard_end_sessions(struct req *r, char *const *ids, size_t n)
+{
+	redisContext *c;
+
+	if (!n)
+		return;
+	if (!(c = rpool_acquire(r->gw->rpool, GUARD_REDIS_WAIT_MS, NULL, 0))) {
+		log_warn("sessions not ended", "reason", "redis unavailable", NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (uuid_valid(ids[i]) && session_end_account(c, ids[i])) {
+			log_warn("sessions not ended", "account", ids[i], NULL);
+			break;
+		}
+	guard_redis_done(r, &c);
 }
 
 /* Looks the cookie's session up: 0 (found or not), or the 503 queued. */

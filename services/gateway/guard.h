@@ -31,6 +31,12 @@ redisContext *guard_redis(struct req *r, unsigned *status);
 /* Gives the context back (rpool_release); NULLs *cp. */
 void guard_redis_done(struct req *r, redisContext **cp);
 
+/* Ends every session of the n accounts in 'ids' (the directory named
+ * them after a change of role, site, organisations or disabling).  The
+ * write is done by then: a Redis failure is logged, not answered; ids that
+ * are not uuids are skipped. */
+void guard_end_sessions(struct req *r, char *const *ids, size_t n);
+
 /* Queues the 503 a route answers when Redis failed mid-way. */
 unsigned guard_unavailable(struct req *r);
 

@@ -201,28 +201,6 @@ out:
 
 /* --- forwarding and answering -------------------------------------------- */
 
-/* Ends the sessions of the accounts the directory names. */
-static void revoke_sessions(struct req *r, const Tarjotin__IdentityReply *m)
-{
-	unsigned status = 0;
-	redisContext *c;
-
-	if (!m->n_revoke_sessions_of)
-		return;
-	/* The write is done; a Redis failure here is logged, not answered. */
-	if (!(c = rpool_acquire(r->gw->rpool, GUARD_REDIS_WAIT_MS, NULL, 0))) {
-		log_warn("sessions not ended", "reason", "redis unavailable", NULL);
-		return;
-	}
-	for (size_t i = 0; i < m->n_revoke_sessions_of && !status; i++)
-		if (uuid_valid(m->revoke_sessions_of[i]) &&
-		    session_end_account(c, m->revoke_sessions_of[i])) {
-			log_warn("sessions not ended", "account", m->revoke_sessions_of[i], NULL);
-			status = 1;
-		}
-	guard_redis_done(r, &c);
-}
-
 static unsigned render(struct req *r, unsigned ok)
 {
 	Tarjotin__IdentityReply *m;
@@ -235,7 +213,7 @@ static unsigned render(struct req *r, unsigned ok)
 	if (!m)
 		return req_reply_error(r, 502, "internal", NULL,
 				       "the directory sent a malformed reply");
-	revoke_sessions(r, m);
+	guard_end_sessions(r, m->revoke_sessions_of, m->n_revoke_sessions_of);
 	if (ok == 204 || !m->json.len)
 		status = req_reply_empty(r, ok, NULL);
 	else
