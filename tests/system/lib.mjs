@@ -360,7 +360,8 @@ export function confirmTokens(text) {
 
 /**
  * Asserts r is 400 invalid_fields whose fields hold every {field, code} of
- * 'want' (and, when exact, nothing else); returns the fields.
+ * 'want' (and, when exact, nothing else); returns the fields.  A want's
+ * field or code may be a list (any of them), its code '*' (any code).
  */
 export function assertFieldErrors(r, want, { exact = false, what = '' } = {}) {
   const e = r.json?.error;
@@ -369,9 +370,9 @@ export function assertFieldErrors(r, want, { exact = false, what = '' } = {}) {
   }
   const got = e.fields.map((f) => `${f.field}:${f.code}`);
   // A want's code may be a list (either is right) or '*' (any code on that field).
-  const has = (w) => e.fields.some((f) => f.field === w.field
+  const has = (w) => e.fields.some((f) => [].concat(w.field).includes(f.field)
     && (w.code === '*' || [].concat(w.code).includes(f.code)));
-  const missing = want.filter((w) => !has(w)).map((w) => `${w.field}:${[].concat(w.code).join('|')}`);
+  const missing = want.filter((w) => !has(w)).map((w) => `${[].concat(w.field).join('|')}:${[].concat(w.code).join('|')}`);
   if (missing.length) throw new Error(`${what}: missing field errors ${missing.join(', ')}; got ${got.join(', ')}`);
   if (exact && got.length !== want.length) throw new Error(`${what}: extra field errors: got ${got.join(', ')}`);
   if (e.field !== e.fields[0].field) throw new Error(`${what}: error.field ${e.field} is not the first of fields`);
@@ -472,4 +473,42 @@ export function reviewAsOf() {
 /** Waits until a review round began at or after clock time 'ms'. */
 export async function waitReviewRound(ms, { timeout = 10000 } = {}) {
   return until(() => reviewAsOf() >= ms, { timeout, every: 50, what: `a review round at ${new Date(ms).toISOString()}` });
+}
+
+/** Today's Finnish date on the wall clock (the test clock at offset 0): 'YYYY-MM-DD'. */
+export function todayFi(offsetS = 0) {
+  return psql(`SELECT to_char(((now() + make_interval(secs => ${Number(offsetS)})) AT TIME ZONE 'Europe/Helsinki')::date, 'YYYY-MM-DD')`);
+}
+
+/** The ids of a public search's first 'pages' pages of 100. */
+export async function searchIds(params, { pages = 1 } = {}) {
+  const ids = [];
+  for (let page = 1; page <= pages; page++) {
+    const r = await http(`/api/v1/activities?${new URLSearchParams({ ...params, per_page: '100', page: String(page) })}`);
+    if (r.status !== 200) throw new Error(`search ${JSON.stringify(params)}: ${r.status} ${r.text.slice(0, 200)}`);
+    ids.push(...r.json.items.map((i) => i.id));
+    if (r.json.items.length < 100) break;
+  }
+  return ids;
+}
+
+/**
+ * Milliseconds from 't0' until 'runs' searches in a row agree that 'id' is
+ * listed (want true) or not (want false) — consecutive answers come from
+ * every directory instance the gateway spreads them over.  Throws after 'timeout'.
+ */
+export async function timeUntilListed(params, id, want, t0, { runs = 6, timeout = 5000 } = {}) {
+  let streakStart;
+  let streak = 0;
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const asked = Date.now();
+    const listed = (await searchIds(params)).includes(id);
+    if (listed === want) {
+      if (streak === 0) streakStart = asked;
+      if (++streak >= runs) return streakStart - t0;
+    } else streak = 0;
+    await sleep(10);
+  }
+  throw new Error(`${id} not ${want ? 'listed' : 'gone'} in ${runs} searches in a row within ${timeout} ms (${JSON.stringify(params)})`);
 }
