@@ -77,7 +77,7 @@ endef
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
 # The operator's command: its own main and the directory modules it needs.
-ADMIN_SRC := services/admin/main.c services/directory/links.c services/directory/audit.c \
+ADMIN_SRC := services/admin/main.c services/directory/links.c services/directory/audit.c services/directory/mailq.c \
 	services/directory/mask.c
 $(BUILD)/tarjotin-admin: $(patsubst %.c,$(BUILD)/obj/%.o,$(ADMIN_SRC)) $(BUILD)/libtarjotin.a
 	$(CC) $(LDOPT) -o $@ $^ $(LDLIBS)

@@ -81,6 +81,14 @@ ENV
   if [[ -n ${TARJOTIN_SIGNIN_LIMIT_IP:-} ]]; then
     echo "TARJOTIN_SIGNIN_LIMIT_IP=$TARJOTIN_SIGNIN_LIMIT_IP" >>"$dir/env"
   fi
+  # Test stacks only (tests/run.sh exports TARJOTIN_TEST_CLOCK=1): the
+  # review's clock reads its offset from DIR/clock-offset (seconds, "0" at
+  # start), which a test rewrites to move time (docs/selfservice.md "Time").
+  # In the env file, so a directory a test starts later reads it too.
+  if [[ ${TARJOTIN_TEST_CLOCK:-0} == 1 ]]; then
+    echo "TARJOTIN_TEST_CLOCK_FILE=$dir/clock-offset" >>"$dir/env"
+    echo 0 >"$dir/clock-offset"
+  fi
   # shellcheck disable=SC1091
   source "$dir/env"
 }
@@ -324,6 +332,27 @@ demo_load() {
   }
 }
 
+# review_settle DIR: on a test stack (TARJOTIN_TEST_CLOCK=1), makes the
+# review's first round happen after the demo data is in, so that every run
+# starts from the same state (the overdue activities' requests sent, the
+# hidden ones reported, no reminder yet): the offset moves from 0 to 1 s,
+# which wakes the scheduler, and this waits (bounded) for that round.  A
+# round that began before the move has as_of < t + 1.
+review_settle() {
+  local dir=$1 t ok
+  local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin)
+  [[ ${TARJOTIN_TEST_CLOCK:-0} == 1 ]] || return 0
+  t=$(date +%s)
+  echo 1 >"$dir/clock-offset"
+  for _ in $(seq 300); do
+    ok=$("${sql[@]}" -c "SELECT as_of >= to_timestamp($t + 1) FROM scheduler_runs WHERE job = 'review'" 2>/dev/null || true)
+    [[ $ok == t ]] && return 0
+    sleep 0.1
+  done
+  log "the review's first round did not run, see $dir/logs/directory-1.log"
+  return 1
+}
+
 start_all() {
   local dir=$1
   mkdir -p "$dir/logs" "$dir/pids"
@@ -338,6 +367,7 @@ start_all() {
   oidc_start "$dir" || return 1
   svc_start "$dir" directory-1 directory
   demo_load "$dir" || return 1
+  review_settle "$dir" || return 1
   svc_start "$dir" stats-1 stats
   svc_start "$dir" notify-1 notify
   svc_start "$dir" gateway-1 gateway

@@ -104,6 +104,7 @@ export TARJOTIN_DIRECTORY_PORT=$P_DIR1 TARJOTIN_STATS_PORT=$P_STATS TARJOTIN_OID
 export TARJOTIN_DIRECTORY_ENDPOINTS="tcp://127.0.0.1:$P_DIR1,tcp://127.0.0.1:$P_DIR2"
 export TARJOTIN_DIRECTORY2_PORT=$P_DIR2
 export TARJOTIN_GATEWAY_RPC_BIND="tcp://127.0.0.1:$P_GWRPC"
+export TARJOTIN_TEST_CLOCK=1 # the review's clock, moved by tests (scripts/stack.sh)
 export TARJOTIN_PG_FSYNC=off # a throw-away cluster: speed over durability
 echo "== starting the stack in $TMP"
 if ! scripts/stack.sh start "$TMP"; then

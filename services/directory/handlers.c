@@ -5,15 +5,23 @@
 #include <stddef.h>
 
 #include "accounts.h"
+#include "actedit.h"
 #include "auditlog.h"
 #include "directory.h"
 #include "dlr.h"
 #include "editors.h"
+#include "edorgs.h"
+#include "history.h"
 #include "hsds.h"
 #include "logins.h"
 #include "messages.h"
+#include "orgprofile.h"
+#include "registrations.h"
+#include "reviewlink.h"
+#include "reviewreport.h"
 #include "search.h"
 #include "signin.h"
+#include "taxedit.h"
 #include "usersites.h"
 #include "banned.h"
 
@@ -49,10 +57,28 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ADD, editors_add },
 	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_REMOVE, editors_remove },
 	/* Issue 13, the review (review links): */
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_PEEK, reviewlink_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_LINK_CONFIRM, reviewlink_confirm },
 
 	/* Issue 13, editing activities (activities, history, editor lists): */
+	{ TARJOTIN__MSG_TYPE__MSG_EDITOR_ORGANIZATIONS, edorgs_list },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_ACTIVITIES, edorgs_activities },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CREATE, actedit_create },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_EDIT_GET, actedit_get },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_SAVE, actedit_save },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_STATUS, actedit_status },
+	{ TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CONFIRM, actedit_confirm },
+	{ TARJOTIN__MSG_TYPE__MSG_HISTORY_LIST, history_list },
 
 	/* Issue 13, registrations, organisation profiles, taxonomy, report: */
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_SUBMIT, registrations_submit },
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_LIST, registrations_list },
+	{ TARJOTIN__MSG_TYPE__MSG_REGISTRATION_DECIDE, registrations_decide },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_GET, orgprofile_get },
+	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_SAVE, orgprofile_save },
+	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
+	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
+	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
 
 };
 

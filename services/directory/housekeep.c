@@ -56,7 +56,7 @@ static void wait_ms(struct housekeep *s, int64_t ms)
  * dropped, and the lock with it. */
 static void round_once(struct housekeep *s, PGconn **db)
 {
-	char err[256], a[24], l[24];
+	char err[256], a[24], l[24], r[24];
 	long audit_rows, link_rows;
 	PGresult *res;
 	bool locked;
@@ -74,9 +74,20 @@ static void round_once(struct housekeep *s, PGconn **db)
 		log_warn("housekeeping: purge failed", "error", err, NULL);
 		return;
 	}
+	/* One-click review links: kept 30 days past expiry (a used or expired
+	 * link can be told from a wrong one), then gone. */
+	res = PQexec(*db, "DELETE FROM review_links WHERE expires_at < now() - interval '30 days'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(*db, res, err, sizeof(err));
+		log_warn("housekeeping: review link purge failed", "error", err, NULL);
+	}
+	snprintf(r, sizeof(r), "%s",
+		 PQresultStatus(res) == PGRES_COMMAND_OK ? PQcmdTuples(res) : "0");
+	PQclear(res);
 	snprintf(a, sizeof(a), "%ld", audit_rows);
 	snprintf(l, sizeof(l), "%ld", link_rows);
-	log_info("housekeeping: purged", "audit_rows", a, "login_links", l, NULL);
+	log_info("housekeeping: purged", "audit_rows", a, "login_links", l, "review_links", r,
+		 NULL);
 }
 
 static void *housekeep_main(void *arg)

@@ -54,7 +54,8 @@ static const char sql_municipalities_json[] =
 /* Every searchable activity with its facet values and its search item
  * (columns: 0 id, 1 organisation, 2 area type, 3 area county, 4 takes new,
  * 5 needs, 6 kinds, 7 target groups, 8 municipalities, 9 languages,
- * 10 the item's JSON, 11 assured_date, 12 name).  PRE adds CTEs, F limits
+ * 10 the item's JSON, 11 assured_date, 12 name, 13 unverified).  Hidden
+ * activities are left out; unverified ones come after the current ones.  PRE adds CTEs, F limits
  * the aggregates (on x.activity_id), W the activities (on a). */
 #define SQL_ACTIVITIES(PRE, F, W)                                                                        \
 	"WITH " PRE                                                                                      \
@@ -92,18 +93,18 @@ static const char sql_municipalities_json[] =
 	"     'county', CASE a.area_type WHEN 'county' THEN a.area_county"                               \
 	"                 WHEN 'municipalities' THEN m.county END),"                                     \
 	"   'how_to_join', a.how_to_join, 'takes_new', a.takes_new,"                                     \
-	"   'assured_date', a.assured_date,"                                                             \
+	"   'assured_date', a.assured_date, 'unverified', a.freshness = 'unverified',"                   \
 	"   'needs', coalesce(string_to_array(n.ids, ','), '{}'),"                                       \
 	"   'kinds', coalesce(string_to_array(k.ids, ','), '{}'),"                                       \
 	"   'target_groups', coalesce(string_to_array(g.ids, ','), '{}'),"                               \
 	"   'languages', coalesce(string_to_array(l.codes, ','), '{}'))::text,"                          \
-	"  coalesce(a.assured_date::text, ''), a.name"                                                   \
+	"  coalesce(a.assured_date::text, ''), a.name, a.freshness = 'unverified'"                       \
 	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"                      \
 	" LEFT JOIN n ON n.activity_id = a.id LEFT JOIN k ON k.activity_id = a.id"                       \
 	" LEFT JOIN g ON g.activity_id = a.id LEFT JOIN m ON m.activity_id = a.id"                       \
 	" LEFT JOIN l ON l.activity_id = a.id"                                                           \
-	" WHERE a.status = 'published' AND o.status = 'approved' AND " W                                 \
-	" ORDER BY a.assured_date DESC NULLS LAST, a.name COLLATE \"C\", a.id"
+	" WHERE a.status = 'published' AND o.status = 'approved' AND a.freshness <> 'hidden' AND " W     \
+	" ORDER BY a.freshness = 'unverified', a.assured_date DESC NULLS LAST, a.name COLLATE \"C\", a.id"
 
 static const char sql_activities[] = SQL_ACTIVITIES("", "true", "true");
 
@@ -227,6 +228,7 @@ int idx_build_row(struct index_snap *s, PGresult *res, int row, size_t r, struct
 	snprintf(rec->org_id, sizeof(rec->org_id), "%s", PQgetvalue(res, row, 1));
 	snprintf(rec->assured, sizeof(rec->assured), "%s",
 		 PQgetvalue(res, row, IDX_BUILD_COL_ASSURED));
+	rec->unverified = !strcmp(PQgetvalue(res, row, IDX_BUILD_COL_UNVERIFIED), "t");
 	rec->name_off = names->len;
 	rec->name_len = (size_t)PQgetlength(res, row, IDX_BUILD_COL_NAME);
 	strbuf_add(names, PQgetvalue(res, row, IDX_BUILD_COL_NAME), rec->name_len);

@@ -18,7 +18,12 @@
 #include "strbuf.h"
 
 /* Columns of an activities result that idx_refresh orders by. */
-enum { IDX_BUILD_COL_ID = 0, IDX_BUILD_COL_ASSURED = 11, IDX_BUILD_COL_NAME = 12 };
+enum {
+	IDX_BUILD_COL_ID = 0,
+	IDX_BUILD_COL_ASSURED = 11,
+	IDX_BUILD_COL_NAME = 12,
+	IDX_BUILD_COL_UNVERIFIED = 13
+};
 
 /* A new snapshot (one reference, generation 0) of everything, read over
  * db (an idle connection, idle again afterwards).  NULL with err on a

@@ -103,15 +103,18 @@ struct entry {                        /* one record of a refreshed snapshot, bef
 	uint32_t idx;
 	const char *assured, *name, *id;
 	size_t name_len;
+	bool unverified;
 };
 
-/* The snapshot order: assured_date descending (never verified last), name
- * (bytes, as COLLATE "C"), id. */
+/* The snapshot order: current before unverified, then assured_date
+ * descending (never verified last), name (bytes, as COLLATE "C"), id. */
 static int cmp_entries(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
 	int c;
 
+	if (a->unverified != b->unverified)
+		return a->unverified ? 1 : -1;
 	if (!*a->assured != !*b->assured)
 		return *a->assured ? -1 : 1;
 	if ((c = strcmp(b->assured, a->assured)))
@@ -206,8 +209,8 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, stru
 		    in_sorted(c->orgs, c->norgs, rec->org_id))
 			continue;
 		e[n++] = (struct entry){
-			o,       (uint32_t)r,  rec->assured, o->names + rec->name_off,
-			rec->id, rec->name_len
+			o,       (uint32_t)r,   rec->assured,   o->names + rec->name_off,
+			rec->id, rec->name_len, rec->unverified
 		};
 	}
 	for (size_t i = 0; i < nrows; i++)
@@ -216,7 +219,9 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, stru
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_ASSURED),
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_NAME),
 					 PQgetvalue(res, (int)i, IDX_BUILD_COL_ID),
-					 (size_t)PQgetlength(res, (int)i, IDX_BUILD_COL_NAME) };
+					 (size_t)PQgetlength(res, (int)i, IDX_BUILD_COL_NAME),
+					 !strcmp(PQgetvalue(res, (int)i, IDX_BUILD_COL_UNVERIFIED),
+						 "t") };
 	qsort(e, n, sizeof(*e), cmp_entries);
 
 	copy_reference(s, o, n);

@@ -18,6 +18,7 @@ struct idx_snap_record {
 	char id[37];
 	char org_id[37];
 	char assured[11];          /* YYYY-MM-DD, "" when never verified */
+	bool unverified;           /* freshness 'unverified': after the current ones */
 	size_t json_off, json_len; /* into snap->text */
 	size_t name_off, name_len; /* into snap->names */
 };

@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "links.h"
-#include "mask.h"
+#include "mailq.h"
 #include "pg.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -98,51 +98,13 @@ int links_mail(PGconn *db, const struct seal_key *key, const char *email, const 
 	       const char *url, char *err, size_t errlen)
 {
 	struct strbuf vars = STRBUF_INIT;
-	uint8_t *to = NULL, *sealed = NULL;
-	size_t to_len = 0, sealed_len = 0;
-	char hint[300];
-	PGresult *res = NULL;
-	int rc = -1;
+	int rc;
 
-	if (strlen(email) + 4 >= sizeof(hint) ||
-	    mask_recipient("email", email, hint, sizeof(hint))) {
-		snprintf(err, errlen, "the address cannot be used");
-		return -1;
-	}
 	strbuf_adds(&vars, "{\"login_url\":");
 	strbuf_json_str(&vars, url);
 	strbuf_addf(&vars, ",\"valid_minutes\":\"%d\"}", LINKS_VALID_MINUTES);
-	to = seal_box(key, email, strlen(email), &to_len);
-	sealed = seal_box(key, vars.p, vars.len, &sealed_len);
-	if (!to || !sealed) {
-		snprintf(err, errlen, "the message is too long to seal");
-		goto out;
-	}
-	{
-		const char *params[4] = { lang, (const char *)to, hint, (const char *)sealed };
-		int lengths[4] = { 0, (int)to_len, 0, (int)sealed_len };
-		int formats[4] = { 0, 1, 0, 1 };
-
-		res = PQexecParams(
-			db,
-			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
-			"recipient_enc, recipient_hint, vars, vars_enc) "
-			"VALUES ('email', 'login_link', $1, $2, $3, '{}', $4) RETURNING job_id), "
-			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
-			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
-			4, NULL, params, lengths, formats, 0);
-	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		pg_error(db, res, err, errlen);
-		goto out;
-	}
-	rc = 0;
-out:
-	PQclear(res);
-	free(to);
-	free(sealed);
-	if (vars.p)
-		sodium_memzero(vars.p, vars.len);
+	rc = mailq_email(db, key, email, lang, "login_link", vars.p, true, err, errlen);
+	sodium_memzero(vars.p, vars.len);
 	strbuf_release(&vars);
 	return rc;
 }

@@ -34,8 +34,10 @@
 #include "pg.h"
 #include "refdata.h"
 #include "housekeep.h"
+#include "review.h"
 #include "search.h"
 #include "sig.h"
+#include "simclock.h"
 #include "workers.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -175,6 +177,7 @@ int main(void)
 	struct index *ix = NULL;
 	struct outbox *outbox = NULL;
 	struct housekeep *housekeep = NULL;
+	struct review *review = NULL;
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	char err[512];
@@ -190,6 +193,18 @@ int main(void)
 		goto out;
 	}
 	dir.public_url = public_url;
+	if (review_settings_load(&dir.review, err, sizeof(err))) {
+		log_fatal("bad configuration", "error", err, NULL);
+		goto out;
+	}
+	/* The review's clock: the wall clock, or a test stack's moved one. */
+	dir.clock = simclock_new(getenv("TARJOTIN_TEST_CLOCK_FILE"));
+	if (!dir.clock) {
+		log_fatal("cannot make the review clock", NULL);
+		goto out;
+	}
+	if (simclock_testing(dir.clock))
+		log_info("test clock in use", "file", getenv("TARJOTIN_TEST_CLOCK_FILE"), NULL);
 	dir.instance = cfg.instance;
 	dir.conninfo = cfg.conninfo;
 	dir.pg = &pgwatch;
@@ -242,6 +257,10 @@ int main(void)
 	housekeep = housekeep_start(cfg.conninfo, cfg.audit_retention_days);
 	if (!housekeep)
 		goto out;
+	/* The twice-yearly review: every instance, one at a time does it. */
+	review = review_start(&dir);
+	if (!review)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -268,9 +287,11 @@ out:
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);
 	housekeep_stop(&housekeep);
+	review_stop(&review);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
+	simclock_destroy(&dir.clock);
 	if (rc == 0) {
 		char m[24], e[24], r[24], d[24];
 

@@ -167,7 +167,7 @@ static const char sql_activity[] =
 	"      FROM activity_municipalities AS x JOIN municipalities AS m"
 	"        ON m.code = x.municipality_code WHERE x.activity_id = a.id) END),"
 	" 'takes_new', a.takes_new, 'assured_date', a.assured_date, 'assurer', a.assurer,"
-	" 'updated_at', a.updated_at,"
+	" 'updated_at', a.updated_at, 'unverified', a.freshness = 'unverified',"
 	" 'needs', coalesce((SELECT array_agg(x.term_id ORDER BY t.position, t.id)"
 	"   FROM activity_needs AS x JOIN taxonomy_terms AS t ON t.id = x.term_id"
 	"   WHERE x.activity_id = a.id), '{}'),"
@@ -185,7 +185,8 @@ static const char sql_activity[] =
 	" 'accepts_contact_requests', a.accepts_contact_requests,"
 	" 'response_days', a.response_days)::text"
 	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"
-	" WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'";
+	" WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'"
+	" AND a.freshness <> 'hidden'";
 
 static const char sql_organization[] =
 	"SELECT json_build_object('id', o.id, 'name', o.name, 'frame', o.frame,"

@@ -23,6 +23,7 @@ struct gateway_identity {
 	const char *public_url;         /* TARJOTIN_PUBLIC_URL */
 	char origin[WEBSEC_ORIGIN_MAX]; /* its origin: what Origin must equal */
 	long limit_address, limit_ip;   /* sign-in requests per 15 minutes */
+	long register_limit_ip;         /* registrations per client IP per 15 minutes */
 };
 
 /* What the Redis watch checks with; its thread's only. */

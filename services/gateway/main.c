@@ -90,6 +90,7 @@ static int identity_config(struct gateway *gw, const char **bad_var, char *err, 
 	}
 	id->limit_address = config_int("TARJOTIN_SIGNIN_LIMIT_ADDRESS", 5, 1, 1000000);
 	id->limit_ip = config_int("TARJOTIN_SIGNIN_LIMIT_IP", 30, 1, 1000000);
+	id->register_limit_ip = config_int("TARJOTIN_REGISTER_LIMIT_IP", 10, 1, 1000000);
 	while (n && id->public_url[n - 1] == '/')
 		n--;
 	snprintf(redirect, sizeof(redirect), "%.*s/auth/oidc/callback", (int)n, id->public_url);

@@ -14,8 +14,10 @@
 #include "metrics.h"
 #include "guard.h"
 #include "oidcroute.h"
+#include "registry.h"
 #include "routes.h"
 #include "search.h"
+#include "selfserv.h"
 #include "static.h"
 #include "banned.h"
 
@@ -58,6 +60,22 @@ enum metric_id {
 	M_ADMIN_AUDIT,
 	M_EDITORS,
 	M_EDITOR,
+	M_EDITOR_ORGS,
+	M_EDITOR_ORG,
+	M_EDITOR_ORG_ACTIVITIES,
+	M_EDITOR_ORG_HISTORY,
+	M_EDITOR_ACTIVITY,
+	M_EDITOR_ACTIVITY_STATUS,
+	M_EDITOR_ACTIVITY_CONFIRM,
+	M_EDITOR_ACTIVITY_HISTORY,
+	M_REGISTRATIONS,
+	M_REVIEW_PEEK,
+	M_REVIEW_CONFIRM,
+	M_ADMIN_REGISTRATIONS,
+	M_ADMIN_REGISTRATION_DECIDE,
+	M_ADMIN_TAXONOMY,
+	M_ADMIN_TAXONOMY_TERM,
+	M_ADMIN_REVIEWS,
 	M_N
 };
 
@@ -93,6 +111,22 @@ static const char *const metric_names[M_N + 1] = {
 	[M_ADMIN_AUDIT] = "admin_audit",
 	[M_EDITORS] = "editors",
 	[M_EDITOR] = "editor",
+	[M_EDITOR_ORGS] = "editor_organizations",
+	[M_EDITOR_ORG] = "editor_organization",
+	[M_EDITOR_ORG_ACTIVITIES] = "editor_organization_activities",
+	[M_EDITOR_ORG_HISTORY] = "editor_organization_history",
+	[M_EDITOR_ACTIVITY] = "editor_activity",
+	[M_EDITOR_ACTIVITY_STATUS] = "editor_activity_status",
+	[M_EDITOR_ACTIVITY_CONFIRM] = "editor_activity_confirm",
+	[M_EDITOR_ACTIVITY_HISTORY] = "editor_activity_history",
+	[M_REGISTRATIONS] = "registrations",
+	[M_REVIEW_PEEK] = "review_peek",
+	[M_REVIEW_CONFIRM] = "review_confirm",
+	[M_ADMIN_REGISTRATIONS] = "admin_registrations",
+	[M_ADMIN_REGISTRATION_DECIDE] = "admin_registration_decide",
+	[M_ADMIN_TAXONOMY] = "admin_taxonomy",
+	[M_ADMIN_TAXONOMY_TERM] = "admin_taxonomy_term",
+	[M_ADMIN_REVIEWS] = "admin_reviews",
 	[M_N] = NULL,
 };
 
@@ -164,6 +198,57 @@ static const struct route routes[] = {
 	  .handle = identity_route_accounts_update, .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/admin/audit", .metric = M_ADMIN_AUDIT, .handle = identity_route_audit,
 	  .usage = true, SIGNED_IN },
+	/* NGO self-service (docs/selfservice.md): the public POSTs read a
+	 * session when there is one, so that a signed-in page's CSRF token
+	 * is the session's (as /api/v1/auth/link). */
+	{ "POST", "/api/v1/registrations", .metric = M_REGISTRATIONS,
+	  .handle = registry_route_submit, .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/reviews/peek", .metric = M_REVIEW_PEEK,
+	  .handle = registry_route_review_peek, .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/reviews/confirm", .metric = M_REVIEW_CONFIRM,
+	  .handle = registry_route_review_confirm, .usage = true, OPTIONAL },
+	{ "GET", "/api/v1/admin/registrations", .metric = M_ADMIN_REGISTRATIONS,
+	  .handle = registry_route_list, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/admin/registrations/", .prefix = true,
+	  .metric = M_ADMIN_REGISTRATION_DECIDE, .handle = registry_route_decide, .usage = true,
+	  SIGNED_IN },
+	{ "GET", "/api/v1/admin/taxonomy", .metric = M_ADMIN_TAXONOMY,
+	  .handle = registry_route_taxonomy_list, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/admin/taxonomy", .metric = M_ADMIN_TAXONOMY,
+	  .handle = registry_route_term_create, .usage = true, SIGNED_IN },
+	{ "PUT", "/api/v1/admin/taxonomy/", .prefix = true, .metric = M_ADMIN_TAXONOMY_TERM,
+	  .handle = registry_route_term_update, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/admin/reviews", .metric = M_ADMIN_REVIEWS,
+	  .handle = registry_route_reviews, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/organizations", .metric = M_EDITOR_ORGS,
+	  .handle = selfserv_route_orgs, .usage = true, SIGNED_IN },
+	/* The sub-resources before the bare /{id} routes of the same prefix. */
+	{ "GET", "/api/v1/editor/organizations/", .prefix = true, .suffix = "/activities",
+	  .metric = M_EDITOR_ORG_ACTIVITIES, .handle = selfserv_route_org_activities, .usage = true,
+	  SIGNED_IN },
+	{ "POST", "/api/v1/editor/organizations/", .prefix = true, .suffix = "/activities",
+	  .metric = M_EDITOR_ORG_ACTIVITIES, .handle = selfserv_route_activity_create,
+	  .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/organizations/", .prefix = true, .suffix = "/history",
+	  .metric = M_EDITOR_ORG_HISTORY, .handle = selfserv_route_org_history, .usage = true,
+	  SIGNED_IN },
+	{ "GET", "/api/v1/editor/organizations/", .prefix = true, .metric = M_EDITOR_ORG,
+	  .handle = selfserv_route_org_get, .usage = true, SIGNED_IN },
+	{ "PUT", "/api/v1/editor/organizations/", .prefix = true, .metric = M_EDITOR_ORG,
+	  .handle = selfserv_route_org_put, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/editor/activities/", .prefix = true, .suffix = "/status",
+	  .metric = M_EDITOR_ACTIVITY_STATUS, .handle = selfserv_route_activity_status,
+	  .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/editor/activities/", .prefix = true, .suffix = "/confirm",
+	  .metric = M_EDITOR_ACTIVITY_CONFIRM, .handle = selfserv_route_activity_confirm,
+	  .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/activities/", .prefix = true, .suffix = "/history",
+	  .metric = M_EDITOR_ACTIVITY_HISTORY, .handle = selfserv_route_activity_history,
+	  .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/activities/", .prefix = true, .metric = M_EDITOR_ACTIVITY,
+	  .handle = selfserv_route_activity_get, .usage = true, SIGNED_IN },
+	{ "PUT", "/api/v1/editor/activities/", .prefix = true, .metric = M_EDITOR_ACTIVITY,
+	  .handle = selfserv_route_activity_put, .usage = true, SIGNED_IN },
 	/* A path no API route has is unknown (404) for every method, not 405
 	 * because the web UI's GET catch-all below would match it. */
 	{ "GET", "/api/", .prefix = true, .metric = M_NOT_FOUND, .handle = req_not_found,

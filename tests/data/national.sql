@@ -10,6 +10,10 @@
 -- same data (fixed random seed, md5-derived ids), so it is idempotent.
 -- About 40-50 s on 2 cores (most of it computing the search documents).
 --
+-- Review state: assured_date within the last 150 days (current), except
+-- activities 7, 107, ... (1 %) assured 7-8 months ago and unverified, and
+-- 13, 113, ... (1 %) assured 10 months ago and hidden from the search.
+--
 -- Distribution: every organisation has a theme need (weighted like the
 -- real field: mental health, memory, caregivers, loneliness and ageing
 -- common; ostomy and thyroid rare) and five activities; each activity has
@@ -218,7 +222,7 @@ UPDATE gen_act SET kind = 'online' WHERE area = 'online' AND r_kind2 < 0.7;
 INSERT INTO activities (id, organization_id, name, summary, description, for_whom, how_to_join, cost,
                         schedule, accessibility, area_type, area_county, takes_new,
                         accepts_contact_requests, contact_request_email, response_days, status,
-                        assured_date, assurer, created_at, updated_at)
+                        assured_date, assurer, freshness, created_at, updated_at)
 SELECT x.id, x.org_id,
        k.nouns[1 + floor(x.r_noun * cardinality(k.nouns))::integer] || ' '
          || n.for_whom || ' – '
@@ -243,8 +247,16 @@ SELECT x.id, x.org_id,
        x.r_cr < 0.6, CASE WHEN x.r_cr < 0.6 THEN 'org' || x.org_g || '@example.org' END,
        CASE WHEN x.r_cr < 0.6 THEN 3 + x.a % 5 END,
        'published',
-       current_date - floor(x.r_date * 540)::integer, 'org' || x.org_g || '@example.org',
-       now() - (600 + x.a % 300) * interval '1 day', now() - floor(x.r_date * 540) * interval '1 day'
+       -- the review (docs/selfservice.md "Demo data"): assured within the last
+       -- 150 days, except 1 % assured 7-8 months ago (unverified) and 1 % 10
+       -- months ago (hidden)
+       CASE x.a % 100
+           WHEN 7 THEN (current_date - interval '7 months 5 days' - ((x.a / 100) % 20) * interval '1 day')::date
+           WHEN 13 THEN (current_date - interval '10 months' - ((x.a / 100) % 20) * interval '1 day')::date
+           ELSE current_date - floor(x.r_date * 150)::integer END,
+       'org' || x.org_g || '@example.org',
+       (CASE x.a % 100 WHEN 7 THEN 'unverified' WHEN 13 THEN 'hidden' ELSE 'current' END)::activity_freshness,
+       now() - (600 + x.a % 300) * interval '1 day', now() - floor(x.r_date * 150) * interval '1 day'
 FROM gen_act AS x
 JOIN gen_need AS n ON n.id = x.need
 JOIN gen_kind AS k ON k.id = x.kind;

@@ -1,4 +1,4 @@
-// units: services/directory/links.c services/directory/mask.c
+// units: services/directory/links.c services/directory/mailq.c services/directory/mask.c
 /*
  * Unit tests for the pure parts of services/directory/links.c: what may be
  * TARJOTIN_PUBLIC_URL, what a token looks like, and that only a hash of it

@@ -35,14 +35,31 @@ static const struct template_var vars[] = {
 	{ "response_days", "3" },
 	{ "withdraw_url", "https://tarjotin.fi/p/8f3a9c2e" },
 	{ "assured_date", "3.5.2023" },
-	{ "review_url", "https://tarjotin.example.fi/tarkista/5d1e" },
+	{ "due_date", "3.11.2023" },
+	{ "confirm_url",
+	  "https://tarjotin.example.fi/confirm.html#Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg" },
+	{ "edit_url",
+	  "https://tarjotin.example.fi/activity-edit.html?id=6f1c0d2e-0000-4000-8000-000000000001" },
+	{ "valid_days", "60" },
+	{ "count", "2" },
+	{ "activities",
+	  "Muistikahvila — Pohjois-Savon Muistiyhdistys ry\nVertaisryhmä — Kuopion Omaiset ry\n" },
+	{ "report_url", "https://tarjotin.example.fi/admin-reviews.html" },
+	{ "reason", "Järjestö on jo rekisteröity Tarjottimeen." },
 	{ "login_url", "https://tarjotin.example.fi/kirjaudu/3e9b0c71a4" },
 	{ "valid_minutes", "15" },
 };
 #define NVARS (sizeof(vars) / sizeof(vars[0]))
 
-static const char *const names[] = { "test", "contact_request", "contact_receipt",
-				     "review_reminder", "login_link" };
+static const char *const names[] = { "test",
+				     "contact_request",
+				     "contact_receipt",
+				     "review_request",
+				     "review_reminder",
+				     "review_hidden",
+				     "registration_received",
+				     "registration_rejected",
+				     "login_link" };
 static const char *const langs[] = { "fi", "sv", "en" };
 
 static int exists(const char *name, const char *lang, const char *ext)

@@ -16,6 +16,10 @@ const STR = {
     'nav.accounts': 'Käyttäjätilit',
     'nav.audit': 'Tapahtumaloki',
     'nav.messages': 'Viestit',
+    'nav.registrations': 'Rekisteröinnit',
+    'nav.reviews': 'Tarkistukset',
+    'nav.taxonomy': 'Luokitukset',
+    'nav.activities': 'Toiminnot',
     'gate.signin': 'Tämä sivu on vain ylläpitäjille. Kirjaudu sisään ylläpitäjänä.',
     'gate.signinEditor': 'Tämä sivu on järjestöjen toimittajille. Kirjaudu sisään.',
     'gate.signinAny': 'Kirjaudu sisään nähdäksesi tilisi tiedot.',
@@ -42,6 +46,10 @@ const STR = {
     'nav.accounts': 'Användarkonton',
     'nav.audit': 'Händelselogg',
     'nav.messages': 'Meddelanden',
+    'nav.registrations': 'Registreringar',
+    'nav.reviews': 'Kontroller',
+    'nav.taxonomy': 'Klassificeringar',
+    'nav.activities': 'Verksamheter',
     'gate.signin': 'Den här sidan är bara för administratörer. Logga in som administratör.',
     'gate.signinEditor': 'Den här sidan är för organisationsredaktörer. Logga in.',
     'gate.signinAny': 'Logga in för att se ditt kontos uppgifter.',
@@ -68,6 +76,10 @@ const STR = {
     'nav.accounts': 'Accounts',
     'nav.audit': 'Audit log',
     'nav.messages': 'Messages',
+    'nav.registrations': 'Registrations',
+    'nav.reviews': 'Reviews',
+    'nav.taxonomy': 'Taxonomies',
+    'nav.activities': 'Activities',
     'gate.signin': 'This page is for administrators only. Sign in as an administrator.',
     'gate.signinEditor': 'This page is for association editors. Sign in.',
     'gate.signinAny': 'Sign in to see your account.',
@@ -95,6 +107,10 @@ const PAGES = [
   ['accounts', '/admin-accounts.html'],
   ['audit', '/admin-audit.html'],
   ['messages', '/admin-messages.html'],
+  ['registrations', '/admin-registrations.html'],
+  ['reviews', '/admin-reviews.html'],
+  ['taxonomy', '/admin-taxonomy.html'],
+  ['activities', '/editor.html'],
 ];
 
 function merge(a, b) {
@@ -102,11 +118,12 @@ function merge(a, b) {
 }
 
 // key: the page's name ('sites', 'accounts', 'audit', 'messages', 'editors', 'account');
-// strings: the page's own; role: 'admin' (default), 'editor', or 'any' (anyone signed
-// in), who may see it; render(page, region, session): fills the region once the gate has
+// strings: the page's own; role: 'admin' (default), 'editor', 'any' (anyone signed
+// in), or a list of roles (the first names the gate's notice), who may see it; render(page, region, session): fills the region once the gate has
 // let the user in.
 export function gatedPage({ key, strings, role = 'admin', render }) {
   const page = startPage({ strings: merge(STR, strings), title: (t) => t('title') });
+  const roles = Array.isArray(role) ? role : [role];
   const { t, view, lang } = page;
   const region = h('div', { class: 'region', id: 'region', 'aria-busy': 'true' },
     h('p', { class: 'status-line', 'aria-hidden': 'true' }, h('span', { class: 'sk sk-status' })));
@@ -124,8 +141,8 @@ export function gatedPage({ key, strings, role = 'admin', render }) {
     const signedIn = session && session.signed_in && session.account;
     const who = signedIn ? t('role.' + session.account.role) : '';
     const text = signedIn
-      ? t(role === 'admin' ? 'gate.forbidden' : 'gate.forbiddenEditor', { role: who })
-      : t({ admin: 'gate.signin', editor: 'gate.signinEditor' }[role] || 'gate.signinAny');
+      ? t(roles[0] === 'admin' ? 'gate.forbidden' : 'gate.forbiddenEditor', { role: who })
+      : t({ admin: 'gate.signin', editor: 'gate.signinEditor' }[roles[0]] || 'gate.signinAny');
     region.replaceChildren(h('div', { class: 'notice', 'data-gate': signedIn ? 'forbidden' : 'signin' },
       h('p', { text }),
       h('p', {}, h('a', { class: 'button', href: signinHref(lang, location.pathname + location.search), text: t('gate.signinButton') }))));
@@ -137,7 +154,7 @@ export function gatedPage({ key, strings, role = 'admin', render }) {
 
   getSession(lang).then(async (session) => {
     const a = session.signed_in && session.account;
-    if (!a || (role !== 'any' && a.role !== role)) {
+    if (!a || (role !== 'any' && !roles.includes(a.role))) {
       page.deny(session);
       return;
     }

@@ -14,10 +14,12 @@ export class ApiError extends Error {
     this.code = code || '';
     this.field = field || '';
     this.retryAfter = retryAfter || 0;
+    this.fields = [];    // invalid_fields: [{field, code, message}]
+    this.current = null; // version_conflict: the current document
   }
 }
 
-async function call(method, path, { params, body, lang, headers } = {}) {
+async function call(method, path, { params, body, lang, headers, raw } = {}) {
   const qs = params ? new URLSearchParams(params).toString() : '';
   const url = (path.startsWith('/') ? path : API_BASE + path) + (qs ? '?' + qs : '');
   const h = { Accept: 'application/json', 'Accept-Language': lang || 'fi', ...(headers || {}) };
@@ -47,10 +49,14 @@ async function call(method, path, { params, body, lang, headers } = {}) {
     else if (res.status === 404 || err.code === 'not_found') kind = 'not_found';
     else if (res.status === 502 || res.status === 504) kind = 'unavailable';
     const retry = parseInt(res.headers.get('Retry-After') || '0', 10);
-    throw new ApiError(kind, res.status, err.message || res.statusText, err.code, err.field,
+    const e = new ApiError(kind, res.status, err.message || res.statusText, err.code, err.field,
       Number.isFinite(retry) && retry > 0 ? retry : 0);
+    if (Array.isArray(err.fields)) e.fields = err.fields;
+    if (err.current && typeof err.current === 'object') e.current = err.current;
+    throw e;
   }
   if (data === null) throw new ApiError('http', res.status, 'invalid JSON from the server');
+  if (raw) return { data, etag: res.headers.get('ETag') || '' };
   return data;
 }
 
@@ -91,6 +97,31 @@ export async function apiSend(method, path, body, lang) {
     const s = await getSession(lang);
     try {
       return await call(method, path, { body, lang, headers: { 'X-CSRF-Token': s.csrf || '' } });
+    } catch (e) {
+      if (attempt === 0 && e instanceof ApiError && e.status === 403 && e.code === 'csrf') {
+        forgetSession();
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+// A document and its ETag (the self-service documents, docs/selfservice.md): GET →
+// {data, etag}.
+export function apiGetDoc(path, lang) {
+  return call('GET', path, { lang, raw: true });
+}
+
+// POST/PUT with the CSRF token and, when version is given, If-Match: "<version>" →
+// {data, etag}. Errors as apiSend's (ApiError; .fields, .current).
+export async function apiSendDoc(method, path, body, lang, version) {
+  for (let attempt = 0; ; attempt++) {
+    const s = await getSession(lang);
+    const headers = { 'X-CSRF-Token': s.csrf || '' };
+    if (version !== undefined && version !== null && version !== '') headers['If-Match'] = `"${version}"`;
+    try {
+      return await call(method, path, { body, lang, headers, raw: true });
     } catch (e) {
       if (attempt === 0 && e instanceof ApiError && e.status === 403 && e.code === 'csrf') {
         forgetSession();

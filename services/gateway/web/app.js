@@ -11,10 +11,10 @@ import { LANGS, DEFAULT_LANG, LANG_NAMES, LANG_KEY, readLang, t as translate } f
 import { ApiError, getTaxonomies, getMunicipalities, searchActivities, getActivity } from './api.js';
 import { mountHeader } from './header.js';
 import { h } from './dom.js';
+import { renderCard, renderDetail, label as labelIn, countyName as countyNameIn, LOCALES } from './card.js';
 
 const PER_PAGE = 20;
 const ALL = 'all';
-const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 const PARAM_ORDER = ['lang', 'q', 'code', 'need', 'kind', 'county', 'municipality', 'page', 'activity'];
 
 let lang = DEFAULT_LANG;
@@ -79,31 +79,8 @@ function viewOf(s) {
 
 // ---------------------------------------------------------------- formatting
 
-function label(term, fallback) {
-  if (!term) return fallback || '';
-  const l = term.label || {};
-  return l[lang] || l.fi || l.en || term.id || fallback || '';
-}
-
-function fmtDate(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
-  if (!m) return iso || '';
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  try {
-    return new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'numeric', year: 'numeric' }).format(d);
-  } catch (e) {
-    return `${Number(m[3])}.${Number(m[2])}.${m[1]}`;
-  }
-}
-
-function languageName(code) {
-  try {
-    const name = new Intl.DisplayNames([LOCALES[lang]], { type: 'language' }).of(code);
-    return name || code;
-  } catch (e) {
-    return code;
-  }
-}
+const label = (term, fallback) => labelIn(term, lang, fallback);
+const countyName = (county) => countyNameIn(county, lang);
 
 function norm(s) {
   return String(s || '').toLocaleLowerCase('fi').normalize('NFD').replace(/[\u0300-\u036f]/g, '');
@@ -115,35 +92,8 @@ function indexBy(list, key) {
   return m;
 }
 
-function countyName(county) {
-  if (!county) return '';
-  const n = county.name || {};
-  return typeof n === 'string' ? n : n[lang] || n.fi || county.key;
-}
-
-function areaText(area, ref) {
-  if (!area) return '';
-  switch (area.type) {
-    case 'nationwide': return t('area.nationwide');
-    case 'online': return t('area.online');
-    case 'county': {
-      const c = ref.counties.get(area.county);
-      return c ? t('area.countyNamed', { name: countyName(c) }) : t('area.county');
-    }
-    default: {
-      const names = (area.municipalities || []).map((code) => (ref.municipalities.get(code) || {}).name || code);
-      if (names.length > 5) return t('area.more', { list: names.slice(0, 4).join(', '), n: names.length - 4 });
-      return names.join(', ');
-    }
-  }
-}
-
 function cap(text) {
   return text ? text.charAt(0).toLocaleUpperCase(LOCALES[lang]) + text.slice(1) : text;
-}
-
-function safeUrl(u) {
-  return /^https?:\/\//i.test(u || '') ? u : null;
 }
 
 // ---------------------------------------------------------------- reference data
@@ -546,22 +496,7 @@ function emptyNotice(s, ref, res) {
 }
 
 function card(item, s, ref) {
-  const id = 'card-' + item.id;
-  const org = item.organization || {};
-  const assured = item.assured_date ? fmtDate(item.assured_date) : '';
-  return h('li', {},
-    h('article', { class: 'card', 'aria-labelledby': id, 'data-card': true },
-      h('h2', { id },
-        h('a', { href: hrefFor({ ...s, activity: item.id }), 'data-nav': true, 'data-detail': true, text: item.name })),
-      h('p', { class: 'detail-org', text: org.name || '' }),
-      item.summary ? h('p', { class: 'card-summary', text: item.summary }) : null,
-      h('dl', { class: 'card-meta' },
-        h('dt', { text: t('card.area') }), h('dd', { text: areaText(item.area, ref) }),
-        item.how_to_join ? [h('dt', { text: t('card.join') }), h('dd', { text: item.how_to_join })] : null),
-      h('div', { class: 'card-footer' },
-        item.takes_new === true ? h('span', { class: 'badge', text: t('card.takesNew') }) : null,
-        item.takes_new === false ? h('span', { class: 'badge muted', text: t('card.notTakingNew') }) : null,
-        assured ? h('span', { text: t('card.assured', { date: assured }) }) : null)));
+  return renderCard(item, { lang, ref, nav: true, href: (it) => hrefFor({ ...s, activity: it.id }) });
 }
 
 async function viewResults(s) {
@@ -599,30 +534,6 @@ async function viewResults(s) {
   return { nodes, title: `${t('results.heading')}: ${parts}`, say: `${t('results.heading')}. ${say}` };
 }
 
-function section(title, ...content) {
-  const body = content.flat().filter((c) => c !== null && c !== undefined && c !== '' && c !== false);
-  return h('section', {}, h('h2', { text: title }),
-    body.length ? body : h('p', { text: t('detail.notGiven') }));
-}
-
-function textPara(text) {
-  return text ? h('p', { class: 'pre-line', text }) : null;
-}
-
-function tags(ids, map) {
-  if (!ids || !ids.length) return null;
-  return h('ul', { class: 'tag-list' }, ids.map((id) => h('li', { text: label(map.get(id), id) })));
-}
-
-function contactLines(c) {
-  const lines = [];
-  if (c.phone) lines.push(h('div', {}, `${t('detail.phone')}: `, h('a', { href: 'tel:' + String(c.phone).replace(/[^\d+]/g, ''), text: c.phone })));
-  if (c.email) lines.push(h('div', {}, `${t('detail.email')}: `, h('a', { href: 'mailto:' + c.email, text: c.email })));
-  const web = safeUrl(c.website);
-  if (web) lines.push(h('div', {}, `${t('detail.website')}: `, h('a', { href: web, rel: 'noopener', text: web.replace(/^https?:\/\//i, '') })));
-  return lines;
-}
-
 async function viewDetail(s) {
   const ctx = { ...s, activity: '' };
   const hasContext = hasNeed(s) || hasKind(s) || hasPlace(s);
@@ -643,47 +554,7 @@ async function viewDetail(s) {
     }
     throw err;
   }
-  const org = a.organization || {};
-  const langs = (a.languages || []).map(languageName).join(', ');
-  const contacts = a.contacts || [];
-  const assured = a.assured_date ? t('detail.assured', { date: fmtDate(a.assured_date), who: a.assurer || '' }) : '';
-
-  const main = h('div', { class: 'panel' },
-    section(t('detail.what'), textPara(a.description || a.summary)),
-    section(t('detail.forWhom'), textPara(a.for_whom), tags(a.target_groups, ref.targetById)),
-    section(t('detail.join'), textPara(a.how_to_join)),
-    section(t('detail.when'), textPara(a.schedule), h('p', {}, h('strong', { text: `${t('detail.area')}: ` }), areaText(a.area, ref))),
-    section(t('detail.cost'), textPara(a.cost)),
-    section(t('detail.languages'), langs ? h('p', { text: langs }) : null),
-    section(t('detail.accessibility'), textPara(a.accessibility)),
-    (a.needs && a.needs.length) ? section(t('detail.needs'), tags(a.needs, ref.needById)) : null,
-    (a.kinds && a.kinds.length) ? section(t('detail.kinds'), tags(a.kinds, ref.kindById)) : null);
-
-  const side = h('div', { class: 'panel' },
-    section(t('detail.org'),
-      h('p', {}, h('strong', { text: org.name || '' })),
-      contactLines(org)),
-    section(t('detail.contacts'),
-      contacts.length ? h('ul', { class: 'plain-list' }, contacts.map((c) => h('li', {},
-        h('div', {}, h('strong', { text: c.name || '' }), c.role ? `, ${c.role}` : ''),
-        contactLines(c)))) : null),
-    section(t('detail.status'),
-      a.accepts_contact_requests === true ? h('p', { text: t('detail.contactRequests', { n: a.response_days || 0 }) })
-        : a.accepts_contact_requests === false ? h('p', { text: t('detail.noContactRequests') }) : null,
-      assured ? h('p', { text: assured }) : null,
-      a.updated_at ? h('p', { text: t('detail.updated', { date: fmtDate(a.updated_at) }) }) : null));
-
-  const nodes = [
-    back,
-    h('article', { class: 'detail', 'data-activity': a.id || s.activity },
-      h('div', { class: 'detail-head' },
-        h('h1', { tabindex: '-1', text: a.name || t('detail.title') }),
-        h('p', { class: 'detail-org', text: org.name || '' }),
-        a.takes_new === true ? h('p', {}, h('span', { class: 'badge', text: t('card.takesNew') })) : null,
-        a.takes_new === false ? h('p', {}, h('span', { class: 'badge muted', text: t('card.notTakingNew') })) : null,
-        a.summary && a.description ? h('p', { class: 'lead', text: a.summary }) : null),
-      h('div', { class: 'detail-grid' }, main, side)),
-  ];
+  const nodes = [back, renderDetail(a, { lang, ref, fallbackId: s.activity })];
   return { nodes, title: a.name || t('detail.title'), say: a.name || '' };
 }
 

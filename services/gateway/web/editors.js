@@ -156,7 +156,7 @@ gatedPage({
             { email, name, lang: langSel }, { role_mismatch: t('err.role_mismatch') });
         }
       });
-      return { node: h('section', { class: 'panel org-panel', 'aria-labelledby': `org-${i}-h`, 'data-org': org.id },
+      return { node: h('section', { class: 'panel org-panel', id: `org-${org.id}`, 'aria-labelledby': `org-${i}-h`, 'data-org': org.id },
         h('h2', { id: `org-${i}-h`, text: org.name }), status, list, form), load };
     }
 

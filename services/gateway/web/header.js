@@ -1,5 +1,5 @@
 // The account bar at the top of every page's header: who is signed in (name or e-mail,
-// linking to their account page; role), a link to their own pages (administration, their organisations) and a sign-out
+// linking to their account page; role), a link to their own pages (administration, their activities) and a sign-out
 // button; or a "sign in" link. It fills a slot of fixed height (styles.css .account-bar)
 // from GET /api/v1/session, fetched in parallel with whatever the page loads, so nothing
 // waits for it and nothing moves when it arrives.
@@ -47,7 +47,10 @@ export function mountHeader(initialLang) {
         el('span', { class: 'account-role', 'data-role': a.role || '', text: ` (${t('role.' + a.role)})` }));
       nav.append(who);
       if (a.role === 'admin') nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }));
-      else if (a.role === 'editor') nav.append(el('a', { href: `/editors.html?lang=${lang}`, 'data-own-pages': '', text: t('account.editor') }));
+      // An editor's own pages: their activities (editor.html links each organisation's
+      // maintainers, editors.html). An admin reaches editor.html from the admin navigation;
+      // one link each keeps the bar on one line at 360 px.
+      else if (a.role === 'editor') nav.append(el('a', { href: `/editor.html?lang=${lang}`, 'data-own-pages': '', text: t('account.activities') }));
       const out = el('button', { type: 'button', class: 'account-signout', 'data-signout': '', text: t('account.signout') });
       out.addEventListener('click', async () => {
         out.disabled = true;

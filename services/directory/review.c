@@ -1,0 +1,578 @@
+/*
+ * review.c - see review.h.  A round at clock time T walks the due published
+ * activities in batches, each batch one transaction whose rows are locked
+ * (a confirmation waits for it, or it for the confirmation), and does each
+ * stage whose review_events row it manages to insert.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "config.h"
+#include "links.h"
+#include "log.h"
+#include "mailq.h"
+#include "messages.h"
+#include "num.h"
+#include "pg.h"
+#include "review.h"
+#include "sig.h"
+#include "simclock.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Any constant will do, as long as every instance uses the same one (and
+ * it differs from the migrations', the outbox's and the housekeeping's). */
+#define REVIEW_LOCK "7305192047110013"
+#define FIRST_MS 2000
+#define BATCH 500           /* activities a transaction, as in batch_sql's LIMIT */
+#define HIDDEN_LIST_MAX 100 /* activities named in one review_hidden e-mail */
+
+/* --- settings ------------------------------------------------------------------ */
+
+static int setting(const char *name, long def, long min, long max, int *out, char *err,
+		   size_t errlen)
+{
+	const char *v = config_str(name, NULL);
+	long n = def;
+
+	if (v && num_parse_long(v, min, max, &n)) {
+		snprintf(err, errlen, "%s must be a whole number %ld..%ld", name, min, max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int reminders(struct review_settings *s, char *err, size_t errlen)
+{
+	const char *v = config_str("TARJOTIN_REVIEW_REMINDER_DAYS", "14,30");
+	char buf[64], *save = NULL, *tok;
+
+	s->n_reminders = 0;
+	if (strlen(v) >= sizeof(buf))
+		goto bad;
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		long d;
+
+		if (s->n_reminders == REVIEW_REMINDERS_MAX || num_parse_long(tok, 1, 365, &d) ||
+		    (s->n_reminders > 0 && d <= s->reminder_days[s->n_reminders - 1]))
+			goto bad;
+		s->reminder_days[s->n_reminders++] = (int)d;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen,
+		 "TARJOTIN_REVIEW_REMINDER_DAYS must list 0..%d ascending days 1..365, comma "
+		 "separated",
+		 REVIEW_REMINDERS_MAX);
+	return -1;
+}
+
+int review_settings_load(struct review_settings *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	if (setting("TARJOTIN_REVIEW_MONTHS", 6, 1, 24, &s->months, err, errlen) ||
+	    reminders(s, err, errlen) ||
+	    setting("TARJOTIN_REVIEW_UNVERIFIED_DAYS", 30, 1, 365, &s->unverified_days, err,
+		    errlen) ||
+	    setting("TARJOTIN_REVIEW_HIDDEN_DAYS", 90, 2, 730, &s->hidden_days, err, errlen) ||
+	    setting("TARJOTIN_REVIEW_LINK_DAYS", 60, 1, 365, &s->link_days, err, errlen) ||
+	    setting("TARJOTIN_REVIEW_EVERY_S", 3600, 10, 86400, &s->every_s, err, errlen))
+		return -1;
+	if (s->hidden_days <= s->unverified_days) {
+		snprintf(err, errlen,
+			 "TARJOTIN_REVIEW_HIDDEN_DAYS must be more than "
+			 "TARJOTIN_REVIEW_UNVERIFIED_DAYS (%d)",
+			 s->unverified_days);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- one round ------------------------------------------------------------------- */
+
+struct review {
+	struct directory *dir;
+	pthread_t thread;
+	atomic_bool stop;
+};
+
+/* A round's state: its clock time and what it did. */
+struct round {
+	struct review *r;
+	PGconn *db;
+	const struct seal_key *key; /* NULL: no data key, no e-mail stages */
+	char at[32];                /* T, ISO */
+	long requests, reminders, unverified, hidden;
+	struct strbuf hidden_list; /* "name — organisation" lines */
+	char err[512];
+};
+
+/* Columns of the batch query. */
+enum {
+	C_ID,
+	C_NAME,
+	C_VERSION,
+	C_ORG_ID,
+	C_ORG_NAME,
+	C_ORG_EMAIL,
+	C_ORG_LANG,
+	C_DUE,
+	C_OVER,
+	C_ASSURED_FI,
+	C_DUE_FI,
+	C_STAGES
+};
+
+static const char batch_sql[] =
+	"WITH t AS (SELECT ($1::timestamptz AT TIME ZONE 'Europe/Helsinki')::date AS today) "
+	"SELECT a.id::text, a.name, a.version, o.id::text, o.name, coalesce(o.email, ''), "
+	"o.registered_lang, d.due::text, t.today - d.due, "
+	"coalesce(to_char(a.assured_date, 'FMDD.FMMM.YYYY'), ''), "
+	"to_char(d.due, 'FMDD.FMMM.YYYY'), "
+	"coalesce((SELECT string_agg(e.stage, ',') FROM review_events e "
+	"WHERE e.activity_id = a.id AND e.due = d.due), '') "
+	"FROM activities a JOIN organizations o ON o.id = a.organization_id CROSS JOIN t "
+	"CROSS JOIN LATERAL (SELECT coalesce((a.assured_date + make_interval(months => "
+	"$2::int))::date, (SELECT min(e.due) FROM review_events e WHERE e.activity_id = a.id), "
+	"t.today) AS due) d "
+	"WHERE a.status = 'published' AND o.status = 'approved' AND a.id > $3::uuid "
+	"AND d.due <= t.today ORDER BY a.id LIMIT 500 FOR UPDATE OF a";
+
+/* Whether 'stage' is in the comma-separated list. */
+static bool has_stage(const char *list, const char *stage)
+{
+	size_t n = strlen(stage);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, stage, n))
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}
+
+/* Records 'stage' for the activity's cycle; 1 when this call did, 0 when
+ * it was done before, -1 on error. */
+static int record(struct round *rd, const char *id, const char *due, const char *stage)
+{
+	const char *params[4] = { id, due, stage, rd->at };
+	PGresult *res = PQexecParams(rd->db,
+				     "INSERT INTO review_events (activity_id, due, stage, sim_at) "
+				     "VALUES ($1::uuid, $2::date, $3, $4::timestamptz) "
+				     "ON CONFLICT DO NOTHING",
+				     4, NULL, params, NULL, NULL, 0);
+	int rc = -1;
+
+	if (PQresultStatus(res) == PGRES_COMMAND_OK)
+		rc = strcmp(PQcmdTuples(res), "1") ? 0 : 1;
+	else
+		pg_error(rd->db, res, rd->err, sizeof(rd->err));
+	PQclear(res);
+	return rc;
+}
+
+static int exec_params(struct round *rd, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = PQexecParams(rd->db, sql, n, NULL, params, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(rd->db, res, rd->err, sizeof(rd->err));
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Makes a one-click link for one recipient and queues its e-mail. */
+static int mail_one(struct round *rd, PGresult *b, int row, const char *tmpl, const char *account,
+		    const char *email, const char *lang)
+{
+	const struct directory *dir = rd->r->dir;
+	uint8_t raw[32], hash[LINKS_HASH_LEN];
+	char token[LINKS_TOKEN_LEN + 1], days[8];
+	struct strbuf vars = STRBUF_INIT, url = STRBUF_INIT;
+	const char *params[8];
+	int lengths[8] = { LINKS_HASH_LEN, 0, 0, 0, 0, 0, 0, 0 };
+	int formats[8] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+	PGresult *res;
+	int rc = -1;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	links_hash(token, hash);
+	snprintf(days, sizeof(days), "%d", dir->review.link_days);
+	params[0] = (const char *)hash;
+	params[1] = PQgetvalue(b, row, C_ID);
+	params[2] = PQgetvalue(b, row, C_VERSION);
+	params[3] = PQgetvalue(b, row, C_DUE);
+	params[4] = account;
+	params[5] = email;
+	params[6] = rd->at;
+	params[7] = days;
+	res = PQexecParams(rd->db,
+			   "INSERT INTO review_links (token_hash, activity_id, version, due, "
+			   "account_id, email, created_at, expires_at) VALUES ($1, $2::uuid, "
+			   "$3::int, $4::date, $5::uuid, lower($6), $7::timestamptz, "
+			   "$7::timestamptz + make_interval(days => $8::int))",
+			   8, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(rd->db, res, rd->err, sizeof(rd->err));
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	strbuf_adds(&vars, "{\"organization_name\":");
+	strbuf_json_str(&vars, PQgetvalue(b, row, C_ORG_NAME));
+	strbuf_adds(&vars, ",\"activity_name\":");
+	strbuf_json_str(&vars, PQgetvalue(b, row, C_NAME));
+	strbuf_adds(&vars, ",\"assured_date\":");
+	strbuf_json_str(&vars, PQgetvalue(b, row, C_ASSURED_FI));
+	strbuf_adds(&vars, ",\"due_date\":");
+	strbuf_json_str(&vars, PQgetvalue(b, row, C_DUE_FI));
+	strbuf_addf(&url, "%s/confirm.html#%s", dir->public_url, token);
+	strbuf_adds(&vars, ",\"confirm_url\":");
+	strbuf_json_str(&vars, url.p);
+	url.len = 0;
+	strbuf_addf(&url, "%s/activity-edit.html?id=%s", dir->public_url, PQgetvalue(b, row, C_ID));
+	strbuf_adds(&vars, ",\"edit_url\":");
+	strbuf_json_str(&vars, url.p);
+	strbuf_addf(&vars, ",\"valid_days\":\"%d\"}", dir->review.link_days);
+	rc = mailq_email(rd->db, rd->key, email, lang, tmpl, vars.p, true, rd->err,
+			 sizeof(rd->err));
+out:
+	sodium_memzero(token, sizeof(token));
+	if (url.p)
+		sodium_memzero(url.p, url.len);
+	if (vars.p)
+		sodium_memzero(vars.p, vars.len);
+	strbuf_release(&url);
+	strbuf_release(&vars);
+	return rc;
+}
+
+/* Sends stage 'stage' (template 'tmpl') of row 'row' to its recipients:
+ * the organisation's enabled editors, else its own address. */
+static int mail_stage(struct round *rd, PGresult *b, int row, const char *stage, const char *tmpl)
+{
+	const char *params[4] = { PQgetvalue(b, row, C_ORG_ID) };
+	PGresult *res;
+	char n[16];
+	int count = 0, rc = 0;
+
+	res = PQexecParams(rd->db,
+			   "SELECT ac.id::text, ac.email, ac.lang FROM accounts ac "
+			   "JOIN account_organizations ao ON ao.account_id = ac.id "
+			   "WHERE ao.organization_id = $1::uuid AND ac.role = 'editor' "
+			   "AND ac.disabled_at IS NULL ORDER BY ac.email",
+			   1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(rd->db, res, rd->err, sizeof(rd->err));
+		PQclear(res);
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res) && !rc; i++, count++)
+		rc = mail_one(rd, b, row, tmpl, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			      PQgetvalue(res, i, 2));
+	if (!rc && PQntuples(res) == 0 && *PQgetvalue(b, row, C_ORG_EMAIL)) {
+		rc = mail_one(rd, b, row, tmpl, NULL, PQgetvalue(b, row, C_ORG_EMAIL),
+			      PQgetvalue(b, row, C_ORG_LANG));
+		count = 1;
+	}
+	PQclear(res);
+	if (rc)
+		return -1;
+	snprintf(n, sizeof(n), "%d", count);
+	params[0] = PQgetvalue(b, row, C_ID);
+	params[1] = PQgetvalue(b, row, C_DUE);
+	params[2] = stage;
+	params[3] = n;
+	return exec_params(rd,
+			   "UPDATE review_events SET recipients = $4::int WHERE activity_id = "
+			   "$1::uuid AND due = $2::date AND stage = $3",
+			   4, params);
+}
+
+/* The next e-mail stage of row 'row', when it is due: at most one a round. */
+static int email_stage(struct round *rd, PGresult *b, int row, int over, const char *stages)
+{
+	const struct review_settings *s = &rd->r->dir->review;
+	char stage[24];
+	int offset = 0, done;
+
+	snprintf(stage, sizeof(stage), "request");
+	for (int i = 0; has_stage(stages, stage); i++) {
+		if (i == s->n_reminders)
+			return 0; /* every e-mail of this cycle went */
+		offset = s->reminder_days[i];
+		snprintf(stage, sizeof(stage), "reminder_%d", offset);
+	}
+	if (over < offset || !rd->key)
+		return 0;
+	done = record(rd, PQgetvalue(b, row, C_ID), PQgetvalue(b, row, C_DUE), stage);
+	if (done <= 0)
+		return done;
+	if (offset == 0)
+		rd->requests++;
+	else
+		rd->reminders++;
+	return mail_stage(rd, b, row, stage, offset == 0 ? "review_request" : "review_reminder");
+}
+
+/* Stage 'stage' moving the row's freshness to 'to' when over >= days. */
+static int freshness_stage(struct round *rd, PGresult *b, int row, int over, const char *stages,
+			   const char *stage, int days, const char *to)
+{
+	const char *params[2] = { PQgetvalue(b, row, C_ID), to };
+	int done;
+
+	if (over < days || has_stage(stages, stage))
+		return 0;
+	done = record(rd, params[0], PQgetvalue(b, row, C_DUE), stage);
+	if (done <= 0)
+		return done;
+	if (exec_params(rd,
+			"UPDATE activities SET freshness = $2::activity_freshness "
+			"WHERE id = $1::uuid AND freshness < $2::activity_freshness",
+			2, params))
+		return -1;
+	if (!strcmp(to, "hidden")) {
+		rd->hidden++;
+		if (rd->hidden <= HIDDEN_LIST_MAX)
+			strbuf_addf(&rd->hidden_list, "%s — %s\n", PQgetvalue(b, row, C_NAME),
+				    PQgetvalue(b, row, C_ORG_NAME));
+	} else {
+		rd->unverified++;
+	}
+	return 0;
+}
+
+/* One batch after activity id 'last' (updated); 1 when there may be
+ * more, 0 at the end, -1 on error (rolled back). */
+static int batch(struct round *rd, char *last, size_t lastlen)
+{
+	const struct review_settings *s = &rd->r->dir->review;
+	char months[8];
+	const char *params[3] = { rd->at, months, last };
+	PGresult *b;
+	int n, rc = -1;
+
+	snprintf(months, sizeof(months), "%d", s->months);
+	if (pg_exec(rd->db, "BEGIN", rd->err, sizeof(rd->err)))
+		return -1;
+	b = PQexecParams(rd->db, batch_sql, 3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(b) != PGRES_TUPLES_OK) {
+		pg_error(rd->db, b, rd->err, sizeof(rd->err));
+		goto out;
+	}
+	n = PQntuples(b);
+	for (int i = 0; i < n; i++) {
+		const char *stages = PQgetvalue(b, i, C_STAGES);
+		int over = atoi(PQgetvalue(b, i, C_OVER));
+
+		if (email_stage(rd, b, i, over, stages) ||
+		    freshness_stage(rd, b, i, over, stages, "unverified", s->unverified_days,
+				    "unverified") ||
+		    freshness_stage(rd, b, i, over, stages, "hidden", s->hidden_days, "hidden"))
+			goto out;
+	}
+	if (pg_exec(rd->db, "COMMIT", rd->err, sizeof(rd->err)))
+		goto out;
+	if (n > 0)
+		snprintf(last, lastlen, "%s", PQgetvalue(b, n - 1, C_ID));
+	rc = n == BATCH;
+out:
+	PQclear(b);
+	if (rc < 0) {
+		char e[128];
+
+		pg_exec(rd->db, "ROLLBACK", e, sizeof(e));
+	}
+	return rc;
+}
+
+/* The admins' review_hidden e-mail and the round's scheduler_runs row. */
+static int finish(struct round *rd)
+{
+	const struct directory *dir = rd->r->dir;
+	struct strbuf vars = STRBUF_INIT, detail = STRBUF_INIT;
+	const char *params[3] = { rd->at, dir->instance };
+	PGresult *res = NULL;
+	int rc = -1;
+
+	if (pg_exec(rd->db, "BEGIN", rd->err, sizeof(rd->err)))
+		return -1;
+	if (rd->hidden > 0 && rd->key) {
+		res = PQexec(rd->db,
+			     "SELECT email, lang FROM accounts WHERE role = 'admin' "
+			     "AND disabled_at IS NULL ORDER BY email");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			pg_error(rd->db, res, rd->err, sizeof(rd->err));
+			goto out;
+		}
+		if (rd->hidden > HIDDEN_LIST_MAX)
+			strbuf_addf(&rd->hidden_list, "… (+%ld)\n", rd->hidden - HIDDEN_LIST_MAX);
+		strbuf_addf(&vars, "{\"count\":\"%ld\",\"activities\":", rd->hidden);
+		strbuf_json_str(&vars, rd->hidden_list.p);
+		strbuf_adds(&vars, ",\"report_url\":");
+		strbuf_addf(&detail, "%s/admin-reviews.html", dir->public_url);
+		strbuf_json_str(&vars, detail.p);
+		strbuf_adds(&vars, "}");
+		for (int i = 0; i < PQntuples(res); i++)
+			if (mailq_email(rd->db, rd->key, PQgetvalue(res, i, 0),
+					PQgetvalue(res, i, 1), "review_hidden", vars.p, false,
+					rd->err, sizeof(rd->err)))
+				goto out;
+	}
+	detail.len = 0;
+	strbuf_addf(&detail,
+		    "{\"requests\":%ld,\"reminders\":%ld,\"unverified\":%ld,\"hidden\":%ld}",
+		    rd->requests, rd->reminders, rd->unverified, rd->hidden);
+	params[2] = detail.p;
+	if (exec_params(
+		    rd,
+		    "INSERT INTO scheduler_runs (job, as_of, finished_at, instance, detail) "
+		    "VALUES ('review', $1::timestamptz, now(), $2, $3::jsonb) "
+		    "ON CONFLICT (job) DO UPDATE SET as_of = EXCLUDED.as_of, "
+		    "finished_at = now(), instance = EXCLUDED.instance, detail = EXCLUDED.detail",
+		    3, params) ||
+	    pg_exec(rd->db, "COMMIT", rd->err, sizeof(rd->err)))
+		goto out;
+	rc = 0;
+out:
+	PQclear(res);
+	strbuf_release(&vars);
+	strbuf_release(&detail);
+	if (rc) {
+		char e[128];
+
+		pg_exec(rd->db, "ROLLBACK", e, sizeof(e));
+	}
+	return rc;
+}
+
+/* One round, when this instance holds (or gets) the lock.  The connection
+ * is kept between rounds (it holds the lock); a bad one is dropped. */
+static void round_once(struct review *r, PGconn **db)
+{
+	struct round rd = { .r = r, .hidden_list = STRBUF_INIT };
+	char last[40] = "00000000-0000-0000-0000-000000000000";
+	char counts[4][24];
+	PGresult *res;
+	bool locked;
+	int more = 1;
+
+	if (pg_ensure(db, r->dir->conninfo, rd.err, sizeof(rd.err))) {
+		log_warn("review: no database", "error", rd.err, NULL);
+		return;
+	}
+	res = PQexec(*db, "SELECT pg_try_advisory_lock(" REVIEW_LOCK ")");
+	locked = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (!locked)
+		return; /* another instance does it */
+	rd.db = *db;
+	rd.key = messages_key(r->dir->messages);
+	simclock_iso(r->dir->clock, rd.at, sizeof(rd.at));
+	strbuf_adds(&rd.hidden_list, "");
+	while (more > 0 && !atomic_load(&r->stop) && !sig_stopping())
+		more = batch(&rd, last, sizeof(last));
+	if (more < 0 || (more == 0 && finish(&rd))) {
+		log_warn("review: round failed", "error", rd.err, NULL);
+	} else if (more == 0) {
+		snprintf(counts[0], sizeof(counts[0]), "%ld", rd.requests);
+		snprintf(counts[1], sizeof(counts[1]), "%ld", rd.reminders);
+		snprintf(counts[2], sizeof(counts[2]), "%ld", rd.unverified);
+		snprintf(counts[3], sizeof(counts[3]), "%ld", rd.hidden);
+		log_info("review: round done", "as_of", rd.at, "requests", counts[0], "reminders",
+			 counts[1], "unverified", counts[2], "hidden", counts[3], NULL);
+		if (!rd.key)
+			log_warn("review: no data key, so no review e-mails", NULL);
+	}
+	strbuf_release(&rd.hidden_list);
+}
+
+/* --- the thread -------------------------------------------------------------------- */
+
+static bool stopping(struct review *r)
+{
+	return atomic_load(&r->stop) || sig_stopping();
+}
+
+/* Waits up to ms, or until the test clock's offset changes from 'gen';
+ * wakes at once on shutdown. */
+static void wait_ms(struct review *r, int64_t ms, uint64_t gen)
+{
+	int64_t until = clock_mono_us() + ms * 1000;
+	bool testing = simclock_testing(r->dir->clock);
+
+	while (!stopping(r)) {
+		struct pollfd p = { .fd = sig_fd(), .events = POLLIN };
+		int64_t left = (until - clock_mono_us()) / 1000, step = testing ? 100 : 1000;
+
+		if (left <= 0 || (testing && simclock_generation(r->dir->clock) != gen))
+			return;
+		poll(&p, 1, (int)(left > step ? step : left));
+	}
+}
+
+static void *review_main(void *arg)
+{
+	struct review *r = arg;
+	PGconn *db = NULL;
+	uint64_t gen = simclock_generation(r->dir->clock);
+
+	wait_ms(r, FIRST_MS, gen);
+	while (!stopping(r)) {
+		gen = simclock_generation(r->dir->clock);
+		round_once(r, &db);
+		wait_ms(r, (int64_t)r->dir->review.every_s * 1000, gen);
+	}
+	if (db)
+		PQfinish(db);
+	return NULL;
+}
+
+struct review *review_start(struct directory *dir)
+{
+	struct review *r = xcalloc(1, sizeof(*r));
+	int e;
+
+	r->dir = dir;
+	atomic_init(&r->stop, false);
+	e = pthread_create(&r->thread, NULL, review_main, r);
+	if (e) {
+		log_error("cannot start the review thread", "error", strerror(e), NULL);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void review_stop(struct review **rp)
+{
+	struct review *r = *rp;
+
+	if (!r)
+		return;
+	atomic_store(&r->stop, true);
+	pthread_join(r->thread, NULL);
+	free(r);
+	*rp = NULL;
+}

@@ -1,0 +1,21 @@
+/*
+ * taxedit.h - the admin's taxonomy editing (docs/selfservice.md "Admin:
+ * taxonomy and the review report"): every term of the three taxonomies,
+ * inactive ones too (MSG_TAXONOMY_ADMIN_LIST), and creating or changing
+ * one term (MSG_TAXONOMY_TERM_SAVE) with its history and audit rows.  The
+ * search follows by itself: the term's search_doc trigger feeds the
+ * free-text search, its change notification rebuilds the index.
+ */
+#ifndef TJ_TAXEDIT_H
+#define TJ_TAXEDIT_H
+
+#include "directory.h"
+
+/* Worker handlers (handler_fn).  taxedit_save: DocCall id "" creates the
+ * term named by the body's "id" (409 exists), else changes term id (404
+ * not_found); If-Match optional (the term's updated_at in epoch
+ * microseconds, 409 version_conflict); field errors all at once. */
+void taxedit_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
+void taxedit_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
+
+#endif
