@@ -35,6 +35,10 @@ const IDENTITY_PAGES = [
   ['admin: messages', '/admin-messages.html?lang=fi', '#messages tbody tr', ADMIN],
   ['editors', '/editors.html?lang=fi', '[data-editors][data-loaded]', EDITOR],
   ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
+  // The self-service pages (issue 13) an NGO uses most.
+  ['register', '/register.html?lang=fi', '#register-form', null],
+  ['editor', '/editor.html?lang=fi', '#editor-orgs[data-loaded]', EDITOR],
+  ['activity-edit (existing)', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000068', '#act-history[data-loaded]', EDITOR],
 ];
 
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.

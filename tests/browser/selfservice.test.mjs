@@ -13,7 +13,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  launch, url, assertAccessible, hasHorizontalScroll, signInAs, pageSession, mailFor, linkToken, psql, tabTo, until, apiGet,
+  launch, url, assertAccessible, hasHorizontalScroll, signInAs, pageSession, mailFor, linkToken, psql, tabTo, until,
 } from './browser.mjs';
 
 const LANGS = ['fi', 'sv', 'en'];
@@ -40,20 +40,13 @@ async function open(page, path, lang = 'fi', filled = ready) {
   assert.equal(await page.getAttribute('html', 'lang'), lang);
 }
 
-/** The input of a document field (its name attribute is the contract's field name). */
-const field = (page, name) => page.locator(`main [name="${name}"]`).first();
-
-/** The error text shown for an input: the element its aria-describedby names that says it is an error. */
-async function errorOf(page, name) {
-  const input = field(page, name);
-  await page.locator(`main [name="${name}"][aria-invalid="true"]`).first().waitFor();
-  const ids = ((await input.getAttribute('aria-describedby')) || '').split(/\s+/).filter(Boolean);
-  const texts = [];
-  for (const id of ids) {
-    const el = page.locator(`[id="${id}"]`);
-    if (await el.count() && await el.isVisible()) texts.push((await el.innerText()).trim());
-  }
-  return texts.filter(Boolean).join(' ');
+/** The error shown next to the input #id (its #id-error line), once the input is marked invalid. */
+async function errorOf(page, id) {
+  await page.locator(`#${id}[aria-invalid="true"]`).waitFor();
+  assert.match(await page.getAttribute(`#${id}`, 'aria-describedby') || '', new RegExp(`${id}-error`), `#${id} is described by its error`);
+  const err = page.locator(`#${id}-error`);
+  assert.equal(await err.isVisible(), true, `#${id}-error is shown`);
+  return (await err.innerText()).trim();
 }
 
 /** A one-click link the directory will take: its token (the row written as the scheduler would). */
@@ -71,46 +64,58 @@ describe('registration to the three clicks, in the browser', () => {
   let browser;
   let orgId;
   let activityId;
-  before(async () => { browser = await launch(); });
+  let need;
+  let kind;
+  before(async () => {
+    browser = await launch();
+    need = psql("SELECT id FROM taxonomy_terms WHERE taxonomy_id = 'need' AND active ORDER BY position, id LIMIT 1");
+    kind = psql("SELECT id FROM taxonomy_terms WHERE taxonomy_id = 'kind' AND active ORDER BY position, id LIMIT 1");
+  });
   after(async () => { if (browser) await browser.close(); });
 
   test('register an NGO through register.html, by keyboard, after seeing the errors next to the fields', async () => {
     const { page } = browser;
-    await open(page, '/register.html', 'fi', 'main form');
-    // Sent empty: the errors next to the fields, in Finnish; the page's language changes them.
-    await page.locator('main form [type="submit"]').first().click();
-    const fiError = await errorOf(page, 'name');
+    // Sent empty: the errors next to the fields, in the page's language.
+    await open(page, '/register.html', 'fi', '#register-form');
+    await page.click('#reg-submit');
+    const fiError = await errorOf(page, 'reg-name');
     assert.ok(fiError, 'the name field shows its error');
-    assert.ok(await errorOf(page, 'terms_accepted'), 'the terms box shows its error');
-    await open(page, '/register.html', 'en', 'main form');
-    await page.locator('main form [type="submit"]').first().click();
-    const enError = await errorOf(page, 'name');
+    assert.ok(await errorOf(page, 'reg-terms'), 'the terms box shows its error');
+    assert.ok(await page.locator('[data-error-summary]').count(), 'and a summary lists them');
+    await open(page, '/register.html', 'en', '#register-form');
+    await page.click('#reg-submit');
+    const enError = await errorOf(page, 'reg-name');
     assert.ok(enError && enError !== fiError, `the error in the page's language: fi "${fiError}", en "${enError}"`);
 
-    await open(page, '/register.html', 'fi', 'main form');
-    await tabTo(page, 'main [name="name"]');
+    await open(page, '/register.html', 'fi', '#register-form');
+    await tabTo(page, '#reg-name');
     await page.keyboard.type(ORG_NAME);
-    await field(page, 'frame').selectOption('association');
-    await field(page, 'seat_municipality').focus();
-    await fillMunicipality(page, 'seat_municipality', '297');
-    await fillMunicipalities(page, ['297', '749']);
-    await field(page, 'contact.name').fill('Selaimen Yhteyshenkilö');
-    await field(page, 'contact.email').fill(CONTACT);
-    await field(page, 'maintainers').fill(MAINTAINER);
-    await field(page, 'terms_accepted').focus();
+    await page.selectOption('#reg-frame', 'association');
+    await page.selectOption('#reg-seat', '297');
+    await page.locator('#reg-municipalities-297').check();
+    await page.locator('#reg-municipalities-749').focus();
     await page.keyboard.press('Space');
-    assert.equal(await field(page, 'terms_accepted').isChecked(), true);
-    // A wrong Y-tunnus is shown next to its field, and nothing is sent.
-    await field(page, 'business_id').fill('1234567-1');
+    assert.equal(await page.locator('#reg-municipalities-749').isChecked(), true);
+    await page.fill('#reg-contact-name', 'Selaimen Yhteyshenkilö');
+    await page.fill('#reg-contact-email', CONTACT);
+    await page.locator('#reg-maint-1').focus();
+    await page.keyboard.type(MAINTAINER);
+    await page.locator('#reg-terms').focus();
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#reg-terms').isChecked(), true);
+    // A Y-tunnus with a wrong check digit (1234567-1 is right): its error, nothing stored.
+    await page.locator('#reg-business-id').focus();
+    await page.keyboard.type('1234567-2');
     await page.keyboard.press('Enter');
-    assert.ok(await errorOf(page, 'business_id'), 'the check digit error next to the Y-tunnus');
+    assert.ok(await errorOf(page, 'reg-business-id'), 'the check digit error next to the Y-tunnus');
     assert.equal(psql(`SELECT count(*) FROM organizations WHERE name = ${sqlText(ORG_NAME)}`), '0');
-    await field(page, 'business_id').fill('');
-    await field(page, 'business_id').press('Enter');
-    await page.locator('main [role="status"], main [data-registered]').first().waitFor();
+    await page.fill('#reg-business-id', '');
+    await page.locator('#reg-business-id').press('Enter');
+    await page.waitForSelector('#view[data-state="received"]', { state: 'attached' });
     orgId = await until(() => psql(`SELECT id FROM organizations WHERE name = ${sqlText(ORG_NAME)} AND status = 'pending'`),
       { what: 'the proposal stored as pending' });
     assert.equal(psql(`SELECT string_agg(email, ',') FROM organization_maintainers WHERE organization_id = '${orgId}'`), MAINTAINER);
+    assert.equal(psql(`SELECT string_agg(municipality_code, ',' ORDER BY municipality_code) FROM organization_municipalities WHERE organization_id = '${orgId}'`), '297,749');
     assert.deepEqual(browser.problems, []);
   });
 
@@ -118,16 +123,17 @@ describe('registration to the three clicks, in the browser', () => {
     assert.ok(orgId, 'registered');
     const { page } = browser;
     await signInAs(page, ADMIN);
-    await open(page, '/admin-registrations.html', 'fi', `[data-id="${orgId}"]`);
-    const item = page.locator(`[data-id="${orgId}"]`);
+    await open(page, '/admin-registrations.html', 'fi', `[data-registration="${orgId}"]`);
+    const item = page.locator(`[data-registration="${orgId}"]`);
     assert.match(await item.innerText(), new RegExp(ORG_NAME));
-    await item.locator('button[data-approve]').click();
+    await page.click(`[data-approve="${orgId}"]`);
     await until(() => psql(`SELECT status FROM organizations WHERE id = '${orgId}'`) === 'approved', { what: 'approved' });
-    await page.locator('main [role="status"]').first().waitFor();
+    await until(async () => (await page.locator('#registrations-status').innerText()).includes(ORG_NAME), { what: 'the status line names it' });
     assert.deepEqual(browser.problems, []);
   });
 
   test('the maintainer signs in by the link from the mail catcher', async () => {
+    assert.ok(orgId, 'approved');
     const { page, context } = browser;
     await context.clearCookies();
     const mail = await mailFor(MAINTAINER);
@@ -145,32 +151,29 @@ describe('registration to the three clicks, in the browser', () => {
   });
 
   test('the maintainer creates and publishes an activity through activity-edit.html; the preview shows the card', async () => {
+    assert.ok(orgId, 'signed in');
     const { page } = browser;
     await open(page, '/editor.html', 'fi', `[data-org="${orgId}"]`);
-    await page.locator(`[data-org="${orgId}"] a[href*="activity-edit.html"]`).first().click();
-    await page.waitForSelector('main form', { state: 'attached' });
-    const taxonomies = await apiGet('/api/v1/taxonomies');
-    const need = (taxonomies.needs ?? taxonomies.need ?? taxonomies.taxonomies?.need)?.[0]?.id
-      ?? psql("SELECT id FROM taxonomy_terms WHERE taxonomy_id = 'need' AND active ORDER BY position, id LIMIT 1");
-    const kind = psql("SELECT id FROM taxonomy_terms WHERE taxonomy_id = 'kind' AND active ORDER BY position, id LIMIT 1");
-    await field(page, 'name').fill(ACTIVITY);
-    await field(page, 'summary').fill('Selaimessa tehty toiminta.');
-    await field(page, 'how_to_join').fill('Tule paikalle.');
-    await page.locator(`main [name="needs"][value="${need}"]`).check();
-    await page.locator(`main [name="kinds"][value="${kind}"]`).check();
-    await fillArea(page, ['297']);
-    await page.locator('main [name="languages"][value="fi"]').check();
+    await page.click(`a[data-new-activity="${orgId}"]`);
+    await page.waitForSelector('#activity-form', { state: 'attached' });
+    await page.fill('#act-name', ACTIVITY);
+    await page.fill('#act-summary', 'Selaimessa tehty toiminta.');
+    await page.fill('#act-how_to_join', 'Tule paikalle.');
+    await page.locator(`#act-needs-${need}`).check();
+    await page.locator(`#act-kinds-${kind}`).check();
+    await page.locator('#act-area-municipalities').check();
+    await page.locator('#act-area-mun-297').check();
+    await page.locator('#act-lang-fi').check();
     // The preview: the card as a professional sees it.
-    const preview = page.locator('main [data-preview] [data-card]');
-    await preview.first().waitFor();
-    await until(async () => (await preview.first().innerText()).includes(ACTIVITY), { what: 'the preview shows the name' });
-    await page.locator('main button[data-publish]').click();
+    await until(async () => (await page.locator('#preview-card [data-card]').first().innerText()).includes(ACTIVITY),
+      { what: 'the preview card shows the name' });
+    await page.click('#act-save-publish');
     activityId = await until(() => psql(`SELECT id FROM activities WHERE name = ${sqlText(ACTIVITY)} AND status = 'published'`),
       { timeout: 10000, what: 'the activity published' });
     assert.equal(psql(`SELECT organization_id FROM activities WHERE id = '${activityId}'`), orgId);
-    await page.locator('main [role="status"]').first().waitFor();
+    assert.equal(psql(`SELECT assurer FROM activities WHERE id = '${activityId}'`), MAINTAINER);
+    await until(async () => (await page.locator('#act-status').innerText()).trim() !== '', { what: 'the status line' });
     assert.deepEqual(browser.problems, []);
-    this_.need = need; this_.kind = kind;
   });
 
   test('a professional finds it through the three clicks', async () => {
@@ -178,22 +181,13 @@ describe('registration to the three clicks, in the browser', () => {
     const { page } = browser;
     await page.goto(url('/?lang=fi'));
     await page.waitForSelector('#view[data-ready="true"][data-view="front"]', { state: 'attached' });
-    await page.click(`.need-choices a[data-value="${this_.need}"]`);
+    await page.click(`.need-choices a[data-value="${need}"]`);
     await page.waitForSelector('#view[data-ready="true"][data-view="kind"]', { state: 'attached' });
-    await page.click(`.kind-choices a[data-value="${this_.kind}"]`);
+    await page.click(`.kind-choices a[data-value="${kind}"]`);
     await page.waitForSelector('#view[data-ready="true"][data-view="place"]', { state: 'attached' });
     await page.click('#municipality-list a[data-value="297"]');
     await page.waitForSelector('#view[data-ready="true"][data-view="results"]', { state: 'attached' });
-    await until(async () => {
-      for (let i = 0; i < 5; i++) {
-        if (await page.locator('[data-card]', { hasText: ACTIVITY }).count()) return true;
-        const more = page.locator('[data-more], a[rel="next"]').first();
-        if (!(await more.count())) return false;
-        await more.click();
-        await page.waitForSelector('#view[data-ready="true"]', { state: 'attached' });
-      }
-      return false;
-    }, { timeout: 10000, what: 'the card among the results' });
+    await page.locator('[data-card]', { hasText: ACTIVITY }).first().waitFor();
   });
 
   test('confirm.html: ready, confirmed, used again; expired, changed and invalid links say so', async () => {
@@ -204,66 +198,31 @@ describe('registration to the three clicks, in the browser', () => {
     await page.goto(url(`/confirm.html?lang=fi#${token}`));
     await page.waitForSelector('#view[data-state="ready"]', { state: 'attached' });
     const name = psql(`SELECT name FROM activities WHERE id = '${a}'`);
-    assert.match(await page.locator('main').innerText(), new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    await tabTo(page, 'main button[data-confirm]');
+    assert.ok((await page.locator('main').innerText()).includes(name), 'the page names the activity');
+    await tabTo(page, '[data-confirm-button]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#view[data-state="confirmed"]', { state: 'attached' });
     assert.equal(psql(`SELECT assured_date = current_date AND assurer = ${sqlText(EDITOR)} FROM activities WHERE id = '${a}'`), 't');
     await page.goto(url(`/confirm.html?lang=fi#${token}`));
     await page.waitForSelector('#view[data-state="used"]', { state: 'attached' });
-    assert.ok(await page.locator(`main a[href*="activity-edit.html?id=${a}"]`).count(), 'the used page offers the edit link');
+    assert.ok(await page.locator('[data-edit-link]').count(), 'the used page offers the edit link');
     await page.goto(url(`/confirm.html?lang=en#${reviewLink(a, { expired: true })}`));
     await page.waitForSelector('#view[data-state="expired"]', { state: 'attached' });
     const v = Number(psql(`SELECT version FROM activities WHERE id = '${a}'`));
-    if (v > 1) {
-      await page.goto(url(`/confirm.html?lang=sv#${reviewLink(a, { version: v - 1 })}`));
-      await page.waitForSelector('#view[data-state="changed"], #view[data-state="version_changed"]', { state: 'attached' });
-    }
+    psql(`UPDATE activities SET version = version + 1 WHERE id = '${a}'`);
+    await page.goto(url(`/confirm.html?lang=sv#${reviewLink(a, { version: v })}`));
+    await page.waitForSelector('#view[data-state="version_changed"]', { state: 'attached' });
     await page.goto(url('/confirm.html?lang=fi'));
     await page.waitForSelector('#view[data-state="invalid"]', { state: 'attached' });
     assert.deepEqual(browser.problems, []);
   });
 });
 
-// Shared between the flow's tests.
-const this_ = {};
-
-/** A municipality field: a select or a text input with a list. */
-async function fillMunicipality(page, name, code) {
-  const el = field(page, name);
-  const tag = await el.evaluate((e) => e.tagName);
-  if (tag === 'SELECT') await el.selectOption(code);
-  else await el.fill(code);
-}
-
-/** The municipalities an organisation works in: checkboxes or a multi-select. */
-async function fillMunicipalities(page, codes) {
-  const boxes = page.locator('main [name="municipalities"]');
-  const tag = await boxes.first().evaluate((e) => `${e.tagName}:${e.type}`);
-  if (tag.startsWith('SELECT')) await boxes.first().selectOption(codes);
-  else if (tag.endsWith('checkbox')) for (const c of codes) await page.locator(`main [name="municipalities"][value="${c}"]`).check();
-  else await boxes.first().fill(codes.join(', '));
-}
-
-/** An activity's area: listed municipalities. */
-async function fillArea(page, codes) {
-  const type = page.locator('main [name="area.type"]');
-  if (await type.count()) {
-    const tag = await type.first().evaluate((e) => e.tagName);
-    if (tag === 'SELECT') await type.first().selectOption('municipalities');
-    else await page.locator('main [name="area.type"][value="municipalities"]').check();
-  }
-  const boxes = page.locator('main [name="area.municipalities"]');
-  const tag = await boxes.first().evaluate((e) => `${e.tagName}:${e.type}`);
-  if (tag.startsWith('SELECT')) await boxes.first().selectOption(codes);
-  else if (tag.endsWith('checkbox')) for (const c of codes) await page.locator(`main [name="area.municipalities"][value="${c}"]`).check();
-  else await boxes.first().fill(codes.join(', '));
-}
-
 for (const [device, viewport] of Object.entries(WIDTHS)) {
   describe(`self-service pages, axe and layout, ${device}`, () => {
     let browser;
     let activity; // one of the editor's, to open in activity-edit.html
+    const errors = {};
     before(async () => {
       browser = await launch({ viewport });
       activity = psql(`SELECT id FROM activities WHERE organization_id = '${EDITOR_ORG}' ORDER BY id LIMIT 1`);
@@ -280,10 +239,10 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       const { page, context } = browser;
       await context.clearCookies();
       for (const lang of LANGS) {
-        await open(page, '/register.html', lang, 'main form');
+        await open(page, '/register.html', lang, '#register-form');
         await check(`register.html (${lang})`);
-        await page.locator('main form [type="submit"]').first().click();
-        await page.locator('main [aria-invalid="true"]').first().waitFor();
+        await page.click('#reg-submit');
+        await page.locator('#reg-name[aria-invalid="true"]').waitFor();
         await check(`register.html with errors (${lang})`);
       }
     });
@@ -295,13 +254,17 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
         const token = reviewLink(a);
         await open(page, `/confirm.html#${token}`, lang, '#view[data-state="ready"]');
         await check(`confirm.html ready (${lang})`);
-        await page.click('main button[data-confirm]');
+        await page.click('[data-confirm-button]');
         await page.waitForSelector('#view[data-state="confirmed"]', { state: 'attached' });
         await check(`confirm.html confirmed (${lang})`);
         await open(page, `/confirm.html#${token}`, lang, '#view[data-state="used"]');
         await check(`confirm.html used (${lang})`);
         await open(page, `/confirm.html#${reviewLink(a, { expired: true })}`, lang, '#view[data-state="expired"]');
         await check(`confirm.html expired (${lang})`);
+        const v = Number(psql(`SELECT version FROM activities WHERE id = '${a}'`));
+        psql(`UPDATE activities SET version = version + 1 WHERE id = '${a}'`);
+        await open(page, `/confirm.html#${reviewLink(a, { version: v })}`, lang, '#view[data-state="version_changed"]');
+        await check(`confirm.html version changed (${lang})`);
         await open(page, '/confirm.html', lang, '#view[data-state="invalid"]');
         await check(`confirm.html invalid (${lang})`);
       }
@@ -311,37 +274,44 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       const { page } = browser;
       await signInAs(page, EDITOR);
       for (const lang of LANGS) {
-        await open(page, '/editor.html', lang, `[data-org="${EDITOR_ORG}"]`);
+        await open(page, '/editor.html', lang, '#editor-orgs[data-loaded]');
+        await page.waitForSelector(`[data-org="${EDITOR_ORG}"]`, { state: 'attached' });
         await check(`editor.html (${lang})`);
-        await open(page, `/activity-edit.html?org=${EDITOR_ORG}`, lang, 'main form');
+        await open(page, `/activity-edit.html?org=${EDITOR_ORG}`, lang, '#activity-form');
         await check(`activity-edit.html new (${lang})`);
-        await open(page, `/activity-edit.html?id=${activity}`, lang, `main [name="name"]`);
-        await until(async () => (await field(page, 'name').inputValue()) !== '', { what: 'the document filled in' });
+        await open(page, `/activity-edit.html?id=${activity}`, lang, '#act-history[data-loaded]');
+        assert.notEqual(await page.inputValue('#act-name'), '', 'the document filled in');
         await check(`activity-edit.html existing (${lang})`);
-        await field(page, 'name').fill('A');
-        await field(page, 'url').fill('ftp://example.org');
-        await page.locator('main form [type="submit"]').first().click();
-        await page.locator('main [aria-invalid="true"]').first().waitFor();
+        await page.fill('#act-name', 'A');
+        await page.fill('#act-url', 'ftp://example.org');
+        await page.click('#act-save');
+        const err = await errorOf(page, 'act-name');
+        assert.ok(err, 'the name error shows');
+        await errorOf(page, 'act-url');
         await check(`activity-edit.html with errors (${lang})`);
+        errors[lang] = err;
       }
+      assert.equal(new Set(Object.values(errors)).size, 3, `the errors in each page's language: ${JSON.stringify(errors)}`);
+      assert.equal(psql(`SELECT count(*) FROM activities WHERE id = '${activity}' AND name = 'A'`), '0', 'nothing saved');
     });
 
     test(`admin-registrations, admin-reviews, admin-taxonomy (and org-edit) as the admin (fi, sv, en), ${device}`, async () => {
       const { page } = browser;
       await signInAs(page, ADMIN);
-      const orgEdit = await fetch(url('/org-edit.html')).then((r) => r.status === 200);
+      const orgEdit = (await fetch(url('/org-edit.html'))).status === 200;
       for (const lang of LANGS) {
-        await open(page, '/admin-registrations.html', lang, '[data-loaded]');
+        await open(page, '/admin-registrations.html', lang, '#registrations-list[data-loaded]');
         await check(`admin-registrations.html (${lang})`);
-        await open(page, '/admin-reviews.html', lang, '[data-loaded]');
+        await open(page, '/admin-reviews.html', lang, '#reviews-report[data-loaded]');
         await check(`admin-reviews.html (${lang})`);
-        await open(page, '/admin-taxonomy.html', lang, '[data-loaded]');
+        await open(page, '/admin-taxonomy.html', lang, '#taxonomy-lists[data-loaded]');
         await check(`admin-taxonomy.html (${lang})`);
         if (orgEdit) {
           await open(page, `/org-edit.html?id=${EDITOR_ORG}`, lang, 'main form');
           await check(`org-edit.html (${lang})`);
         }
       }
+      if (!orgEdit) console.log('# org-edit.html does not exist: not checked');
       assert.deepEqual(browser.problems, []);
     });
   });
