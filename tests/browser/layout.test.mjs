@@ -29,14 +29,14 @@ const IDENTITY_PAGES = [
   ['link (ready)', () => `/link.html?lang=fi#${loginToken(EDITOR)}`, '#view[data-state="ready"]', null],
   ['link (no token)', '/link.html?lang=en', '#view[data-state="invalid"]', null],
   ['admin (not signed in)', '/admin.html?lang=fi', '[data-gate="signin"]', null],
+  ['register', '/register.html?lang=fi', '#register-form', null],
   ['admin: user sites', '/admin.html?lang=fi', '#sites-list[data-loaded]', ADMIN],
   ['admin: accounts', '/admin-accounts.html?lang=fi', '#accounts-list[data-loaded]', ADMIN],
   ['admin: audit log', '/admin-audit.html?lang=fi', '#audit-list[data-loaded]', ADMIN],
   ['admin: messages', '/admin-messages.html?lang=fi', '#messages tbody tr', ADMIN],
   ['editors', '/editors.html?lang=fi', '[data-editors][data-loaded]', EDITOR],
   ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
-  // The self-service pages (issue 13) an NGO uses most.
-  ['register', '/register.html?lang=fi', '#register-form', null],
+  // The self-service pages (issue 13) an NGO uses most (the signed-in ones below).
   ['editor', '/editor.html?lang=fi', '#editor-orgs[data-loaded]', EDITOR],
   ['activity-edit (existing)', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000068', '#act-history[data-loaded]', EDITOR],
 ];
