@@ -148,6 +148,7 @@ test('a body with one bad value in every field: all errors at once, nothing stor
     ['lang', 'invalid']].map(([field, code]) => ({ field, code }));
   const fields = assertFieldErrors(r, want, { exact: true, what: 'every field wrong' });
   assert.equal(r.json.error.field, fields[0].field);
+  assert.match(fields.find((f) => f.field === 'municipalities').message, /999/, 'the message names the unknown code');
   assert.equal(counts(), before, 'nothing stored');
   // Not a JSON object: the body's error, not the fields'.
   const a = await anon({ base });
