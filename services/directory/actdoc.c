@@ -129,11 +129,11 @@ static void check_locations(const json_t *body, json_t *out, struct docerr *e)
 			continue;
 		}
 		l = json_object();
-		docfields_text(e, item, l, "name", f, 1, 200, 0);
+		docfields_text(e, item, l, "name", f, 1, 200, DOCF_LEN_INVALID);
 		snprintf(f, sizeof(f), "locations.%zu.street_address", i);
-		docfields_text(e, item, l, "street_address", f, 0, 200, 0);
+		docfields_text(e, item, l, "street_address", f, 0, 200, DOCF_LEN_INVALID);
 		snprintf(f, sizeof(f), "locations.%zu.postal_code", i);
-		if (!docfields_text(e, item, l, "postal_code", f, 0, 5, 0)) {
+		if (!docfields_text(e, item, l, "postal_code", f, 0, 5, DOCF_LEN_INVALID)) {
 			pc = json_object_get(l, "postal_code");
 			if (*json_string_value(pc) &&
 			    (strlen(json_string_value(pc)) != 5 ||
@@ -141,13 +141,15 @@ static void check_locations(const json_t *body, json_t *out, struct docerr *e)
 				docerr_add(e, f, "invalid", "%s must be 5 digits", f);
 		}
 		snprintf(f, sizeof(f), "locations.%zu.municipality", i);
-		if (!docfields_text(e, item, l, "municipality", f, 0, 3, DOCF_NULLABLE)) {
+		if (!docfields_text(e, item, l, "municipality", f, 0, 3,
+				    DOCF_NULLABLE | DOCF_LEN_INVALID)) {
 			m = json_object_get(l, "municipality");
 			if (json_is_string(m) && !docfields_is_municipality(json_string_value(m)))
 				docerr_add(e, f, "invalid", "%s must be a municipality code", f);
 		}
 		snprintf(f, sizeof(f), "locations.%zu.accessibility", i);
-		docfields_text(e, item, l, "accessibility", f, 0, 2000, DOCF_MULTILINE);
+		docfields_text(e, item, l, "accessibility", f, 0, 2000,
+			       DOCF_MULTILINE | DOCF_LEN_INVALID);
 		json_array_append_new(list, l);
 	}
 	json_object_set_new(out, "locations", list);

@@ -161,7 +161,8 @@ void actedit_create(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	    actstore_stamp(w, id, 0, NULL, now, account_of(req->principal), reply) ||
 	    actstore_load(w, id, false, &doc, reply) != 1)
 		goto fail;
-	fields = actdoc_writable(doc, true);
+	/* The status is no field of the history until it changes. */
+	fields = actdoc_writable(doc, false);
 	if (history_write(w, req->principal, "activity", id, 1, NULL, fields, NULL, reply) < 0 ||
 	    audit_row(w, req, "activity.create", id,
 		      json_pack("{s:s, s:s}", "organization_id", c.call->id, "status",

@@ -14,7 +14,7 @@
 
 /* MSG_ACTIVITY_CREATE: id = the organisation, body = the document
  * ("status" draft or published).  Version 1, history of every non-empty
- * field, audit "activity.create". */
+ * writable field (not the status), audit "activity.create". */
 void actedit_create(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
 
 /* MSG_ACTIVITY_EDIT_GET: id = the activity. */

@@ -62,7 +62,10 @@ int docfields_text(struct docerr *e, const json_t *in, json_t *out, const char *
 
 		n = utf8_chars(copy, true);
 		if (n < min || n > max) {
-			docerr_add(e, f, n < min ? "too_short" : "too_long",
+			docerr_add(e, f,
+				   (flags & DOCF_LEN_INVALID) ? "invalid" :
+				   n < min                    ? "too_short" :
+								"too_long",
 				   "%s must be %ld..%ld characters", f, min, max);
 			free(copy);
 			return -1;
@@ -204,7 +207,7 @@ int docfields_bool(struct docerr *e, const json_t *in, json_t *out, const char *
 		   const char *field, bool def)
 {
 	const char *f = name_of(key, field);
-	json_t *v = member(in, key);
+	json_t *v = json_object_get(in, key);
 
 	if (v && !json_is_boolean(v)) {
 		docerr_add(e, f, "invalid", "%s must be true or false", f);
@@ -354,9 +357,9 @@ int docfields_contacts(struct docerr *e, const json_t *in, json_t *out, const ch
 		}
 		c = json_object();
 		snprintf(f, sizeof(f), "%s.%zu.name", key, i);
-		bad |= docfields_text(e, item, c, "name", f, 1, 200, 0);
+		bad |= docfields_text(e, item, c, "name", f, 1, 200, DOCF_LEN_INVALID);
 		snprintf(f, sizeof(f), "%s.%zu.role", key, i);
-		bad |= docfields_text(e, item, c, "role", f, 0, 200, 0);
+		bad |= docfields_text(e, item, c, "role", f, 0, 200, DOCF_LEN_INVALID);
 		snprintf(f, sizeof(f), "%s.%zu.email", key, i);
 		bad |= docfields_email(e, item, c, "email", f, false);
 		snprintf(f, sizeof(f), "%s.%zu.phone", key, i);

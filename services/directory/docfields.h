@@ -21,9 +21,10 @@
 #include "directory.h"
 #include "doccall.h"
 
-#define DOCF_MULTILINE 1 /* text: line breaks and tabs allowed */
-#define DOCF_NULLABLE 2  /* empty is stored as null rather than "" */
-#define DOCF_LOWER 4     /* codes: lower-cased before the check */
+#define DOCF_MULTILINE 1   /* text: line breaks and tabs allowed */
+#define DOCF_NULLABLE 2    /* empty is stored as null rather than "" */
+#define DOCF_LOWER 4       /* codes: lower-cased before the check */
+#define DOCF_LEN_INVALID 8 /* text: a wrong length is "invalid" (nested fields) */
 
 /* The longest web address (characters). */
 #define DOCF_URL_MAX 500
@@ -33,7 +34,7 @@
  * (except \n \r \t with DOCF_MULTILINE; "invalid"); a single-line text is
  * stored without surrounding white space.  Absent, null or empty: "" (null
  * with DOCF_NULLABLE), or "required" when min > 0.  "too_short",
- * "too_long"; not a string: "invalid".
+ * "too_long" ("invalid" with DOCF_LEN_INVALID); not a string: "invalid".
  */
 int docfields_text(struct docerr *e, const json_t *in, json_t *out, const char *key,
 		   const char *field, long min, long max, int flags);
@@ -56,7 +57,7 @@ int docfields_email(struct docerr *e, const json_t *in, json_t *out, const char 
 int docfields_phone(struct docerr *e, const json_t *in, json_t *out, const char *key,
 		    const char *field, bool required);
 
-/* A boolean; absent or null: 'def'.  Else "invalid". */
+/* A boolean; absent: 'def'.  Anything else (null too) is "invalid". */
 int docfields_bool(struct docerr *e, const json_t *in, json_t *out, const char *key,
 		   const char *field, bool def);
 
@@ -88,7 +89,8 @@ int docfields_codes(struct docerr *e, const json_t *in, json_t *out, const char 
  * The contact people: at most DOCF_CONTACTS_MAX ("too_many") objects
  * {"name" 1..200, "role" ≤ 200, "email"?, "phone"?}, each with an e-mail
  * or a phone ("required" on contacts.<i>.email); errors on
- * contacts.<i>.name etc. (with 'key' as the prefix).  Stored in order as
+ * contacts.<i>.name etc. (with 'key' as the prefix), a wrong length
+ * "invalid".  Stored in order as
  * {"name","role","email"|null,"phone"|null}; absent or null: [].
  */
 int docfields_contacts(struct docerr *e, const json_t *in, json_t *out, const char *key);

@@ -40,8 +40,9 @@ int history_target_check(struct worker *w, const Tarjotin__Principal *p, const c
 /*
  * MSG_HISTORY_LIST: DocCall id = the activity or organisation, body
  * {"type":"activity"|"organization","before"?,"limit"? 1..200 (50)}.
- * Answers {"items":[{"id","at","version","actor":{"id","name","email",
- * "role"}|null,"field","old","new"}],"next_before"} newest first.  An
+ * Answers {"items":[{"id","at","target_type","target_id","version","actor":
+ * {"id","name","email","role"}|null,"field","old","new"}],"next_before"}
+ * newest first; an organisation's history holds its activities' rows too.  An
  * editor sees the history of their organisations and their activities only
  * (FORBIDDEN), NOT_FOUND when the id names nothing.
  */

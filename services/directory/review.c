@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "config.h"
 #include "links.h"
@@ -149,20 +150,14 @@ static const char batch_sql[] =
 	"WHERE a.status = 'published' AND o.status = 'approved' AND a.id > $3::uuid "
 	"AND d.due <= t.today ORDER BY a.id LIMIT 500 FOR UPDATE OF a";
 
-/* Whether 'stage' is in the comma-separated list. */
+/* Whether 'stage' is in the comma-separated list (of at most 7 stages). */
 static bool has_stage(const char *list, const char *stage)
 {
-	size_t n = strlen(stage);
+	char l[192], st[32];
 
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, stage, n))
-			return true;
-		p += len + (end ? 1 : 0);
-	}
-	return false;
+	snprintf(l, sizeof(l), ",%s,", list);
+	snprintf(st, sizeof(st), ",%s,", stage);
+	return strstr(l, st) != NULL;
 }
 
 /* Records 'stage' for the activity's cycle; 1 when this call did, 0 when
@@ -196,6 +191,26 @@ static int exec_params(struct round *rd, const char *sql, int n, const char *con
 	}
 	PQclear(res);
 	return rc;
+}
+
+/* The audit row of one of the round's transactions that changed something
+ * (actor: the service "review"; detail: what it did since 'before'). */
+static int audit_round(struct round *rd, const long before[4], long admins)
+{
+	const struct audit_actor actor = { .role = "service", .hint = "review" };
+	char detail[160];
+
+	if (rd->requests == before[0] && rd->reminders == before[1] &&
+	    rd->unverified == before[2] && rd->hidden == before[3] && !admins)
+		return 0;
+	snprintf(detail, sizeof(detail),
+		 "{\"requests\":%ld,\"reminders\":%ld,\"unverified\":%ld,\"hidden\":%ld,"
+		 "\"hidden_report\":%ld}",
+		 admins ? 0 : rd->requests - before[0], admins ? 0 : rd->reminders - before[1],
+		 admins ? 0 : rd->unverified - before[2],
+		 admins ? rd->hidden : rd->hidden - before[3], admins);
+	return audit_write_as(rd->db, &actor, "review.round", "scheduler", "review", detail,
+			      rd->err, sizeof(rd->err));
 }
 
 /* Makes a one-click link for one recipient and queues its e-mail. */
@@ -371,6 +386,7 @@ static int batch(struct round *rd, char *last, size_t lastlen)
 	char months[8];
 	const char *params[3] = { rd->at, months, last };
 	PGresult *b;
+	long before[4];
 	int n, rc = -1;
 
 	snprintf(months, sizeof(months), "%d", s->months);
@@ -382,6 +398,8 @@ static int batch(struct round *rd, char *last, size_t lastlen)
 		goto out;
 	}
 	n = PQntuples(b);
+	before[0] = rd->requests, before[1] = rd->reminders;
+	before[2] = rd->unverified, before[3] = rd->hidden;
 	for (int i = 0; i < n; i++) {
 		const char *stages = PQgetvalue(b, i, C_STAGES);
 		int over = atoi(PQgetvalue(b, i, C_OVER));
@@ -392,7 +410,7 @@ static int batch(struct round *rd, char *last, size_t lastlen)
 		    freshness_stage(rd, b, i, over, stages, "hidden", s->hidden_days, "hidden"))
 			goto out;
 	}
-	if (pg_exec(rd->db, "COMMIT", rd->err, sizeof(rd->err)))
+	if (audit_round(rd, before, 0) || pg_exec(rd->db, "COMMIT", rd->err, sizeof(rd->err)))
 		goto out;
 	if (n > 0)
 		snprintf(last, lastlen, "%s", PQgetvalue(b, n - 1, C_ID));
@@ -439,6 +457,8 @@ static int finish(struct round *rd)
 					PQgetvalue(res, i, 1), "review_hidden", vars.p, false,
 					rd->err, sizeof(rd->err)))
 				goto out;
+		if (PQntuples(res) > 0 && audit_round(rd, (long[4]){ 0 }, PQntuples(res)))
+			goto out;
 	}
 	detail.len = 0;
 	strbuf_addf(&detail,

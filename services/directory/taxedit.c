@@ -217,11 +217,12 @@ static void term_read(struct term *t, const json_t *b, const char *id, const cha
 		docerr_add(e, "icd10", "invalid", "only needs have ICD-10 codes");
 	t->p[P_ICD10] = t->json[3];
 	v = json_object_get(b, "position");
-	if (v && !json_is_null(v) &&
-	    (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000))
+	if (!v || json_is_null(v))
+		snprintf(t->position, sizeof(t->position), "0");
+	else if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 1000)
+		snprintf(t->position, sizeof(t->position), "%d", (int)json_integer_value(v));
+	else
 		docerr_add(e, "position", "invalid", "position must be an integer 0..1000");
-	snprintf(t->position, sizeof(t->position), "%d",
-		 json_is_integer(v) ? (int)(json_integer_value(v) & 0xffff) : 0);
 	t->p[P_POSITION] = t->position;
 	v = json_object_get(b, "active");
 	if (v && !json_is_null(v) && !json_is_boolean(v))

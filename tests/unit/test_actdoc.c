@@ -304,6 +304,7 @@ static void contact_request_rules(void **state)
 
 	(void)state;
 	expect_one("{\"name\":\"Ok\",\"takes_new\":\"yes\"}", "takes_new", "invalid");
+	expect_one("{\"name\":\"Ok\",\"takes_new\":null}", "takes_new", "invalid");
 	expect_one("{\"name\":\"Ok\",\"accepts_contact_requests\":1}", "accepts_contact_requests",
 		   "invalid");
 	check(&r, "{\"name\":\"Ok\",\"accepts_contact_requests\":true}", false, false);
@@ -340,6 +341,13 @@ static void contact_rules(void **state)
 		   "contacts.0.phone", "invalid");
 	expect_one("{\"name\":\"Ok\",\"contacts\":[{\"name\":\"A\",\"phone\":\"12\"}]}",
 		   "contacts.0.phone", "invalid");
+	/* Nested texts of a wrong length are "invalid" (the contract's codes). */
+	p = s + snprintf(s, sizeof(s),
+			 "{\"name\":\"Ok\",\"contacts\":[{\"phone\":\"040 1234567\",\"name\":\"");
+	for (int i = 0; i < 201; i++)
+		*p++ = 'x';
+	snprintf(p, 8, "\"}]}");
+	expect_one(s, "contacts.0.name", "invalid");
 	p = s + snprintf(s, sizeof(s), "{\"name\":\"Ok\",\"contacts\":[");
 	for (int i = 0; i < 11; i++)
 		p += snprintf(p, 80, "%s{\"name\":\"N\",\"phone\":\"040 123 456%d\"}", i ? "," : "",
@@ -358,6 +366,8 @@ static void location_rules(void **state)
 	expect_one("{\"name\":\"Ok\",\"locations\":[{\"name\":\"T\",\"postal_code\":\"1234\"}]}",
 		   "locations.0.postal_code", "invalid");
 	expect_one("{\"name\":\"Ok\",\"locations\":[{\"name\":\"T\",\"postal_code\":\"1234a\"}]}",
+		   "locations.0.postal_code", "invalid");
+	expect_one("{\"name\":\"Ok\",\"locations\":[{\"name\":\"T\",\"postal_code\":\"123456\"}]}",
 		   "locations.0.postal_code", "invalid");
 	expect_one("{\"name\":\"Ok\",\"locations\":[{\"name\":\"T\",\"municipality\":\"ab\"}]}",
 		   "locations.0.municipality", "invalid");
@@ -408,7 +418,8 @@ static void all_errors_at_once(void **state)
 	      "\"takes_new\":null,\"contacts\":[{\"name\":\"\"}],\"languages\":[\"fi\",\"fi\"],"
 	      "\"locations\":[{\"name\":\"P\",\"postal_code\":\"1\"}]}",
 	      false, false);
-	assert_int_equal(json_array_size(r.e.list), 7);
+	assert_int_equal(json_array_size(r.e.list), 8);
+	assert_string_equal(code_of(&r, "takes_new"), "invalid");
 	assert_string_equal(code_of(&r, "name"), "too_short");
 	assert_string_equal(code_of(&r, "url"), "invalid");
 	assert_string_equal(code_of(&r, "needs"), "invalid");

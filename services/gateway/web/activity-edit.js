@@ -146,9 +146,10 @@ gatedPage({
       region.append(loadFailed(page, () => location.reload()));
       return;
     }
-    const title = isNew ? t('newTitle') : doc.name;
-    page.setTitle(title);
-    document.querySelector('h1.page-title').textContent = title;
+    // The page's h1 stays as it was painted (a longer one could wrap and move the page);
+    // the activity's name is the region's first heading.
+    const titleEl = h('h2', { id: 'act-title', class: 'act-title', text: isNew ? t('newTitle') : doc.name });
+    page.setTitle(isNew ? t('newTitle') : doc.name);
 
     // ---------------------------------------------------------------- the form
     const F = {};
@@ -400,8 +401,7 @@ gatedPage({
       dirtyBase = state();
       drawStatus();
       drawPreview();
-      const h1 = document.querySelector('h1.page-title');
-      h1.textContent = d.name;
+      titleEl.textContent = d.name;
       page.setTitle(d.name);
     }
 
@@ -420,7 +420,8 @@ gatedPage({
     }
     function showConflict(current) {
       const base = dirtyBase || {};
-      const changed = WRITABLE.filter((k) => k !== 'status' && !same(current[k], base[k] === undefined ? null : base[k]));
+      const changed = WRITABLE.filter((k) => !same(current[k], base[k] === undefined ? null : base[k]));
+      if (doc && current.status !== doc.status) changed.push('status');
       const load = h('button', { type: 'button', class: 'button', id: 'conflict-load', text: t('conflict.load') });
       const mine = h('button', { type: 'button', class: 'button secondary', id: 'conflict-mine', text: t('conflict.mine') });
       const box = h('div', { class: 'error-box', role: 'alert', tabindex: '-1', 'data-conflict': String(current.version) },
@@ -471,7 +472,7 @@ gatedPage({
     if (doc) loaded(doc);
     else { fill({}); dirtyBase = null; drawPreview(); }
     region.append(
-      h('p', {}, h('a', { href: `/editor.html?lang=${lang}`, text: t('back') })),
+      h('p', {}, h('a', { href: `/editor.html?lang=${lang}`, text: t('back') })), titleEl,
       h('div', { class: 'edit-layout' }, form, preview));
     if (doc) {
       region.append(statusBox, historyBox);
