@@ -31,7 +31,6 @@ const IDENTITY_PAGES = [
   ['register', '/register.html?lang=fi', '#reg-municipalities-list[data-loaded]', null],
   ['confirm (no token)', '/confirm.html?lang=fi', '#view[data-state="invalid"]', null],
   ['admin (not signed in)', '/admin.html?lang=fi', '[data-gate="signin"]', null],
-  ['register', '/register.html?lang=fi', '#register-form', null],
   ['admin: user sites', '/admin.html?lang=fi', '#sites-list[data-loaded]', ADMIN],
   ['admin: accounts', '/admin-accounts.html?lang=fi', '#accounts-list[data-loaded]', ADMIN],
   ['admin: audit log', '/admin-audit.html?lang=fi', '#audit-list[data-loaded]', ADMIN],
@@ -43,9 +42,6 @@ const IDENTITY_PAGES = [
   ['editor: activities', '/editor.html?lang=fi', '[data-activities][data-loaded]', EDITOR],
   ['editor: activity form', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000055', '#act-history[data-loaded]', EDITOR],
   ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
-  // The self-service pages (issue 13) an NGO uses most (the signed-in ones below).
-  ['editor', '/editor.html?lang=fi', '#editor-orgs[data-loaded]', EDITOR],
-  ['activity-edit (existing)', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000068', '#act-history[data-loaded]', EDITOR],
 ];
 
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.
