@@ -213,7 +213,8 @@ test('a simulated year: two requests per confirmed activity, reminders, unverifi
     assert.ok(events(act.C.id).includes(`hidden@${due1}@${hiddenDay}`));
     const admins = Number(psql("SELECT count(*) FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"));
     assert.equal(hiddenMails(), admins, 'one review_hidden per enabled admin, that day');
-    await until(async () => !(await searchIds({ q: NAMES.C })).includes(act.C.id), { timeout: 2000, what: 'C out of the search' });
+    await until(async () => !(await searchIds({ q: NAMES.C })).includes(act.C.id), { timeout: 2000, what: 'C out of the free-text search' });
+    await until(async () => !(await searchItem(act.C.id)).item, { timeout: 2000, what: 'C out of the filter-only search' });
     assert.equal((await http(`/api/v1/activities/${act.C.id}`)).status, 404, 'detail 404');
     assert.equal((await http(`/hsds/services/${act.C.id}`)).status, 200, 'HSDS keeps it');
     assert.equal(psql(`SELECT status FROM activities WHERE id = '${act.C.id}'`), 'published', 'nothing deleted');
