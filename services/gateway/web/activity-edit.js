@@ -10,7 +10,7 @@ import { ApiError, apiGet, apiGetDoc, apiSendDoc } from './api.js';
 import { mergeStrings, loadRef, fieldBox, groupBox, showFieldErrors, clearFieldErrors, municipalityPicker, termChecks } from './ssform.js';
 import { ACTIVITY_STR, fieldLabel } from './activity-fields.js';
 import { renderCard, renderDetail, countyName, fmtDate } from './card.js';
-import { rowList } from './rows.js';
+import { rowList, contactRows } from './rows.js';
 
 const LANG_CODES = ['fi', 'sv', 'en', 'se', 'ru', 'et', 'uk', 'ar', 'so', 'fa'];
 const TEXTS = [['name', 200, false], ['summary', 500, true], ['description', 5000, true], ['for_whom', 2000, true],
@@ -30,8 +30,6 @@ const STR = {
     'area.type': 'Missä toimintaa on', 'area.municipalities': 'Valituissa kunnissa', 'area.county': 'Koko hyvinvointialueella',
     'area.nationwide': 'Koko Suomessa', 'area.online': 'Verkossa', 'area.mun': 'Kunnat', 'area.countySel': 'Hyvinvointialue',
     'lang.other': 'Muut kielet (kielikoodit pilkulla erotettuina, esim. de, fr)', 'lang.hint': 'Ainakin yksi tarvitaan julkaisuun.',
-    'c.name': 'Nimi', 'c.role': 'Tehtävä', 'c.email': 'Sähköposti', 'c.phone': 'Puhelin', 'c.row': ({ n }) => `Yhteyshenkilö ${n}`,
-    'c.add': 'Lisää yhteyshenkilö', 'c.remove': ({ n }) => `Poista yhteyshenkilö ${n}`,
     'l.name': 'Paikan nimi', 'l.street': 'Katuosoite', 'l.postal': 'Postinumero', 'l.mun': 'Kunta', 'l.access': 'Paikan saavutettavuus',
     'l.row': ({ n }) => `Kokoontumispaikka ${n}`, 'l.add': 'Lisää kokoontumispaikka', 'l.remove': ({ n }) => `Poista kokoontumispaikka ${n}`,
     save: 'Tallenna', saveDraft: 'Tallenna luonnoksena', savePublish: 'Tallenna ja julkaise', saving: 'Tallennetaan…',
@@ -61,8 +59,6 @@ const STR = {
     'area.type': 'Var verksamheten finns', 'area.municipalities': 'I valda kommuner', 'area.county': 'I hela välfärdsområdet',
     'area.nationwide': 'I hela Finland', 'area.online': 'På nätet', 'area.mun': 'Kommuner', 'area.countySel': 'Välfärdsområde',
     'lang.other': 'Andra språk (språkkoder åtskilda med kommatecken, t.ex. de, fr)', 'lang.hint': 'Minst ett behövs för publicering.',
-    'c.name': 'Namn', 'c.role': 'Uppgift', 'c.email': 'E-post', 'c.phone': 'Telefon', 'c.row': ({ n }) => `Kontaktperson ${n}`,
-    'c.add': 'Lägg till en kontaktperson', 'c.remove': ({ n }) => `Ta bort kontaktperson ${n}`,
     'l.name': 'Platsens namn', 'l.street': 'Gatuadress', 'l.postal': 'Postnummer', 'l.mun': 'Kommun', 'l.access': 'Platsens tillgänglighet',
     'l.row': ({ n }) => `Mötesplats ${n}`, 'l.add': 'Lägg till en mötesplats', 'l.remove': ({ n }) => `Ta bort mötesplats ${n}`,
     save: 'Spara', saveDraft: 'Spara som utkast', savePublish: 'Spara och publicera', saving: 'Sparar…',
@@ -92,8 +88,6 @@ const STR = {
     'area.type': 'Where the activity is', 'area.municipalities': 'In the chosen municipalities', 'area.county': 'In a whole wellbeing services county',
     'area.nationwide': 'All over Finland', 'area.online': 'Online', 'area.mun': 'Municipalities', 'area.countySel': 'Wellbeing services county',
     'lang.other': 'Other languages (language codes separated by commas, e.g. de, fr)', 'lang.hint': 'At least one is needed to publish.',
-    'c.name': 'Name', 'c.role': 'Role', 'c.email': 'E-mail', 'c.phone': 'Phone', 'c.row': ({ n }) => `Contact person ${n}`,
-    'c.add': 'Add a contact person', 'c.remove': ({ n }) => `Remove contact person ${n}`,
     'l.name': 'Name of the place', 'l.street': 'Street address', 'l.postal': 'Postal code', 'l.mun': 'Municipality', 'l.access': 'Accessibility of the place',
     'l.row': ({ n }) => `Meeting place ${n}`, 'l.add': 'Add a meeting place', 'l.remove': ({ n }) => `Remove meeting place ${n}`,
     save: 'Save', saveDraft: 'Save as a draft', savePublish: 'Save and publish', saving: 'Saving…',
@@ -183,10 +177,7 @@ gatedPage({
     F.cre = h('input', { type: 'email', id: 'act-contact_request_email', maxlength: '254', spellcheck: 'false' });
     F.days = h('input', { type: 'number', id: 'act-response_days', min: '1', max: '30', inputmode: 'numeric' });
     const creBox = h('div', {}, fieldBox(t('fld.contact_request_email'), F.cre), fieldBox(t('fld.response_days'), F.days));
-    const contacts = rowList('act-contacts', t('fld.contacts'), [
-      { key: 'name', label: t('c.name'), maxlength: 200 }, { key: 'role', label: t('c.role'), maxlength: 200 },
-      { key: 'email', label: t('c.email'), type: 'email', maxlength: 254 }, { key: 'phone', label: t('c.phone'), type: 'tel', maxlength: 40 },
-    ], 10, { row: (n) => t('c.row', { n }), add: t('c.add'), remove: (n) => t('c.remove', { n }) });
+    const contacts = contactRows(page, 'act-contacts', t('fld.contacts'));
     const munOptions = () => [{ value: '', text: '–' }, ...[...ref.municipalityList].sort((a, b) => a.name.localeCompare(b.name, 'fi')).map((m) => ({ value: m.code, text: m.name }))];
     const locations = rowList('act-locations', t('fld.locations'), [
       { key: 'name', label: t('l.name'), maxlength: 200 }, { key: 'street_address', label: t('l.street'), maxlength: 200 },

@@ -47,10 +47,13 @@ export function mountHeader(initialLang) {
         el('span', { class: 'account-role', 'data-role': a.role || '', text: ` (${t('role.' + a.role)})` }));
       nav.append(who);
       if (a.role === 'admin') nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }));
-      // An editor's own pages: their activities (editor.html links each organisation's
-      // maintainers, editors.html). An admin reaches editor.html from the admin navigation;
-      // one link each keeps the bar on one line at 360 px.
-      else if (a.role === 'editor') nav.append(el('a', { href: `/editor.html?lang=${lang}`, 'data-own-pages': '', text: t('account.activities') }));
+      // An editor's own pages: their activities, and their organisations' editors (on a
+      // narrow screen only the first fits; editor.html links the second). An admin
+      // reaches editor.html from the administration's navigation.
+      else if (a.role === 'editor') {
+        nav.append(el('a', { href: `/editor.html?lang=${lang}`, 'data-activities-page': '', text: t('account.activities') }),
+          el('a', { href: `/editors.html?lang=${lang}`, class: 'wide-only', 'data-own-pages': '', text: t('account.editor') }));
+      }
       const out = el('button', { type: 'button', class: 'account-signout', 'data-signout': '', text: t('account.signout') });
       out.addEventListener('click', async () => {
         out.disabled = true;

@@ -83,3 +83,13 @@ export function rowList(id, legend, fields, max, words) {
   renumber();
   return list;
 }
+
+// An activity's or organisation's contact people (name, role, e-mail, phone; at most 10),
+// in the page's language (ssform.js FORM_STR's c.* words).
+export function contactRows(page, id, legend) {
+  const { t } = page;
+  return rowList(id, legend, [
+    { key: 'name', label: t('c.name'), maxlength: 200 }, { key: 'role', label: t('c.role'), maxlength: 200 },
+    { key: 'email', label: t('c.email'), type: 'email', maxlength: 254 }, { key: 'phone', label: t('c.phone'), type: 'tel', maxlength: 40 },
+  ], 10, { row: (n) => t('c.row', { n }), add: t('c.add'), remove: (n) => t('c.remove', { n }) });
+}

@@ -27,6 +27,8 @@ export const FORM_STR = {
     choose: 'Valitse…',
     retryAfter: ({ s }) => `Liian monta yritystä. Yritä uudelleen ${Math.ceil(s / 60)} minuutin kuluttua.`,
     tooFast: 'Liian monta yritystä. Yritä hetken kuluttua uudelleen.',
+    'c.name': 'Nimi', 'c.role': 'Tehtävä', 'c.email': 'Sähköposti', 'c.phone': 'Puhelin', 'c.row': ({ n }) => `Yhteyshenkilö ${n}`,
+    'c.add': 'Lisää yhteyshenkilö', 'c.remove': ({ n }) => `Poista yhteyshenkilö ${n}`,
   },
   sv: {
     'err.required': 'Den här uppgiften behövs.',
@@ -46,6 +48,8 @@ export const FORM_STR = {
     choose: 'Välj…',
     retryAfter: ({ s }) => `För många försök. Försök igen om ${Math.ceil(s / 60)} minuter.`,
     tooFast: 'För många försök. Försök igen om en stund.',
+    'c.name': 'Namn', 'c.role': 'Uppgift', 'c.email': 'E-post', 'c.phone': 'Telefon', 'c.row': ({ n }) => `Kontaktperson ${n}`,
+    'c.add': 'Lägg till en kontaktperson', 'c.remove': ({ n }) => `Ta bort kontaktperson ${n}`,
   },
   en: {
     'err.required': 'This is needed.',
@@ -65,6 +69,8 @@ export const FORM_STR = {
     choose: 'Choose…',
     retryAfter: ({ s }) => `Too many attempts. Try again in ${Math.ceil(s / 60)} minutes.`,
     tooFast: 'Too many attempts. Try again in a while.',
+    'c.name': 'Name', 'c.role': 'Role', 'c.email': 'E-mail', 'c.phone': 'Phone', 'c.row': ({ n }) => `Contact person ${n}`,
+    'c.add': 'Add a contact person', 'c.remove': ({ n }) => `Remove contact person ${n}`,
   },
 };
 
