@@ -323,7 +323,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
         await open(page, '/admin-taxonomy.html', lang, '#taxonomy-lists[data-loaded]');
         await check(`admin-taxonomy.html (${lang})`);
         if (orgEdit) {
-          await open(page, `/org-edit.html?id=${EDITOR_ORG}`, lang, 'main form');
+          await open(page, `/org-edit.html?id=${EDITOR_ORG}`, lang, '#org-form');
           await check(`org-edit.html (${lang})`);
         }
       }
