@@ -37,7 +37,7 @@ const STR = {
     failed: 'Tallennus ei onnistunut. Yritä uudelleen.',
     'conflict.h': 'Joku muu tallensi tämän toiminnon sillä välin',
     'conflict.text': 'Tietojasi ei tallennettu. Voit ladata nykyisen version (omat muutoksesi katoavat) tai tallentaa omasi sen päälle.',
-    'conflict.diff': 'Toinen tallennus muutti näitä kenttiä:', 'conflict.load': 'Lataa nykyinen version', 'conflict.mine': 'Tallenna omani sen päälle',
+    'conflict.diff': 'Toinen tallennus muutti näitä kenttiä:', 'conflict.load': 'Lataa nykyinen versio', 'conflict.mine': 'Tallenna omani sen päälle',
     loadedCurrent: 'Nykyinen versio ladattiin.',
     'status.now': ({ st }) => `Tila: ${st}`, publish: 'Julkaise', pause: 'Keskeytä', archive: 'Arkistoi', toDraft: 'Palauta luonnokseksi',
     confirm: 'Tiedot ovat yhä oikein', confirmed: 'Tiedot vahvistettu.', statusDone: ({ st }) => `Tila on nyt ${st}.`,
@@ -410,7 +410,8 @@ gatedPage({
       }
     }
     function showConflict(current) {
-      const base = dirtyBase || {};
+      // What the other save changed: the current document against the one this form loaded.
+      const base = doc || {};
       const changed = WRITABLE.filter((k) => !same(current[k], base[k] === undefined ? null : base[k]));
       if (doc && current.status !== doc.status) changed.push('status');
       const load = h('button', { type: 'button', class: 'button', id: 'conflict-load', text: t('conflict.load') });

@@ -24,6 +24,7 @@ export const FORM_STR = {
     'mun.filter': 'Rajaa kuntia nimellä',
     'mun.chosen': ({ n }) => `Valittu ${n}`,
     'mun.loading': 'Ladataan kuntia…',
+    'mun.keys': 'Liiku luettelossa nuolinäppäimillä ja valitse välilyönnillä.',
     choose: 'Valitse…',
     retryAfter: ({ s }) => `Liian monta yritystä. Yritä uudelleen ${Math.ceil(s / 60)} minuutin kuluttua.`,
     tooFast: 'Liian monta yritystä. Yritä hetken kuluttua uudelleen.',
@@ -45,6 +46,7 @@ export const FORM_STR = {
     'mun.filter': 'Begränsa kommunerna med namn',
     'mun.chosen': ({ n }) => `${n} valda`,
     'mun.loading': 'Laddar kommuner…',
+    'mun.keys': 'Flytta i listan med piltangenterna och välj med mellanslag.',
     choose: 'Välj…',
     retryAfter: ({ s }) => `För många försök. Försök igen om ${Math.ceil(s / 60)} minuter.`,
     tooFast: 'För många försök. Försök igen om en stund.',
@@ -66,6 +68,7 @@ export const FORM_STR = {
     'mun.filter': 'Filter the municipalities by name',
     'mun.chosen': ({ n }) => `${n} chosen`,
     'mun.loading': 'Loading municipalities…',
+    'mun.keys': 'Move in the list with the arrow keys and choose with the space bar.',
     choose: 'Choose…',
     retryAfter: ({ s }) => `Too many attempts. Try again in ${Math.ceil(s / 60)} minutes.`,
     tooFast: 'Too many attempts. Try again in a while.',
@@ -137,7 +140,9 @@ export function clearFieldErrors(form) {
 function nameOf(el) {
   if (el.tagName === 'FIELDSET') return (el.querySelector('legend') || {}).textContent || el.id;
   const lab = document.querySelector(`label[for="${el.id}"]`);
-  return lab ? lab.textContent : el.id;
+  const row = el.closest('fieldset.row-box');
+  const rowName = row ? `${row.querySelector('legend').textContent}: ` : '';
+  return rowName + (lab ? lab.textContent : el.id);
 }
 
 // Shows the API's field errors (errs: [{field, code, message}]) next to their fields
@@ -189,7 +194,7 @@ export function municipalityPicker(page, id, legend, hint) {
   const picker = {
     onChange: null,
     node: groupBox(id, legend,
-      hint ? h('p', { class: 'hint', text: hint }) : null,
+      h('p', { class: 'hint', id: `${id}-keys`, text: hint ? `${hint} ${t('mun.keys')}` : t('mun.keys') }),
       h('label', { for: filter.id, class: 'sub-label', text: t('mun.filter') }), filter, count, list),
     value: () => [...chosen],
     setValue(codes) {
@@ -221,8 +226,31 @@ export function municipalityPicker(page, id, legend, hint) {
           }));
       }));
       list.dataset.loaded = String(boxes.size);
+      roving(null);
     },
   };
+  // One tab stop for the whole list (hundreds of checkboxes): the arrow keys, Home and
+  // End move among the shown ones, the space bar checks.
+  const shown = () => [...boxes.values()].filter((cb) => !cb.closest('[hidden]'));
+  function roving(current) {
+    const all = shown();
+    const stop = current || all.find((cb) => cb.checked) || all[0];
+    for (const cb of boxes.values()) cb.tabIndex = cb === stop ? 0 : -1;
+  }
+  list.addEventListener('focusin', (e) => { if (e.target.type === 'checkbox') roving(e.target); });
+  list.addEventListener('keydown', (e) => {
+    if (e.target.type !== 'checkbox') return;
+    const all = shown();
+    const i = all.indexOf(e.target);
+    let next = null;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowRight') next = all[i + 1];
+    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') next = all[i - 1];
+    else if (e.key === 'Home') next = all[0];
+    else if (e.key === 'End') next = all[all.length - 1];
+    else return;
+    e.preventDefault();
+    if (next) next.focus();
+  });
   filter.addEventListener('input', () => {
     const q = filter.value.trim().toLocaleLowerCase('fi');
     for (const g of list.querySelectorAll('.mun-group')) {
@@ -234,6 +262,7 @@ export function municipalityPicker(page, id, legend, hint) {
       }
       g.hidden = !any;
     }
+    roving(null);
   });
   return picker;
 }
