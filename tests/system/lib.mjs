@@ -1,6 +1,6 @@
 // Shared helpers for the system tests: the stack's configuration, HTTP with a
 // timeout, and the stack's own start/stop script for fault injection.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -309,4 +309,206 @@ export async function stopGateway(p) {
   if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   await p.exited;
   appendFileSync(path.join(DIR, 'logs', `${p.instance}.log`), p.log);
+}
+
+// --- self-service (issue 13, docs/selfservice.md) ------------------------------
+
+/** redis-cli against the stack's Redis; its stdout. */
+export function redisCli(...args) {
+  const r = spawnSync('redis-cli', ['-p', env.TARJOTIN_REDIS_PORT, ...args], { encoding: 'utf8', timeout: 10000 });
+  if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Deletes the gateway's rate-limit counters whose key contains 'part' (e.g. 'regist'); how many. */
+export function clearRateLimits(part) {
+  const keys = redisCli('--scan', '--pattern', `tj:rl:*${part}*`).split('\n').filter(Boolean);
+  for (const k of keys) redisCli('DEL', k);
+  return keys.length;
+}
+
+/** SQL text literal. */
+export const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+
+/** A valid Y-tunnus for a 7-digit number (the check digit computed). */
+export function businessId(n) {
+  const d = String(n).padStart(7, '0').slice(-7);
+  const w = [7, 9, 10, 5, 8, 4, 2];
+  const s = [...d].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11;
+  if (s === 1) return businessId(Number(d) + 1); // no valid check digit: take the next number
+  return `${d}-${s === 0 ? 0 : 11 - s}`;
+}
+
+/** The messages mailed to 'address', oldest first, with their template and decoded text. */
+export async function mails(address, { template } = {}) {
+  const out = [];
+  for (const m of await mailTo(address)) {
+    const r = await fetch(`${env.TARJOTIN_MAILCATCHER_URL}/messages/${m.id}`, { signal: AbortSignal.timeout(10000) });
+    const text = unQuote(await r.text());
+    const t = m.job_id ? psql(`SELECT template FROM notifications WHERE job_id = ${q(m.job_id)}`) : '';
+    for (const [, token] of text.matchAll(/\/(?:link|confirm)\.html#([A-Za-z0-9_-]+)/g)) noteSecret('login_token', token);
+    if (!template || t === template) out.push({ ...m, template: t, text });
+  }
+  noteSecret('email', address);
+  return out;
+}
+
+/** The one-click tokens (…/confirm.html#token) in a text, each once. */
+export function confirmTokens(text) {
+  return [...new Set([...text.matchAll(/\/confirm\.html#([A-Za-z0-9_-]{43})/g)].map((m) => m[1]))];
+}
+
+/**
+ * Asserts r is 400 invalid_fields whose fields hold every {field, code} of
+ * 'want' (and, when exact, nothing else); returns the fields.  A want's
+ * field or code may be a list (any of them), its code '*' (any code).
+ */
+export function assertFieldErrors(r, want, { exact = false, what = '' } = {}) {
+  const e = r.json?.error;
+  if (r.status !== 400 || e?.code !== 'invalid_fields' || !Array.isArray(e.fields)) {
+    throw new Error(`${what}: expected 400 invalid_fields, got ${r.status} ${r.text.slice(0, 400)}`);
+  }
+  const got = e.fields.map((f) => `${f.field}:${f.code}`);
+  // A want's code may be a list (either is right) or '*' (any code on that field).
+  const has = (w) => e.fields.some((f) => [].concat(w.field).includes(f.field)
+    && (w.code === '*' || [].concat(w.code).includes(f.code)));
+  const missing = want.filter((w) => !has(w)).map((w) => `${[].concat(w.field).join('|')}:${[].concat(w.code).join('|')}`);
+  if (missing.length) throw new Error(`${what}: missing field errors ${missing.join(', ')}; got ${got.join(', ')}`);
+  if (exact && got.length !== want.length) throw new Error(`${what}: extra field errors: got ${got.join(', ')}`);
+  if (e.field !== e.fields[0].field) throw new Error(`${what}: error.field ${e.field} is not the first of fields`);
+  return e.fields;
+}
+
+/** The terms of a taxonomy that are active, by position: ids. */
+export function activeTerms(taxonomy) {
+  return psql(`SELECT id FROM taxonomy_terms WHERE taxonomy_id = ${q(taxonomy)} AND active ORDER BY position, id`).split('\n').filter(Boolean);
+}
+
+/** A complete, publishable activity document (the contract's activity table). */
+export function activityDoc(over = {}) {
+  const [need] = activeTerms('need');
+  const [kind] = activeTerms('kind');
+  return {
+    name: 'Testitoiminta',
+    summary: 'Lyhyt kuvaus testin toiminnasta.',
+    description: 'Pidempi kuvaus.',
+    for_whom: 'Kaikille',
+    how_to_join: 'Tule paikan päälle.',
+    accessibility: '',
+    cost: 'Maksuton',
+    schedule: 'Tiistaisin 13–15',
+    url: 'https://example.org/toiminta',
+    needs: [need], kinds: [kind], target_groups: [],
+    area: { type: 'municipalities', municipalities: ['297'] },
+    languages: ['fi'],
+    takes_new: true,
+    accepts_contact_requests: false,
+    contact_request_email: null,
+    response_days: null,
+    contacts: [{ name: 'Yhteyshenkilö', role: 'ohjaaja', email: 'yhteys@example.org', phone: '' }],
+    locations: [],
+    ...over,
+  };
+}
+
+/** A valid registration document; maintainers and names made unique by 'n'. */
+export function registrationDoc(n, over = {}) {
+  return {
+    name: `Testiyhdistys ${n} ry`,
+    frame: 'association',
+    business_id: null,
+    seat_municipality: '297',
+    municipalities: ['297', '749'],
+    description: 'Testin yhdistys.',
+    website: 'https://example.org/yhdistys',
+    contact: { name: 'Yhteyshenkilö', email: `yhteys-${n}@example.org`, phone: '040 123 4567' },
+    maintainers: [`yllapitaja-${n}@example.org`],
+    terms_accepted: true,
+    lang: 'fi',
+    ...over,
+  };
+}
+
+/**
+ * Registers an organisation (anonymously, through the gateway at base) and
+ * approves it as 'admin': {id, name, maintainers}.  Every maintainer became
+ * an editor of it.
+ */
+export async function newOrganization(admin, n, over = {}, { base = URL_BASE } = {}) {
+  const body = registrationDoc(n, over);
+  for (const m of body.maintainers) noteSecret('email', m);
+  noteSecret('email', body.contact.email);
+  const a = await anon({ base });
+  const r = await a.call('/api/v1/registrations', { method: 'POST', json: body });
+  if (r.status !== 201) throw new Error(`registration ${n}: ${r.status} ${r.text}`);
+  const ok = await admin.call(`/api/v1/admin/registrations/${r.json.id}/approve`, { method: 'POST', json: {} });
+  if (ok.status !== 200) throw new Error(`approval of ${n}: ${ok.status} ${ok.text}`);
+  return { id: r.json.id, name: body.name, maintainers: body.maintainers };
+}
+
+/** The If-Match header for a version. */
+export const ifMatch = (v) => ({ 'If-Match': `"${v}"` });
+
+/** Creates an activity of organisation 'org' as 'who' (status: draft|published): the document. */
+export async function createActivity(who, org, over = {}) {
+  const r = await who.call(`/api/v1/editor/organizations/${org}/activities`, { method: 'POST', json: activityDoc(over) });
+  if (r.status !== 201) throw new Error(`create in ${org}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+// The scheduler's test clock (docs/selfservice.md "Time").
+export const CLOCK_FILE = path.join(DIR, 'clock-offset');
+
+/** Writes the test clock's offset (whole seconds). */
+export function setClockOffset(seconds) {
+  writeFileSync(CLOCK_FILE, `${Math.round(seconds)}\n`);
+}
+
+/** The last review round's clock time (ms since the epoch), or 0. */
+export function reviewAsOf() {
+  const v = psql("SELECT coalesce((extract(epoch FROM as_of) * 1000)::bigint, 0) FROM scheduler_runs WHERE job = 'review'");
+  return Number(v || 0);
+}
+
+/** Waits until a review round began at or after clock time 'ms'. */
+export async function waitReviewRound(ms, { timeout = 10000 } = {}) {
+  return until(() => reviewAsOf() >= ms, { timeout, every: 50, what: `a review round at ${new Date(ms).toISOString()}` });
+}
+
+/** Today's Finnish date on the wall clock (the test clock at offset 0): 'YYYY-MM-DD'. */
+export function todayFi(offsetS = 0) {
+  return psql(`SELECT to_char(((now() + make_interval(secs => ${Number(offsetS)})) AT TIME ZONE 'Europe/Helsinki')::date, 'YYYY-MM-DD')`);
+}
+
+/** The ids of a public search's first 'pages' pages of 100. */
+export async function searchIds(params, { pages = 1 } = {}) {
+  const ids = [];
+  for (let page = 1; page <= pages; page++) {
+    const r = await http(`/api/v1/activities?${new URLSearchParams({ ...params, per_page: '100', page: String(page) })}`);
+    if (r.status !== 200) throw new Error(`search ${JSON.stringify(params)}: ${r.status} ${r.text.slice(0, 200)}`);
+    ids.push(...r.json.items.map((i) => i.id));
+    if (r.json.items.length < 100) break;
+  }
+  return ids;
+}
+
+/**
+ * Milliseconds from 't0' until 'runs' searches in a row agree that 'id' is
+ * listed (want true) or not (want false) — consecutive answers come from
+ * every directory instance the gateway spreads them over.  Throws after 'timeout'.
+ */
+export async function timeUntilListed(params, id, want, t0, { runs = 6, timeout = 5000 } = {}) {
+  let streakStart;
+  let streak = 0;
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const asked = Date.now();
+    const listed = (await searchIds(params)).includes(id);
+    if (listed === want) {
+      if (streak === 0) streakStart = asked;
+      if (++streak >= runs) return streakStart - t0;
+    } else streak = 0;
+    await sleep(10);
+  }
+  throw new Error(`${id} not ${want ? 'listed' : 'gone'} in ${runs} searches in a row within ${timeout} ms (${JSON.stringify(params)})`);
 }

@@ -82,9 +82,10 @@ test('the index holds exactly the published activities of approved organisations
                      WHERE a.status = 'published' AND o.status = 'approved' AND a.freshness <> 'hidden' ORDER BY 1`).split('\n');
   assert.deepEqual(R.items.map((i) => i.id).sort(), want);
   assert.equal(new Set(R.items.map((i) => i.id)).size, R.items.length, 'no duplicates across pages');
-  // Ordered by assured_date, most recently verified first.
-  const dates = R.items.map((i) => i.assured_date || '');
-  assert.deepEqual(dates, [...dates].sort().reverse());
+  // Verified before unverified (issue 13), then by assured_date, most recently verified first.
+  const keys = R.items.map((i) => `${i.unverified ? 1 : 0}|${i.assured_date || ''}`);
+  const byKey = [...keys].sort((x, y) => (x[0] !== y[0] ? x[0].localeCompare(y[0]) : y.localeCompare(x)));
+  assert.deepEqual(keys, byKey);
 });
 
 test('unpublished, paused, archived activities and those of pending or rejected organisations never appear', async () => {
