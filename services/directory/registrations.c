@@ -344,7 +344,8 @@ static int decide(struct worker *w, const Tarjotin__Envelope *req, const struct 
 	const char *by = uuid_valid(req->principal->account_id) ? req->principal->account_id : NULL;
 	const char *params[3] = { org, by, NULL };
 	char detail[64];
-	int editors;
+	PGresult *res;
+	int editors, rc;
 
 	if (!strcmp(decision, "approve")) {
 		if (run(w,
@@ -355,8 +356,20 @@ static int decide(struct worker *w, const Tarjotin__Envelope *req, const struct 
 		editors = make_editors(w, org, lang, revoke, n, reply);
 		if (editors < 0)
 			return -1;
-		snprintf(detail, sizeof(detail), "{\"editors\":%d}", editors);
-		return audit_row(w, req, "registration.approve", org, detail, reply);
+		/* The detail names the editors' accounts, so that each account the
+		 * approval made is in the audit log. */
+		snprintf(detail, sizeof(detail), "%d", editors);
+		params[1] = detail;
+		res = wdb_exec(w,
+			       "SELECT json_build_object('editors', $2::int, 'account_ids', "
+			       "coalesce(json_agg(account_id ORDER BY account_id), '[]'))::text "
+			       "FROM account_organizations WHERE organization_id = $1::uuid",
+			       2, params, PGRES_TUPLES_OK, reply);
+		if (!res)
+			return -1;
+		rc = audit_row(w, req, "registration.approve", org, PQgetvalue(res, 0, 0), reply);
+		PQclear(res);
+		return rc;
 	}
 	params[2] = json_string_value(json_object_get(c->body, "reason"));
 	if (run(w,

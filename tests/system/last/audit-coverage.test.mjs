@@ -43,7 +43,34 @@ const CHECKS = [
   {
     what: 'messages queued (sent by an admin, sign-in links, invitations)',
     all: `SELECT n.job_id AS id, n.created_at FROM notifications n WHERE n.created_at >= ${T0}`,
-    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add'))`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add',
+      'registration.submit', 'registration.approve', 'registration.reject', 'review.round'))`,
+  },
+  {
+    what: 'organisations proposed (registrations)',
+    all: `SELECT o.id, o.created_at FROM organizations o WHERE o.terms_accepted_at IS NOT NULL AND o.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'registration.submit'
+      AND a.target_id = r.id::text AND a.at = r.created_at AND ${ACTOR})`,
+  },
+  {
+    what: 'registrations decided',
+    all: `SELECT o.id, o.decided_at FROM organizations o WHERE o.decided_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action IN ('registration.approve', 'registration.reject')
+      AND a.target_id = r.id::text AND a.at = r.decided_at AND a.actor_role = 'admin' AND a.actor_account IS NOT NULL)`,
+  },
+  {
+    // Only the directory writes history, each save with its audit row (activity.*,
+    // organization.update, taxonomy.*) on the same target in the same transaction.
+    what: 'field changes kept in the history (activities, organisations, taxonomy terms)',
+    all: `SELECT h.id, h.at, h.target_id FROM change_history h WHERE h.at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.at AND a.target_id = r.target_id AND ${ACTOR}
+      AND a.action ~ '^(activity|organization|taxonomy)\\.')`,
+  },
+  {
+    what: 'review stages the scheduler did',
+    all: `SELECT e.activity_id AS id, e.at FROM review_events e WHERE e.at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.at AND a.action = 'review.round'
+      AND a.actor_role = 'service')`,
   },
   {
     // A delivery report sets the provider's own time, not the transaction's: matched by job.
