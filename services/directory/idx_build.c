@@ -325,10 +325,8 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 	idx_dim_add(&s->dims[INDEX_TAKES_NEW], "true", NULL);
 	idx_dim_add(&s->dims[INDEX_TAKES_NEW], "false", NULL);
 
-	if (!(res = query(db, sql_taxonomies_json, "taxonomies", err, errlen)))
+	if (idx_build_taxonomies(s, db, err, errlen))
 		return -1;
-	s->taxonomies_json = minified(PQgetvalue(res, 0, 0), &s->taxonomies_len);
-	PQclear(res);
 	if (!(res = query(db, sql_municipalities_json, "municipalities", err, errlen)))
 		return -1;
 	s->municipalities_json = minified(PQgetvalue(res, 0, 0), &s->municipalities_len);
@@ -341,6 +339,45 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 		idx_dim_add(&s->dims[INDEX_MUNICIPALITY], PQgetvalue(res, i, 0), NULL);
 	PQclear(res);
 	return 0;
+}
+
+int idx_build_taxonomies(struct index_snap *s, PGconn *db, char *err, size_t errlen)
+{
+	PGresult *res = query(db, sql_taxonomies_json, "taxonomies", err, errlen);
+
+	if (!res)
+		return -1;
+	free(s->taxonomies_json);
+	s->taxonomies_json = minified(PQgetvalue(res, 0, 0), &s->taxonomies_len);
+	PQclear(res);
+	return 0;
+}
+
+int idx_build_terms_same(const struct index_snap *o, PGconn *db, char *err, size_t errlen)
+{
+	PGresult *res = query(db, sql_terms, "taxonomy terms", err, errlen);
+	size_t seen[INDEX_NDIMS] = { 0 };
+	int same = 1;
+
+	if (!res)
+		return -1;
+	for (int i = 0; i < PQntuples(res) && same; i++) {
+		const char *tax = PQgetvalue(res, i, 1);
+		enum index_dim d = !strcmp(tax, "need")         ? INDEX_NEED :
+				   !strcmp(tax, "kind")         ? INDEX_KIND :
+				   !strcmp(tax, "target_group") ? INDEX_TARGET_GROUP :
+								  INDEX_NDIMS;
+
+		if (d == INDEX_NDIMS)
+			continue;
+		same = seen[d] < o->dims[d].n &&
+		       !strcmp(o->dims[d].keys[seen[d]], PQgetvalue(res, i, 0));
+		seen[d]++;
+	}
+	for (int d = INDEX_NEED; d <= INDEX_TARGET_GROUP && same; d++)
+		same = seen[d] == o->dims[d].n;
+	PQclear(res);
+	return same;
 }
 
 /* The county of each municipality (a second pass over the small

@@ -53,6 +53,16 @@ int idx_build_row(struct index_snap *s, PGresult *res, int row, size_t r, struct
  * beyond the listed municipalities and their counties. */
 void idx_build_area_bits(struct index_snap *s, size_t r);
 
+/* Reads the taxonomies document (the active terms' labels, synonyms and
+ * ICD-10 ranges) into s, replacing what s had.  0, or -1 with err. */
+int idx_build_taxonomies(struct index_snap *s, PGconn *db, char *err, size_t errlen);
+
+/* Whether the terms of the three taxonomies are still o's: the same ids in
+ * the same order (position).  1 yes, 0 when a term was added or moved, -1
+ * with err on a database error.  Then a term's change of labels,
+ * synonyms, ICD-10 ranges or active flag needs only idx_build_taxonomies. */
+int idx_build_terms_same(const struct index_snap *o, PGconn *db, char *err, size_t errlen);
+
 /* The end of every build once all s->n records are in: totals, count
  * tables, the id lookup; takes text and names over (they are empty
  * afterwards). */

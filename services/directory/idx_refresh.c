@@ -39,6 +39,11 @@ void idx_refresh_note(struct idx_refresh *c, const char *payload)
 	char ***list = NULL;
 	size_t *n = NULL;
 
+	if (entity && id && *id && !strcmp(entity, "taxonomy_term")) {
+		c->terms = true; /* labels, synonyms: cheap if no term came or moved */
+		json_decref(j);
+		return;
+	}
 	if (entity && uuid_valid(id) && !strcmp(entity, "activity")) {
 		list = &c->acts;
 		n = &c->nacts;
@@ -196,6 +201,15 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, stru
 	orgs = uuid_array(c->orgs, c->norgs);
 	if (pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen))
 		goto out;
+	if (c->terms) {
+		int same = idx_build_terms_same(o, db, err, errlen);
+
+		if (same <= 0) {
+			if (same == 0)
+				snprintf(err, errlen, "a taxonomy term was added or moved");
+			goto out;
+		}
+	}
 	if (!(res = idx_build_query_some(db, acts, orgs, err, errlen)))
 		goto out;
 	nrows = (size_t)PQntuples(res);
@@ -233,6 +247,8 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, stru
 			goto out;
 		}
 	}
+	if (c->terms && idx_build_taxonomies(s, db, err, errlen))
+		goto out;
 	idx_build_finish(s, &text, &names);
 	ok = 1;
 out:

@@ -16,13 +16,15 @@
  * to begin with. */
 struct idx_refresh {
 	bool full;           /* reference data, a bulk change, too many ids */
+	bool terms;          /* taxonomy terms changed (by id) */
 	char **acts, **orgs; /* activity and organisation ids */
 	size_t nacts, norgs;
 };
 
 /* Notes one notification's payload (0004_notify.sql: {"entity": ...,
- * "id": ...}): an activity or organisation id, or else (a term, a place, a
- * bulk change, anything unreadable, more than 2000 ids) a full build. */
+ * "id": ...}): an activity or organisation id, a changed taxonomy term, or
+ * else (a place, a bulk change, anything unreadable, more than 2000 ids) a
+ * full build. */
 void idx_refresh_note(struct idx_refresh *c, const char *payload);
 
 /* Frees the lists; c is all zeros again. */
@@ -31,9 +33,11 @@ void idx_refresh_release(struct idx_refresh *c);
 /*
  * A new snapshot (one reference, generation 0) from o with the activities
  * and the organisations' activities that c names read again over db (an
- * idle connection, idle again afterwards); sorts c's lists.  Reference data
- * (terms, places, languages) must not have changed: NULL with err when a
- * row names a language o does not know, or on a database error.
+ * idle connection, idle again afterwards); sorts c's lists.  With c->terms
+ * the taxonomies document is read again too, when the terms are still o's
+ * (idx_build_terms_same).  Other reference data (places, languages) must
+ * not have changed: NULL with err when a term was added or moved, a row
+ * names a language o does not know, or on a database error.
  */
 struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, struct idx_refresh *c,
 				    char *err, size_t errlen);

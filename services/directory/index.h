@@ -26,9 +26,11 @@
  * 50 ms after a burst of notifications, reads again only the activities
  * (and the organisations' activities) the notifications name, merging them
  * into a copy of the current snapshot (about 0.15 s at 50,000
- * activities); a change of reference data, a bulk change (a notification
- * without an id), more than 2000 ids or a reconnect to PostgreSQL make it
- * build everything from scratch instead (about 2.5 s at 50,000).
+ * activities; a changed taxonomy term's labels, synonyms, ICD-10 ranges
+ * or active flag are read again with it); a new or moved term, a change of
+ * other reference data, a bulk change (a notification without an id), more
+ * than 2000 ids or a reconnect to PostgreSQL make it build everything from
+ * scratch instead (about 2.5 s at 50,000).
  */
 #ifndef TJ_INDEX_H
 #define TJ_INDEX_H
