@@ -108,11 +108,17 @@ test('1,000 pings while one of two directory instances is SIGKILLed halfway', as
   assert.deepEqual(slow, [], 'no request hangs past its deadline');
   const before = results.filter((r) => r.ended < killedAt);
   assert.ok(before.some((r) => r.instance === 'directory-2'), 'directory-2 served before the kill');
+  // About half the pings start after the kill (the kill blocks the loop that
+  // starts them); of those, the ones that start 50 ms after it must all go
+  // to the survivor.  How many start within those 50 ms depends only on
+  // how fast this machine is, so the count is checked on all of them.
+  const afterKill = results.filter((r) => r.started >= killedAt);
+  assert.ok(afterKill.length >= 400, `${afterKill.length} pings started after the kill`);
   const after = results.filter((r) => r.started > killedAt + 50);
-  assert.ok(after.length > 400);
+  assert.ok(after.length > 0, `${after.length} pings started 50 ms after the kill`);
   assert.deepEqual([...new Set(after.map((r) => r.instance))], ['directory-1'], 'after the kill only the survivor answers');
   const ok = results.filter((r) => r.status === 200).length;
-  console.log(`# 1000 pings: ${ok} answered, ${1000 - ok} clear 503s; max latency ${Math.max(...results.map((r) => r.ended - r.started))} ms`);
+  console.log(`report: 1000 pings: ${ok} answered, ${1000 - ok} clear 503s; ${afterKill.length} started after the kill, ${after.length} of them 50 ms after it; max latency ${Math.max(...results.map((r) => r.ended - r.started))} ms`);
 });
 
 test('a directory instance can join (dialling the gateway) and leave while it runs', async () => {
