@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docparse.h"
 #include "envelope.pb-c.h"
 #include "fields.h"
 #include "gateway.h"
@@ -263,13 +264,6 @@ static char *dump(json_t *o)
 	return t ? t : xstrdup("{}");
 }
 
-/* The uuid at the start of s, followed by exactly 'rest', into id. */
-static bool path_id(const char *s, const char *rest, char id[UUID_STR_SIZE])
-{
-	return strlen(s) == UUID_STR_LEN + strlen(rest) && !strcmp(s + UUID_STR_LEN, rest) &&
-	       uuid_parse(s, UUID_STR_LEN, id);
-}
-
 /* --- user sites ---------------------------------------------------------- */
 
 unsigned identity_route_user_sites_list(struct req *r, const char *url)
@@ -295,7 +289,7 @@ unsigned identity_route_user_sites_update(struct req *r, const char *url)
 	char id[UUID_STR_SIZE], *json;
 	unsigned status = 0;
 
-	if (!path_id(url + strlen("/api/v1/admin/user-sites/"), "", id))
+	if (!docparse_path_uuid(url + strlen("/api/v1/admin/user-sites/"), "", id))
 		return req_reply_error(r, 400, "invalid_parameter", "id", "id must be a uuid");
 	if (!(json = check_body(r, site_fields, &status)))
 		return status;
@@ -350,7 +344,7 @@ unsigned identity_route_accounts_update(struct req *r, const char *url)
 	char id[UUID_STR_SIZE], *json;
 	unsigned status = 0;
 
-	if (!path_id(url + strlen("/api/v1/admin/accounts/"), "", id))
+	if (!docparse_path_uuid(url + strlen("/api/v1/admin/accounts/"), "", id))
 		return req_reply_error(r, 400, "invalid_parameter", "id", "id must be a uuid");
 	if (!(json = check_body(r, account_fields, &status)))
 		return status;
@@ -415,7 +409,7 @@ unsigned identity_route_editors_list(struct req *r, const char *url)
 {
 	char org[UUID_STR_SIZE];
 
-	if (!path_id(url + strlen(ORG_PREFIX), "/editors", org))
+	if (!docparse_path_uuid(url + strlen(ORG_PREFIX), "/editors", org))
 		return req_not_found(r, url);
 	return call(r, TARJOTIN__MSG_TYPE__MSG_EDITOR_LIST, org, NULL, xstrdup("{}"), true,
 		    render_200);
@@ -426,7 +420,7 @@ unsigned identity_route_editors_add(struct req *r, const char *url)
 	char org[UUID_STR_SIZE], *json;
 	unsigned status = 0;
 
-	if (!path_id(url + strlen(ORG_PREFIX), "/editors", org))
+	if (!docparse_path_uuid(url + strlen(ORG_PREFIX), "/editors", org))
 		return req_not_found(r, url);
 	if (!(json = check_body(r, editor_fields, &status)))
 		return status;
