@@ -57,10 +57,21 @@ void links_hash(const char *token, uint8_t out[LINKS_HASH_LEN])
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
 }
 
+void links_new_token(char token[LINKS_TOKEN_LEN + 1], uint8_t hash[LINKS_HASH_LEN])
+{
+	uint8_t raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, LINKS_TOKEN_LEN + 1, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	links_hash(token, hash);
+}
+
 char *links_issue(PGconn *db, const char *public_url, const char *email, const char *account_id,
 		  const char *user_site_id, const char *return_path, char *err, size_t errlen)
 {
-	uint8_t raw[32], hash[LINKS_HASH_LEN];
+	uint8_t hash[LINKS_HASH_LEN];
 	char token[LINKS_TOKEN_LEN + 1], minutes[8];
 	const char *params[6];
 	int lengths[6] = { LINKS_HASH_LEN, 0, 0, 0, 0, 0 };
@@ -68,11 +79,7 @@ char *links_issue(PGconn *db, const char *public_url, const char *email, const c
 	PGresult *res;
 	char *url = NULL;
 
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	links_hash(token, hash);
+	links_new_token(token, hash);
 	snprintf(minutes, sizeof(minutes), "%d", LINKS_VALID_MINUTES);
 	params[0] = (const char *)hash;
 	params[1] = email;

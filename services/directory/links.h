@@ -38,6 +38,11 @@ bool links_token_valid(const char *token);
 /* The SHA-256 of 'token' into out. */
 void links_hash(const char *token, uint8_t out[LINKS_HASH_LEN]);
 
+/* A new token (32 random bytes, base64url: LINKS_TOKEN_LEN characters and
+ * a NUL) and its SHA-256.  The caller wipes the token (sodium_memzero)
+ * once it is used.  Sign-in links and one-click review links alike. */
+void links_new_token(char token[LINKS_TOKEN_LEN + 1], uint8_t hash[LINKS_HASH_LEN]);
+
 /*
  * Makes a token and stores its link for 'email' (lower case), for the
  * account 'account_id' or, NULL, a professional of 'user_site_id' to be

@@ -160,7 +160,7 @@ static int mail_one(struct round *rd, PGresult *b, int row, const char *tmpl, co
 		    const char *email, const char *lang)
 {
 	const struct directory *dir = rd->r->dir;
-	uint8_t raw[32], hash[LINKS_HASH_LEN];
+	uint8_t hash[LINKS_HASH_LEN];
 	char token[LINKS_TOKEN_LEN + 1], days[8];
 	struct strbuf vars = STRBUF_INIT, url = STRBUF_INIT;
 	const char *params[8];
@@ -169,11 +169,7 @@ static int mail_one(struct round *rd, PGresult *b, int row, const char *tmpl, co
 	PGresult *res;
 	int rc = -1;
 
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof(raw));
-	links_hash(token, hash);
+	links_new_token(token, hash);
 	snprintf(days, sizeof(days), "%d", dir->review.link_days);
 	params[0] = (const char *)hash;
 	params[1] = PQgetvalue(b, row, C_ID);
