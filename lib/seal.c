@@ -59,6 +59,73 @@ char *seal_open(const struct seal_key *key, const uint8_t *blob, size_t len)
 	return out;
 }
 
+/* The subkey for 'purpose' (<= 8 characters; "aead" for seal_box_ad):
+ * libsodium's KDF, subkey id 1, the context the purpose written over
+ * "tjseal__", so each purpose has its own key. */
+static void subkey(const struct seal_key *key, const char *purpose, uint8_t out[32])
+{
+	char ctx[crypto_kdf_CONTEXTBYTES + 1] = "tjseal__";
+
+	memcpy(ctx, purpose, strnlen(purpose, crypto_kdf_CONTEXTBYTES));
+	crypto_kdf_derive_from_key(out, 32, 1, ctx, key->k);
+}
+
+uint8_t *seal_box_ad(const struct seal_key *key, const void *plain, size_t len, const char *ad,
+		     size_t *outlen)
+{
+	uint8_t k[32], *out;
+	unsigned long long clen = 0;
+
+	if (len > SEAL_MAX_PLAIN)
+		return NULL;
+	subkey(key, "aead", k);
+	out = xmalloc(len + SEAL_OVERHEAD);
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, plain, len,
+		(const uint8_t *)ad, strlen(ad), NULL, out, k);
+	sodium_memzero(k, sizeof(k));
+	*outlen = clen + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	return out;
+}
+
+char *seal_open_ad(const struct seal_key *key, const uint8_t *blob, size_t len, const char *ad)
+{
+	uint8_t k[32];
+	char *out;
+	unsigned long long n = 0;
+	const size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+
+	if (len < SEAL_OVERHEAD || len > SEAL_MAX_PLAIN + SEAL_OVERHEAD)
+		return NULL;
+	subkey(key, "aead", k);
+	out = xmalloc(len - SEAL_OVERHEAD + 1);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)out, &n, NULL, blob + nb,
+						       len - nb, (const uint8_t *)ad, strlen(ad),
+						       blob, k)) {
+		sodium_memzero(k, sizeof(k));
+		free(out);
+		return NULL;
+	}
+	sodium_memzero(k, sizeof(k));
+	out[n] = '\0';
+	if (strlen(out) != n) {
+		seal_wipe_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void seal_mac(const struct seal_key *key, const char *purpose, const void *data, size_t len,
+	      uint8_t out[SEAL_MAC_BYTES])
+{
+	uint8_t k[32];
+
+	subkey(key, purpose, k);
+	crypto_auth_hmacsha256(out, data, len, k);
+	sodium_memzero(k, sizeof(k));
+}
+
 void seal_wipe_free(char *s)
 {
 	if (!s)

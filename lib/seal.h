@@ -33,6 +33,30 @@ uint8_t *seal_box(const struct seal_key *key, const void *plain, size_t len, siz
  * seal_wipe_free); NULL when it does not authenticate or is malformed. */
 char *seal_open(const struct seal_key *key, const uint8_t *blob, size_t len);
 
+/*
+ * Client contact data (docs/contactrequests.md "Storage"): sealed with
+ * XChaCha20-Poly1305 (libsodium's IETF AEAD) under a subkey derived from
+ * the data key, with 'ad' (the contact request's id) as associated data,
+ * so that a blob opens only for the record it was sealed for.  The blob is
+ * nonce (24 bytes) || ciphertext || tag (16): len + SEAL_OVERHEAD bytes.
+ * seal_box_ad returns it malloc'ed (free()), NULL when len > SEAL_MAX_PLAIN;
+ * seal_open_ad returns the plaintext NUL-terminated (seal_wipe_free), NULL
+ * when it does not authenticate with this 'ad' or is malformed.
+ */
+uint8_t *seal_box_ad(const struct seal_key *key, const void *plain, size_t len, const char *ad,
+		     size_t *outlen);
+char *seal_open_ad(const struct seal_key *key, const uint8_t *blob, size_t len, const char *ad);
+
+/*
+ * A keyed hash (HMAC-SHA-256 under a subkey derived from the data key for
+ * 'purpose', at most 8 characters, e.g. "phone" or "crlink") of 'data' into
+ * out: a client's phone number matched without storing it, or a link's
+ * signature.  The same key, purpose and data always give the same hash.
+ */
+#define SEAL_MAC_BYTES 32
+void seal_mac(const struct seal_key *key, const char *purpose, const void *data, size_t len,
+	      uint8_t out[SEAL_MAC_BYTES]);
+
 /* Zeroes and frees a string from seal_open; accepts NULL. */
 void seal_wipe_free(char *s);
 

@@ -20,6 +20,8 @@ enum authz_rule {
 	AUTHZ_ADMIN,           /* admins */
 	AUTHZ_ADMIN_OR_EDITOR, /* admins, and editors (the handler checks the organisation) */
 	AUTHZ_SMS_PROVIDER,    /* the service "sms_provider" */
+	AUTHZ_PROFESSIONAL,    /* professionals (the handler checks the record is theirs) */
+	AUTHZ_EDITOR,          /* editors (the handler checks the organisation) */
 };
 
 /* The rule of 'type' into *rule.  Returns 0, or -1 when the type has none. */

@@ -35,6 +35,17 @@ struct review_settings {
 	int every_s;
 };
 
+/* Contact requests' settings (docs/contactrequests.md "Configuration"),
+ * read and checked at start by cr_settings_load (cr_settings.h). */
+struct cr_settings {
+	int escalate[3];       /* TARJOTIN_CR_ESCALATE: multiples of the promise, ascending */
+	int retention_days;    /* TARJOTIN_CR_RETENTION_DAYS: erase this long after the end */
+	int expiry_days;       /* TARJOTIN_CR_EXPIRY_DAYS: an untouched request expires */
+	int every_s;           /* TARJOTIN_CR_EVERY_S: the scheduler's interval */
+	int max_activities;    /* TARJOTIN_CR_MAX_ACTIVITIES: activities in one send (the tray) */
+	bool contact_in_email; /* TARJOTIN_CR_CONTACT_IN_EMAIL: client data in the NGO's e-mail */
+};
+
 struct directory {
 	const char *instance;
 	const char *conninfo;
@@ -44,6 +55,7 @@ struct directory {
 	const char *public_url;       /* TARJOTIN_PUBLIC_URL, validated: sign-in links */
 	struct simclock *clock;       /* simclock.h: the review's clock (moved in tests) */
 	struct review_settings review;
+	struct cr_settings cr;
 };
 
 /* One worker thread's own resources. */

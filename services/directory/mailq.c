@@ -13,18 +13,30 @@
 int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
 		const char *tmpl, const char *vars_json, bool seal_vars, char *err, size_t errlen)
 {
+	return mailq_queue(db, key, "email", email, lang, tmpl, vars_json, seal_vars, NULL, err,
+			   errlen);
+}
+
+int mailq_queue(PGconn *db, const struct seal_key *key, const char *channel, const char *to_text,
+		const char *lang, const char *tmpl, const char *vars_json, bool seal_vars,
+		char *job_out, char *err, size_t errlen)
+{
 	uint8_t *to = NULL, *sealed = NULL;
 	size_t to_len = 0, sealed_len = 0;
 	char hint[300];
 	PGresult *res = NULL;
 	int rc = -1;
 
-	if (strlen(email) + 4 >= sizeof(hint) ||
-	    mask_recipient("email", email, hint, sizeof(hint))) {
+	if (strcmp(channel, "email") && strcmp(channel, "sms")) {
+		snprintf(err, errlen, "unknown channel");
+		return -1;
+	}
+	if (strlen(to_text) + 4 >= sizeof(hint) ||
+	    mask_recipient(channel, to_text, hint, sizeof(hint))) {
 		snprintf(err, errlen, "the address cannot be used");
 		return -1;
 	}
-	to = seal_box(key, email, strlen(email), &to_len);
+	to = seal_box(key, to_text, strlen(to_text), &to_len);
 	if (seal_vars)
 		sealed = seal_box(key, vars_json, strlen(vars_json), &sealed_len);
 	if (!to || (seal_vars && !sealed)) {
@@ -32,28 +44,31 @@ int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const
 		goto out;
 	}
 	{
-		const char *params[6] = { tmpl,
+		const char *params[7] = { tmpl,
 					  lang,
 					  (const char *)to,
 					  hint,
 					  seal_vars ? "{}" : vars_json,
-					  seal_vars ? (const char *)sealed : NULL };
-		int lengths[6] = { 0, 0, (int)to_len, 0, 0, (int)sealed_len };
-		int formats[6] = { 0, 0, 1, 0, 0, 1 };
+					  seal_vars ? (const char *)sealed : NULL,
+					  channel };
+		int lengths[7] = { 0, 0, (int)to_len, 0, 0, (int)sealed_len, 0 };
+		int formats[7] = { 0, 0, 1, 0, 0, 1, 0 };
 
 		res = PQexecParams(
 			db,
 			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
 			"recipient_enc, recipient_hint, vars, vars_enc) "
-			"VALUES ('email', $1, $2, $3, $4, $5::jsonb, $6) RETURNING job_id), "
+			"VALUES ($7, $1, $2, $3, $4, $5::jsonb, $6) RETURNING job_id), "
 			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
 			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
-			6, NULL, params, lengths, formats, 0);
+			7, NULL, params, lengths, formats, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		pg_error(db, res, err, errlen);
 		goto out;
 	}
+	if (job_out)
+		snprintf(job_out, 37, "%s", PQgetvalue(res, 0, 0));
 	rc = 0;
 out:
 	PQclear(res);

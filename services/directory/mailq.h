@@ -2,7 +2,7 @@
  * mailq.h - queueing one e-mail through the messaging pipeline in the
  * caller's open transaction: the notification row (recipient sealed,
  * masked hint), its outbox row and the relay's wake-up.  Used by sign-in
- * links, registrations and the review.
+ * links, registrations, the review and contact requests (SMS too).
  */
 #ifndef TJ_MAILQ_H
 #define TJ_MAILQ_H
@@ -23,5 +23,16 @@
  */
 int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
 		const char *tmpl, const char *vars_json, bool seal_vars, char *err, size_t errlen);
+
+/*
+ * The same for either channel: 'channel' "email" (to: one valid address)
+ * or "sms" (to: an E.164 number, phone_normalize_fi's output).  With
+ * job_out (at least 37 bytes; NULL: not wanted) the notification's job id
+ * is written there (contact requests link their messages, to erase the
+ * client's).  Returns 0, or -1 with err.
+ */
+int mailq_queue(PGconn *db, const struct seal_key *key, const char *channel, const char *to,
+		const char *lang, const char *tmpl, const char *vars_json, bool seal_vars,
+		char *job_out, char *err, size_t errlen);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "cr_settings.h"
 #include "directory.h"
 #include "front.h"
 #include "healthwatch.h"
@@ -193,7 +194,8 @@ int main(void)
 		goto out;
 	}
 	dir.public_url = public_url;
-	if (review_settings_load(&dir.review, err, sizeof(err))) {
+	if (review_settings_load(&dir.review, err, sizeof(err)) ||
+	    cr_settings_load(&dir.cr, err, sizeof(err))) {
 		log_fatal("bad configuration", "error", err, NULL);
 		goto out;
 	}

@@ -9,8 +9,8 @@
 #include "review_settings.h"
 #include "banned.h"
 
-static int setting(const char *name, long def, long min, long max, int *out, char *err,
-		   size_t errlen)
+int review_settings_int(const char *name, long def, long min, long max, int *out, char *err,
+			size_t errlen)
 {
 	const char *v = config_str(name, NULL);
 	long n = def;
@@ -52,13 +52,16 @@ bad:
 int review_settings_load(struct review_settings *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
-	if (setting("TARJOTIN_REVIEW_MONTHS", 6, 1, 24, &s->months, err, errlen) ||
+	if (review_settings_int("TARJOTIN_REVIEW_MONTHS", 6, 1, 24, &s->months, err, errlen) ||
 	    reminders(s, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_UNVERIFIED_DAYS", 30, 1, 365, &s->unverified_days, err,
-		    errlen) ||
-	    setting("TARJOTIN_REVIEW_HIDDEN_DAYS", 90, 2, 730, &s->hidden_days, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_LINK_DAYS", 60, 1, 365, &s->link_days, err, errlen) ||
-	    setting("TARJOTIN_REVIEW_EVERY_S", 3600, 10, 86400, &s->every_s, err, errlen))
+	    review_settings_int("TARJOTIN_REVIEW_UNVERIFIED_DAYS", 30, 1, 365, &s->unverified_days,
+				err, errlen) ||
+	    review_settings_int("TARJOTIN_REVIEW_HIDDEN_DAYS", 90, 2, 730, &s->hidden_days, err,
+				errlen) ||
+	    review_settings_int("TARJOTIN_REVIEW_LINK_DAYS", 60, 1, 365, &s->link_days, err,
+				errlen) ||
+	    review_settings_int("TARJOTIN_REVIEW_EVERY_S", 3600, 10, 86400, &s->every_s, err,
+				errlen))
 		return -1;
 	if (s->hidden_days <= s->unverified_days) {
 		snprintf(err, errlen,

@@ -17,4 +17,10 @@
  */
 int review_settings_load(struct review_settings *s, char *err, size_t errlen);
 
+/* One whole-number setting 'name' (default 'def' when unset) in min..max
+ * into *out.  Returns 0, or -1 with err "<name> must be a whole number
+ * min..max".  (cr_settings.c reads its settings with it too.) */
+int review_settings_int(const char *name, long def, long min, long max, int *out, char *err,
+			size_t errlen);
+
 #endif
