@@ -34,13 +34,15 @@ void crstore_link_sig(const struct seal_key *key, const char *request_id,
 	uint8_t mac[SEAL_MAC_BYTES];
 
 	seal_mac(key, "crlink", request_id, strlen(request_id), mac);
-	sodium_bin2base64(out, CRSTORE_SIG_LEN + 1, mac, 16, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out, CRSTORE_SIG_LEN + 1, mac, 16,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 int crstore_event(PGconn *db, const char *request_id, const char *kind, const char *at,
 		  const char *actor_role, const char *detail_json, char *err, size_t errlen)
 {
-	const char *params[5] = { request_id, kind, at, actor_role, detail_json ? detail_json : "{}" };
+	const char *params[5] = { request_id, kind, at, actor_role,
+				  detail_json ? detail_json : "{}" };
 	PGresult *res = PQexecParams(
 		db,
 		"WITH e AS (INSERT INTO contact_request_events (request_id, kind, at, actor_role, "
