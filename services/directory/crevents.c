@@ -22,7 +22,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define SNDHWM 100 /* batches queued for stats at most */
+#define SNDHWM 100      /* batches queued for stats at most */
 #define BATCH_SQL "200" /* CREVENTS_BATCH */
 
 struct crevents {
@@ -95,8 +95,9 @@ static int mark(PGconn *db, const PGresult *res, char *err, size_t errlen)
 		strbuf_addf(&ids, "%c%s", i ? ',' : '{', PQgetvalue(res, i, 0));
 	strbuf_adds(&ids, "}");
 	params[0] = ids.p;
-	r = PQexecParams(db, "UPDATE contact_request_events SET pushed_at = now() "
-			     "WHERE id = ANY($1::uuid[])",
+	r = PQexecParams(db,
+			 "UPDATE contact_request_events SET pushed_at = now() "
+			 "WHERE id = ANY($1::uuid[])",
 			 1, NULL, params, NULL, NULL, 0);
 	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
 	if (rc)
@@ -121,13 +122,15 @@ static int push_batch(struct crevents *c, PGconn *db)
 
 	if (pg_exec(db, "BEGIN", err, sizeof(err)))
 		goto pgfail;
-	res = PQexec(db, "SELECT e.id, e.kind, (extract(epoch FROM e.created_at) * 1000)::bigint, "
-			 "r.activity_id, r.organization_id, r.user_site_id, CASE WHEN "
-			 "jsonb_typeof(e.detail -> 'days') = 'number' THEN (e.detail ->> "
-			 "'days')::numeric::int ELSE -1 END "
-			 "FROM contact_request_events e JOIN contact_requests r ON r.id = e.request_id "
-			 "WHERE e.pushed_at IS NULL ORDER BY e.created_at LIMIT " BATCH_SQL " "
-			 "FOR UPDATE OF e SKIP LOCKED");
+	res = PQexec(db,
+		     "SELECT e.id, e.kind, (extract(epoch FROM e.created_at) * 1000)::bigint, "
+		     "r.activity_id, r.organization_id, r.user_site_id, CASE WHEN "
+		     "jsonb_typeof(e.detail -> 'days') = 'number' THEN (e.detail ->> "
+		     "'days')::numeric::int ELSE -1 END "
+		     "FROM contact_request_events e JOIN contact_requests r ON r.id = e.request_id "
+		     "WHERE e.pushed_at IS NULL ORDER BY e.created_at LIMIT " BATCH_SQL
+		     " "
+		     "FOR UPDATE OF e SKIP LOCKED");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_error(db, res, err, sizeof(err));
 		goto pgfail;
@@ -213,7 +216,8 @@ struct crevents *crevents_start(struct directory *dir)
 	c->push = c->zctx ? zmq_socket(c->zctx, ZMQ_PUSH) : NULL;
 	if (!c->push || rpc_socket_defaults(c->push) ||
 	    zmq_setsockopt(c->push, ZMQ_SNDHWM, &hwm, sizeof(hwm))) {
-		log_fatal("stats relay: cannot make its socket", "error", zmq_strerror(errno), NULL);
+		log_fatal("stats relay: cannot make its socket", "error", zmq_strerror(errno),
+			  NULL);
 		goto fail;
 	}
 	if (rpc_attach(c->push, c->endpoint, false, err, sizeof(err))) {
