@@ -221,7 +221,7 @@ void crinbox_paged(struct worker *w, const json_t *query, const char *key, const
 	snprintf(limit, sizeof(limit), "%ld", per_page);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per_page);
 	snprintf(pg, sizeof(pg), "%ld", page);
-	res = wdb_exec(w, sql, 6, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(w, sql, extra ? 6 : 5, params, PGRES_TUPLES_OK, reply);
 	if (res)
 		doccall_reply(reply, PQgetvalue(res, 0, 0), 0, NULL, 0);
 	PQclear(res);
