@@ -133,9 +133,9 @@ static int check_db(struct send *s, struct docerr *e, Tarjotin__Envelope *reply)
 	res = wdb_exec(s->w,
 		       "SELECT (SELECT version FROM consent_texts ORDER BY valid_from DESC, "
 		       "version DESC LIMIT 1), EXISTS (SELECT 1 FROM taxonomy_terms t WHERE "
-		       "t.id = $2 AND t.taxonomy_id = 'need' AND t.active), EXISTS (SELECT 1 "
-		       "FROM municipalities m WHERE m.code = $3)",
-		       3, p + 0, PGRES_TUPLES_OK, reply);
+		       "t.id = $1 AND t.taxonomy_id = 'need' AND t.active), EXISTS (SELECT 1 "
+		       "FROM municipalities m WHERE m.code = $2)",
+		       2, p + 1, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto out;
 	if (version && strcmp(version, PQgetvalue(res, 0, 0)))
@@ -161,6 +161,8 @@ static int check_db(struct send *s, struct docerr *e, Tarjotin__Envelope *reply)
 		char field[32];
 
 		snprintf(field, sizeof(field), "activities.%d", i);
+		if (json_is_null(json_array_get(json_object_get(s->d, "activities"), (size_t)i)))
+			continue; /* malformed or listed twice: noted already */
 		if (PQgetisnull(s->acts, i, A_ID) || strcmp(PQgetvalue(s->acts, i, A_LIVE), "t"))
 			docerr_add(e, field, "not_found", "%s is not a published activity", field);
 		else if (strcmp(PQgetvalue(s->acts, i, A_ACCEPTS), "t") ||

@@ -23,10 +23,11 @@
 #define A1 "a0000000-0000-4000-8000-000000000001"
 #define A2 "a0000000-0000-4000-8000-000000000002"
 
-#define VALID                                                                                    \
-	"{\"activities\":[\"" A1 "\",\"" A2 "\"],\"client\":{\"first_name\":\" Aino \","         \
-	"\"phone\":\"040 123 4567\",\"email\":\"Aino@Example.org\"},\"channel\":\"call\","       \
-	"\"lang\":\"fi\",\"note\":\"Soita aamulla\",\"consent\":{\"version\":\"2026-12\","       \
+#define VALID                                                                              \
+	"{\"activities\":[\"" A1 "\",\"" A2                                                \
+	"\"],\"client\":{\"first_name\":\" Aino \","                                       \
+	"\"phone\":\"040 123 4567\",\"email\":\"Aino@Example.org\"},\"channel\":\"call\"," \
+	"\"lang\":\"fi\",\"note\":\"Soita aamulla\",\"consent\":{\"version\":\"2026-12\"," \
 	"\"given\":true},\"context\":{\"need\":\"memory\",\"municipality\":\"297\"}}"
 
 /* Sets member 'key' of 'in' (a dotted path of objects: "client.phone")
@@ -202,12 +203,13 @@ static void test_lang_note_consent_context(void **state)
 
 static void test_all_errors_at_once(void **state)
 {
-	json_t *in = json_loads("{\"activities\":[],\"client\":{\"phone\":\"x\",\"email\":\"y\"},"
-				"\"channel\":\"fax\",\"lang\":\"de\",\"consent\":{}}",
-				0, NULL),
+	json_t *in = json_loads(
+		       "{\"activities\":[],\"client\":{\"phone\":\"x\",\"email\":\"y\"},"
+		       "\"channel\":\"fax\",\"lang\":\"de\",\"consent\":{}}",
+		       0, NULL),
 	       *out = json_object();
-	static const char *const fields[] = { "activities", "client.phone",  "client.email",
-					      "channel",    "lang",	     "consent.given",
+	static const char *const fields[] = { "activities",     "client.phone", "client.email",
+					      "channel",        "lang",         "consent.given",
 					      "consent.version" };
 	struct docerr e;
 
@@ -224,13 +226,13 @@ static void test_all_errors_at_once(void **state)
 
 static void test_stop_words(void **state)
 {
-	static const char *const yes[] = { "SEIS",	  "seis",     " Seis!",	    "LOPETA kiitos",
-					   "peru.",	  "STOPP",    "ÅTERKALLA", "återkalla",
-					   "Aterkalla", "avbryt",   "STOP",	    "stop please",
+	static const char *const yes[] = { "SEIS",      "seis",     " Seis!",    "LOPETA kiitos",
+					   "peru.",     "STOPP",    "ÅTERKALLA", "återkalla",
+					   "Aterkalla", "avbryt",   "STOP",      "stop please",
 					   "Withdraw",  "CANCEL\n", "\"peru\"" };
-	static const char *const no[] = { "",	   NULL,      "kiitos seis", "seiss", "stopper",
-					  "perun", "s eis",   "SEIS\xc3",    "ok",    "äseis",
-					  "pe ru", "🛑 stop" };
+	static const char *const no[] = { "",        NULL,    "kiitos seis", "seiss",
+					  "stopper", "perun", "s eis",       "SEIS\xc3",
+					  "ok",      "äseis", "pe ru",       "🛑 stop" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
