@@ -47,8 +47,12 @@ function doc(over = {}, client = {}) {
   };
 }
 
-function send(body, k = key()) {
-  return pro.call(SEND, { method: 'POST', json: body, headers: { 'Idempotency-Key': k } });
+const batchIds = new Set(); // every send of this file
+
+async function send(body, k = key()) {
+  const r = await pro.call(SEND, { method: 'POST', json: body, headers: { 'Idempotency-Key': k } });
+  if (r.status === 201) batchIds.add(r.json.id);
+  return r;
 }
 
 async function getJson(url) {
@@ -246,6 +250,22 @@ test('idempotency: the same key is one send, the same body again, another body 4
   assert.equal(sms.length, 1, 'one receipt for ten clicks');
 });
 
+test('a landline and an e-mail: the receipt goes by e-mail, in the client\'s language', async () => {
+  const email = `landline.${RUN}@example.org`;
+  noteSecret('email', email);
+  const r = await send(doc({ activities: [acts[1].id, acts[2].id], lang: 'en' }, { phone: '017 555 0100', email }));
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.receipt, { channel: 'email', to: `l***@example.org` });
+  const m = await until(async () => (await mails(email, { template: 'contact_receipt' }))[0],
+    { timeout: 30000, what: 'the receipt e-mail' });
+  const token = /\/w#([A-Za-z0-9_-]{43})/.exec(m.text)?.[1];
+  assert.ok(token, 'the receipt e-mail carries the withdraw link');
+  noteSecret('login_token', token);
+  assert.equal(psql(`SELECT lang FROM notifications WHERE job_id = ${q(m.job_id)}`), 'en');
+  assert.equal(psql(`SELECT vars_enc IS NOT NULL OR vars::text = '{}' FROM notifications WHERE job_id = ${q(m.job_id)}`), 't',
+    'the receipt\'s vars (the token) are sealed');
+});
+
 test('a landline and no e-mail: the send goes, without a receipt', async () => {
   const r = await send(doc({ activities: [acts[1].id] }, { phone: '017 555 0101', email: null }));
   assert.equal(r.status, 201, r.text);
@@ -337,4 +357,15 @@ test('a stop word from the client\'s number withdraws; another number or another
   noteSecret('login_token', token);
   const link = await withdrawCall('/api/v1/withdrawals', token);
   assert.equal(link.status, 410, `the receipt's link after the stop word: ${link.text}`);
+});
+
+test('every message a send or a withdrawal queued has its audit row from the same transaction', () => {
+  assert.ok(batchIds.size >= 5, 'the sends ran');
+  const ids = [...batchIds].map(q).join(',');
+  const messages = psql(`SELECT count(*) FROM contact_request_messages c JOIN contact_requests r ON r.id = c.request_id
+    WHERE r.batch_id IN (${ids})`);
+  assert.ok(Number(messages) >= 20, `messages: ${messages}`);
+  assert.equal(psql(`SELECT count(*) FROM contact_request_messages c JOIN contact_requests r ON r.id = c.request_id
+    JOIN notifications n ON n.job_id = c.job_id WHERE r.batch_id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM audit_log a
+      WHERE a.at = n.created_at AND a.action IN ('contact_request.send', 'contact_request.withdraw'))`), '0');
 });
