@@ -44,7 +44,21 @@ const CHECKS = [
     what: 'messages queued (sent by an admin, sign-in links, invitations)',
     all: `SELECT n.job_id AS id, n.created_at FROM notifications n WHERE n.created_at >= ${T0}`,
     audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add',
-      'registration.submit', 'registration.approve', 'registration.reject', 'review.round'))`,
+      'registration.submit', 'registration.approve', 'registration.reject', 'review.round',
+      'contact_request.send', 'contact_request.status', 'contact_request.withdraw', 'contact_request.round'))`,
+  },
+  {
+    what: 'contact requests sent',
+    all: `SELECT c.id, c.created_at FROM contact_requests c WHERE c.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'contact_request.send'
+      AND a.target_id = r.id::text AND a.at = r.created_at AND a.actor_role = 'professional' AND a.actor_account IS NOT NULL)`,
+  },
+  {
+    what: 'contact requests withdrawn (by link or stop word)',
+    all: `SELECT c.id, e.created_at FROM contact_requests c JOIN contact_request_events e ON e.request_id = c.id
+      AND e.kind = 'withdrawn' WHERE e.created_at >= ${T0}`,
+    audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'contact_request.withdraw'
+      AND a.target_id = r.id::text AND a.at = r.created_at AND ${ACTOR})`,
   },
   {
     what: 'organisations proposed (registrations)',
