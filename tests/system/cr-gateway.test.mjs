@@ -147,7 +147,7 @@ test('path ids, the query and the inbox sig are checked at the gateway', async (
     [admin, '/api/v1/editor/contact-requests/123', 'id'],
     [pro, '/api/v1/my/contact-requests?page=0', 'page'],
     [pro, '/api/v1/my/contact-requests?page=-1', 'page'],
-    [pro, '/api/v1/my/contact-requests?page=10001', 'page'],
+    [pro, '/api/v1/my/contact-requests?page=100001', 'page'],
     [pro, '/api/v1/my/contact-requests?per_page=101', 'per_page'],
     [pro, '/api/v1/my/contact-requests?per_page=1.5', 'per_page'],
     [admin, `/api/v1/editor/organizations/${UUID}/contact-requests?state=closed`, 'state'],
