@@ -246,6 +246,22 @@ test('idempotency: the same key is one send, the same body again, another body 4
   assert.equal(sms.length, 1, 'one receipt for ten clicks');
 });
 
+test('a landline and an e-mail: the receipt goes by e-mail, in the client\'s language', async () => {
+  const email = `landline.${RUN}@example.org`;
+  noteSecret('email', email);
+  const r = await send(doc({ activities: [acts[1].id, acts[2].id], lang: 'en' }, { phone: '017 555 0100', email }));
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.receipt, { channel: 'email', to: `l***@example.org` });
+  const m = await until(async () => (await mails(email, { template: 'contact_receipt' }))[0],
+    { timeout: 30000, what: 'the receipt e-mail' });
+  const token = /\/w#([A-Za-z0-9_-]{43})/.exec(m.text)?.[1];
+  assert.ok(token, 'the receipt e-mail carries the withdraw link');
+  noteSecret('login_token', token);
+  assert.equal(psql(`SELECT lang FROM notifications WHERE job_id = ${q(m.job_id)}`), 'en');
+  assert.equal(psql(`SELECT vars_enc IS NOT NULL OR vars::text = '{}' FROM notifications WHERE job_id = ${q(m.job_id)}`), 't',
+    'the receipt\'s vars (the token) are sealed');
+});
+
 test('a landline and no e-mail: the send goes, without a receipt', async () => {
   const r = await send(doc({ activities: [acts[1].id] }, { phone: '017 555 0101', email: null }));
   assert.equal(r.status, 201, r.text);
