@@ -8,7 +8,7 @@
 // (Swedish or English), else Finnish; the switch changes it in place.
 // #view[data-state="loading|ready|done|used|unknown|invalid|error"].
 
-import { startPage, h } from './page.js';
+import { startPage, h, takeFragmentToken } from './page.js';
 import { ApiError, apiSend } from './api.js';
 import { LANGS } from './i18n.js';
 
@@ -53,13 +53,6 @@ const STR = {
 
 const TOKEN = /^[A-Za-z0-9_-]{16,200}$/;
 
-function takeToken() {
-  let tok = '';
-  try { tok = decodeURIComponent(location.hash.replace(/^#/, '')); } catch (e) { /* stays '' */ }
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  return tok;
-}
-
 // Without ?lang=, the browser's language decides (the client has no remembered one here).
 function browserLang() {
   if (LANGS.includes(new URLSearchParams(location.search).get('lang'))) return;
@@ -69,7 +62,7 @@ function browserLang() {
   history.replaceState(history.state, '', `${location.pathname}?${p.toString()}`);
 }
 
-let token = takeToken();
+let token = takeFragmentToken();
 browserLang();
 let state = TOKEN.test(token) ? 'loading' : 'invalid';
 let requests = [];
@@ -155,7 +148,7 @@ if (state === 'loading') peek(); else render(false);
 
 window.addEventListener('hashchange', () => {
   if (!location.hash || working) return;
-  token = takeToken();
+  token = takeFragmentToken();
   requests = [];
   if (TOKEN.test(token)) peek();
   else { state = 'invalid'; render(true); }
