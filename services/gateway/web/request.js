@@ -160,7 +160,8 @@ gatedPage({
     let consent = null;
     let busy = false;
 
-    region.append(h('p', { class: 'lead', text: t('lead') }));
+    region.append(h('p', { class: 'lead', text: t('lead') }),
+      h('p', {}, h('a', { href: `/my-requests.html?lang=${lang}`, 'data-my-requests-link': '', text: t('done.mine') })));
     const trayBox = h('div', { id: 'cr-tray' });
     const summarySlot = h('div', { class: 'error-summary-slot' });
     const input = (id, type, attrs = {}) => h(type === 'textarea' ? 'textarea' : 'input', {
