@@ -202,6 +202,26 @@ static void add_location(struct req *r, const char *prefix, const Tarjotin__DocR
 	json_decref(doc);
 }
 
+/* A keyed call's success: a replay (docroute.h) says so in the header;
+ * "replayed" is taken out of the body. */
+static unsigned reply_keyed(struct req *r, unsigned ok, const Tarjotin__DocReply *m)
+{
+	const char *code = r->call.reply->error_code;
+	json_t *doc = reply_json(m);
+	bool replayed = json_is_true(json_object_get(doc, "replayed")) ||
+			(code && !strcmp(code, "replayed"));
+
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
+	}
+	if (replayed)
+		req_add_header(r, "Idempotent-Replayed", "true");
+	json_object_del(doc, "replayed");
+	return req_reply_json(r, ok, doc);
+}
+
 static unsigned render(struct req *r)
 {
 	const struct pending *p = r->scratch;
@@ -223,10 +243,9 @@ static unsigned render(struct req *r)
 		add_etag(r, m->version);
 		if (p->ok == 201 && p->location[0])
 			add_location(r, p->location, m);
-		/* A replay of a keyed call (docroute.h). */
-		if (p->keyed && env->error_code && !strcmp(env->error_code, "replayed"))
-			req_add_header(r, "Idempotent-Replayed", "true");
-		if (p->ok == 204 || !m->json.len)
+		if (p->keyed)
+			status = reply_keyed(r, p->ok, m);
+		else if (p->ok == 204 || !m->json.len)
 			status = req_reply_empty(r, p->ok, NULL);
 		else
 			status = req_reply_document(r, p->ok, m->json.data, m->json.len, "no-store",

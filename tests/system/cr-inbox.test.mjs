@@ -36,8 +36,13 @@ let A1; let A2; let NEED;
 test.before(async () => {
   [NEED] = activeTerms('need');
   const email2 = `toinen-${RUN}@varkaus-terveys.example.org`;
-  psql(`INSERT INTO accounts (email, name, role, user_site_id, lang) VALUES (${q(email2)}, 'Toinen Ohjaaja', 'professional', '${SITE}', 'fi')`);
-  [pro, pro2, ed, other, admin] = await Promise.all([PRO, email2, EDITOR, OTHER_EDITOR, ADMIN].map((e) => signIn(e)));
+  admin = await signIn(ADMIN);
+  // A second professional, invited as an admin does it (audited).
+  const inv = await admin.call('/api/v1/admin/accounts', {
+    method: 'POST', json: { email: email2, role: 'professional', user_site_id: SITE, organization_ids: [], lang: 'fi' },
+  });
+  assert.equal(inv.status, 201, inv.text);
+  [pro, pro2, ed, other] = await Promise.all([PRO, email2, EDITOR, OTHER_EDITOR].map((e) => signIn(e)));
   const doc = (name) => ({
     name, status: 'published', needs: [NEED], accepts_contact_requests: true, contact_request_email: INBOX, response_days: 5,
   });
@@ -253,8 +258,8 @@ test("the sender's own requests with history, overdue with alternatives; another
 test('stats counts every event once per day and kind, a second push too', async () => {
   const counts = () => {
     const want = {};
-    for (const line of psql(`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' cr_' || kind || ' ' || count(*)
-      FROM contact_request_events GROUP BY 1, kind ORDER BY 1`).split('\n').filter(Boolean)) {
+    for (const line of psql(`SELECT d || ' cr_' || kind || ' ' || count(*) FROM (SELECT
+      to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, kind FROM contact_request_events) e GROUP BY d, kind ORDER BY d`).split('\n').filter(Boolean)) {
       const [day, field, n] = line.split(' ');
       (want[day] ??= {})[field] = n;
     }
