@@ -413,7 +413,7 @@ describe('contact requests the whole way, real API', () => {
     await page.waitForSelector('#view[data-state="done"]');
     await page.goto(url(w[1]));
     await page.waitForSelector('#view[data-state="used"]');
-    assert.equal(psql(`SELECT status || ' ' || (erased_at IS NOT NULL) FROM contact_requests WHERE id = '${reqId}'`), 'withdrawn t');
+    assert.equal(psql(`SELECT status || ' ' || (erased_at IS NOT NULL) FROM contact_requests WHERE id = '${reqId}'`), 'withdrawn true');
     assert.deepEqual(browser.problems, []);
   });
 });
