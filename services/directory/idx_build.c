@@ -93,6 +93,7 @@ static const char sql_municipalities_json[] =
 	"     'county', CASE a.area_type WHEN 'county' THEN a.area_county"                               \
 	"                 WHEN 'municipalities' THEN m.county END),"                                     \
 	"   'how_to_join', a.how_to_join, 'takes_new', a.takes_new,"                                     \
+	"   'accepts_contact_requests', a.accepts_contact_requests,"                                     \
 	"   'assured_date', a.assured_date, 'unverified', a.freshness = 'unverified',"                   \
 	"   'needs', coalesce(string_to_array(n.ids, ','), '{}'),"                                       \
 	"   'kinds', coalesce(string_to_array(k.ids, ','), '{}'),"                                       \
