@@ -36,6 +36,7 @@
 #include "refdata.h"
 #include "housekeep.h"
 #include "review.h"
+#include "crsched.h"
 #include "search.h"
 #include "sig.h"
 #include "simclock.h"
@@ -179,6 +180,7 @@ int main(void)
 	struct outbox *outbox = NULL;
 	struct housekeep *housekeep = NULL;
 	struct review *review = NULL;
+	struct crsched *crsched = NULL;
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	char err[512];
@@ -263,6 +265,9 @@ int main(void)
 	review = review_start(&dir);
 	if (!review)
 		goto out;
+	crsched = crsched_start(&dir); /* contact requests' reminders, expiry, erasure */
+	if (!crsched)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -290,6 +295,7 @@ out:
 	outbox_stop(&outbox);
 	housekeep_stop(&housekeep);
 	review_stop(&review);
+	crsched_stop(&crsched);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
