@@ -58,6 +58,10 @@ static void round_once(struct sched *s)
 	PGresult *res;
 	bool locked;
 
+	if (!s->job.lock) {
+		s->job.round(s, NULL, s->job.arg);
+		return;
+	}
 	if (pg_ensure(&s->db, s->job.conninfo, err, sizeof(err))) {
 		log_warn("scheduler: no database", "job", s->job.name, "error", err, NULL);
 		return;

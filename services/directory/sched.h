@@ -19,14 +19,15 @@
 
 struct sched;
 
-/* One round on 'db' (connected, holding the lock, no transaction open);
- * 'arg' is the job's.  It should return soon after sched_stopping(s). */
+/* One round on 'db' (connected, holding the lock, no transaction open;
+ * NULL for a job without a lock); 'arg' is the job's.  It should return soon after sched_stopping(s). */
 typedef void (*sched_round_fn)(struct sched *s, PGconn *db, void *arg);
 
 struct sched_job {
 	const char *name;     /* for log lines: "review" */
-	const char *lock;     /* the advisory lock's key, decimal digits */
-	const char *conninfo; /* outlives the thread */
+	const char *lock;     /* the advisory lock's key, decimal digits; NULL: no
+			       * database, every instance runs the round (db NULL) */
+	const char *conninfo; /* outlives the thread (unused without a lock) */
 	struct simclock *clock;
 	int first_ms;  /* the first round this long after start */
 	int settle_ms; /* then one this long after it (0: none) */
