@@ -7,6 +7,8 @@
 #include "accounts.h"
 #include "actedit.h"
 #include "auditlog.h"
+#include "crsend.h"
+#include "crwithdraw.h"
 #include "directory.h"
 #include "dlr.h"
 #include "editors.h"
@@ -79,6 +81,13 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
+
+	/* Issue 14, contact requests: the send and the client's withdrawal: */
+	{ TARJOTIN__MSG_TYPE__MSG_CR_CONSENT, crsend_consent },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_SEND, crsend_send },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW_PEEK, crwithdraw_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW, crwithdraw_withdraw },
+	{ TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING, crwithdraw_sms },
 
 };
 
