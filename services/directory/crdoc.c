@@ -39,7 +39,7 @@ static void activities(struct docerr *e, const json_t *in, json_t *out, size_t m
 		docerr_add(e, "activities", "too_many", "at most %zu activities in one send", max);
 		return;
 	}
-	json_array_foreach (v, i, x) {
+	json_array_foreach(v, i, x) {
 		const char *s = json_string_value(x);
 		char id[37], field[32];
 
@@ -100,7 +100,8 @@ static void client(struct docerr *e, const json_t *in, json_t *out)
 		docfields_email(e, c, out, "email", "client.email", false);
 	}
 	if (!has_phone && !has_email)
-		docerr_add(e, "client.phone", "required", "a phone number or an e-mail is required");
+		docerr_add(e, "client.phone", "required",
+			   "a phone number or an e-mail is required");
 }
 
 /* 'v' is a string among the NULL-terminated 'allowed'. */
@@ -126,6 +127,8 @@ static void channel(struct docerr *e, const json_t *in, json_t *out)
 		return;
 	}
 	json_object_set_new(out, "channel", json_string(ch));
+	if (!json_is_object(member(in, "client")))
+		return; /* "client" is wrong already */
 	if (!strcmp(ch, "call") && !phone)
 		docerr_add(e, "client.phone", "required", "a call needs the client's phone number");
 	else if (!strcmp(ch, "sms") && !json_is_true(json_object_get(out, "mobile")))
@@ -146,14 +149,15 @@ static void consent_context(struct docerr *e, const json_t *in, json_t *out)
 	if (!json_is_true(json_object_get(c, "given")))
 		docerr_add(e, "consent.given", "required", "the client's consent is required");
 	if (!version || !*version || strlen(version) > 20)
-		docerr_add(e, "consent.version", "outdated", "the consent text's version is missing");
+		docerr_add(e, "consent.version", "outdated",
+			   "the consent text's version is missing");
 	else
 		json_object_set_new(out, "consent_version", json_string(version));
 	json_object_set_new(out, "need",
 			    need && docfields_is_term_id(need) ? json_string(need) : json_null());
-	json_object_set_new(out, "municipality", muni && docfields_is_municipality(muni) ?
-							 json_string(muni) :
-							 json_null());
+	json_object_set_new(out, "municipality",
+			    muni && docfields_is_municipality(muni) ? json_string(muni) :
+								      json_null());
 }
 
 void crdoc_send(struct docerr *e, const json_t *in, json_t *out, size_t max_activities)
@@ -178,18 +182,19 @@ void crdoc_send(struct docerr *e, const json_t *in, json_t *out, size_t max_acti
  * accented letters), or 0. */
 static char unaccent(unsigned char b)
 {
-	static const char map[65] = "aaaaaaaceeeeiiii"
-				    "dnooooo_ouuuuyts"
-				    "aaaaaaaceeeeiiii"
-				    "dnooooo_ouuuuyty";
+	static const char map[65] =
+		"aaaaaaaceeeeiiii"
+		"dnooooo_ouuuuyts"
+		"aaaaaaaceeeeiiii"
+		"dnooooo_ouuuuyty";
 
 	return b >= 0x80 && b <= 0xBF ? map[b - 0x80] : 0;
 }
 
 bool crdoc_stop_word(const char *message)
 {
-	static const char *const words[] = { "seis",	 "lopeta",   "peru",   "stopp", "aterkalla",
-					     "avbryt", "stop",	   "withdraw", "cancel" };
+	static const char *const words[] = { "seis",   "lopeta", "peru",     "stopp", "aterkalla",
+					     "avbryt", "stop",   "withdraw", "cancel" };
 	const unsigned char *s = (const unsigned char *)(message ? message : "");
 	char word[24];
 	size_t n = 0, i;

@@ -54,12 +54,13 @@ void crsend_consent(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	PGresult *res;
 
 	(void)req;
-	res = wdb_exec(w,
-		       "SELECT json_build_object('version', v.version, 'texts', "
-		       "(SELECT json_object_agg(t.lang, t.body) FROM consent_texts t "
-		       "WHERE t.version = v.version))::text FROM (SELECT version FROM consent_texts "
-		       "ORDER BY valid_from DESC, version DESC LIMIT 1) v",
-		       0, NULL, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"SELECT json_build_object('version', v.version, 'texts', "
+		"(SELECT json_object_agg(t.lang, t.body) FROM consent_texts t "
+		"WHERE t.version = v.version))::text FROM (SELECT version FROM consent_texts "
+		"ORDER BY valid_from DESC, version DESC LIMIT 1) v",
+		0, NULL, PGRES_TUPLES_OK, reply);
 	if (!res)
 		return;
 	if (PQntuples(res) == 1)
@@ -96,10 +97,20 @@ static int replay(struct worker *w, const Tarjotin__Envelope *req, const char *h
 		return -1;
 	rc = PQntuples(res) == 1;
 	if (rc && !strcmp(PQgetvalue(res, 0, 0), "t")) {
-		doccall_reply(reply, PQgetvalue(res, 0, 1), 0, NULL, 0);
-		if (reply->error_code && reply->error_code != protobuf_c_empty_string)
-			free(reply->error_code);
-		reply->error_code = xstrdup("replayed");
+		/* the stored body with "replayed": true, which the gateway takes
+		 * out into the header Idempotent-Replayed */
+		json_t *o = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+		char *text;
+
+		json_object_set_new(o, "replayed", json_true());
+		text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (text)
+			doccall_reply(reply, text, 0, NULL, 0);
+		else
+			reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", NULL,
+				       "the stored reply is not JSON");
+		free(text);
+		json_decref(o);
 	} else if (rc)
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_CONFLICT, "idempotency_key_reused",
 			       "Idempotency-Key",
@@ -154,8 +165,8 @@ static int check_db(struct send *s, struct docerr *e, Tarjotin__Envelope *reply)
 			docerr_add(e, field, "not_found", "%s is not a published activity", field);
 		else if (strcmp(PQgetvalue(s->acts, i, A_ACCEPTS), "t") ||
 			 !*PQgetvalue(s->acts, i, A_EMAIL))
-			docerr_add(e, field, "not_accepting",
-				   "%s does not accept contact requests", field);
+			docerr_add(e, field, "not_accepting", "%s does not accept contact requests",
+				   field);
 	}
 	rc = 0;
 out:
@@ -169,10 +180,10 @@ static int store_batch(struct send *s, const char *hash, const char *whash, cons
 		       Tarjotin__Envelope *reply)
 {
 	const Tarjotin__Principal *pr = s->req->principal;
-	const char *p[9] = { pr->account_id,	  pr->user_site_id, s->req->idempotency_key,
-			     hash,		  whash,	    rchannel,
-			     dstr(s->d, "lang"), dstr(s->d, "consent_version"),
-			     s->at };
+	const char *p[9] = {
+		pr->account_id, pr->user_site_id,   s->req->idempotency_key,       hash, whash,
+		rchannel,       dstr(s->d, "lang"), dstr(s->d, "consent_version"), s->at
+	};
 	PGresult *res = wdb_exec(
 		s->w,
 		"INSERT INTO contact_request_batches (account_id, user_site_id, idempotency_key, "
@@ -225,9 +236,10 @@ static int queue(struct send *s, const char *channel, const char *to, const char
 /* The client's data as sealed: {"first_name","phone","email","note"}. */
 static char *client_json(const json_t *d)
 {
-	json_t *o = json_pack("{s:O, s:O, s:O, s:O}", "first_name", json_object_get(d, "first_name"),
-			      "phone", json_object_get(d, "phone"), "email",
-			      json_object_get(d, "email"), "note", json_object_get(d, "note"));
+	json_t *o = json_pack("{s:O, s:O, s:O, s:O}", "first_name",
+			      json_object_get(d, "first_name"), "phone",
+			      json_object_get(d, "phone"), "email", json_object_get(d, "email"),
+			      "note", json_object_get(d, "note"));
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	json_decref(o);
@@ -261,8 +273,8 @@ static int ngo_mail(struct send *s, int i, const char *rid, const char *due_date
 	if (s->w->dir->cr.contact_in_email)
 		json_object_set_new(vars, "client_text", json_string(client));
 	rc = queue(s, "email", PQgetvalue(s->acts, i, A_EMAIL), PQgetvalue(s->acts, i, A_ORG_LANG),
-		   s->w->dir->cr.contact_in_email ? "contact_request_data" : "contact_request", vars,
-		   s->w->dir->cr.contact_in_email, job, reply);
+		   s->w->dir->cr.contact_in_email ? "contact_request_data" : "contact_request",
+		   vars, s->w->dir->cr.contact_in_email, job, reply);
 	if (!rc)
 		rc = link_message(s, rid, job, "request", false, reply);
 	json_decref(vars);
@@ -387,15 +399,15 @@ static int store_request(struct send *s, int i, Tarjotin__Envelope *reply)
 	if (rc)
 		goto out;
 	rc = -1;
-	json_array_append_new(
-		s->requests,
-		json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:I, s:s}", "id", rid, "status",
-			  "sent", "activity", "id", PQgetvalue(s->acts, i, A_ID), "name",
-			  PQgetvalue(s->acts, i, A_NAME), "organization", "id",
-			  PQgetvalue(s->acts, i, A_ORG), "name",
-			  PQgetvalue(s->acts, i, A_ORG_NAME), "response_days",
-			  (json_int_t)atoi(PQgetvalue(s->acts, i, A_DAYS)), "due",
-			  PQgetvalue(res, 0, 0)));
+	json_array_append_new(s->requests,
+			      json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:I, s:s}", "id",
+					rid, "status", "sent", "activity", "id",
+					PQgetvalue(s->acts, i, A_ID), "name",
+					PQgetvalue(s->acts, i, A_NAME), "organization", "id",
+					PQgetvalue(s->acts, i, A_ORG), "name",
+					PQgetvalue(s->acts, i, A_ORG_NAME), "response_days",
+					(json_int_t)atoi(PQgetvalue(s->acts, i, A_DAYS)), "due",
+					PQgetvalue(res, 0, 0)));
 	if (atoi(PQgetvalue(s->acts, i, A_DAYS)) > s->max_days)
 		s->max_days = atoi(PQgetvalue(s->acts, i, A_DAYS));
 	rc = 0;
@@ -445,7 +457,7 @@ static int receipt(struct send *s, const char *channel, const char *to, const ch
 			 "response_days", days, "withdraw_url", url);
 	if (queue(s, channel, to, lang, "contact_receipt", vars, true, job, reply))
 		goto out;
-	json_array_foreach (s->requests, i, x)
+	json_array_foreach(s->requests, i, x)
 		if (link_message(s, dstr(x, "id"), job, "receipt", true, reply))
 			goto out;
 	mask_recipient(channel, to, hint, sizeof(hint));
@@ -497,7 +509,8 @@ static int store(struct send *s, const char *hash, Tarjotin__Envelope *reply)
 	}
 	p[0] = s->batch;
 	p[1] = text;
-	res = wdb_exec(s->w, "UPDATE contact_request_batches SET reply = $2::jsonb WHERE id = $1::uuid",
+	res = wdb_exec(s->w,
+		       "UPDATE contact_request_batches SET reply = $2::jsonb WHERE id = $1::uuid",
 		       2, p, PGRES_COMMAND_OK, reply);
 	if (!res)
 		goto out;

@@ -20,8 +20,8 @@ void crsend_consent(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
  * idempotency_key required): the send document checked (400
  * invalid_fields, all at once), stored and its messages queued; the 201
  * body as the contract's.  The same key with the same body again: the
- * stored body, STATUS_OK with error_code "replayed" (the gateway answers
- * Idempotent-Replayed: true); with another body: 409
+ * stored body with a top-level "replayed": true (the gateway takes it
+ * out and answers Idempotent-Replayed: true); with another body: 409
  * idempotency_key_reused.
  */
 void crsend_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);

@@ -29,12 +29,12 @@
 /* Columns of the requests query. */
 enum { R_ID, R_ACT, R_ACT_NAME, R_ORG, R_ORG_NAME, R_EMAIL, R_ORG_LANG, R_SENT, R_FINAL, R_LANG };
 
-#define REQUESTS_SQL                                                                          \
-	"SELECT r.id::text, a.id::text, a.name, o.id::text, o.name, "                        \
-	"coalesce(a.contact_request_email::text, o.email::text, ''), o.registered_lang, "    \
-	"to_char((r.sent_at AT TIME ZONE 'Europe/Helsinki')::date, 'FMDD.FMMM.YYYY'), "      \
-	"r.status IN ('withdrawn', 'closed', 'expired'), r.lang "                            \
-	"FROM contact_requests r JOIN activities a ON a.id = r.activity_id "                 \
+#define REQUESTS_SQL                                                                      \
+	"SELECT r.id::text, a.id::text, a.name, o.id::text, o.name, "                     \
+	"coalesce(a.contact_request_email::text, o.email::text, ''), o.registered_lang, " \
+	"to_char((r.sent_at AT TIME ZONE 'Europe/Helsinki')::date, 'FMDD.FMMM.YYYY'), "   \
+	"r.status IN ('withdrawn', 'closed', 'expired'), r.lang "                         \
+	"FROM contact_requests r JOIN activities a ON a.id = r.activity_id "              \
 	"JOIN organizations o ON o.id = r.organization_id "
 
 /* One withdrawal: who (NULL: the link's anonymous client), how, when. */
@@ -119,13 +119,15 @@ static int withdraw_one(struct withdrawal *x, const PGresult *rows, int i,
 		2, p, reply))
 		return -1;
 	snprintf(detail, sizeof(detail), "{\"via\":\"%s\"}", x->via);
-	if (crstore_event(x->w->db, rid, "withdrawn", x->at, "client", NULL, err, sizeof(err)) < 0 ||
-	    audit_write(x->w->db, x->who, "contact_request.withdraw", "contact_request", rid, detail,
-			err, sizeof(err)))
+	if (crstore_event(x->w->db, rid, "withdrawn", x->at, "client", NULL, err, sizeof(err)) <
+		    0 ||
+	    audit_write(x->w->db, x->who, "contact_request.withdraw", "contact_request", rid,
+			detail, err, sizeof(err)))
 		goto failed;
 	if (*PQgetvalue(rows, i, R_EMAIL)) {
-		v = json_pack("{s:s, s:s, s:s}", "organization_name", PQgetvalue(rows, i, R_ORG_NAME),
-			      "activity_name", PQgetvalue(rows, i, R_ACT_NAME), "sent_date",
+		v = json_pack("{s:s, s:s, s:s}", "organization_name",
+			      PQgetvalue(rows, i, R_ORG_NAME), "activity_name",
+			      PQgetvalue(rows, i, R_ACT_NAME), "sent_date",
 			      PQgetvalue(rows, i, R_SENT));
 		vars = v ? json_dumps(v, JSON_COMPACT) : NULL;
 		json_decref(v);
@@ -168,12 +170,13 @@ static int find_batch(struct worker *w, const struct doccall *c, bool lock, char
 	}
 	links_hash(token, hash);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-	res = wdb_exec(w,
-		       lock ? "SELECT id::text, withdrawn_at IS NOT NULL FROM contact_request_batches "
-			      "WHERE withdraw_hash = decode($1, 'hex') FOR UPDATE" :
-			      "SELECT id::text, withdrawn_at IS NOT NULL FROM contact_request_batches "
-			      "WHERE withdraw_hash = decode($1, 'hex')",
-		       1, p, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		lock ? "SELECT id::text, withdrawn_at IS NOT NULL FROM contact_request_batches "
+		       "WHERE withdraw_hash = decode($1, 'hex') FOR UPDATE" :
+		       "SELECT id::text, withdrawn_at IS NOT NULL FROM contact_request_batches "
+		       "WHERE withdraw_hash = decode($1, 'hex')",
+		1, p, PGRES_TUPLES_OK, reply);
 	if (!res)
 		return -1;
 	if (PQntuples(res) != 1)
@@ -197,9 +200,11 @@ static PGresult *batch_requests(struct worker *w, const char *batch, bool lock,
 	const char *p[1] = { batch };
 
 	return wdb_exec(w,
-			lock ? REQUESTS_SQL "WHERE r.batch_id = $1::uuid ORDER BY r.created_at, "
-					    "r.id FOR UPDATE OF r" :
-			       REQUESTS_SQL "WHERE r.batch_id = $1::uuid ORDER BY r.created_at, r.id",
+			lock ? REQUESTS_SQL
+				"WHERE r.batch_id = $1::uuid ORDER BY r.created_at, "
+				"r.id FOR UPDATE OF r" :
+			       REQUESTS_SQL
+				"WHERE r.batch_id = $1::uuid ORDER BY r.created_at, r.id",
 			1, p, PGRES_TUPLES_OK, reply);
 }
 
@@ -223,15 +228,14 @@ void crwithdraw_peek(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__
 		active = active || strcmp(PQgetvalue(rows, i, R_FINAL), "t");
 		json_array_append_new(list, item(rows, i));
 	}
-	answer(reply, json_pack("{s:s, s:o}", "state", active ? "active" : "closed", "requests",
-				list));
+	answer(reply,
+	       json_pack("{s:s, s:o}", "state", active ? "active" : "closed", "requests", list));
 out:
 	PQclear(rows);
 	doccall_close(&c);
 }
 
-void crwithdraw_withdraw(struct worker *w, const Tarjotin__Envelope *req,
-			 Tarjotin__Envelope *reply)
+void crwithdraw_withdraw(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
 	struct withdrawal x = { .w = w, .via = "link" };
 	struct doccall c;
@@ -245,7 +249,8 @@ void crwithdraw_withdraw(struct worker *w, const Tarjotin__Envelope *req,
 		goto out;
 	if (!(x.key = data_key(w, reply)) || wdb_begin(w, reply))
 		goto out;
-	if (find_batch(w, &c, true, batch, reply) || !(rows = batch_requests(w, batch, true, reply)))
+	if (find_batch(w, &c, true, batch, reply) ||
+	    !(rows = batch_requests(w, batch, true, reply)))
 		goto fail;
 	simclock_iso(w->dir->clock, x.at, sizeof(x.at));
 	res = wdb_exec(w,
@@ -372,9 +377,10 @@ static int withdraw_number(struct withdrawal *x, const char *e164, int *n,
 	crstore_phone_mac(x->key, e164, mac);
 	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
 	rows = wdb_exec(x->w,
-			REQUESTS_SQL "WHERE r.phone_mac = decode($1, 'hex') AND r.status NOT IN "
-				     "('withdrawn', 'closed', 'expired') ORDER BY r.created_at, r.id "
-				     "FOR UPDATE OF r",
+			REQUESTS_SQL
+			"WHERE r.phone_mac = decode($1, 'hex') AND r.status NOT IN "
+			"('withdrawn', 'closed', 'expired') ORDER BY r.created_at, r.id "
+			"FOR UPDATE OF r",
 			1, p, PGRES_TUPLES_OK, reply);
 	if (!rows)
 		return -1;
@@ -411,8 +417,8 @@ void crwithdraw_sms(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		goto out;
 	message = json_string_value(json_object_get(c.body, "message"));
 	if (id_text(json_object_get(c.body, "id"), id, 65)) {
-		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "id",
-			       "id must be the provider's message id");
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter",
+			       "id", "id must be the provider's message id");
 		goto out;
 	}
 	msisdn[0] = '+';
@@ -427,8 +433,9 @@ void crwithdraw_sms(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	if ((rc = first_time(w, id, stop, reply)) <= 0)
 		goto done;
 	simclock_iso(w->dir->clock, x.at, sizeof(x.at));
-	if (stop && !phone_normalize_fi(msisdn[1] == '+' ? msisdn + 1 : msisdn, e164, sizeof(e164),
-					NULL, 0) &&
+	if (stop &&
+	    !phone_normalize_fi(msisdn[1] == '+' ? msisdn + 1 : msisdn, e164, sizeof(e164), NULL,
+				0) &&
 	    withdraw_number(&x, e164, &n, reply))
 		goto fail;
 	if (n) {
@@ -436,7 +443,8 @@ void crwithdraw_sms(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		PGresult *res;
 
 		snprintf(count, sizeof(count), "%d", n);
-		res = wdb_exec(w, "UPDATE sms_incoming SET withdrawn = $2::int WHERE provider_id = $1",
+		res = wdb_exec(w,
+			       "UPDATE sms_incoming SET withdrawn = $2::int WHERE provider_id = $1",
 			       2, p, PGRES_COMMAND_OK, reply);
 		if (!res)
 			goto fail;

@@ -58,9 +58,7 @@ static void test_key_alphabet(void **state)
 		"abcdefgh ijklmnop",  /* a blank */
 		" abcdefghijklmnop",  /* leading blank */
 		"abcdefghijklmnop\t", /* trailing tab */
-		"abcdefghijklmnop\n",
-		"abcdefgh.ijklmnop",
-		"abcdefghijklmnöpq", /* not ASCII */
+		"abcdefghijklmnop\n",  "abcdefgh.ijklmnop", "abcdefghijklmnöpq", /* not ASCII */
 		"abcdefghijklmnop%41",
 	};
 
@@ -82,7 +80,8 @@ static void test_sig(void **state)
 	assert_true(docparse_b64url_ok("q83vEjRWeJq83vEjRWeJqw", CRROUTE_SIG_LEN, CRROUTE_SIG_LEN));
 	assert_false(docparse_b64url_ok(repeat(buf, 21, 'a'), CRROUTE_SIG_LEN, CRROUTE_SIG_LEN));
 	assert_false(docparse_b64url_ok(repeat(buf, 23, 'a'), CRROUTE_SIG_LEN, CRROUTE_SIG_LEN));
-	assert_false(docparse_b64url_ok("q83vEjRWeJq83vEjRWeJq=", CRROUTE_SIG_LEN, CRROUTE_SIG_LEN));
+	assert_false(docparse_b64url_ok("q83vEjRWeJq83vEjRWeJq=", CRROUTE_SIG_LEN,
+					CRROUTE_SIG_LEN));
 	/* min 0: the empty string is in range, NULL never. */
 	assert_true(docparse_b64url_ok("", 0, 4));
 	assert_false(docparse_b64url_ok(NULL, 0, 4));
