@@ -512,3 +512,118 @@ export async function timeUntilListed(params, id, want, t0, { runs = 6, timeout 
   }
   throw new Error(`${id} not ${want ? 'listed' : 'gone'} in ${runs} searches in a row within ${timeout} ms (${JSON.stringify(params)})`);
 }
+
+// --- contact requests (issue 14, docs/contactrequests.md) ----------------------
+
+const CR_RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+let crSeq = 0;
+
+/** A fresh Idempotency-Key (16–64 of [A-Za-z0-9_-]). */
+export function idempotencyKey() {
+  return `k-${CR_RUN}-${++crSeq}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * A unique Finnish mobile number for a test client: {e164, national,
+ * msisdn (a number, as the SMS stand-in shows it), typed ("050 123 4567")}.
+ * Noted (without the '+') for the log search at the end.
+ */
+export function clientPhone() {
+  const rest = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  const p = { e164: `+35850${rest}`, national: `050${rest}`, msisdn: Number(`35850${rest}`),
+    typed: `050 ${rest.slice(0, 3)} ${rest.slice(3)}` };
+  noteSecret('client_phone', p.e164.slice(1));
+  return p;
+}
+
+/** A unique client e-mail address (mixed case, as a professional may type it); noted for the log search. */
+export function clientEmail(tag = 'asiakas') {
+  const e = `${tag}.${CR_RUN}.${++crSeq}@Example.NET`;
+  noteSecret('email', e.toLowerCase());
+  return e;
+}
+
+let consentVersionCache;
+/** The current consent version (GET /api/v1/contact-requests/consent). */
+export async function consentVersion() {
+  if (consentVersionCache) return consentVersionCache;
+  const r = await http('/api/v1/contact-requests/consent');
+  if (r.status !== 200 || !r.json?.version) throw new Error(`GET /api/v1/contact-requests/consent: ${r.status} ${r.text.slice(0, 200)}`);
+  consentVersionCache = r.json.version;
+  return consentVersionCache;
+}
+
+/** A valid send body for 'activities' (ids); client, channel, note etc. from 'over'. */
+export async function crBody(activities, over = {}) {
+  const { client, ...rest } = over;
+  return {
+    activities,
+    client: client ?? { first_name: 'Aino', phone: clientPhone().typed },
+    channel: 'call',
+    lang: 'fi',
+    note: '',
+    consent: { version: await consentVersion(), given: true },
+    ...rest,
+  };
+}
+
+/**
+ * POST /api/v1/contact-requests as 'who' with 'body' and an Idempotency-Key
+ * (default a fresh one): the response, with .key the key used.
+ */
+export async function crSend(who, body, { key = idempotencyKey(), headers = {} } = {}) {
+  const r = await who.call('/api/v1/contact-requests', { method: 'POST', json: body, headers: { 'Idempotency-Key': key, ...headers } });
+  return Object.assign(r, { key });
+}
+
+/**
+ * A new professional account (of Varkauden terveysasema, a site without an
+ * identity provider) signed in: a client of signIn.  'tag' makes the
+ * address unique.
+ */
+export async function newProfessional(tag) {
+  const email = `cr-${String(tag).toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${CR_RUN}@varkaus-terveys.example.org`;
+  psql(`INSERT INTO accounts (email, name, role, user_site_id, lang) VALUES (${q(email)}, ${q(`Testi ${tag}`)}, 'professional',
+    'e0000000-0000-4000-8000-000000000003', 'fi')`);
+  return signIn(email);
+}
+
+/**
+ * A published activity of organisation 'org' that accepts contact requests
+ * at its own unique request address (made by 'who', an editor of it or the
+ * admin): the document, with .email the request address.
+ */
+export async function crActivity(who, org, over = {}) {
+  const email = over.contact_request_email ?? `pyynnot-${++crSeq}-${CR_RUN}@example.org`;
+  noteSecret('email', email);
+  const a = await createActivity(who, org, {
+    name: `Yhteydenottotoiminta ${CR_RUN}-${crSeq}`, status: 'published',
+    accepts_contact_requests: true, contact_request_email: email, response_days: 5, ...over,
+  });
+  return Object.assign(a, { email });
+}
+
+/** The messages the SMS stand-in accepted (every one, or those to 'msisdn', a number or E.164). */
+export async function smsMessages(msisdn) {
+  const r = await fetch(`${env.TARJOTIN_SMS_STANDIN_URL}/_test/messages`, { signal: AbortSignal.timeout(10000) });
+  const all = await r.json();
+  if (msisdn === undefined) return all;
+  const n = Number(String(msisdn).replace(/\D/g, ''));
+  return all.filter((m) => (m.recipients ?? []).map(Number).includes(n));
+}
+
+/** The withdraw token of a receipt text (…/w#<token>), or undefined. */
+export function withdrawToken(text) {
+  return /\/w#([A-Za-z0-9_-]{16,})/.exec(text ?? '')?.[1];
+}
+
+/** The last contact-request scheduler round's clock time (ms since the epoch), or 0. */
+export function crAsOf() {
+  const v = psql("SELECT coalesce((extract(epoch FROM as_of) * 1000)::bigint, 0) FROM scheduler_runs WHERE job = 'contact_requests'");
+  return Number(v || 0);
+}
+
+/** Waits until a contact-request scheduler round began at or after clock time 'ms'. */
+export async function waitCrRound(ms, { timeout = 10000 } = {}) {
+  return until(() => crAsOf() >= ms, { timeout, every: 50, what: `a contact-request round at ${new Date(ms).toISOString()}` });
+}
