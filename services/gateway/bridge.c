@@ -211,6 +211,7 @@ static void start_call(struct bridge *b, struct bridge_call *c, int64_t now, boo
 	env.type = c->type;
 	env.payload = c->payload;
 	env.principal = (Tarjotin__Principal *)c->principal;
+	env.idempotency_key = (char *)(c->idempotency_key ? c->idempotency_key : "");
 	c->wire = rpc_pack_envelope(&env, &c->wire_len);
 	c->next = b->pending;
 	c->prev = NULL;

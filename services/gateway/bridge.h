@@ -36,6 +36,7 @@ struct bridge_call {
 	void (*done)(struct bridge_call *call); /* runs on the bridge thread */
 	void *arg;
 	const Tarjotin__Principal *principal; /* who asks; NULL: anonymous; the caller's */
+	const char *idempotency_key;          /* the Envelope's; NULL: none; the caller's */
 
 	/* Filled by the bridge. */
 	enum bridge_outcome outcome;

@@ -88,3 +88,19 @@ bool docparse_path_uuid(const char *s, const char *rest, char id[UUID_STR_SIZE])
 	return strlen(s) == UUID_STR_LEN + strlen(rest) && !strcmp(s + UUID_STR_LEN, rest) &&
 	       uuid_parse(s, UUID_STR_LEN, id);
 }
+
+bool docparse_b64url_ok(const char *s, size_t min, size_t max)
+{
+	size_t n = 0;
+
+	if (!s)
+		return false;
+	for (; s[n]; n++) {
+		char c = s[n];
+
+		if (n >= max || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+				  (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return n >= min;
+}

@@ -7,6 +7,7 @@
 #define TJ_DOCPARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "uuid.h"
@@ -31,6 +32,12 @@ const char *docparse_lang(const char *header);
 
 /* True when s is a taxonomy term id: [a-z][a-z0-9-]{0,39}. */
 bool docparse_term_id_ok(const char *s);
+
+/*
+ * True when s is min..max characters of base64url's alphabet [A-Za-z0-9_-]
+ * (an Idempotency-Key: 16..64; an inbox link's sig: 22).  NULL is false.
+ */
+bool docparse_b64url_ok(const char *s, size_t min, size_t max);
 
 /*
  * Splits a path's tail "<uuid><rest>": true when s starts with a canonical

@@ -33,6 +33,8 @@
 struct pending {
 	unsigned ok;
 	char location[LOCATION_MAX];
+	bool keyed;
+	char key[DOCROUTE_KEY_MAX + 1];
 };
 
 unsigned docroute_bad_param(struct req *r, const char *field, const char *rule)
@@ -62,18 +64,18 @@ json_t *docroute_body(struct req *r, bool optional, unsigned *status)
 	return body;
 }
 
-unsigned docroute_throttle(struct req *r, const char *what, long limit)
+/* Counts one hit of the counter 'name'; 'who' names it in the 429. */
+static unsigned throttle(struct req *r, const char *name, const char *what, long limit,
+			 const char *who)
 {
-	char name[RATELIMIT_KEY_MAX], ip[64], ra[24];
-	unsigned status = 0;
+	char ra[24];
 	long retry = 0;
+	unsigned status = 0;
 	redisContext *c = guard_redis(r, &status);
 	int rc;
 
 	if (!c)
 		return status;
-	req_client_ip(r, ip, sizeof(ip));
-	snprintf(name, sizeof(name), "%s:ip:%s", what, *ip ? ip : "unknown");
 	rc = ratelimit_hit(c, name, limit, THROTTLE_WINDOW_S, (int64_t)time(NULL), &retry);
 	guard_redis_done(r, &c);
 	if (rc < 0)
@@ -84,8 +86,27 @@ unsigned docroute_throttle(struct req *r, const char *what, long limit)
 	snprintf(ra, sizeof(ra), "%ld", retry);
 	req_add_header(r, "Retry-After", ra);
 	return req_reply_error(r, 429, "too_many_requests", NULL,
-			       "too many requests from this address, try again in %ld seconds",
+			       "too many requests from this %s, try again in %ld seconds", who,
 			       retry);
+}
+
+unsigned docroute_throttle(struct req *r, const char *what, long limit)
+{
+	char name[RATELIMIT_KEY_MAX], ip[64];
+
+	req_client_ip(r, ip, sizeof(ip));
+	snprintf(name, sizeof(name), "%s:ip:%s", what, *ip ? ip : "unknown");
+	return throttle(r, name, what, limit, "address");
+}
+
+unsigned docroute_throttle_account(struct req *r, const char *what, long limit)
+{
+	char name[RATELIMIT_KEY_MAX];
+
+	if (!r->principal)
+		return 0;
+	snprintf(name, sizeof(name), "%s:acct:%s", what, r->principal->account_id);
+	return throttle(r, name, what, limit, "account");
 }
 
 /* --- answering ------------------------------------------------------------ */
@@ -181,6 +202,23 @@ static void add_location(struct req *r, const char *prefix, const Tarjotin__DocR
 	json_decref(doc);
 }
 
+/* A keyed call's success: "replayed" taken out of the body, true answered
+ * as Idempotent-Replayed (docroute.h). */
+static unsigned reply_keyed(struct req *r, unsigned ok, const Tarjotin__DocReply *m)
+{
+	json_t *doc = reply_json(m), *replayed = json_object_get(doc, "replayed");
+
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
+	}
+	if (json_is_true(replayed))
+		req_add_header(r, "Idempotent-Replayed", "true");
+	json_object_del(doc, "replayed");
+	return req_reply_json(r, ok, doc);
+}
+
 static unsigned render(struct req *r)
 {
 	const struct pending *p = r->scratch;
@@ -202,7 +240,9 @@ static unsigned render(struct req *r)
 		add_etag(r, m->version);
 		if (p->ok == 201 && p->location[0])
 			add_location(r, p->location, m);
-		if (p->ok == 204 || !m->json.len)
+		if (p->keyed)
+			status = reply_keyed(r, p->ok, m);
+		else if (p->ok == 204 || !m->json.len)
 			status = req_reply_empty(r, p->ok, NULL);
 		else
 			status = req_reply_document(r, p->ok, m->json.data, m->json.len, "no-store",
@@ -228,6 +268,11 @@ unsigned docroute_forward(struct req *r, struct docroute_call *c)
 	p->ok = c->ok;
 	if (c->location)
 		snprintf(p->location, sizeof(p->location), "%s", c->location);
+	if (c->idempotency_key) {
+		p->keyed = true;
+		snprintf(p->key, sizeof(p->key), "%s", c->idempotency_key);
+		r->idempotency_key = p->key;
+	}
 	free(r->scratch);
 	r->scratch = p;
 	m.id = (char *)(c->id ? c->id : "");

@@ -26,7 +26,14 @@ struct docroute_call {
 	bool idempotent;      /* may the bridge resend it (see docroute.c) */
 	unsigned ok;          /* the status of a success: 200, 201 or 204 */
 	const char *location; /* with 201: Location is this prefix and the reply's "id" */
+	/* The Envelope's idempotency_key (NULL: none; at most
+	 * DOCROUTE_KEY_MAX characters, copied).  With a key, a top-level
+	 * "replayed" of the reply's JSON object is taken out of the body and,
+	 * when true, answered as the header "Idempotent-Replayed: true". */
+	const char *idempotency_key;
 };
+
+#define DOCROUTE_KEY_MAX 64
 
 /*
  * Forwards c as a DocCall (lang from Accept-Language) and, once the reply
@@ -58,6 +65,13 @@ json_t *docroute_body(struct req *r, bool optional, unsigned *status);
  * Retry-After, or 503 when Redis is not available.
  */
 unsigned docroute_throttle(struct req *r, const char *what, long limit);
+
+/*
+ * As docroute_throttle, per signed-in account (the principal's id) under
+ * "<what>:acct:<id>": 429 says "too many requests from this account".
+ * Without a principal it counts nothing and returns 0.
+ */
+unsigned docroute_throttle_account(struct req *r, const char *what, long limit);
 
 /* Answers 400 invalid_parameter naming 'field': "<field> must be <rule>". */
 unsigned docroute_bad_param(struct req *r, const char *field, const char *rule);

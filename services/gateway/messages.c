@@ -13,11 +13,10 @@
 #include "email.h"
 #include "errmsg.h"
 #include "gateway.h"
-#include "jwt.h"
-#include "log.h"
 #include "messages.h"
 #include "notify.pb-c.h"
 #include "phone.h"
+#include "smssig.h"
 #include "template.h"
 #include "utf8.h"
 #include "uuid.h"
@@ -361,47 +360,14 @@ static void claim_text(json_t *o, const char *name, char *out, size_t outlen)
 unsigned messages_route_dlr(struct req *r, const char *url)
 {
 	Tarjotin__DeliveryReport d = TARJOTIN__DELIVERY_REPORT__INIT;
-	const char *sig = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						      "X-Gwapi-Signature");
-	json_t *claims, *body = NULL;
-	char err[128], id[64], userref[128], st[32], error[256];
 	static const char *const same[] = { "id", "msisdn", "status", "userref", NULL };
-	const char *dlr_secret = r->gw->messages.dlr_secret;
-	unsigned status;
+	char id[64], userref[128], st[32], error[256];
+	unsigned status = 0;
+	json_t *claims = smssig_verify(r, "delivery reports", same, &status);
 
 	(void)url;
-	if (!*dlr_secret)
-		return req_reply_error(
-			r, 401, "unauthorized", NULL,
-			"delivery reports are not accepted: no TARJOTIN_SMS_DLR_SECRET");
-	claims = jwt_verify_hs256(sig, (const uint8_t *)dlr_secret, strlen(dlr_secret), err,
-				  sizeof(err));
-	if (!claims) {
-		log_warn("delivery report refused", "reason", err, NULL);
-		return req_reply_error(r, 401, "unauthorized", "X-Gwapi-Signature", "%s", err);
-	}
-	/* The signed claims are what we use; an unsigned body that says
-	 * something else is refused. */
-	if (r->body_len) {
-		body = req_body_object(r);
-		if (!body) {
-			status = req_reply_error(r, 400, "invalid_body", "body",
-						 "the body must be a JSON object");
-			goto out;
-		}
-		for (int i = 0; same[i]; i++) {
-			json_t *a = json_object_get(claims, same[i]),
-			       *b = json_object_get(body, same[i]);
-
-			if (a && b && !json_equal(a, b)) {
-				status =
-					req_reply_error(r, 400, "invalid_parameter", same[i],
-							"the body's %s differs from the signed one",
-							same[i]);
-				goto out;
-			}
-		}
-	}
+	if (!claims)
+		return status;
 	claim_text(claims, "id", id, sizeof(id));
 	claim_text(claims, "userref", userref, sizeof(userref));
 	claim_text(claims, "status", st, sizeof(st));
@@ -416,18 +382,9 @@ unsigned messages_route_dlr(struct req *r, const char *url)
 	d.status = st;
 	d.error = error;
 	d.time = json_integer_value(json_object_get(claims, "time"));
-	{
-		/* Authenticated by the provider's signature: the directory
-		 * allows this one call to the service. */
-		struct req_principal *p = req_principal_new(r);
-
-		p->role = TARJOTIN__ROLE__ROLE_SERVICE;
-		snprintf(p->account_id, sizeof(p->account_id), "sms_provider");
-	}
 	status = req_forward(r, TARJOTIN__MSG_TYPE__MSG_DELIVERY_REPORT, &d.base, true, 0,
 			     render_json_200);
 out:
 	json_decref(claims);
-	json_decref(body);
 	return status;
 }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <microhttpd.h>
 
@@ -240,6 +239,7 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 	c->done = on_call_done;
 	c->arg = r;
 	c->principal = principal_pb(r->principal);
+	c->idempotency_key = r->idempotency_key;
 	r->render = render;
 	r->state = REQ_WAITING;
 	if (!r->forwarded) {

@@ -122,8 +122,9 @@ struct req {
 	size_t discarded;
 	req_render_fn render; /* turns call.reply into the response */
 	struct bridge_call call;
-	void *scratch;                     /* a route's own state; freed with free() */
-	struct req_principal *principal;   /* NULL: anonymous; owned */
+	void *scratch;                   /* a route's own state; freed with free() */
+	const char *idempotency_key;     /* req_forward's Envelope key (NULL: none); the route's */
+	struct req_principal *principal; /* NULL: anonymous; owned */
 	char *headers[REQ_MAX_HEADERS][2]; /* extra response headers; owned */
 	size_t n_headers;
 };
@@ -213,8 +214,9 @@ unsigned req_reply_error(struct req *r, unsigned status, const char *code, const
 /*
  * Forwards the request to the directory: suspends the connection, and once
  * the reply (or the deadline) comes, calls render() on an HTTP thread.  The
- * payload message is packed here; 'msg' stays the caller's.  Returns 0, which
- * handlers return to say "answer later".
+ * payload message is packed here; 'msg' stays the caller's; the Envelope
+ * carries r->idempotency_key when set (it must live until render()).
+ * Returns 0, which handlers return to say "answer later".
  */
 unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessage *msg,
 		     bool idempotent, int timeout_ms, req_render_fn render);

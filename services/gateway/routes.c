@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "crroute.h"
 #include "directory.pb-c.h"
 #include "gateway.h"
 #include "hsds.h"
@@ -18,10 +19,12 @@
 #include "routes.h"
 #include "search.h"
 #include "selfserv.h"
+#include "smsin.h"
 #include "static.h"
 #include "banned.h"
 
 static unsigned handle_static(struct req *r, const char *url);
+static unsigned handle_withdraw_page(struct req *r, const char *url);
 static unsigned handle_healthz(struct req *r, const char *url);
 static unsigned handle_readyz(struct req *r, const char *url);
 static unsigned handle_metrics(struct req *r, const char *url);
@@ -76,6 +79,16 @@ enum metric_id {
 	M_ADMIN_TAXONOMY,
 	M_ADMIN_TAXONOMY_TERM,
 	M_ADMIN_REVIEWS,
+	M_CR_CONSENT,
+	M_CR_SEND,
+	M_CR_MINE,
+	M_CR_MINE_GET,
+	M_CR_INBOX,
+	M_CR_OPEN,
+	M_CR_STATUS,
+	M_WITHDRAW_PEEK,
+	M_WITHDRAW,
+	M_SMS_INCOMING,
 	M_N
 };
 
@@ -127,6 +140,16 @@ static const char *const metric_names[M_N + 1] = {
 	[M_ADMIN_TAXONOMY] = "admin_taxonomy",
 	[M_ADMIN_TAXONOMY_TERM] = "admin_taxonomy_term",
 	[M_ADMIN_REVIEWS] = "admin_reviews",
+	[M_CR_CONSENT] = "cr_consent",
+	[M_CR_SEND] = "cr_send",
+	[M_CR_MINE] = "cr_mine",
+	[M_CR_MINE_GET] = "cr_mine_get",
+	[M_CR_INBOX] = "cr_inbox",
+	[M_CR_OPEN] = "cr_open",
+	[M_CR_STATUS] = "cr_status",
+	[M_WITHDRAW_PEEK] = "withdraw_peek",
+	[M_WITHDRAW] = "withdraw",
+	[M_SMS_INCOMING] = "sms_incoming",
 	[M_N] = NULL,
 };
 
@@ -174,6 +197,8 @@ static const struct route routes[] = {
 	/* Carries no cookies; authenticated by the provider's signature. */
 	{ "POST", "/api/v1/sms/delivery-reports", .metric = M_SMS_DLR, .handle = messages_route_dlr,
 	  .usage = true, .no_csrf = true },
+	{ "POST", "/api/v1/sms/incoming", .metric = M_SMS_INCOMING, .handle = smsin_route,
+	  .usage = true, .no_csrf = true },
 	{ "GET", "/api/v1/session", .metric = M_SESSION, .handle = auth_route_session,
 	  .usage = true, OPTIONAL },
 	{ "POST", "/api/v1/auth/email-link", .metric = M_AUTH_EMAIL_LINK,
@@ -220,6 +245,26 @@ static const struct route routes[] = {
 	  .handle = registry_route_term_update, .usage = true, SIGNED_IN },
 	{ "GET", "/api/v1/admin/reviews", .metric = M_ADMIN_REVIEWS,
 	  .handle = registry_route_reviews, .usage = true, SIGNED_IN },
+	/* Contact requests (docs/contactrequests.md).  The withdraw link is
+	 * public; its POSTs read a session as the review link's do. */
+	{ "GET", "/api/v1/contact-requests/consent", .metric = M_CR_CONSENT,
+	  .handle = crroute_consent, .usage = true },
+	{ "POST", "/api/v1/contact-requests", .metric = M_CR_SEND, .handle = crroute_send,
+	  .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/my/contact-requests", .metric = M_CR_MINE, .handle = crroute_mine,
+	  .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/my/contact-requests/", .prefix = true, .metric = M_CR_MINE_GET,
+	  .handle = crroute_mine_get, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/organizations/", .prefix = true, .suffix = "/contact-requests",
+	  .metric = M_CR_INBOX, .handle = crroute_inbox, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/editor/contact-requests/", .prefix = true, .suffix = "/status",
+	  .metric = M_CR_STATUS, .handle = crroute_status, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/editor/contact-requests/", .prefix = true, .metric = M_CR_OPEN,
+	  .handle = crroute_open, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/withdrawals/peek", .metric = M_WITHDRAW_PEEK,
+	  .handle = crroute_withdraw_peek, .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/withdrawals", .metric = M_WITHDRAW, .handle = crroute_withdraw,
+	  .usage = true, OPTIONAL },
 	{ "GET", "/api/v1/editor/organizations", .metric = M_EDITOR_ORGS,
 	  .handle = selfserv_route_orgs, .usage = true, SIGNED_IN },
 	/* The sub-resources before the bare /{id} routes of the same prefix. */
@@ -264,6 +309,8 @@ static const struct route routes[] = {
 	{ "GET", "/hsds", .metric = M_HSDS, .handle = hsds_route, .usage = true, .cors = true },
 	{ "GET", "/hsds/", .prefix = true, .metric = M_HSDS, .handle = hsds_route, .usage = true,
 	  .cors = true },
+	/* The withdraw link's page: <public url>/w#<token> (w.html). */
+	{ "GET", "/w", .metric = M_STATIC, .handle = handle_withdraw_page, .usage = true },
 	{ "GET", "/", .prefix = true, .metric = M_STATIC, .handle = handle_static, .usage = true },
 };
 
@@ -286,6 +333,12 @@ static unsigned handle_static(struct req *r, const char *url)
 	/* Stats count pages, not the scripts and styles each page loads. */
 	r->page_view = !strcmp(url, "/") || (n > 5 && !strcmp(url + n - 5, ".html"));
 	return status;
+}
+
+static unsigned handle_withdraw_page(struct req *r, const char *url)
+{
+	(void)url;
+	return handle_static(r, "/w.html");
 }
 
 static unsigned handle_healthz(struct req *r, const char *url)
