@@ -7,6 +7,8 @@
 #include "accounts.h"
 #include "actedit.h"
 #include "auditlog.h"
+#include "crinbox.h"
+#include "crmine.h"
 #include "directory.h"
 #include "dlr.h"
 #include "editors.h"
@@ -79,6 +81,13 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
+
+	/* Issue 14, contact requests: my requests, the NGO's inbox: */
+	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE, crmine_list },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, crmine_get },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_INBOX, crinbox_list },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_OPEN, crinbox_open },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
 
 };
 

@@ -183,7 +183,9 @@ static const char sql_activity[] =
 	"     'phone', c.phone, 'email', c.email) ORDER BY c.position, c.name)"
 	"   FROM contacts AS c WHERE c.activity_id = a.id), '[]'),"
 	" 'accepts_contact_requests', a.accepts_contact_requests,"
-	" 'response_days', a.response_days)::text"
+	" 'response_days', a.response_days,"
+	" 'response_days_observed', a.observed_response_days,"
+	" 'response_days_observed_n', a.observed_response_n)::text"
 	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"
 	" WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'"
 	" AND a.freshness <> 'hidden'";
