@@ -19,9 +19,7 @@
 // shows it can fail: a planted control in the same place is found.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -29,6 +27,7 @@ import {
 } from './browser.mjs';
 import {
   DIR, env, until, psql, q, signIn, anon, crActivity, crBody, crSend, clientPhone, clientEmail, smsMessages, withdrawToken, mails, http,
+  findIn, decodeAll, scanLogs, pgDump, redisClient, redisDump,
 } from '../system/lib.mjs';
 
 const LANGS = ['fi', 'sv', 'en'];
@@ -298,11 +297,11 @@ describe('a contact request end to end, in the browser', () => {
     assert.ok(needles.length >= planted.length * 3, 'needles for every planted client');
 
     // The search itself can fail: each form is found in a control string.
-    for (const n of needles) assert.deepEqual(find(`control ${n.what}`, `xx ${n.shown} yy`, [n]).length, 1, `the search finds ${n.what}`);
+    for (const n of needles) assert.deepEqual(findIn(`control ${n.what}`, `xx ${n.shown} yy`, [n]).length, 1, `the search finds ${n.what}`);
     const c0 = planted[0];
     for (const form of [c0.phone.e164, c0.phone.e164.slice(1), c0.phone.national, c0.phone.typed, c0.email.toUpperCase(),
       encodeURIComponent(c0.email), `+358 ${c0.phone.national.slice(1, 3)} ${c0.phone.national.slice(3)}`]) {
-      assert.ok(find('control', `a=${form};`, needlesOf(c0)).length > 0, `a control holding ${form} is found`);
+      assert.ok(findIn('control', `a=${form};`, needlesOf(c0)).length > 0, `a control holding ${form} is found`);
     }
 
     const leaks = [];
@@ -323,14 +322,14 @@ describe('a contact request end to end, in the browser', () => {
       await redis.cmd('SET', `${ck}:s`, `x ${c0.email.toLowerCase()} y`);
       await redis.cmd('XADD', `${ck}:x`, '*', 'recipient', c0.phone.e164, 'note', c0.phone.national);
       const cdump = await redisDump(redis, `${ck}:*`);
-      const cl = cdump.flatMap((d) => find(d.where, d.text, needlesOf(c0)));
+      const cl = cdump.flatMap((d) => findIn(d.where, d.text, needlesOf(c0)));
       assert.ok(cl.some((l) => l.includes(`${ck}:s`)), `a string value is searched: ${cl.join('; ')}`);
       assert.ok(cl.some((l) => l.includes(`${ck}:x`) && l.includes('national')), 'a stream field is searched');
       assert.ok(!cl.some((l) => l.includes(`${ck}:x`) && l.includes('E.164')), 'the sealed recipient field is skipped');
       await redis.cmd('DEL', `${ck}:s`, `${ck}:x`);
       const dump = await redisDump(redis, '*');
       assert.ok(dump.some((d) => d.where.startsWith('tj:notify')), 'the dump holds the notify stream');
-      for (const d of dump) leaks.push(...find(`redis ${d.where}`, d.text, needles));
+      for (const d of dump) leaks.push(...findIn(`redis ${d.where}`, d.text, needles));
     } finally { redis.close(); }
 
     // 3. PostgreSQL: every table and column but the sealed ones.
@@ -338,18 +337,18 @@ describe('a contact request end to end, in the browser', () => {
     try {
       psql(`INSERT INTO privacy_control_${RUN} VALUES ('', convert_to(${q(`z${c0.phone.e164}z`)}, 'UTF8'))`);
       const cdb = pgDump().filter((d) => d.where === `privacy_control_${RUN}`);
-      assert.ok(cdb.length === 1 && find('pg control', cdb[0].text, needlesOf(c0)).length > 0, 'a phone in a bytea column is found');
+      assert.ok(cdb.length === 1 && findIn('pg control', cdb[0].text, needlesOf(c0)).length > 0, 'a phone in a bytea column is found');
     } finally { psql(`DROP TABLE privacy_control_${RUN}`); }
     const db = pgDump();
     const cr = db.find((d) => d.where === 'contact_requests');
     assert.ok(cr && cr.text.includes(requestX), 'the dump holds the contact requests');
     assert.ok(db.find((d) => d.where === 'accounts')?.text.includes(NURSE.email), 'the dump holds the accounts');
-    for (const d of db) leaks.push(...find(`postgresql ${d.where}`, d.text, needles));
+    for (const d of db) leaks.push(...findIn(`postgresql ${d.where}`, d.text, needles));
 
     // 4. Every URL the browsers visited (decoded too).
     assert.ok(visited.some((u) => u.includes('/request.html')) && visited.some((u) => u.includes('/inbox.html')), 'the URLs were recorded');
-    assert.ok(find('url control', decodeAll(`http://x/?q=${encodeURIComponent(c0.phone.e164)}`), needlesOf(c0)).length > 0, 'an encoded phone in a URL is found');
-    for (const u of new Set(visited)) leaks.push(...find(`url ${u.slice(0, 120)}`, decodeAll(u), needles));
+    assert.ok(findIn('url control', decodeAll(`http://x/?q=${encodeURIComponent(c0.phone.e164)}`), needlesOf(c0)).length > 0, 'an encoded phone in a URL is found');
+    for (const u of new Set(visited)) leaks.push(...findIn(`url ${u.slice(0, 120)}`, decodeAll(u), needles));
 
     // 5. The NGO e-mails (requests, withdrawals), raw and decoded.
     let ngoMails = 0;
@@ -360,7 +359,7 @@ describe('a contact request end to end, in the browser', () => {
         const raw = await (await fetch(`${env.TARJOTIN_MAILCATCHER_URL}/messages/${m.id}`, { signal: AbortSignal.timeout(10000) })).text();
         const text = `${m.subject}\n${m.text}\n${mailText(raw)}\n${raw}`;
         assert.ok(text.includes(a.name), 'the e-mail is searched (it names the activity)');
-        leaks.push(...find(`e-mail ${m.id} to ${a.email} (${m.template})`, text, needles));
+        leaks.push(...findIn(`e-mail ${m.id} to ${a.email} (${m.template})`, text, needles));
       }
     }
     assert.ok(ngoMails >= 2 * (1 + sends.length), `the NGO e-mails were searched (${ngoMails})`);
@@ -388,157 +387,4 @@ function needlesOf(c) {
   out.push({ what: 'first name', value: c.first_name.toLowerCase(), shown: c.first_name });
   if (c.note) out.push({ what: 'note', value: c.note.toLowerCase(), shown: c.note });
   return out;
-}
-
-/** Where in 'text' (case-insensitively) a needle occurs: ["where: what 'shown' …context…"]. */
-function find(where, text, needles) {
-  const low = String(text).toLowerCase();
-  const out = [];
-  for (const n of needles) {
-    const i = low.indexOf(n.value);
-    if (i >= 0) out.push(`${where}: ${n.what} '${n.shown}': …${String(text).slice(Math.max(0, i - 60), i + n.value.length + 60).replace(/\s+/g, ' ')}…`);
-  }
-  return out;
-}
-
-/** A URL and its decoded forms (percent-encoding, '+' as space), joined. */
-function decodeAll(u) {
-  let d = u;
-  try { d = decodeURIComponent(u); } catch { /* not decodable */ }
-  let e = d;
-  try { e = decodeURIComponent(u.replace(/\+/g, ' ')); } catch { /* not decodable */ }
-  return `${u}\n${d}\n${e}`;
-}
-
-/** Every *.log file of dir searched line by line: ["file:line: …"]. */
-function scanLogs(dir, needles) {
-  const out = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
-    readFileSync(path.join(dir, name), 'utf8').split('\n').forEach((l, i) => out.push(...find(`${name}:${i + 1}`, l, needles)));
-  }
-  return out;
-}
-
-/** Every table of the public schema, each column as text (bytea as escaped bytes), but the sealed columns: [{where, text}]. */
-function pgDump() {
-  const sql = (s) => {
-    const r = spawnSync('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', env.TARJOTIN_PG_PORT, '-U', 'tarjotin', '-d', 'tarjotin',
-      '-v', 'ON_ERROR_STOP=1', '-c', s], { encoding: 'utf8', timeout: 120000, maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
-    return r.stdout;
-  };
-  const tables = sql(`SELECT c.table_name || E'\\t' || string_agg(CASE WHEN c.data_type = 'bytea'
-      THEN format('encode(%I, ''escape'')', c.column_name) ELSE format('%I::text', c.column_name) END, ', ' ORDER BY c.ordinal_position)
-    FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-      AND (c.table_name, c.column_name) NOT IN (('contact_requests', 'client_enc'), ('notifications', 'recipient_enc'), ('notifications', 'vars_enc'))
-    GROUP BY c.table_name ORDER BY c.table_name`).split('\n').filter(Boolean);
-  return tables.map((l) => {
-    const [table, cols] = l.split('\t');
-    return { where: table, text: sql(`SELECT concat_ws(' | ', ${cols}) FROM "${table}"`) };
-  });
-}
-
-/** A small RESP2 client of Redis at 127.0.0.1:port: {cmd(...args) -> reply (Buffers for bulk strings), close()}. */
-function redisClient(port) {
-  const sock = net.createConnection({ host: '127.0.0.1', port });
-  let buf = Buffer.alloc(0);
-  const waiting = [];
-  const parse = (b, i) => {
-    if (i >= b.length) return null;
-    const nl = b.indexOf('\r\n', i);
-    if (nl < 0) return null;
-    const line = b.toString('utf8', i + 1, nl);
-    const t = String.fromCharCode(b[i]);
-    if (t === '+') return [line, nl + 2];
-    if (t === '-') return [new Error(line), nl + 2];
-    if (t === ':') return [Number(line), nl + 2];
-    if (t === '$') {
-      const n = Number(line);
-      if (n < 0) return [null, nl + 2];
-      if (b.length < nl + 2 + n + 2) return null;
-      return [b.subarray(nl + 2, nl + 2 + n), nl + 4 + n];
-    }
-    if (t === '*') {
-      const n = Number(line);
-      if (n < 0) return [null, nl + 2];
-      const arr = [];
-      let j = nl + 2;
-      for (let k = 0; k < n; k++) {
-        const r = parse(b, j);
-        if (!r) return null;
-        arr.push(r[0]);
-        j = r[1];
-      }
-      return [arr, j];
-    }
-    throw new Error(`unexpected RESP type ${t}`);
-  };
-  sock.on('data', (d) => {
-    buf = Buffer.concat([buf, d]);
-    while (waiting.length) {
-      const r = parse(buf, 0);
-      if (!r) return;
-      buf = buf.subarray(r[1]);
-      const w = waiting.shift();
-      if (r[0] instanceof Error) w.reject(r[0]); else w.resolve(r[0]);
-    }
-  });
-  sock.on('error', (e) => { while (waiting.length) waiting.shift().reject(e); });
-  return {
-    cmd(...args) {
-      return new Promise((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        const parts = [Buffer.from(`*${args.length}\r\n`)];
-        for (const a of args) {
-          const v = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
-          parts.push(Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n'));
-        }
-        sock.write(Buffer.concat(parts));
-      });
-    },
-    close() { sock.destroy(); },
-  };
-}
-
-const str = (v) => (Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(str).join(' ') : String(v));
-// Stream fields that hold sealed values (the recipient, sealed variables).
-const SEALED_FIELDS = new Set(['recipient', 'vars_enc']);
-
-/** Every key matching 'pattern' with its value as text: [{where: key, text}]; stream entries without their sealed fields. */
-async function redisDump(redis, pattern) {
-  const out = [];
-  let cursor = '0';
-  for (let round = 0; round < 100000; round++) {
-    const [next, keys] = await redis.cmd('SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000');
-    for (const kb of keys) {
-      const key = str(kb);
-      const type = await redis.cmd('TYPE', kb);
-      let text = '';
-      if (type === 'string') text = str(await redis.cmd('GET', kb));
-      else if (type === 'hash') text = str(await redis.cmd('HGETALL', kb));
-      else if (type === 'list') text = str(await redis.cmd('LRANGE', kb, '0', '-1'));
-      else if (type === 'set') text = str(await redis.cmd('SMEMBERS', kb));
-      else if (type === 'zset') text = str(await redis.cmd('ZRANGE', kb, '0', '-1', 'WITHSCORES'));
-      else if (type === 'stream') {
-        const lines = [];
-        for (const [id, fields] of await redis.cmd('XRANGE', kb, '-', '+')) {
-          const kept = [];
-          for (let i = 0; i + 1 < fields.length; i += 2) {
-            const f = str(fields[i]);
-            const v = str(fields[i + 1]);
-            // A field "vars" that is no JSON is a sealed blob too.
-            if (SEALED_FIELDS.has(f) || (f === 'vars' && !/^\s*[{[]/.test(v))) continue;
-            kept.push(`${f}=${v}`);
-          }
-          lines.push(`${str(id)} ${kept.join(' ')}`);
-        }
-        text = lines.join('\n');
-      }
-      out.push({ where: `${key} (${type})`, text: `${key}\n${text}` });
-    }
-    cursor = str(next);
-    if (cursor === '0') return out;
-  }
-  throw new Error('SCAN did not finish');
 }
