@@ -213,7 +213,8 @@ mail_start() {
 
 # sms_start DIR [ARGS...]: GatewayAPI's REST API on loopback; its delivery
 # reports go to the gateway, signed with the stack's secret, and are retried
-# for 15 s (the real provider retries for hours) so they outlast a restart.
+# for 15 s (the real provider retries for hours) so they outlast a restart;
+# the incoming SMS a test asks for (POST /_test/reply) go to the gateway too.
 sms_start() {
   local dir=$1 pf
   shift
@@ -221,6 +222,7 @@ sms_start() {
   alive "$pf" && return 0
   /usr/bin/python3 "$ROOT/tests/tools/sms_standin.py" --port "$TARJOTIN_SMS_PORT" \
     --token "$TARJOTIN_SMS_TOKEN" --dlr-url "$TARJOTIN_URL/api/v1/sms/delivery-reports" \
+    --mo-url "$TARJOTIN_URL/api/v1/sms/incoming" \
     --dlr-secret "$TARJOTIN_SMS_DLR_SECRET" --dlr-retries 30 --dir "$dir/sms" "$@" \
     >>"$dir/logs/sms-standin.log" 2>&1 &
   echo $! >"$pf"

@@ -9,6 +9,8 @@
 #include "auditlog.h"
 #include "crinbox.h"
 #include "crmine.h"
+#include "crsend.h"
+#include "crwithdraw.h"
 #include "directory.h"
 #include "dlr.h"
 #include "editors.h"
@@ -88,6 +90,12 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_CR_INBOX, crinbox_list },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_OPEN, crinbox_open },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
+	/* Issue 14, contact requests: the send and the client's withdrawal: */
+	{ TARJOTIN__MSG_TYPE__MSG_CR_CONSENT, crsend_consent },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_SEND, crsend_send },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW_PEEK, crwithdraw_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW, crwithdraw_withdraw },
+	{ TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING, crwithdraw_sms },
 
 };
 

@@ -102,12 +102,11 @@ unsigned crroute_send(struct req *r, const char *url)
 		return status;
 	}
 	/* The key makes a resend a replay (docs/contactrequests.md). */
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = TARJOTIN__MSG_TYPE__MSG_CR_SEND,
-					   .json = body,
-					   .idempotent = true,
-					   .ok = 201,
-					   .idempotency_key = key });
+	return docroute_forward(r, &(struct docroute_call){ .type = TARJOTIN__MSG_TYPE__MSG_CR_SEND,
+							    .json = body,
+							    .idempotent = true,
+							    .ok = 201,
+							    .idempotency_key = key });
 }
 
 unsigned crroute_mine(struct req *r, const char *url)
@@ -175,11 +174,11 @@ unsigned crroute_status(struct req *r, const char *url)
 	if (status || !(body = docroute_body(r, false, &status)))
 		return status;
 	/* Never resent: a second run would answer 409 invalid_transition. */
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = TARJOTIN__MSG_TYPE__MSG_CR_STATUS,
-					   .id = id,
-					   .json = body,
-					   .ok = 200 });
+	return docroute_forward(r,
+				&(struct docroute_call){ .type = TARJOTIN__MSG_TYPE__MSG_CR_STATUS,
+							 .id = id,
+							 .json = body,
+							 .ok = 200 });
 }
 
 /* --- the withdraw link --------------------------------------------------------- */
@@ -200,8 +199,10 @@ static unsigned withdraw_call(struct req *r, Tarjotin__MsgType type, bool resend
 					 "the withdraw link is not valid; copy the whole link");
 		goto refused;
 	}
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = type, .json = body, .idempotent = resend_ok, .ok = 200 });
+	return docroute_forward(r, &(struct docroute_call){ .type = type,
+							    .json = body,
+							    .idempotent = resend_ok,
+							    .ok = 200 });
 refused:
 	json_decref(body);
 	return status;

@@ -1,6 +1,8 @@
 /*
  * smsin.c - see smsin.h.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,9 @@
 #include "utf8.h"
 #include "banned.h"
 
-bool smsin_claim_int(const json_t *v, int64_t *out)
+/* A positive integer claim: a JSON integer, or a string of 1..18 digits
+ * (as some senders quote them).  True with *out set. */
+static bool claim_int(const json_t *v, int64_t *out)
 {
 	const char *s = json_string_value(v);
 	size_t n = s ? strlen(s) : 0;
@@ -42,9 +46,9 @@ unsigned smsin_route(struct req *r, const char *url)
 	if (!claims)
 		return status;
 	message = json_string_value(json_object_get(claims, "message"));
-	if (!smsin_claim_int(json_object_get(claims, "id"), &id))
+	if (!claim_int(json_object_get(claims, "id"), &id))
 		status = docroute_bad_param(r, "id", "a positive integer");
-	else if (!smsin_claim_int(json_object_get(claims, "msisdn"), &msisdn))
+	else if (!claim_int(json_object_get(claims, "msisdn"), &msisdn))
 		status = docroute_bad_param(r, "msisdn", "the sender's number as an integer");
 	else if (!message)
 		status = docroute_bad_param(r, "message", "a string");
@@ -57,9 +61,9 @@ unsigned smsin_route(struct req *r, const char *url)
 	/* The directory answers a seen id from its record: safe to resend. */
 	return docroute_forward(r, &(struct docroute_call){
 					   .type = TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING,
-					   .json = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)id,
-							     "msisdn", (json_int_t)msisdn, "message",
-							     text),
+					   .json = json_pack("{s:I, s:I, s:s}", "id",
+							     (json_int_t)id, "msisdn",
+							     (json_int_t)msisdn, "message", text),
 					   .idempotent = true,
 					   .ok = 200 });
 }

@@ -14,21 +14,9 @@
 #ifndef TJ_GW_SMSIN_H
 #define TJ_GW_SMSIN_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include <jansson.h>
-
 #include "req.h"
 
 #define SMSIN_MESSAGE_MAX 2000 /* bytes of the text forwarded (clipped at a character) */
-
-/*
- * A positive integer claim: a JSON integer, or a string of 1..18 digits
- * (some senders quote them).  Returns true with *out set; false (out left
- * alone) for anything else.  Pure.
- */
-bool smsin_claim_int(const json_t *v, int64_t *out);
 
 /* The route handler (routes.c). */
 unsigned smsin_route(struct req *r, const char *url);

@@ -25,7 +25,6 @@
  * reason logged as 'what' refused), 400 invalid_body, 400
  * invalid_parameter naming the field the body differs in.
  */
-json_t *smssig_verify(struct req *r, const char *what, const char *const *same,
-		      unsigned *status);
+json_t *smssig_verify(struct req *r, const char *what, const char *const *same, unsigned *status);
 
 #endif

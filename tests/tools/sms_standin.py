@@ -17,6 +17,10 @@ sources):
             "country_code", "country_prefix"} and, with --dlr-secret, the
       header X-Gwapi-Signature: an HS256 JWT over the same fields.
 
+  Incoming SMS (MO): POST <--mo-url> JSON {"id", "msisdn", "receiver", "message",
+      "senttime", "webhook_label", "country_code", "country_prefix"}, signed like
+      DLRs (X-Gwapi-Signature, with --dlr-secret), when a test asks for it.
+
 Stand-in behaviour (not the real provider's, see the doc):
   - a message object whose "userref" was accepted before is not sent again:
     the original id is returned (turn off with --no-dedup);
@@ -30,6 +34,9 @@ Test-only JSON API on the same port (no auth):
                            (with "message": M, M is the error's message text)
                            {"msisdn": 358401234567, "mode": "undeliverable"|"reject"}
                            {"reset": true}
+  POST   /_test/reply      {"msisdn": 358401234567, "message": "SEIS", "id": optional}
+                           posts that SMS to --mo-url now and answers
+                           {"status": <the webhook's HTTP status>, "body": <its JSON>}
   DELETE /_test/messages   forget everything (messages, dedup, failures)
 
 stdlib only, /usr/bin/python3.  Prints "sms_standin ready port=P" when
@@ -136,6 +143,7 @@ class State:
                 t.cancel()
             self.timers = []
             self.next_id = 1000001
+            self.next_mo_id = 5000001   # ids of incoming SMS
             self.messages = []          # accepted message objects
             self.by_userref = {}        # userref -> message id
             self.requests_by_ref = {}   # userref -> submissions seen
@@ -400,25 +408,64 @@ def make_handler(st):
                                                 "fail_status": st.fail_status,
                                                 "fail_msisdn": {str(k): v for k, v in
                                                                 st.fail_msisdn.items()}})
+            if url.path == "/_test/reply" and method == "POST":
+                return self.send_json(200, self.reply(self.read_body()))
             raise ApiError(404, "Not found")
+
+        def reply(self, raw):
+            try:
+                doc = json.loads(raw or b"{}")
+                assert isinstance(doc, dict)
+            except (ValueError, AssertionError):
+                raise ApiError(422, "Invalid json request body")
+            if not args.mo_url:
+                raise ApiError(409, "no --mo-url: incoming SMS go nowhere")
+            msisdn, text, mid = doc.get("msisdn"), doc.get("message"), doc.get("id")
+            if isinstance(msisdn, bool) or not re.fullmatch(r"[1-9]\d{6,14}",
+                                                              str(msisdn).lstrip("+")):
+                raise ApiError(400, "msisdn must be digits, e.g. 358401234567")
+            if not isinstance(text, str):
+                raise ApiError(400, "message must be a string")
+            if mid is not None and (isinstance(mid, bool) or not isinstance(mid, int)):
+                raise ApiError(400, "id must be an integer")
+            with st.lock:
+                if mid is None:
+                    mid = st.next_mo_id
+                    st.next_mo_id += 1
+            msisdn = int(str(msisdn).lstrip("+"))
+            cc, prefix = country_of(msisdn)
+            payload = {"id": mid, "msisdn": msisdn, "receiver": args.mo_receiver,
+                       "message": text, "senttime": int(time.time()),
+                       "webhook_label": "tarjotin", "country_code": cc,
+                       "country_prefix": prefix}
+            code, body = post_webhook(st, args.mo_url, payload)
+            return {"status": code, "body": body, "id": mid}
 
     return Api
 
 
-def send_dlr(st, target, payload, entry, attempt):
-    body = json.dumps(payload).encode()
+def post_webhook(st, target, payload):
+    """POSTs a signed webhook once: (HTTP status or None, its JSON body or None)."""
     headers = {"Content-Type": "application/json", "Accept": "*/*"}
     if st.args.dlr_secret:
         headers["X-Gwapi-Signature"] = jwt_hs256(payload, st.args.dlr_secret)
-    req = urllib.request.Request(target, data=body, headers=headers, method="POST")
-    code = None
+    req = urllib.request.Request(target, data=json.dumps(payload).encode(), headers=headers,
+                                 method="POST")
     try:
         with urllib.request.urlopen(req, timeout=5) as r:
-            code = r.status
+            code, raw = r.status, r.read()
     except urllib.error.HTTPError as e:
-        code = e.code
+        code, raw = e.code, e.read()
     except (urllib.error.URLError, OSError):
-        code = None
+        return None, None
+    try:
+        return code, json.loads(raw or b"null")
+    except ValueError:
+        return code, None
+
+
+def send_dlr(st, target, payload, entry, attempt):
+    code, _ = post_webhook(st, target, payload)
     with st.lock:
         entry["attempts"] = attempt + 1
         entry["http_status"] = code
@@ -441,6 +488,10 @@ def main():
     ap.add_argument("--dlr-secret", default=None, help="JWT secret for X-Gwapi-Signature")
     ap.add_argument("--dlr-delay", type=float, default=0.2)
     ap.add_argument("--dlr-retries", type=int, default=3)
+    ap.add_argument("--mo-url", default=None,
+                    help="the incoming-SMS (MO) webhook /_test/reply posts to")
+    ap.add_argument("--mo-receiver", type=int, default=4512345678,
+                    help="our number the incoming SMS were sent to (their 'receiver')")
     ap.add_argument("--no-dedup", action="store_true",
                     help="behave like the real API: a repeated userref is sent again")
     ap.add_argument("--dir", default=None, help="append accepted messages to DIR/messages.jsonl")

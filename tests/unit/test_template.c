@@ -33,7 +33,14 @@ static const struct template_var vars[] = {
 	{ "activity_name", "Muistikahvila" },
 	{ "open_url", "https://tarjotin.example.fi/y/8f3a9c2e" },
 	{ "response_days", "3" },
-	{ "withdraw_url", "https://tarjotin.fi/p/8f3a9c2e" },
+	{ "withdraw_url",
+	  "https://tarjotin.pohjois-savo.example.fi/w#Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg" },
+	{ "site_name", "Kuopion kaupungin terveysasema, Petosen toimipiste" },
+	{ "organizations",
+	  "Pohjois-Savon Muistiyhdistys ry, Kuopion Seudun Omaishoitajat ry ja Savon Mielenterveysseura ry" },
+	{ "sent_date", "24.11.2026" },
+	{ "client_text",
+	  "Aino\n+358401234567\naino@example.org\nSoittakaa mieluiten aamupäivisin." },
 	{ "assured_date", "3.5.2023" },
 	{ "due_date", "3.11.2023" },
 	{ "confirm_url",
@@ -54,6 +61,9 @@ static const struct template_var vars[] = {
 static const char *const names[] = { "test",
 				     "contact_request",
 				     "contact_receipt",
+				     "contact_request_data",
+				     "contact_withdrawn",
+				     "contact_withdrawn_client",
 				     "review_request",
 				     "review_reminder",
 				     "review_hidden",
@@ -125,11 +135,11 @@ static void test_every_template_renders_as_mail(void **state)
 
 static void test_sms_templates_are_gsm7_and_short(void **state)
 {
-	static const char *const sms[] = { "test", "contact_receipt" };
+	static const char *const sms[] = { "test", "contact_receipt", "contact_withdrawn_client" };
 	size_t i, j;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(sms) / sizeof(sms[0]); i++) {
 		for (j = 0; j < 3; j++) {
 			char err[200] = "", *t;
 			struct smstext_info info;
@@ -170,6 +180,7 @@ static void test_contact_request_carries_no_client_data(void **state)
 					assert_true(!strncmp(p, "{{organization_name}}", 21) ||
 						    !strncmp(p, "{{activity_name}}", 17) ||
 						    !strncmp(p, "{{open_url}}", 12) ||
+						    !strncmp(p, "{{due_date}}", 12) ||
 						    !strncmp(p, "{{response_days}}", 17));
 					p += 2;
 				}
