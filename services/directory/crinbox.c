@@ -61,18 +61,21 @@ static int load(struct worker *w, const char *id, bool lock, struct crinbox_req 
 	memset(r, 0, sizeof(*r));
 	if (!uuid_valid(id))
 		return 0;
-	if (lock && (rc = wdb_exists(w, "SELECT 1 FROM contact_requests WHERE id = $1::uuid "
-					"FOR UPDATE", id, reply)) < 1)
+	if (lock && (rc = wdb_exists(w,
+				     "SELECT 1 FROM contact_requests WHERE id = $1::uuid "
+				     "FOR UPDATE",
+				     id, reply)) < 1)
 		return rc;
 	rc = -1;
 	simclock_iso(w->dir->clock, now, sizeof(now));
-	res = wdb_exec(w,
-		       "SELECT (" CRINBOX_ITEM("$2::timestamptz") " || jsonb_build_object('history', "
-		       CRINBOX_HISTORY "))::text, r.organization_id, r.account_id, r.status, "
-		       "r.first_reaction_at IS NOT NULL, "
-		       "coalesce(translate(encode(r.client_enc, 'base64'), E'\\n', ''), '')"
-		       CRINBOX_FROM "WHERE r.id = $1::uuid",
-		       2, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"SELECT (" CRINBOX_ITEM " || jsonb_build_object('history', " CRINBOX_HISTORY
+		"))::text, r.organization_id, r.account_id, r.status, "
+		"r.first_reaction_at IS NOT NULL, "
+		"coalesce(translate(encode(r.client_enc, 'base64'), E'\\n', ''), '')" CRINBOX_FROM
+		"WHERE r.id = $1::uuid",
+		2, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		return -1;
 	if (PQntuples(res) == 0 || !(r->doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL))) {
@@ -249,21 +252,21 @@ void crinbox_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Env
 			       "state", "state must be open or all");
 		goto out;
 	}
-	found = wdb_exists(w, "SELECT 1 FROM organizations WHERE id = $1::uuid", c.call->id,
-			   reply);
+	found = wdb_exists(w, "SELECT 1 FROM organizations WHERE id = $1::uuid", c.call->id, reply);
 	if (found == 0)
 		not_found(reply);
 	if (found > 0)
 		crinbox_paged(
 			w, c.body, c.call->id, state,
-			"WITH l AS (SELECT " CRINBOX_ITEM("$2::timestamptz") " AS doc, r.sent_at, r.id"
-			CRINBOX_FROM "WHERE r.organization_id = $1::uuid AND ($6 = 'all' OR " IS_OPEN
+			"WITH l AS (SELECT " CRINBOX_ITEM " AS doc, r.sent_at, r.id" CRINBOX_FROM
+			"WHERE r.organization_id = $1::uuid AND ($6 = 'all' OR " IS_OPEN
 			") ORDER BY r.sent_at DESC, r.id LIMIT $3::int OFFSET $4::int) "
 			"SELECT jsonb_build_object('items', coalesce((SELECT jsonb_agg(doc ORDER BY "
 			"sent_at DESC, id) FROM l), '[]'::jsonb), 'total', (SELECT count(*) FROM "
-			"contact_requests r WHERE r.organization_id = $1::uuid AND ($6 = 'all' OR "
-			IS_OPEN ")), 'open', (SELECT count(*) FROM contact_requests r WHERE "
-			"r.organization_id = $1::uuid AND " IS_OPEN "), 'page', $5::int, "
+			"contact_requests r WHERE r.organization_id = $1::uuid AND ($6 = 'all' OR " IS_OPEN
+			")), 'open', (SELECT count(*) FROM contact_requests r WHERE "
+			"r.organization_id = $1::uuid AND " IS_OPEN
+			"), 'page', $5::int, "
 			"'per_page', $3::int)::text",
 			reply);
 out:
@@ -380,8 +383,7 @@ static bool transition_ok(const char *from, const char *to)
 		return !strcmp(to, "contacted") || !strcmp(to, "unreachable") ||
 		       !strcmp(to, "declined");
 	if (!strcmp(from, "unreachable"))
-		return !strcmp(to, "contacted") || !strcmp(to, "declined") ||
-		       !strcmp(to, "closed");
+		return !strcmp(to, "contacted") || !strcmp(to, "declined") || !strcmp(to, "closed");
 	if (!strcmp(from, "contacted") || !strcmp(from, "declined"))
 		return !strcmp(to, "closed");
 	return false;
@@ -503,11 +505,13 @@ static int first_reaction(struct worker *w, const char *id, Tarjotin__Envelope *
 		   "'Europe/Helsinki')::date, (r.first_reaction_at AT TIME ZONE "
 		   "'Europe/Helsinki')::date) AS days FROM contact_requests r, act "
 		   "WHERE r.activity_id = act.activity_id AND r.first_reaction_at IS NOT NULL "
-		   "ORDER BY r.first_reaction_at DESC, r.id LIMIT " OBSERVED_LAST_SQL "), "
+		   "ORDER BY r.first_reaction_at DESC, r.id LIMIT " OBSERVED_LAST_SQL
+		   "), "
 		   "s AS (SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) "
 		   "AS m FROM d) "
 		   "UPDATE activities a SET observed_response_n = s.n, observed_response_days = "
-		   "CASE WHEN s.n >= " OBSERVED_MIN_SQL " THEN greatest(1, ceil(s.m))::smallint END "
+		   "CASE WHEN s.n >= " OBSERVED_MIN_SQL
+		   " THEN greatest(1, ceil(s.m))::smallint END "
 		   "FROM s, act WHERE a.id = act.activity_id",
 		   1, params, reply);
 }
@@ -548,17 +552,18 @@ void crinbox_status(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 	params[2] = ch.status;
 	params[3] = ch.reason;
 	params[4] = days;
-	res = wdb_exec(w,
-		       "UPDATE contact_requests SET status = $3::contact_request_status, "
-		       "decline_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE decline_reason END, "
-		       "first_reaction_at = coalesce(first_reaction_at, $2::timestamptz), "
-		       "outcome_at = $2::timestamptz, closed_at = CASE WHEN $3 = 'closed' THEN "
-		       "$2::timestamptz ELSE closed_at END, purge_at = $2::timestamptz + "
-		       "make_interval(days => $5::int), version = version + 1 "
-		       "WHERE id = $1::uuid RETURNING fi_working_days_between((sent_at AT TIME ZONE "
-		       "'Europe/Helsinki')::date, ($2::timestamptz AT TIME ZONE "
-		       "'Europe/Helsinki')::date)",
-		       5, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(
+		w,
+		"UPDATE contact_requests SET status = $3::contact_request_status, "
+		"decline_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE decline_reason END, "
+		"first_reaction_at = coalesce(first_reaction_at, $2::timestamptz), "
+		"outcome_at = $2::timestamptz, closed_at = CASE WHEN $3 = 'closed' THEN "
+		"$2::timestamptz ELSE closed_at END, purge_at = $2::timestamptz + "
+		"make_interval(days => $5::int), version = version + 1 "
+		"WHERE id = $1::uuid RETURNING fi_working_days_between((sent_at AT TIME ZONE "
+		"'Europe/Helsinki')::date, ($2::timestamptz AT TIME ZONE "
+		"'Europe/Helsinki')::date)",
+		5, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto fail;
 	snprintf(detail, sizeof(detail), "{\"days\": %s}",

@@ -18,33 +18,34 @@
 
 /*
  * A request as every page shows it, for the row alias r joined as
- * CRINBOX_FROM, at time 't' (an SQL expression of the clock, e.g.
- * "$2::timestamptz"): a jsonb object without "client", "client_hint" null.
+ * CRINBOX_FROM, at the clock's time $2 (timestamptz text): a jsonb object
+ * without "client", "client_hint" null.
  * CRINBOX_HISTORY is its history (a jsonb array, oldest first).
  */
 #define CRINBOX_FROM                                                          \
 	" FROM contact_requests r JOIN activities a ON a.id = r.activity_id " \
 	"JOIN organizations o ON o.id = r.organization_id "                   \
 	"JOIN user_sites s ON s.id = r.user_site_id "
-#define CRINBOX_OVERDUE(t)                                                     \
+#define CRINBOX_OVERDUE                                                        \
 	"(r.first_reaction_at IS NULL AND r.status IN ('sent', 'opened') AND " \
-	"r.due_1 <= " t ")"
-#define CRINBOX_ITEM(t)                                                                           \
+	"r.due_1 <= $2::timestamptz)"
+#define CRINBOX_ITEM                                                                              \
 	"jsonb_build_object('id', r.id, 'batch_id', r.batch_id, 'status', r.status, "             \
-	"'activity', jsonb_build_object('id', a.id, 'name', a.name), "                           \
-	"'organization', jsonb_build_object('id', o.id, 'name', o.name), "                       \
+	"'activity', jsonb_build_object('id', a.id, 'name', a.name), "                            \
+	"'organization', jsonb_build_object('id', o.id, 'name', o.name), "                        \
 	"'channel', r.channel, 'lang', r.lang, 'sent_at', r.sent_at, "                            \
 	"'due', (r.due_1 AT TIME ZONE 'Europe/Helsinki')::date - 1, "                             \
-	"'overdue', " CRINBOX_OVERDUE(t) ", 'response_days', r.response_days, "                   \
+	"'overdue', " CRINBOX_OVERDUE                                                             \
+	", 'response_days', r.response_days, "                                                    \
 	"'opened_at', r.opened_at, 'first_reaction_at', r.first_reaction_at, "                    \
 	"'closed_at', r.closed_at, 'erased', r.erased_at IS NOT NULL, "                           \
 	"'decline_reason', r.decline_reason, 'sender', jsonb_build_object('user_site', s.name), " \
 	"'client_hint', NULL, 'has_phone', r.has_phone, 'has_email', r.has_email, "               \
-	"'has_note', r.has_note, 'alternatives', CASE WHEN " CRINBOX_OVERDUE(                     \
-		t) " THEN '/' || coalesce('?' || nullif(concat_ws('&', 'need=' || r.need, "      \
-		   "'municipality=' || r.municipality_code), ''), '') END)"
-#define CRINBOX_HISTORY                                                                      \
-	"(SELECT coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'at', e.at, "         \
+	"'has_note', r.has_note, 'alternatives', CASE WHEN " CRINBOX_OVERDUE                      \
+	" THEN '/' || coalesce('?' || nullif(concat_ws('&', 'need=' || r.need, "                  \
+	"'municipality=' || r.municipality_code), ''), '') END)"
+#define CRINBOX_HISTORY                                                                        \
+	"(SELECT coalesce(jsonb_agg(jsonb_build_object('kind', e.kind, 'at', e.at, "           \
 	"'actor_role', e.actor_role, 'detail', e.detail) ORDER BY e.at, e.created_at, e.id), " \
 	"'[]'::jsonb) FROM contact_request_events e WHERE e.request_id = r.id)"
 

@@ -33,9 +33,11 @@ void crmine_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	if (doccall_open(req, &c, reply) == 0)
 		crinbox_paged(
 			w, c.body, account_of(req->principal), NULL,
-			"WITH l AS (SELECT " CRINBOX_ITEM("$2::timestamptz") " || "
-			"jsonb_build_object('history', " CRINBOX_HISTORY ") AS doc, r.sent_at, r.id"
-			CRINBOX_FROM "WHERE r.account_id = $1::uuid "
+			"WITH l AS (SELECT " CRINBOX_ITEM
+			" || "
+			"jsonb_build_object('history', " CRINBOX_HISTORY
+			") AS doc, r.sent_at, r.id" CRINBOX_FROM
+			"WHERE r.account_id = $1::uuid "
 			"ORDER BY r.sent_at DESC, r.id LIMIT $3::int OFFSET $4::int) "
 			"SELECT jsonb_build_object('items', coalesce((SELECT jsonb_agg(doc ORDER BY "
 			"sent_at DESC, id) FROM l), '[]'::jsonb), 'total', (SELECT count(*) FROM "

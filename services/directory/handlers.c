@@ -84,18 +84,19 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
 
-	/* Issue 14, contact requests: my requests, the NGO's inbox: */
-	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE, crmine_list },
-	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, crmine_get },
-	{ TARJOTIN__MSG_TYPE__MSG_CR_INBOX, crinbox_list },
-	{ TARJOTIN__MSG_TYPE__MSG_CR_OPEN, crinbox_open },
-	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
 	/* Issue 14, contact requests: the send and the client's withdrawal: */
 	{ TARJOTIN__MSG_TYPE__MSG_CR_CONSENT, crsend_consent },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_SEND, crsend_send },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW_PEEK, crwithdraw_peek },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW, crwithdraw_withdraw },
 	{ TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING, crwithdraw_sms },
+
+	/* Issue 14, contact requests: my requests, the NGO's inbox: */
+	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE, crmine_list },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, crmine_get },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_INBOX, crinbox_list },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_OPEN, crinbox_open },
+	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
 
 };
 

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "config.h"
 #include "cr_settings.h"
+#include "crevents.h"
 #include "directory.h"
 #include "front.h"
 #include "healthwatch.h"
@@ -179,6 +180,7 @@ int main(void)
 	struct outbox *outbox = NULL;
 	struct housekeep *housekeep = NULL;
 	struct review *review = NULL;
+	struct crevents *crevents = NULL; /* contact requests' events to stats */
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	char err[512];
@@ -263,6 +265,9 @@ int main(void)
 	review = review_start(&dir);
 	if (!review)
 		goto out;
+	crevents = crevents_start(&dir);
+	if (!crevents)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -290,6 +295,7 @@ out:
 	outbox_stop(&outbox);
 	housekeep_stop(&housekeep);
 	review_stop(&review);
+	crevents_stop(&crevents);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);

@@ -1,7 +1,8 @@
 /*
  * tarjotin-stats - receives usage events from the gateways (ZeroMQ PULL) and
  * counts them in Redis, in one hash per day (tj:stats:YYYY-MM-DD): requests
- * per route and status ("ping:200"), and page views ("page_views").
+ * per route and status ("ping:200"), page views ("page_views"), and the
+ * directory's contact request events ("cr_sent", ... each event once).
  * No personal data reaches it: events carry routes, statuses and latencies.
  * (Roll-ups into PostgreSQL and the report queries come with the statistics
  * issue.)
@@ -78,6 +79,7 @@ int main(void)
 			events += b->n_events;
 			tally_init(&t);
 			tally_add_batch(&t, b, clock_wall_ms());
+			malformed += t.malformed;
 			if (t.refused) {
 				char n[24];
 

@@ -1,6 +1,7 @@
 /*
  * tally.c - see tally.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -63,6 +64,51 @@ static void tally_bump(struct tally *t, const char *day, const char *field)
 	t->c[t->n++].n = 1;
 }
 
+/* Whether s is a uuid's text (lower-case hex and dashes, 36 characters). */
+static bool is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' :
+			   !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return s[36] == '\0';
+}
+
+/* Whether s is an event kind: [a-z_]{1,40}. */
+static bool is_kind(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 40)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* A contact request event into t->once (counted by its id, once). */
+static void add_once(struct tally *t, const Tarjotin__UsageEvent *e, const char *day)
+{
+	struct tally_once *o;
+
+	if (!e->event_id || !e->cr_kind || !is_uuid(e->event_id) || !is_kind(e->cr_kind)) {
+		t->malformed++;
+		return;
+	}
+	if (t->n_once == TALLY_MAX) {
+		t->overflow++;
+		return;
+	}
+	o = &t->once[t->n_once++];
+	snprintf(o->day, sizeof(o->day), "%s", day);
+	snprintf(o->field, sizeof(o->field), "cr_%s", e->cr_kind);
+	snprintf(o->id, sizeof(o->id), "%s", e->event_id);
+}
+
 void tally_add_batch(struct tally *t, const Tarjotin__UsageBatch *b, int64_t now_ms)
 {
 	for (size_t i = 0; i < b->n_events; i++) {
@@ -73,6 +119,10 @@ void tally_add_batch(struct tally *t, const Tarjotin__UsageBatch *b, int64_t now
 			t->refused++;
 			continue;
 		}
+		if (e->kind == TARJOTIN__USAGE_EVENT__KIND__CONTACT_REQUEST) {
+			add_once(t, e, day);
+			continue;
+		}
 		key_safe(e->route, route, sizeof(route));
 		snprintf(field, sizeof(field), "%s:%u", route, e->status);
 		tally_bump(t, day, field);
@@ -81,15 +131,27 @@ void tally_add_batch(struct tally *t, const Tarjotin__UsageBatch *b, int64_t now
 	}
 }
 
+/* KEYS[1] the event's seen key, KEYS[2] the day's hash; ARGV[1] the field,
+ * ARGV[2] the seen key's lifetime (s). */
+#define COUNT_ONCE                                                      \
+	"if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then " \
+	"return redis.call('HINCRBY', KEYS[2], ARGV[1], 1) end return 0"
+
 int tally_send(const struct tally *t, redisContext *rc, char *err, size_t errlen)
 {
 	int result = 0;
+	char ttl[24];
 
 	err[0] = '\0';
+	snprintf(ttl, sizeof(ttl), "%ld", TALLY_SEEN_TTL_S);
 	for (size_t i = 0; i < t->n; i++)
 		redisAppendCommand(rc, "HINCRBY tj:stats:%s %s %ld", t->c[i].day, t->c[i].field,
 				   t->c[i].n);
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n_once; i++)
+		redisAppendCommand(rc, "EVAL %s 2 tj:stats:cr:seen:%s tj:stats:%s %s %s",
+				   COUNT_ONCE, t->once[i].id, t->once[i].day, t->once[i].field,
+				   ttl);
+	for (size_t i = 0; i < t->n + t->n_once; i++) {
 		redisReply *r = NULL;
 
 		if (redisGetReply(rc, (void **)&r) != REDIS_OK || !r) {

@@ -2,7 +2,8 @@
 /*
  * Unit tests for stats' counting: the day of an event's time (refused when
  * the network sends an impossible one), the sums of a batch, and the reason
- * given when Redis fails on a connection that already existed.
+ * given when Redis fails on a connection that already existed, and the
+ * contact request events counted once by their id.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -92,6 +93,49 @@ static void test_a_batch_is_summed_and_bad_times_counted(void **state)
 	}
 }
 
+static void test_contact_request_events_are_counted_once_by_id(void **state)
+{
+	static const char *const ids[] = {
+		"0b6c1c1e-1d7e-4c55-9a3b-2f5a7d9e1c01", /* a good one */
+		"0b6c1c1e-1d7e-4c55-9a3b-2f5a7d9e1c02", /* a good one, another kind */
+		"0B6C1C1E-1D7E-4C55-9A3B-2F5A7D9E1C03", /* not lower-case */
+		"0b6c1c1e-1d7e-4c55-9a3b-2f5a7d9e1c0",  /* too short */
+		"0b6c1c1e-1d7e-4c55-9a3b-2f5a7d9e1c05", /* a bad kind */
+		"0b6c1c1e-1d7e-4c55-9a3b-2f5a7d9e1c06", /* a bad time */
+	};
+	static const char *const kinds[] = { "sent", "first_reaction", "sent",
+					     "sent", "se nt",          "sent" };
+	Tarjotin__UsageEvent ev[6];
+	Tarjotin__UsageEvent *evp[6];
+	Tarjotin__UsageBatch b = TARJOTIN__USAGE_BATCH__INIT;
+	struct tally t;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		tarjotin__usage_event__init(&ev[i]);
+		ev[i].kind = TARJOTIN__USAGE_EVENT__KIND__CONTACT_REQUEST;
+		ev[i].event_id = (char *)ids[i];
+		ev[i].cr_kind = (char *)kinds[i];
+		ev[i].at_ms = NOW_MS;
+		evp[i] = &ev[i];
+	}
+	ev[5].at_ms = -1;
+	b.n_events = 6;
+	b.events = evp;
+	tally_init(&t);
+	tally_add_batch(&t, &b, NOW_MS);
+	/* Nothing per route: a contact request event is no HTTP call. */
+	assert_int_equal(t.n, 0);
+	assert_int_equal(t.n_once, 2);
+	assert_int_equal(t.malformed, 3);
+	assert_int_equal(t.refused, 1);
+	assert_string_equal(t.once[0].field, "cr_sent");
+	assert_string_equal(t.once[0].id, ids[0]);
+	assert_string_equal(t.once[0].day, "2026-11-18");
+	assert_string_equal(t.once[1].field, "cr_first_reaction");
+	assert_string_equal(t.once[1].id, ids[1]);
+}
+
 static void test_a_failure_on_an_open_connection_says_why(void **state)
 {
 	struct tally t;
@@ -122,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_day_of_a_time_in_range),
 		cmocka_unit_test(test_day_of_an_impossible_time_is_refused),
 		cmocka_unit_test(test_a_batch_is_summed_and_bad_times_counted),
+		cmocka_unit_test(test_contact_request_events_are_counted_once_by_id),
 		cmocka_unit_test(test_a_failure_on_an_open_connection_says_why),
 	};
 
