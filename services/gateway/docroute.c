@@ -202,18 +202,21 @@ static void add_location(struct req *r, const char *prefix, const Tarjotin__DocR
 	json_decref(doc);
 }
 
-/* A keyed call's success: "replayed" taken out of the body, true answered
- * as Idempotent-Replayed (docroute.h). */
+/* A keyed call's success: a replay (docroute.h) says so in the header;
+ * "replayed" is taken out of the body. */
 static unsigned reply_keyed(struct req *r, unsigned ok, const Tarjotin__DocReply *m)
 {
-	json_t *doc = reply_json(m), *replayed = json_object_get(doc, "replayed");
+	const char *code = r->call.reply->error_code;
+	json_t *doc = reply_json(m);
+	bool replayed = json_is_true(json_object_get(doc, "replayed")) ||
+			(code && !strcmp(code, "replayed"));
 
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return req_reply_error(r, 502, "internal", NULL,
 				       "the directory sent a malformed reply");
 	}
-	if (json_is_true(replayed))
+	if (replayed)
 		req_add_header(r, "Idempotent-Replayed", "true");
 	json_object_del(doc, "replayed");
 	return req_reply_json(r, ok, doc);

@@ -27,9 +27,11 @@ struct docroute_call {
 	unsigned ok;          /* the status of a success: 200, 201 or 204 */
 	const char *location; /* with 201: Location is this prefix and the reply's "id" */
 	/* The Envelope's idempotency_key (NULL: none; at most
-	 * DOCROUTE_KEY_MAX characters, copied).  With a key, a top-level
-	 * "replayed" of the reply's JSON object is taken out of the body and,
-	 * when true, answered as the header "Idempotent-Replayed: true". */
+	 * DOCROUTE_KEY_MAX characters, copied).  With a key, the success must
+	 * be a JSON object; a replay (the directory's stored answer to the
+	 * same key: a top-level "replayed": true, or the Envelope's
+	 * error_code "replayed") is answered with "Idempotent-Replayed: true",
+	 * and "replayed" is taken out of the body either way. */
 	const char *idempotency_key;
 };
 
