@@ -33,7 +33,7 @@ async function stackAsync(cmd, ...args) {
 /** Waits (bounded) until the gateway is ready and the professional's session answers again. */
 async function ready(what) {
   await until(async () => (await http('/readyz')).status === 200, { timeout: 60000, every: 200, what: `ready after ${what}` });
-  await until(async () => (await pro.call('/api/v1/my/contact-requests?per_page=1')).status === 200,
+  await until(async () => (await pro.call('/api/v1/session')).json?.signed_in === true,
     { timeout: 30000, every: 200, what: `the session to answer after ${what}` });
 }
 
