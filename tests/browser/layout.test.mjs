@@ -30,6 +30,7 @@ const IDENTITY_PAGES = [
   ['link (no token)', '/link.html?lang=en', '#view[data-state="invalid"]', null],
   ['register', '/register.html?lang=fi', '#reg-municipalities-list[data-loaded]', null],
   ['confirm (no token)', '/confirm.html?lang=fi', '#view[data-state="invalid"]', null],
+  ['withdraw (no token)', '/w.html?lang=fi', '#view[data-state="invalid"]', null],
   ['admin (not signed in)', '/admin.html?lang=fi', '[data-gate="signin"]', null],
   ['admin: user sites', '/admin.html?lang=fi', '#sites-list[data-loaded]', ADMIN],
   ['admin: accounts', '/admin-accounts.html?lang=fi', '#accounts-list[data-loaded]', ADMIN],
@@ -42,6 +43,9 @@ const IDENTITY_PAGES = [
   ['editor: activities', '/editor.html?lang=fi', '[data-activities][data-loaded]', EDITOR],
   ['editor: activity form', '/activity-edit.html?lang=fi&id=a0000000-0000-4000-8000-000000000055', '#act-history[data-loaded]', EDITOR],
   ['account', '/account.html?lang=sv', '[data-signout-everywhere]', EDITOR],
+  ['contact requests: inbox', '/inbox.html?lang=fi', '#inbox-orgs[data-loaded]', EDITOR],
+  ['contact requests: send', '/request.html?lang=fi', '#cr-consent-text[data-version]', 'ohjaaja@varkaus-terveys.example.org'],
+  ['contact requests: mine', '/my-requests.html?lang=sv', '#my-requests[data-loaded]', 'ohjaaja@varkaus-terveys.example.org'],
 ];
 
 // Throttled loads are slow, more so on a busy machine with a sanitizer-built stack.

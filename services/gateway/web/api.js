@@ -56,7 +56,7 @@ async function call(method, path, { params, body, lang, headers, raw } = {}) {
     throw e;
   }
   if (data === null) throw new ApiError('http', res.status, 'invalid JSON from the server');
-  if (raw) return { data, etag: res.headers.get('ETag') || '' };
+  if (raw) return { data, etag: res.headers.get('ETag') || '', replayed: res.headers.get('Idempotent-Replayed') === 'true' };
   return data;
 }
 
@@ -122,6 +122,23 @@ export async function apiSendDoc(method, path, body, lang, version) {
     if (version !== undefined && version !== null && version !== '') headers['If-Match'] = `"${version}"`;
     try {
       return await call(method, path, { body, lang, headers, raw: true });
+    } catch (e) {
+      if (attempt === 0 && e instanceof ApiError && e.status === 403 && e.code === 'csrf') {
+        forgetSession();
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+// POST with the CSRF token and an Idempotency-Key (docs/contactrequests.md, the send):
+// the same key again answers the first answer → {data, etag, replayed}.
+export async function apiSendIdempotent(path, body, lang, key) {
+  for (let attempt = 0; ; attempt++) {
+    const s = await getSession(lang);
+    try {
+      return await call('POST', path, { body, lang, headers: { 'X-CSRF-Token': s.csrf || '', 'Idempotency-Key': key }, raw: true });
     } catch (e) {
       if (attempt === 0 && e instanceof ApiError && e.status === 403 && e.code === 'csrf') {
         forgetSession();

@@ -8,7 +8,8 @@
 // No framework: views are built with DOM calls (text is never parsed as HTML).
 
 import { LANGS, DEFAULT_LANG, LANG_NAMES, LANG_KEY, readLang, t as translate } from './i18n.js';
-import { ApiError, getTaxonomies, getMunicipalities, searchActivities, getActivity } from './api.js';
+import { ApiError, getTaxonomies, getMunicipalities, searchActivities, getActivity, getSession } from './api.js';
+import { trayButton, setSearchContext } from './tray.js';
 import { mountHeader } from './header.js';
 import { h } from './dom.js';
 import { renderCard, renderDetail, label as labelIn, countyName as countyNameIn, LOCALES } from './card.js';
@@ -495,12 +496,26 @@ function emptyNotice(s, ref, res) {
   return box;
 }
 
-function card(item, s, ref) {
-  return renderCard(item, { lang, ref, nav: true, href: (it) => hrefFor({ ...s, activity: it.id }) });
+// A signed-in professional gets the tray's buttons (docs/contactrequests.md). The session
+// is fetched once per page load, in parallel with the view's data; without it, no tray.
+async function isProfessional() {
+  try {
+    const sess = await getSession(lang);
+    return Boolean(sess.signed_in && sess.account && sess.account.role === 'professional');
+  } catch (e) {
+    return false;
+  }
+}
+
+const trayFor = (pro) => (pro ? (it) => trayButton(it, lang, announce) : null);
+
+function card(item, s, ref, pro) {
+  return renderCard(item, { lang, ref, nav: true, href: (it) => hrefFor({ ...s, activity: it.id }), tray: trayFor(pro) });
 }
 
 async function viewResults(s) {
-  const [ref, res] = await Promise.all([loadRef(), searchActivities(apiFilters(s, { page: s.page, per_page: PER_PAGE }), lang)]);
+  const [ref, res, pro] = await Promise.all([loadRef(), searchActivities(apiFilters(s, { page: s.page, per_page: PER_PAGE }), lang), isProfessional()]);
+  setSearchContext(s.need, s.municipality);
   const total = res.total || 0;
   const pages = Math.max(1, Math.ceil(total / (res.per_page || PER_PAGE)));
   const items = res.items || [];
@@ -516,7 +531,7 @@ async function viewResults(s) {
     const found = t('results.found', { n: total });
     nodes.push(h('p', { class: 'result-summary', id: 'result-summary', 'data-total': String(total), text: found }));
     if (items.length) {
-      nodes.push(h('ul', { class: 'cards', 'aria-describedby': 'result-summary' }, items.map((it) => card(it, s, ref))));
+      nodes.push(h('ul', { class: 'cards', 'aria-describedby': 'result-summary' }, items.map((it) => card(it, s, ref, pro))));
     } else {
       nodes.push(h('p', { class: 'notice' }, h('a', { href: hrefFor({ ...s, page: 1 }), 'data-nav': true, text: t('results.page', { page: 1, pages }) })));
     }
@@ -542,8 +557,9 @@ async function viewDetail(s) {
     '← ', hasContext ? t('detail.back') : t('detail.backFront'));
   let a;
   let ref;
+  let pro;
   try {
-    [ref, a] = await Promise.all([loadRef(), getActivity(s.activity, lang)]);
+    [ref, a, pro] = await Promise.all([loadRef(), getActivity(s.activity, lang), isProfessional()]);
   } catch (err) {
     if (err instanceof ApiError && err.kind === 'not_found') {
       return {
@@ -554,7 +570,8 @@ async function viewDetail(s) {
     }
     throw err;
   }
-  const nodes = [back, renderDetail(a, { lang, ref, fallbackId: s.activity })];
+  if (hasContext) setSearchContext(s.need, s.municipality);
+  const nodes = [back, renderDetail(a, { lang, ref, fallbackId: s.activity, tray: trayFor(pro) })];
   return { nodes, title: a.name || t('detail.title'), say: a.name || '' };
 }
 

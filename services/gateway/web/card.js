@@ -4,7 +4,8 @@
 //
 // ctx: {lang, ref (reference data, loadRef's shape: needById, kindById, targetById,
 // municipalities, counties), href(item) → the card's link or null (then the title is
-// plain text), nav (true: links carry data-nav for the search's own navigation)}.
+// plain text), nav (true: links carry data-nav for the search's own navigation),
+// tray(item) → the "add to tray" button (tray.js) or absent (not a professional)}.
 
 import { t as translate } from './i18n.js';
 import { h } from './dom.js';
@@ -98,7 +99,17 @@ export function renderCard(item, ctx) {
         item.unverified === true ? unverifiedBadge(t) : null,
         item.takes_new === true ? h('span', { class: 'badge', text: t('card.takesNew') }) : null,
         item.takes_new === false ? h('span', { class: 'badge muted', text: t('card.notTakingNew') }) : null,
-        assured ? h('span', { text: t('card.assured', { date: assured }) }) : null)));
+        assured ? h('span', { text: t('card.assured', { date: assured }) }) : null,
+        ctx.tray && item.accepts_contact_requests === true ? ctx.tray(item) : null)));
+}
+
+// What the detail says of contact requests: the observed reply time when there is one
+// (docs/contactrequests.md), else the association's own promise.
+function contactRequestText(a, t) {
+  if (a.accepts_contact_requests === false) return t('detail.noContactRequests');
+  if (a.accepts_contact_requests !== true) return '';
+  if (a.response_days_observed) return t('detail.contactRequestsObserved', { n: a.response_days_observed });
+  return t('detail.contactRequests', { n: a.response_days || 0 });
 }
 
 function section(t, title, ...content) {
@@ -158,8 +169,8 @@ export function renderDetail(a, ctx) {
         h('div', {}, h('strong', { text: c.name || '' }), c.role ? `, ${c.role}` : ''),
         contactLines(c, t)))) : null),
     sec(t('detail.status'),
-      a.accepts_contact_requests === true ? h('p', { text: t('detail.contactRequests', { n: a.response_days || 0 }) })
-        : a.accepts_contact_requests === false ? h('p', { text: t('detail.noContactRequests') }) : null,
+      contactRequestText(a, t) ? h('p', { 'data-contact-requests': '', text: contactRequestText(a, t) }) : null,
+      ctx.tray && a.accepts_contact_requests === true && a.id ? h('p', {}, ctx.tray(a)) : null,
       assured ? h('p', { text: assured }) : null,
       a.updated_at ? h('p', { text: t('detail.updated', { date: fmtDate(a.updated_at, lang) }) }) : null));
 

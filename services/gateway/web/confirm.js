@@ -5,7 +5,7 @@
 // it (POST /api/v1/reviews/confirm). Each outcome has its state:
 // #view[data-state="loading|ready|confirmed|used|expired|invalid|version_changed|not_published|error"].
 
-import { startPage, h } from './page.js';
+import { startPage, h, takeFragmentToken } from './page.js';
 import { ApiError, apiSend } from './api.js';
 import { fmtDate } from './card.js';
 
@@ -56,14 +56,7 @@ const STR = {
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-function takeToken() {
-  let tok = '';
-  try { tok = decodeURIComponent(location.hash.replace(/^#/, '')); } catch (e) { /* stays '' */ }
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  return tok;
-}
-
-let token = takeToken();
+let token = takeFragmentToken();
 let state = TOKEN.test(token) ? 'loading' : 'invalid';
 let info = null; // the peek's (or confirm's) answer
 let working = false;
@@ -162,7 +155,7 @@ if (state === 'loading') peek(); else render(false);
 
 window.addEventListener('hashchange', () => {
   if (!location.hash || working) return;
-  token = takeToken();
+  token = takeFragmentToken();
   info = null;
   if (TOKEN.test(token)) peek();
   else { state = 'invalid'; render(true); }

@@ -22,7 +22,7 @@ const STR = {
     'act.caption': ({ org }) => `Järjestön ${org} toiminnot`,
     assured: ({ date }) => `Vahvistettu ${date}`, notAssured: 'Ei vahvistettu', due: ({ date }) => `Seuraava tarkistus ${date}`,
     edit: 'Muokkaa', confirm: 'Tiedot ovat yhä oikein', publish: 'Julkaise', pause: 'Keskeytä', archive: 'Arkistoi', toDraft: 'Palauta luonnokseksi',
-    newActivity: 'Uusi toiminto', maintainers: 'Ylläpitäjät', profile: 'Järjestön tiedot', show: 'Näytä toiminnot',
+    newActivity: 'Uusi toiminto', inbox: 'Yhteydenottopyynnöt', maintainers: 'Ylläpitäjät', profile: 'Järjestön tiedot', show: 'Näytä toiminnot',
     confirmed: ({ name }) => `${name}: tiedot vahvistettu.`,
     statusDone: ({ name, st }) => `${name}: tila on nyt ${st}.`,
     conflict: ({ name }) => `${name} on muuttunut sillä välin. Lista päivitettiin; yritä uudelleen.`,
@@ -42,7 +42,7 @@ const STR = {
     'act.caption': ({ org }) => `Verksamheter för ${org}`,
     assured: ({ date }) => `Bekräftad ${date}`, notAssured: 'Inte bekräftad', due: ({ date }) => `Nästa kontroll ${date}`,
     edit: 'Redigera', confirm: 'Uppgifterna stämmer fortfarande', publish: 'Publicera', pause: 'Pausa', archive: 'Arkivera', toDraft: 'Gör till utkast',
-    newActivity: 'Ny verksamhet', maintainers: 'Redaktörer', profile: 'Organisationens uppgifter', show: 'Visa verksamheterna',
+    newActivity: 'Ny verksamhet', inbox: 'Kontaktförfrågningar', maintainers: 'Redaktörer', profile: 'Organisationens uppgifter', show: 'Visa verksamheterna',
     confirmed: ({ name }) => `${name}: uppgifterna bekräftade.`,
     statusDone: ({ name, st }) => `${name}: status är nu ${st}.`,
     conflict: ({ name }) => `${name} har ändrats under tiden. Listan uppdaterades; försök igen.`,
@@ -62,7 +62,7 @@ const STR = {
     'act.caption': ({ org }) => `Activities of ${org}`,
     assured: ({ date }) => `Confirmed ${date}`, notAssured: 'Not confirmed', due: ({ date }) => `Next check ${date}`,
     edit: 'Edit', confirm: 'Still correct', publish: 'Publish', pause: 'Pause', archive: 'Archive', toDraft: 'Back to draft',
-    newActivity: 'New activity', maintainers: 'Maintainers', profile: 'Association details', show: 'Show the activities',
+    newActivity: 'New activity', inbox: 'Contact requests', maintainers: 'Maintainers', profile: 'Association details', show: 'Show the activities',
     confirmed: ({ name }) => `${name}: details confirmed.`,
     statusDone: ({ name, st }) => `${name}: the status is now ${st}.`,
     conflict: ({ name }) => `${name} was changed meanwhile. The list was refreshed; try again.`,
@@ -151,6 +151,7 @@ gatedPage({
       const r = org.review || {};
       const links = h('p', { class: 'act-actions' },
         h('a', { class: 'button secondary', href: `/activity-edit.html?org=${enc(org.id)}&lang=${lang}`, 'data-new-activity': org.id, text: t('newActivity') }),
+        h('a', { href: `/inbox.html?org=${enc(org.id)}&lang=${lang}`, 'data-inbox': org.id, text: t('inbox') }),
         isAdmin ? null : h('a', { href: `/editors.html?lang=${lang}#org-${enc(org.id)}`, text: t('maintainers') }),
         h('a', { href: `/org-edit.html?id=${enc(org.id)}&lang=${lang}`, text: t('profile') }));
       const body = [

@@ -7,6 +7,7 @@
 import { t as translate } from './i18n.js';
 import { ApiError, getSession, signOut } from './api.js';
 import { h as el } from './dom.js';
+import { trayItems } from './tray.js';
 
 // Pages a signed-in user is sent back to after signing in again are local paths only.
 export function localPath(p) {
@@ -47,11 +48,20 @@ export function mountHeader(initialLang) {
         el('span', { class: 'account-role', 'data-role': a.role || '', text: ` (${t('role.' + a.role)})` }));
       nav.append(who);
       if (a.role === 'admin') nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }));
+      // A professional's tray (tray.js: its count, linking to the send page) and their
+      // requests (on a narrow screen only the tray fits; the send page links the other).
+      else if (a.role === 'professional') {
+        const n = trayItems().length;
+        nav.append(el('a', { href: `/request.html?lang=${lang}`, class: 'tray-link', 'data-tray-link': String(n) },
+          t('tray.link', { n }), el('span', { class: 'visually-hidden', text: `: ${t('tray.linkHint')}` })),
+        el('a', { href: `/my-requests.html?lang=${lang}`, class: 'wide-only', 'data-my-requests': '', text: t('account.requests') }));
+      }
       // An editor's own pages: their activities, and their organisations' editors (on a
       // narrow screen only the first fits; editor.html links the second). An admin
       // reaches editor.html from the administration's navigation.
       else if (a.role === 'editor') {
         nav.append(el('a', { href: `/editor.html?lang=${lang}`, 'data-activities-page': '', text: t('account.activities') }),
+          el('a', { href: `/inbox.html?lang=${lang}`, class: 'wide-only', 'data-inbox-link': '', text: t('account.inbox') }),
           el('a', { href: `/editors.html?lang=${lang}`, class: 'wide-only', 'data-own-pages': '', text: t('account.editor') }));
       }
       const out = el('button', { type: 'button', class: 'account-signout', 'data-signout': '', text: t('account.signout') });
@@ -80,6 +90,7 @@ export function mountHeader(initialLang) {
     slot.replaceChildren(nav);
   }
 
+  window.addEventListener('tarjotin:tray', render);
   getSession(lang).then((s) => { session = s; render(); }, () => {
     session = { signed_in: false, providers: [] };
     render();

@@ -6,7 +6,7 @@
 // A new link opened in the same tab (only the fragment changes) is read the same way.
 // Each outcome has its page: #view[data-state="ready|used|expired|invalid|disabled|error"].
 
-import { startPage, h } from './page.js';
+import { startPage, h, takeFragmentToken } from './page.js';
 import { ApiError, apiSend, setSession } from './api.js';
 import { localPath, signinHref } from './header.js';
 
@@ -69,15 +69,7 @@ const STR = {
 
 const TOKEN = /^[A-Za-z0-9_-]{16,200}$/;
 
-// The token, then out of the address bar (the query, e.g. ?lang=sv, stays).
-function takeToken() {
-  let tok = '';
-  try { tok = decodeURIComponent(location.hash.replace(/^#/, '')); } catch (e) { /* stays '' */ }
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  return tok;
-}
-
-let token = takeToken();
+let token = takeFragmentToken();
 let state = TOKEN.test(token) ? 'ready' : 'invalid';
 let working = false;
 
@@ -149,7 +141,7 @@ render(false);
 // Another link opened in this tab changes only the fragment: the page stays, reads it.
 window.addEventListener('hashchange', () => {
   if (!location.hash || working) return;
-  token = takeToken();
+  token = takeFragmentToken();
   state = TOKEN.test(token) ? 'ready' : 'invalid';
   render(true);
 });

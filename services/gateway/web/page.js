@@ -111,6 +111,16 @@ export function startPage({ strings, title, onLang }) {
   return page;
 }
 
+// A link's token from the address's fragment (link.html, confirm.html, w.html), at once
+// taken out of the address (history.replaceState; the query, e.g. ?lang=sv, stays) so that
+// it stays out of the history, bookmarks and screen shares. '' when there is none.
+export function takeFragmentToken() {
+  let tok = '';
+  try { tok = decodeURIComponent(location.hash.replace(/^#/, '')); } catch (e) { /* stays '' */ }
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  return tok;
+}
+
 // A field's error, next to it and announced: sets aria-invalid and aria-describedby on
 // the input and fills (or empties, with text '') the element with id errId.
 export function fieldError(input, errId, text) {
