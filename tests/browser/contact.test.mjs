@@ -120,33 +120,33 @@ describe('a contact request end to end, in the browser', () => {
     nurse = await oidcSignIn(page, `/?lang=fi&activity=${acts[0].id}`);
     for (const a of acts) {
       await open(page, `/?activity=${a.id}`, 'fi', '#view[data-view="detail"]');
-      const add = page.locator(`[data-tray-add="${a.id}"]`);
-      await add.click();
-      await page.locator(`[data-tray-item="${a.id}"]`).waitFor({ state: 'attached' });
+      await page.locator(`button[data-tray="${a.id}"]`).click();
+      await page.locator(`button[data-tray="${a.id}"][aria-pressed="true"]`).waitFor({ state: 'attached' });
     }
-    assert.equal(await page.locator('[data-tray-item]').count(), 2, 'two activities in the tray');
-    await page.locator('[data-tray-send]').first().click();
+    // The header's tray link counts them and leads to the send page.
+    await page.locator('a[data-tray-link="2"]').click();
     await page.waitForURL((u) => u.pathname === '/request.html');
-    await page.waitForSelector('#request-form', { state: 'attached' });
+    await page.waitForSelector('#cr-form [data-tray-items="2"]', { state: 'attached' });
     for (const a of acts) assert.ok((await page.locator('main').innerText()).includes(a.name), `request.html names ${a.name}`);
     client = plant({ note: `Muistiinpano${RUN} soittakaa aamulla` });
     await page.fill('#cr-first-name', client.first_name);
     await page.fill('#cr-phone', client.phone.typed);
     await page.fill('#cr-email', client.email);
-    await page.locator('#cr-channel-call').check();
-    await page.selectOption('#cr-lang', 'fi');
+    await page.locator('#cr-channel-v-call').check();
+    await page.locator('#cr-lang-v-fi').check();
     await page.fill('#cr-note', client.note);
     // The consent text is shown next to its checkbox; without it nothing is sent.
-    const consent = await page.locator('[data-consent-text]').innerText();
-    assert.match(consent, /luvan/, 'the Finnish consent text is shown');
-    await page.click('#cr-submit');
+    await page.waitForSelector('#cr-consent-text[data-version]', { state: 'attached' });
+    assert.match(await page.locator('#cr-consent-text').innerText(), /luvan/, 'the Finnish consent text is shown');
+    await page.click('#cr-send');
     await page.locator('#cr-consent[aria-invalid="true"]').waitFor();
     assert.equal(psql(`SELECT count(*) FROM contact_request_batches WHERE account_id = ${q(nurse.id)}`), '0', 'nothing sent without consent');
     await page.locator('#cr-consent').check();
-    await page.click('#cr-submit');
-    await page.waitForSelector('[data-sent]', { state: 'attached' });
-    batch = await until(() => psql(`SELECT id FROM contact_request_batches WHERE account_id = ${q(nurse.id)} ORDER BY created_at DESC LIMIT 1`),
-      { what: 'the send stored' });
+    await page.click('#cr-send');
+    await page.waitForSelector('#cr-done[data-sent]', { state: 'attached' });
+    batch = await page.getAttribute('#cr-done', 'data-sent');
+    assert.equal(psql(`SELECT account_id FROM contact_request_batches WHERE id = ${q(batch)}`), nurse.id, 'the send stored as the nurse\'s');
+    assert.equal(await page.locator('#cr-done [data-receipt="sms"]').count(), 1, 'the page says the receipt went by SMS');
     const rows = psql(`SELECT activity_id || ' ' || id FROM contact_requests WHERE batch_id = ${q(batch)}`).split('\n');
     assert.equal(rows.length, 2, 'one request per activity');
     requestX = rows.find((r) => r.startsWith(acts[0].id)).split(' ')[1];
@@ -185,15 +185,17 @@ describe('a contact request end to end, in the browser', () => {
     await signInAs(page, EDITOR_X);
     const editor = (await pageSession(page)).account;
     await page.goto(inboxLink);
-    await page.waitForSelector(`[data-request="${requestX}"]`, { state: 'attached' });
-    const shown = await page.locator('main').innerText();
+    const detail = `#inbox-detail[data-state="open"] [data-request="${requestX}"]`;
+    await page.waitForSelector(detail, { state: 'attached' });
+    const shown = await page.locator(`${detail} [data-client]`).innerText();
     assert.ok(shown.includes(client.first_name), 'the editor sees the client\'s name');
     assert.ok(shown.replace(/\s/g, '').includes(client.phone.e164) || shown.replace(/\s/g, '').includes(client.phone.national),
       'the editor sees the client\'s phone');
     await until(() => psql(`SELECT count(*) FROM audit_log WHERE action = 'contact_request.open' AND target_id = ${q(requestX)}
       AND actor_account = ${q(editor.id)} AND at >= ${q(from.toISOString())}`) !== '0', { what: 'the audit row contact_request.open' });
     assert.equal(psql(`SELECT status FROM contact_requests WHERE id = ${q(requestX)}`), 'opened');
-    await page.locator('[data-set-status="contacted"]').click();
+    await page.locator('#ib-status-contacted').check();
+    await page.locator('[data-save-status]').click();
     await until(() => psql(`SELECT status FROM contact_requests WHERE id = ${q(requestX)}`) === 'contacted', { what: 'status contacted' });
     assert.deepEqual(ngo.problems, []);
   });
@@ -202,46 +204,53 @@ describe('a contact request end to end, in the browser', () => {
     assert.ok(requestX, 'sent');
     const { page } = pro;
     await open(page, '/my-requests.html', 'fi', `[data-request="${requestX}"]`);
-    const item = page.locator(`[data-request="${requestX}"]`);
-    await until(async () => /yhteyttä/i.test(await item.innerText()), { what: 'the request shown as contacted (fi)' });
+    const item = page.locator(`li[data-request="${requestX}"]`);
     assert.equal(await item.getAttribute('data-status'), 'contacted');
+    assert.equal((await item.locator('[data-status-word]').innerText()).trim(), 'Yhteydessä asiakkaaseen', 'the Finnish word for contacted');
     assert.deepEqual(pro.problems, []);
   });
 
   test('every new page passes axe-core in fi, sv and en', async () => {
     assert.ok(requestX, 'sent');
     const checked = [];
+    const olli = await signIn('ohjaaja@varkaus-terveys.example.org');
     for (const lang of LANGS) {
       // The tray (on the detail page) and request.html with two activities in it.
       const p = pro.page;
       await open(p, `/?activity=${acts[0].id}`, lang, '#view[data-view="detail"]');
-      if (!(await p.locator(`[data-tray-item="${acts[0].id}"]`).count())) await p.locator(`[data-tray-add="${acts[0].id}"]`).click();
-      await p.locator('[data-tray-item]').first().waitFor({ state: 'attached' });
-      await assertAccessible(p, `the tray on the detail page (${lang})`);
-      await open(p, '/request.html', lang, '#request-form');
+      const tb = p.locator(`button[data-tray="${acts[0].id}"]`);
+      if ((await tb.getAttribute('aria-pressed')) !== 'true') await tb.click();
+      await p.locator(`button[data-tray="${acts[0].id}"][aria-pressed="true"]`).waitFor({ state: 'attached' });
+      await assertAccessible(p, `the tray button and link on the detail page (${lang})`);
+      await open(p, '/request.html', lang, '#cr-form [data-tray-items]');
+      await p.waitForSelector('#cr-consent-text[data-version]', { state: 'attached' });
       await assertAccessible(p, `request.html (${lang})`);
-      await p.click('#cr-submit'); // empty: the errors next to the fields
-      await p.locator('[aria-invalid="true"]').first().waitFor();
+      await p.click('#cr-send'); // no client, no consent: the errors next to the fields
+      await p.locator('#cr-consent[aria-invalid="true"]').waitFor();
       await assertAccessible(p, `request.html with errors (${lang})`);
-      await open(p, '/my-requests.html', lang, `[data-request="${requestX}"]`);
+      await open(p, '/my-requests.html', lang, `li[data-request="${requestX}"]`);
       await assertAccessible(p, `my-requests.html (${lang})`);
-      // The inbox: the list, and one request opened.
+      // The inbox: the list (with an open request in it), and one request opened.
       const e = ngo.page;
-      await open(e, `/inbox.html?org=${X}`, lang, `[data-request="${requestX}"]`);
+      const more = await crSend(olli, await crBody([acts[0].id], { client: clientJson(plant()) }));
+      assert.equal(more.status, 201, more.text);
+      await open(e, `/inbox.html?org=${X}`, lang, `#inbox-orgs[data-loaded] li[data-request="${more.json.requests[0].id}"]`);
       await assertAccessible(e, `inbox.html list (${lang})`);
-      await open(e, `/inbox.html#request=${requestX}`, lang, `[data-request="${requestX}"]`);
+      await open(e, `/inbox.html#request=${requestX}`, lang, `#inbox-detail[data-state="open"] [data-request="${requestX}"]`);
       await assertAccessible(e, `inbox.html request (${lang})`);
       // w.html: a link that names nothing, and no link.
-      await open(e, `/w#${'A'.repeat(43)}`, lang, '#view[data-state]');
+      await open(e, `/w#${'A'.repeat(43)}`, lang, '#view[data-state="unknown"]');
       await assertAccessible(e, `w.html unknown link (${lang})`);
+      await open(e, '/w', lang, '#view[data-state="invalid"]');
+      await assertAccessible(e, `w.html without a link (${lang})`);
       checked.push(lang);
     }
     // w.html with a real link: ready, withdrawn, used again (once, in Finnish: a link works once).
     const e = ngo.page;
-    await open(e, withdrawLink.slice(withdrawLink.indexOf('/w#')), 'fi', '#view[data-state="active"]');
-    await assertAccessible(e, 'w.html active (fi)');
+    await open(e, withdrawLink.slice(withdrawLink.indexOf('/w#')), 'fi', '#view[data-state="ready"]');
+    await assertAccessible(e, 'w.html ready (fi)');
     await e.locator('[data-withdraw-button]').click();
-    await e.waitForSelector('#view[data-state="withdrawn"]', { state: 'attached' });
+    await e.waitForSelector('#view[data-state="done"]', { state: 'attached' });
     await assertAccessible(e, 'w.html withdrawn (fi)');
     for (const lang of LANGS) {
       await open(e, withdrawLink.slice(withdrawLink.indexOf('/w#')), lang, '#view[data-state="used"]');
@@ -287,11 +296,13 @@ describe('a contact request end to end, in the browser', () => {
     assert.ok(token, receipt.message);
     const w = await (await anon()).call('/api/v1/withdrawals', { method: 'POST', json: { token } });
     assert.equal(w.status, 200, w.text);
-    // Everything delivered (so that notify has logged what it logs) before the search.
+    // Every message done with (so that notify has logged what it logs) before the search.
     const batches = [batch, ...sends.map((s) => s.reply.id)].map(q).join(',');
-    await until(() => psql(`SELECT count(*) FROM notifications n JOIN contact_request_messages m ON m.job_id = n.job_id
-        JOIN contact_requests r ON r.id = m.request_id WHERE r.batch_id IN (${batches}) AND n.status NOT IN ('sent', 'delivered')`) === '0',
-    { timeout: 60000, every: 500, what: 'every message of the planted sends sent' });
+    const messagesOf = (where) => psql(`SELECT coalesce(string_agg(DISTINCT n.template || ' ' || n.status || coalesce(': ' || n.last_error, ''), '; '), '')
+      FROM notifications n JOIN contact_request_messages m ON m.job_id = n.job_id
+      JOIN contact_requests r ON r.id = m.request_id WHERE r.batch_id IN (${batches}) AND ${where}`);
+    await until(() => messagesOf("n.status IN ('queued', 'failed')") === '',
+      { timeout: 60000, every: 500, what: 'every message of the planted sends sent or dead' });
 
     const needles = planted.flatMap(needlesOf);
     assert.ok(needles.length >= planted.length * 3, 'needles for every planted client');
@@ -366,6 +377,7 @@ describe('a contact request end to end, in the browser', () => {
     console.log(`report: privacy: ${planted.length} planted clients, ${needles.length} forms searched in ${readdirSync(logDir).length} logs, ` +
       `Redis, ${db.length} tables, ${new Set(visited).size} URLs and ${ngoMails} NGO e-mails: ${leaks.length} found`);
     assert.deepEqual(leaks, [], `client data found where it must not be:\n${leaks.slice(0, 40).join('\n')}`);
+    assert.equal(messagesOf("n.status NOT IN ('sent', 'delivered')"), '', 'every message of the planted sends was sent');
   });
 });
 
