@@ -2,14 +2,18 @@
  * crdoc.c - see crdoc.h.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "crdoc.h"
 #include "docfields.h"
 #include "email.h"
 #include "phone.h"
+#include "seal.h"
 #include "strbuf.h"
 #include "uuid.h"
 #include "xalloc.h"
@@ -244,5 +248,62 @@ char *crdoc_join_names(const char *const *names, size_t n, const char *lang)
 		strbuf_adds(&b, uniq[i]);
 	}
 	free(uniq);
+	return strbuf_detach(&b);
+}
+
+/* --- what the send makes of the document ----------------------------------- */
+
+bool crdoc_key_ok(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+
+	return n >= 16 && n <= 64 &&
+	       strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+void crdoc_body_hash(const json_t *body, char out[CRDOC_HASH_HEX])
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	uint8_t h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+	sodium_bin2hex(out, CRDOC_HASH_HEX, h, sizeof(h));
+	if (text)
+		sodium_memzero(text, strlen(text));
+	free(text);
+}
+
+char *crdoc_client_json(const json_t *d)
+{
+	json_t *o = json_pack("{s:O, s:O, s:O, s:O}", "first_name",
+			      json_object_get(d, "first_name"), "phone",
+			      json_object_get(d, "phone"), "email", json_object_get(d, "email"),
+			      "note", json_object_get(d, "note"));
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return text;
+}
+
+bool crdoc_client_too_long(const json_t *d)
+{
+	char *text = crdoc_client_json(d);
+	bool over = !text || strlen(text) > SEAL_MAX_PLAIN;
+
+	seal_wipe_free(text);
+	return over;
+}
+
+char *crdoc_client_lines(const json_t *d)
+{
+	static const char *const keys[] = { "first_name", "phone", "email", "note" };
+	struct strbuf b = STRBUF_INIT;
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = json_string_value(json_object_get(d, keys[k]));
+
+		if (v && *v)
+			strbuf_addf(&b, "%s%s", b.len ? "\n" : "", v);
+	}
 	return strbuf_detach(&b);
 }

@@ -1,7 +1,8 @@
 /*
  * crdoc.h - the rules of what comes in for a contact request
  * (docs/contactrequests.md): the send document's fields, checked all at
- * once into a struct docerr, the stop words of a reply SMS, and the
+ * once into a struct docerr, what a send makes of it (the body's hash,
+ * the sealed client data), the stop words of a reply SMS, and the
  * organisations' names joined for the client's messages.  Pure: the
  * database checks (activities, the consent's version, context codes) are
  * crsend.c's.
@@ -48,5 +49,30 @@ bool crdoc_stop_word(const char *message);
  * anything else is fi).  Returns a malloc'ed string (free()).
  */
 char *crdoc_join_names(const char *const *names, size_t n, const char *lang);
+
+/* --- what the send makes of the canonical document ------------------------ */
+
+#define CRDOC_HASH_HEX 65 /* 64 hex digits and a NUL */
+
+/* Whether 'k' is an Idempotency-Key: 16..64 of [A-Za-z0-9_-]. */
+bool crdoc_key_ok(const char *k);
+
+/* The SHA-256 (hex) of the raw body as canonical JSON (keys sorted): the
+ * batch's body_hash, so that a key resent with another body is told
+ * apart.  Call sodium_init() first. */
+void crdoc_body_hash(const json_t *body, char out[CRDOC_HASH_HEX]);
+
+/* The client's data of canonical document 'd' as sealed:
+ * {"first_name","phone","email","note"} (malloc'ed; seal_wipe_free), NULL
+ * when it cannot be built. */
+char *crdoc_client_json(const json_t *d);
+
+/* Whether that JSON is longer than seal_box_ad takes (SEAL_MAX_PLAIN). */
+bool crdoc_client_too_long(const json_t *d);
+
+/* The client's data as lines (name, phone, e-mail, note, those given) for
+ * the NGO's e-mail when TARJOTIN_CR_CONTACT_IN_EMAIL is on (malloc'ed;
+ * seal_wipe_free). */
+char *crdoc_client_lines(const json_t *d);
 
 #endif

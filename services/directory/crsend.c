@@ -25,7 +25,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define HEX32 (2 * 32 + 1)
+#define HEX32 CRDOC_HASH_HEX
 
 /* Columns of the activities query. */
 enum { A_ID, A_NAME, A_ORG, A_ORG_NAME, A_LIVE, A_ACCEPTS, A_EMAIL, A_DAYS, A_ORG_LANG };
@@ -69,15 +69,6 @@ void crsend_consent(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", NULL,
 			       "no consent text");
 	PQclear(res);
-}
-
-/* Whether 'k' is an Idempotency-Key: 16..64 of [A-Za-z0-9_-]. */
-static bool key_ok(const char *k)
-{
-	size_t n = k ? strlen(k) : 0;
-
-	return n >= 16 && n <= 64 &&
-	       strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
 /* The stored reply of the principal's key: 1 answered (replayed, or 409
@@ -133,9 +124,9 @@ static int check_db(struct send *s, struct docerr *e, Tarjotin__Envelope *reply)
 	res = wdb_exec(s->w,
 		       "SELECT (SELECT version FROM consent_texts ORDER BY valid_from DESC, "
 		       "version DESC LIMIT 1), EXISTS (SELECT 1 FROM taxonomy_terms t WHERE "
-		       "t.id = $2 AND t.taxonomy_id = 'need' AND t.active), EXISTS (SELECT 1 "
-		       "FROM municipalities m WHERE m.code = $3)",
-		       3, p + 0, PGRES_TUPLES_OK, reply);
+		       "t.id = $1 AND t.taxonomy_id = 'need' AND t.active), EXISTS (SELECT 1 "
+		       "FROM municipalities m WHERE m.code = $2)",
+		       2, p + 1, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto out;
 	if (version && strcmp(version, PQgetvalue(res, 0, 0)))
@@ -161,6 +152,8 @@ static int check_db(struct send *s, struct docerr *e, Tarjotin__Envelope *reply)
 		char field[32];
 
 		snprintf(field, sizeof(field), "activities.%d", i);
+		if (json_is_null(json_array_get(json_object_get(s->d, "activities"), (size_t)i)))
+			continue; /* malformed or listed twice: noted already */
 		if (PQgetisnull(s->acts, i, A_ID) || strcmp(PQgetvalue(s->acts, i, A_LIVE), "t"))
 			docerr_add(e, field, "not_found", "%s is not a published activity", field);
 		else if (strcmp(PQgetvalue(s->acts, i, A_ACCEPTS), "t") ||
@@ -233,29 +226,6 @@ static int queue(struct send *s, const char *channel, const char *to, const char
 	return rc;
 }
 
-/* The client's data as sealed: {"first_name","phone","email","note"}. */
-static char *client_json(const json_t *d)
-{
-	json_t *o = json_pack("{s:O, s:O, s:O, s:O}", "first_name",
-			      json_object_get(d, "first_name"), "phone",
-			      json_object_get(d, "phone"), "email", json_object_get(d, "email"),
-			      "note", json_object_get(d, "note"));
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-	json_decref(o);
-	return text;
-}
-
-/* Whether the client's data is too long to seal. */
-static bool too_long(const json_t *d)
-{
-	char *text = client_json(d);
-	bool over = !text || strlen(text) > SEAL_MAX_PLAIN;
-
-	seal_wipe_free(text);
-	return over;
-}
-
 /* The NGO's e-mail of request 'rid' to activity row i, due 'due_date'. */
 static int ngo_mail(struct send *s, int i, const char *rid, const char *due_date,
 		    const char *client, Tarjotin__Envelope *reply)
@@ -282,21 +252,6 @@ static int ngo_mail(struct send *s, int i, const char *rid, const char *due_date
 	return rc;
 }
 
-/* The client's data as lines for the NGO's e-mail (contact_in_email). */
-static char *client_lines(const json_t *d)
-{
-	static const char *const keys[] = { "first_name", "phone", "email", "note" };
-	struct strbuf b = STRBUF_INIT;
-
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = dstr(d, keys[k]);
-
-		if (v && *v)
-			strbuf_addf(&b, "%s%s", b.len ? "\n" : "", v);
-	}
-	return strbuf_detach(&b);
-}
-
 /* A new request's id into rid (37 bytes). */
 static int new_id(struct send *s, char *rid, Tarjotin__Envelope *reply)
 {
@@ -319,7 +274,7 @@ static int store_request(struct send *s, int i, Tarjotin__Envelope *reply)
 	char rid[37], enc_hex[2 * (SEAL_MAX_PLAIN + SEAL_OVERHEAD) + 1], mac_hex[HEX32];
 	char esc[3][12], expiry[12], err[256], detail[128];
 	uint8_t mac[SEAL_MAC_BYTES], *blob = NULL;
-	char *client = client_json(s->d), *lines;
+	char *client = crdoc_client_json(s->d), *lines;
 	size_t len = 0;
 	PGresult *res = NULL;
 	int rc = -1;
@@ -393,7 +348,7 @@ static int store_request(struct send *s, int i, Tarjotin__Envelope *reply)
 	if (audit_write(s->w->db, s->req->principal, "contact_request.send", "contact_request", rid,
 			detail, err, sizeof(err)))
 		goto failed;
-	lines = s->w->dir->cr.contact_in_email ? client_lines(s->d) : NULL;
+	lines = s->w->dir->cr.contact_in_email ? crdoc_client_lines(s->d) : NULL;
 	rc = ngo_mail(s, i, rid, PQgetvalue(res, 0, 1), lines, reply);
 	seal_wipe_free(lines);
 	if (rc)
@@ -523,19 +478,6 @@ out:
 	return rc;
 }
 
-/* The SHA-256 (hex) of the body as canonical JSON (keys sorted). */
-static void body_hash(const json_t *body, char out[HEX32])
-{
-	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-	uint8_t h[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(h, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
-	sodium_bin2hex(out, HEX32, h, sizeof(h));
-	if (text)
-		sodium_memzero(text, strlen(text));
-	free(text);
-}
-
 /* The checks before the transaction: the principal, the data key, the
  * key's form.  0, or -1 with reply filled. */
 static int preconditions(struct send *s, Tarjotin__Envelope *reply)
@@ -552,7 +494,7 @@ static int preconditions(struct send *s, Tarjotin__Envelope *reply)
 			       "messaging is not configured (TARJOTIN_DATA_KEY)");
 		return -1;
 	}
-	if (!key_ok(s->req->idempotency_key)) {
+	if (!crdoc_key_ok(s->req->idempotency_key)) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter",
 			       "Idempotency-Key",
 			       "Idempotency-Key must be 16..64 of A-Z a-z 0-9 _ -");
@@ -572,7 +514,7 @@ void crsend_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	docerr_init(&e);
 	if (preconditions(&s, reply) || doccall_open(req, &c, reply))
 		goto out;
-	body_hash(c.body, hash);
+	crdoc_body_hash(c.body, hash);
 	if (wdb_begin(w, reply))
 		goto out;
 	if ((rc = replay(w, req, hash, reply)))
@@ -580,7 +522,7 @@ void crsend_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	crdoc_send(&e, c.body, s.d, (size_t)w->dir->cr.max_activities);
 	if (check_db(&s, &e, reply))
 		goto fail;
-	if (!docerr_any(&e) && too_long(s.d))
+	if (!docerr_any(&e) && crdoc_client_too_long(s.d))
 		docerr_add(&e, "note", "too_long", "the client's data is too long with this note");
 	if (docerr_any(&e)) {
 		docerr_reply(&e, reply);

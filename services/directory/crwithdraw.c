@@ -35,7 +35,13 @@ enum { R_ID, R_ACT, R_ACT_NAME, R_ORG, R_ORG_NAME, R_EMAIL, R_ORG_LANG, R_SENT, 
 	"to_char((r.sent_at AT TIME ZONE 'Europe/Helsinki')::date, 'FMDD.FMMM.YYYY'), "   \
 	"r.status IN ('withdrawn', 'closed', 'expired'), r.lang "                         \
 	"FROM contact_requests r JOIN activities a ON a.id = r.activity_id "              \
-	"JOIN organizations o ON o.id = r.organization_id "
+	"JOIN organizations o ON o.id = r.organization_id "                               \
+	"JOIN contact_request_batches b ON b.id = r.batch_id "
+
+/* The requests in the order of the send (its stored reply). */
+#define ORDER_SQL                                                               \
+	" ORDER BY (SELECT e.n FROM jsonb_array_elements(b.reply->'requests') " \
+	"WITH ORDINALITY e(x, n) WHERE e.x->>'id' = r.id::text), r.id "
 
 /* One withdrawal: who (NULL: the link's anonymous client), how, when. */
 struct withdrawal {
@@ -200,11 +206,9 @@ static PGresult *batch_requests(struct worker *w, const char *batch, bool lock,
 	const char *p[1] = { batch };
 
 	return wdb_exec(w,
-			lock ? REQUESTS_SQL
-				"WHERE r.batch_id = $1::uuid ORDER BY r.created_at, "
-				"r.id FOR UPDATE OF r" :
-			       REQUESTS_SQL
-				"WHERE r.batch_id = $1::uuid ORDER BY r.created_at, r.id",
+			lock ? REQUESTS_SQL "WHERE r.batch_id = $1::uuid" ORDER_SQL
+					    "FOR UPDATE OF r" :
+			       REQUESTS_SQL "WHERE r.batch_id = $1::uuid" ORDER_SQL,
 			1, p, PGRES_TUPLES_OK, reply);
 }
 
@@ -379,8 +383,7 @@ static int withdraw_number(struct withdrawal *x, const char *e164, int *n,
 	rows = wdb_exec(x->w,
 			REQUESTS_SQL
 			"WHERE r.phone_mac = decode($1, 'hex') AND r.status NOT IN "
-			"('withdrawn', 'closed', 'expired') ORDER BY r.created_at, r.id "
-			"FOR UPDATE OF r",
+			"('withdrawn', 'closed', 'expired')" ORDER_SQL "FOR UPDATE OF r",
 			1, p, PGRES_TUPLES_OK, reply);
 	if (!rows)
 		return -1;
@@ -390,11 +393,11 @@ static int withdraw_number(struct withdrawal *x, const char *e164, int *n,
 			goto out;
 	if (*n) {
 		if (run(x,
-			"UPDATE contact_request_batches b SET withdrawn_at = $2::timestamptz "
+			"UPDATE contact_request_batches b SET withdrawn_at = $1::timestamptz "
 			"WHERE b.withdrawn_at IS NULL AND b.id IN (SELECT r.batch_id FROM "
 			"contact_requests r WHERE r.status = 'withdrawn' AND r.withdrawn_at = "
-			"$2::timestamptz AND r.erased_at = $2::timestamptz)",
-			2, p, reply) ||
+			"$1::timestamptz AND r.erased_at = $1::timestamptz)",
+			1, p + 1, reply) ||
 		    tell_client(x, rows, e164, reply))
 			goto out;
 	}

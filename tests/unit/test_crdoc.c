@@ -23,10 +23,11 @@
 #define A1 "a0000000-0000-4000-8000-000000000001"
 #define A2 "a0000000-0000-4000-8000-000000000002"
 
-#define VALID                                                                                    \
-	"{\"activities\":[\"" A1 "\",\"" A2 "\"],\"client\":{\"first_name\":\" Aino \","         \
-	"\"phone\":\"040 123 4567\",\"email\":\"Aino@Example.org\"},\"channel\":\"call\","       \
-	"\"lang\":\"fi\",\"note\":\"Soita aamulla\",\"consent\":{\"version\":\"2026-12\","       \
+#define VALID                                                                              \
+	"{\"activities\":[\"" A1 "\",\"" A2                                                \
+	"\"],\"client\":{\"first_name\":\" Aino \","                                       \
+	"\"phone\":\"040 123 4567\",\"email\":\"Aino@Example.org\"},\"channel\":\"call\"," \
+	"\"lang\":\"fi\",\"note\":\"Soita aamulla\",\"consent\":{\"version\":\"2026-12\"," \
 	"\"given\":true},\"context\":{\"need\":\"memory\",\"municipality\":\"297\"}}"
 
 /* Sets member 'key' of 'in' (a dotted path of objects: "client.phone")
@@ -202,12 +203,13 @@ static void test_lang_note_consent_context(void **state)
 
 static void test_all_errors_at_once(void **state)
 {
-	json_t *in = json_loads("{\"activities\":[],\"client\":{\"phone\":\"x\",\"email\":\"y\"},"
-				"\"channel\":\"fax\",\"lang\":\"de\",\"consent\":{}}",
-				0, NULL),
+	json_t *in = json_loads(
+		       "{\"activities\":[],\"client\":{\"phone\":\"x\",\"email\":\"y\"},"
+		       "\"channel\":\"fax\",\"lang\":\"de\",\"consent\":{}}",
+		       0, NULL),
 	       *out = json_object();
-	static const char *const fields[] = { "activities", "client.phone",  "client.email",
-					      "channel",    "lang",	     "consent.given",
+	static const char *const fields[] = { "activities",     "client.phone", "client.email",
+					      "channel",        "lang",         "consent.given",
 					      "consent.version" };
 	struct docerr e;
 
@@ -224,13 +226,13 @@ static void test_all_errors_at_once(void **state)
 
 static void test_stop_words(void **state)
 {
-	static const char *const yes[] = { "SEIS",	  "seis",     " Seis!",	    "LOPETA kiitos",
-					   "peru.",	  "STOPP",    "ÅTERKALLA", "återkalla",
-					   "Aterkalla", "avbryt",   "STOP",	    "stop please",
+	static const char *const yes[] = { "SEIS",      "seis",     " Seis!",    "LOPETA kiitos",
+					   "peru.",     "STOPP",    "ÅTERKALLA", "återkalla",
+					   "Aterkalla", "avbryt",   "STOP",      "stop please",
 					   "Withdraw",  "CANCEL\n", "\"peru\"" };
-	static const char *const no[] = { "",	   NULL,      "kiitos seis", "seiss", "stopper",
-					  "perun", "s eis",   "SEIS\xc3",    "ok",    "äseis",
-					  "pe ru", "🛑 stop" };
+	static const char *const no[] = { "",        NULL,    "kiitos seis", "seiss",
+					  "stopper", "perun", "s eis",       "SEIS\xc3",
+					  "ok",      "äseis", "pe ru",       "🛑 stop" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
@@ -264,6 +266,56 @@ static void test_join_names(void **state)
 	free(s);
 }
 
+static void test_what_a_send_makes_of_it(void **state)
+{
+	json_t *a = json_loads("{\"b\":1,\"a\":[1,2],\"c\":{\"y\":1,\"x\":2}}", 0, NULL);
+	json_t *b = json_loads("{\"c\":{\"x\":2,\"y\":1},\"a\":[1,2],\"b\":1}", 0, NULL);
+	json_t *c = json_loads("{\"c\":{\"x\":2,\"y\":1},\"a\":[2,1],\"b\":1}", 0, NULL);
+	char ha[CRDOC_HASH_HEX], hb[CRDOC_HASH_HEX], hc[CRDOC_HASH_HEX], *t;
+	json_t *out, *list;
+
+	(void)state;
+	/* the body's hash: key order does not matter, anything else does */
+	crdoc_body_hash(a, ha);
+	crdoc_body_hash(b, hb);
+	crdoc_body_hash(c, hc);
+	assert_int_equal(strlen(ha), 64);
+	assert_string_equal(ha, hb);
+	assert_string_not_equal(ha, hc);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	/* Idempotency-Key: 16..64 of [A-Za-z0-9_-] */
+	assert_true(crdoc_key_ok("abcdefghijklmnop"));
+	assert_true(crdoc_key_ok("cr-Run_1234567890-abcdef"));
+	assert_false(crdoc_key_ok("abcdefghijklmno"));
+	assert_false(crdoc_key_ok("abcdefghijklmno+"));
+	assert_false(crdoc_key_ok(NULL));
+	{
+		char k[66];
+
+		memset(k, 'k', 65);
+		k[65] = 0;
+		assert_false(crdoc_key_ok(k));
+		k[64] = 0;
+		assert_true(crdoc_key_ok(k));
+	}
+	/* the sealed data and the NGO's lines carry exactly the client's data */
+	list = check("client.email", "", NULL, NULL, &out);
+	assert_int_equal(json_array_size(list), 0);
+	t = crdoc_client_json(out);
+	assert_string_equal(t,
+			    "{\"first_name\":\"Aino\",\"phone\":\"+358401234567\",\"email\":null,"
+			    "\"note\":\"Soita aamulla\"}");
+	free(t);
+	t = crdoc_client_lines(out);
+	assert_string_equal(t, "Aino\n+358401234567\nSoita aamulla");
+	free(t);
+	assert_false(crdoc_client_too_long(out));
+	json_decref(list);
+	json_decref(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_at_once),
 		cmocka_unit_test(test_stop_words),
 		cmocka_unit_test(test_join_names),
+		cmocka_unit_test(test_what_a_send_makes_of_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

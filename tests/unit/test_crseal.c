@@ -113,7 +113,8 @@ static void test_mac_is_deterministic_per_purpose(void **state)
 	/* the inbox link's signature: 22 base64url characters, per request */
 	crstore_link_sig(&key, REQ_A, s1);
 	assert_int_equal(strlen(s1), CRSTORE_SIG_LEN);
-	assert_int_equal(strspn(s1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	assert_int_equal(strspn(s1,
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
 			 CRSTORE_SIG_LEN);
 	crstore_link_sig(&key, REQ_A, s2);
 	assert_string_equal(s1, s2);
