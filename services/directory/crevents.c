@@ -194,7 +194,7 @@ static void *relay_main(void *arg)
 			PQfinish(db);
 			db = NULL;
 		}
-		nap(c, n == -1 ? -1 : PQsocket(db), 1000);
+		nap(c, n < 0 ? -1 : PQsocket(db), 1000); /* stats down: retry each second */
 		if (db && PQconsumeInput(db))
 			while ((note = PQnotifies(db)))
 				PQfreemem(note);

@@ -128,12 +128,9 @@ static json_t *open_data(struct worker *w, const char *id, const struct crinbox_
 		log_warn("contact request data does not open", "request", id, NULL);
 		return NULL;
 	}
+	/* Sealed by crsend as an object; jansson's getters take anything. */
 	data = json_loads(plain, 0, NULL);
 	seal_wipe_free(plain);
-	if (data && !json_is_object(data)) {
-		json_decref(data);
-		data = NULL;
-	}
 	return data;
 }
 
@@ -192,13 +189,11 @@ static int query_long(const json_t *q, const char *key, long min, long max, long
 	*out = def;
 	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
 		return 0;
-	if (json_is_integer(v)) {
-		if (json_integer_value(v) < min || json_integer_value(v) > max)
-			return -1;
+	if (json_is_integer(v))
 		*out = (long)json_integer_value(v);
-		return 0;
-	}
-	return json_is_string(v) ? num_parse_long(json_string_value(v), min, max, out) : -1;
+	return json_is_integer(v) ? (*out < min || *out > max ? -1 : 0) :
+	       json_is_string(v)  ? num_parse_long(json_string_value(v), min, max, out) :
+				    -1;
 }
 
 void crinbox_paged(struct worker *w, const json_t *query, const char *key, const char *extra,
@@ -221,7 +216,7 @@ void crinbox_paged(struct worker *w, const json_t *query, const char *key, const
 	snprintf(limit, sizeof(limit), "%ld", per_page);
 	snprintf(offset, sizeof(offset), "%ld", (page - 1) * per_page);
 	snprintf(pg, sizeof(pg), "%ld", page);
-	res = wdb_exec(w, sql, 6, params, PGRES_TUPLES_OK, reply);
+	res = wdb_exec(w, sql, extra ? 6 : 5, params, PGRES_TUPLES_OK, reply);
 	if (res)
 		doccall_reply(reply, PQgetvalue(res, 0, 0), 0, NULL, 0);
 	PQclear(res);
@@ -437,13 +432,9 @@ static int read_change(const json_t *body, struct change *ch, Tarjotin__Envelope
 			docerr_add(&e, "phone", "invalid", "phone: %s",
 				   strlen(phone) > PHONE_INPUT_MAX ? "too long" : why);
 	}
-	if (docerr_any(&e)) {
-		docerr_reply(&e, reply);
-		docerr_release(&e);
-		return -1;
-	}
+	n = docerr_any(&e) ? docerr_reply(&e, reply) : 0;
 	docerr_release(&e);
-	return 0;
+	return (int)n;
 }
 
 /* The SMS contact_unreachable to the client's Finnish mobile, linked to
@@ -493,12 +484,18 @@ out:
 	return rc;
 }
 
-/* The first reaction's days into the event detail, and the activity's
- * observed response time recomputed.  0, or -1 with reply filled. */
+/* The activity's observed response time recomputed after a first
+ * reaction, its row locked first so that concurrent reactions each see the
+ * others'.  0, or -1 with reply filled. */
 static int first_reaction(struct worker *w, const char *id, Tarjotin__Envelope *reply)
 {
 	const char *params[1] = { id };
 
+	if (wdb_exists(w,
+		       "SELECT 1 FROM activities WHERE id = (SELECT activity_id FROM "
+		       "contact_requests WHERE id = $1::uuid) FOR UPDATE",
+		       id, reply) < 0)
+		return -1;
 	return run(w,
 		   "WITH act AS (SELECT activity_id FROM contact_requests WHERE id = $1::uuid), "
 		   "d AS (SELECT fi_working_days_between((r.sent_at AT TIME ZONE "

@@ -83,8 +83,8 @@ int crinbox_client(struct worker *w, const Tarjotin__Envelope *req, const char *
 
 /*
  * Answers a paged list: runs 'sql' with $1 'key', $2 the clock's time, $3
- * the limit (per_page), $4 the offset, $5 the page, $6 'extra' (NULL: SQL
- * NULL), which returns one row and column, the answer's JSON.  The page
+ * the limit (per_page), $4 the offset, $5 the page, and $6 'extra' when
+ * it is not NULL; 'sql' returns one row and column, the answer's JSON.  The page
  * comes from the query's "page" (1..100000, 1) and "per_page" (1..100,
  * 20), integers or strings of digits; BAD_REQUEST "invalid_parameter"
  * otherwise.
