@@ -37,6 +37,7 @@
 #include "refdata.h"
 #include "housekeep.h"
 #include "review.h"
+#include "crsched.h"
 #include "search.h"
 #include "sig.h"
 #include "simclock.h"
@@ -181,6 +182,7 @@ int main(void)
 	struct housekeep *housekeep = NULL;
 	struct review *review = NULL;
 	struct crevents *crevents = NULL; /* contact requests' events to stats */
+	struct crsched *crsched = NULL;
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	char err[512];
@@ -268,6 +270,9 @@ int main(void)
 	crevents = crevents_start(&dir);
 	if (!crevents)
 		goto out;
+	crsched = crsched_start(&dir); /* contact requests' reminders, expiry, erasure */
+	if (!crsched)
+		goto out;
 	front = front_new(zctx, &dir, pool, &fc, err, sizeof(err));
 	if (!front) {
 		log_fatal("cannot open sockets", "error", err, NULL);
@@ -296,6 +301,7 @@ out:
 	housekeep_stop(&housekeep);
 	review_stop(&review);
 	crevents_stop(&crevents);
+	crsched_stop(&crsched);
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);

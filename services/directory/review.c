@@ -4,9 +4,6 @@
  * (a confirmation waits for it, or it for the confirmation), and does each
  * stage whose review_events row it manages to insert.
  */
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +12,13 @@
 #include <sodium.h>
 
 #include "audit.h"
-#include "clock.h"
 #include "links.h"
 #include "log.h"
 #include "mailq.h"
 #include "messages.h"
 #include "pg.h"
 #include "review.h"
-#include "sig.h"
+#include "sched.h"
 #include "simclock.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -42,8 +38,7 @@
 
 struct review {
 	struct directory *dir;
-	pthread_t thread;
-	atomic_bool stop;
+	struct sched *sched;
 };
 
 /* A round's state: its clock time and what it did. */
@@ -372,7 +367,6 @@ static int finish(struct round *rd)
 {
 	const struct directory *dir = rd->r->dir;
 	struct strbuf vars = STRBUF_INIT, detail = STRBUF_INIT;
-	const char *params[3] = { rd->at, dir->instance };
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -406,14 +400,8 @@ static int finish(struct round *rd)
 	strbuf_addf(&detail,
 		    "{\"requests\":%ld,\"reminders\":%ld,\"unverified\":%ld,\"hidden\":%ld}",
 		    rd->requests, rd->reminders, rd->unverified, rd->hidden);
-	params[2] = detail.p;
-	if (exec_params(
-		    rd,
-		    "INSERT INTO scheduler_runs (job, as_of, finished_at, instance, detail) "
-		    "VALUES ('review', $1::timestamptz, now(), $2, $3::jsonb) "
-		    "ON CONFLICT (job) DO UPDATE SET as_of = EXCLUDED.as_of, "
-		    "finished_at = now(), instance = EXCLUDED.instance, detail = EXCLUDED.detail",
-		    3, params) ||
+	if (sched_record(rd->db, "review", rd->at, dir->instance, detail.p, rd->err,
+			 sizeof(rd->err)) ||
 	    pg_exec(rd->db, "COMMIT", rd->err, sizeof(rd->err)))
 		goto out;
 	rc = 0;
@@ -429,31 +417,19 @@ out:
 	return rc;
 }
 
-/* One round, when this instance holds (or gets) the lock.  The connection
- * is kept between rounds (it holds the lock); a bad one is dropped. */
-static void round_once(struct review *r, PGconn **db)
+/* One round on 'db', which holds the lock (sched.h). */
+static void review_round(struct sched *s, PGconn *db, void *arg)
 {
-	struct round rd = { .r = r, .hidden_list = STRBUF_INIT };
+	struct review *r = arg;
+	struct round rd = { .r = r, .db = db, .hidden_list = STRBUF_INIT };
 	char last[40] = "00000000-0000-0000-0000-000000000000";
 	char counts[4][24];
-	PGresult *res;
-	bool locked;
 	int more = 1;
 
-	if (pg_ensure(db, r->dir->conninfo, rd.err, sizeof(rd.err))) {
-		log_warn("review: no database", "error", rd.err, NULL);
-		return;
-	}
-	res = PQexec(*db, "SELECT pg_try_advisory_lock(" REVIEW_LOCK ")");
-	locked = PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "t");
-	PQclear(res);
-	if (!locked)
-		return; /* another instance does it */
-	rd.db = *db;
 	rd.key = messages_key(r->dir->messages);
 	simclock_iso(r->dir->clock, rd.at, sizeof(rd.at));
 	strbuf_adds(&rd.hidden_list, "");
-	while (more > 0 && !atomic_load(&r->stop) && !sig_stopping())
+	while (more > 0 && !sched_stopping(s))
 		more = batch(&rd, last, sizeof(last));
 	if (more < 0 || (more == 0 && finish(&rd))) {
 		log_warn("review: round failed", "error", rd.err, NULL);
@@ -470,60 +446,22 @@ static void round_once(struct review *r, PGconn **db)
 	strbuf_release(&rd.hidden_list);
 }
 
-/* --- the thread -------------------------------------------------------------------- */
-
-static bool stopping(struct review *r)
-{
-	return atomic_load(&r->stop) || sig_stopping();
-}
-
-/* Waits up to ms, or until the test clock's offset changes from 'gen';
- * wakes at once on shutdown. */
-static void wait_ms(struct review *r, int64_t ms, uint64_t gen)
-{
-	int64_t until = clock_mono_us() + ms * 1000;
-	bool testing = simclock_testing(r->dir->clock);
-
-	while (!stopping(r)) {
-		struct pollfd p = { .fd = sig_fd(), .events = POLLIN };
-		int64_t left = (until - clock_mono_us()) / 1000, step = testing ? 100 : 1000;
-
-		if (left <= 0 || (testing && simclock_generation(r->dir->clock) != gen))
-			return;
-		poll(&p, 1, (int)(left > step ? step : left));
-	}
-}
-
-static void *review_main(void *arg)
-{
-	struct review *r = arg;
-	PGconn *db = NULL;
-	uint64_t gen = simclock_generation(r->dir->clock);
-
-	wait_ms(r, FIRST_MS, gen);
-	for (int64_t next = SETTLE_MS; !stopping(r); next = r->dir->review.every_s * 1000LL) {
-		gen = simclock_generation(r->dir->clock);
-		round_once(r, &db);
-		wait_ms(r,
-			next < r->dir->review.every_s * 1000LL ? next :
-								 r->dir->review.every_s * 1000LL,
-			gen);
-	}
-	if (db)
-		PQfinish(db);
-	return NULL;
-}
-
 struct review *review_start(struct directory *dir)
 {
 	struct review *r = xcalloc(1, sizeof(*r));
-	int e;
+	const struct sched_job job = { .name = "review",
+				       .lock = REVIEW_LOCK,
+				       .conninfo = dir->conninfo,
+				       .clock = dir->clock,
+				       .first_ms = FIRST_MS,
+				       .settle_ms = SETTLE_MS,
+				       .every_s = dir->review.every_s,
+				       .round = review_round,
+				       .arg = r };
 
 	r->dir = dir;
-	atomic_init(&r->stop, false);
-	e = pthread_create(&r->thread, NULL, review_main, r);
-	if (e) {
-		log_error("cannot start the review thread", "error", strerror(e), NULL);
+	r->sched = sched_start(&job);
+	if (!r->sched) {
 		free(r);
 		return NULL;
 	}
@@ -536,8 +474,7 @@ void review_stop(struct review **rp)
 
 	if (!r)
 		return;
-	atomic_store(&r->stop, true);
-	pthread_join(r->thread, NULL);
+	sched_stop(&r->sched);
 	free(r);
 	*rp = NULL;
 }
