@@ -47,8 +47,12 @@ function doc(over = {}, client = {}) {
   };
 }
 
-function send(body, k = key()) {
-  return pro.call(SEND, { method: 'POST', json: body, headers: { 'Idempotency-Key': k } });
+const batchIds = new Set(); // every send of this file
+
+async function send(body, k = key()) {
+  const r = await pro.call(SEND, { method: 'POST', json: body, headers: { 'Idempotency-Key': k } });
+  if (r.status === 201) batchIds.add(r.json.id);
+  return r;
 }
 
 async function getJson(url) {
@@ -353,4 +357,15 @@ test('a stop word from the client\'s number withdraws; another number or another
   noteSecret('login_token', token);
   const link = await withdrawCall('/api/v1/withdrawals', token);
   assert.equal(link.status, 410, `the receipt's link after the stop word: ${link.text}`);
+});
+
+test('every message a send or a withdrawal queued has its audit row from the same transaction', () => {
+  assert.ok(batchIds.size >= 5, 'the sends ran');
+  const ids = [...batchIds].map(q).join(',');
+  const messages = psql(`SELECT count(*) FROM contact_request_messages c JOIN contact_requests r ON r.id = c.request_id
+    WHERE r.batch_id IN (${ids})`);
+  assert.ok(Number(messages) >= 20, `messages: ${messages}`);
+  assert.equal(psql(`SELECT count(*) FROM contact_request_messages c JOIN contact_requests r ON r.id = c.request_id
+    JOIN notifications n ON n.job_id = c.job_id WHERE r.batch_id IN (${ids}) AND NOT EXISTS (SELECT 1 FROM audit_log a
+      WHERE a.at = n.created_at AND a.action IN ('contact_request.send', 'contact_request.withdraw'))`), '0');
 });
