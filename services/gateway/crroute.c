@@ -51,7 +51,7 @@ static unsigned paging(struct req *r, json_t *q)
 		const char *name;
 		int max;
 		const char *rule;
-	} args[] = { { "page", CRROUTE_PAGE_MAX, "an integer 1..10000" },
+	} args[] = { { "page", CRROUTE_PAGE_MAX, "an integer 1..100000" },
 		     { "per_page", CRROUTE_PER_PAGE_MAX, "an integer 1..100" } };
 
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {

@@ -29,8 +29,8 @@
 #define CRROUTE_SEND_LIMIT 60 /* sends per account per 15 minutes */
 #define CRROUTE_KEY_MIN 16    /* Idempotency-Key: 16..64 of [A-Za-z0-9_-] */
 #define CRROUTE_KEY_MAX 64
-#define CRROUTE_SIG_LEN 22     /* an inbox link's sig (crstore_link_sig) */
-#define CRROUTE_PAGE_MAX 10000 /* ?page */
+#define CRROUTE_SIG_LEN 22      /* an inbox link's sig (crstore_link_sig) */
+#define CRROUTE_PAGE_MAX 100000 /* ?page */
 #define CRROUTE_PER_PAGE_MAX 100
 
 unsigned crroute_consent(struct req *r, const char *url);

@@ -6,10 +6,13 @@
 // w.html (the client's withdraw link: peek, withdraw, used, unknown). Each in fi, sv and
 // en at 1280 and 360 px: zero axe violations, no sideways scroll, the main actions
 // reached by Tab. The contact-request API is answered by the test (page.route) so that
-// every state shows; sessions, activities and organisations are the real stack's.
+// every state shows; sessions, activities and organisations are the real stack's. Then
+// the whole way with the real API: a professional sends, sees it in "my requests", the
+// association's editor opens the e-mail's inbox link and marks it, the client withdraws
+// with the receipt's link.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, url, assertAccessible, hasHorizontalScroll, signInAs, psql, tabTo } from './browser.mjs';
+import { launch, url, assertAccessible, hasHorizontalScroll, signInAs, psql, tabTo, mailFor, lastMailId } from './browser.mjs';
 
 const LANGS = ['fi', 'sv', 'en'];
 const PRO = 'ohjaaja@varkaus-terveys.example.org';
@@ -295,3 +298,122 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
     });
   });
 }
+
+describe('contact requests the whole way, real API', () => {
+  let browser;
+  const run = `${process.pid}-${Date.now()}`;
+  const client = `aino.${run}@example.org`;
+  const editor = `cr-ui-editor.${run}@example.org`;
+  let act;
+  before(async () => {
+    const [id, name, orgId, address] = psql(`SELECT a.id || '|' || a.name || '|' || a.organization_id || '|' || a.contact_request_email
+      FROM activities a JOIN organizations o ON o.id = a.organization_id
+      WHERE a.accepts_contact_requests AND a.status = 'published' AND o.status = 'approved' AND a.freshness <> 'hidden'
+      AND a.contact_request_email IS NOT NULL ORDER BY a.name DESC LIMIT 1`).split('|');
+    act = { id, name, orgId, address };
+    // An editor of the activity's organisation of this test's own (the demo editors' lists stay as they are).
+    psql(`INSERT INTO accounts (email, name, role, lang) VALUES ('${editor}', 'Testi Toimittaja', 'editor', 'fi')`);
+    psql(`INSERT INTO account_organizations (account_id, organization_id) SELECT id, '${orgId}' FROM accounts WHERE email = '${editor}'`);
+    browser = await launch({ viewport: { width: 1280, height: 900 } });
+  });
+  after(async () => {
+    if (browser) await browser.close();
+  });
+
+  test('send, my requests, the inbox link, the withdraw link', async () => {
+    const { page } = browser;
+    // What the API refused, for the failure's message.
+    const refused = [];
+    page.on('response', async (res) => {
+      if (!res.url().includes('/api/v1/') || res.status() < 400) return;
+      refused.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()} ${await res.text().catch(() => '')}`);
+    });
+    const waitOr = async (sel, what) => {
+      try {
+        await page.locator(sel).first().waitFor();
+      } catch (e) {
+        const shown = await page.locator('#view').innerText().catch(() => '');
+        // One "report:" line: run.sh prints those of a failed file.
+        console.log(`report: ${what}: refused ${refused.join(' | ')}; page: ${shown.slice(0, 1500)}`.replace(/\s+/g, ' '));
+        throw new Error(`${what}: ${e.message}`);
+      }
+    };
+    const ngoAfter = await lastMailId(act.address);
+    const clientAfter = await lastMailId(client);
+    await signInAs(page, PRO);
+    await page.goto(url(`/?lang=fi&need=all&municipality=all&activity=${act.id}`));
+    await page.locator(`[data-tray="${act.id}"][aria-pressed="false"]`).click();
+    await page.waitForSelector('[data-tray-link="1"]');
+    await page.goto(url('/request.html?lang=fi'));
+    await page.waitForSelector('#cr-consent-text[data-version]');
+    assert.ok((await page.locator('#cr-consent-text').innerText()).length > 20, 'the consent text is the real one');
+    await page.fill('#cr-first-name', 'Aino');
+    await page.fill('#cr-email', client);
+    await page.check('#cr-channel-v-email');
+    await page.fill('#cr-note', 'Iltapäivät sopivat parhaiten.');
+    // No consent yet: the directory's field error at the checkbox.
+    await page.click('#cr-send');
+    await waitOr('#cr-consent[aria-invalid="true"]', 'the consent\'s field error');
+    await assertAccessible(page, 'request.html with the real field error');
+    await page.check('#cr-consent');
+    await page.click('#cr-send');
+    await waitOr('#cr-done', 'the receipt');
+    const reqId = await page.getAttribute('#cr-done li[data-request]', 'data-request');
+    assert.match(reqId, /^[0-9a-f-]{36}$/);
+    assert.equal(await page.getAttribute('[data-receipt]', 'data-receipt'), 'email');
+    assert.doesNotMatch(await page.locator('[data-receipt]').innerText(), new RegExp(client.replace(/\./g, '\\.')), 'the receipt address is masked');
+    await assertAccessible(page, 'request.html, sent (real)');
+
+    await page.goto(url('/my-requests.html?lang=fi'));
+    await waitOr(`#my-requests [data-request="${reqId}"]`, 'my requests');
+    assert.equal(await page.locator(`[data-request="${reqId}"] [data-status-word]`).innerText(), 'Lähetetty');
+    await page.click(`[data-open="${reqId}"]`);
+    await page.locator(`[data-request="${reqId}"] [data-client]`).waitFor();
+    assert.match(await page.locator(`[data-request="${reqId}"] [data-client]`).innerText(), new RegExp(client.replace(/\./g, '\\.')));
+    await assertAccessible(page, 'my-requests.html (real)');
+
+    // The association's e-mail: its inbox link, opened by its editor.
+    const ngo = await mailFor(act.address, { after: ngoAfter });
+    const m = /\/inbox\.html#request=([0-9a-f-]{36})&sig=([A-Za-z0-9_-]+)/.exec(ngo.text);
+    assert.ok(m, `the NGO's e-mail has the inbox link: ${ngo.text}`);
+    assert.equal(m[1], reqId);
+    assert.doesNotMatch(ngo.text, new RegExp(client.replace(/\./g, '\\.')), 'no client data in the NGO e-mail');
+    await browser.context.clearCookies();
+    await signInAs(page, editor);
+    await page.goto(url(`/inbox.html?lang=fi#request=${m[1]}&sig=${m[2]}`));
+    await waitOr('#inbox-detail[data-state="open"] [data-client]', 'the inbox link');
+    assert.equal(new URL(page.url()).hash, '');
+    assert.match(await page.locator('#inbox-detail [data-client]').innerText(), /Aino[^]*Iltapäivät/);
+    await page.waitForSelector(`#inbox-orgs [data-request="${reqId}"]`);
+    await assertAccessible(page, 'inbox.html (real)');
+    await page.check('#ib-status-contacted');
+    await page.click('[data-save-status]');
+    await waitOr(`.cr-open[data-request="${reqId}"][data-status="contacted"]`, 'contacted');
+    // contacted → only "closed" is offered now.
+    assert.equal(await page.locator('input[name="ib-status"]').count(), 1);
+
+    // The sender sees it.
+    await browser.context.clearCookies();
+    await signInAs(page, PRO);
+    await page.goto(url('/my-requests.html?lang=en'));
+    await page.waitForSelector(`[data-request="${reqId}"][data-status="contacted"]`);
+    assert.equal(await page.locator(`[data-request="${reqId}"] [data-status-word]`).innerText(), 'In contact with the client');
+
+    // The client's receipt: the withdraw link, at /w.
+    const receipt = await mailFor(client, { after: clientAfter });
+    const w = /(\/w#[A-Za-z0-9_-]+)/.exec(receipt.text);
+    assert.ok(w, `the receipt has the withdraw link: ${receipt.text}`);
+    await browser.context.clearCookies();
+    await page.goto(url(w[1]));
+    await waitOr('#view[data-state="ready"]', 'the withdraw link');
+    assert.equal(new URL(page.url()).hash, '');
+    assert.match(await page.locator('#w-list').innerText(), new RegExp(act.name.slice(0, 10)));
+    await assertAccessible(page, 'w (real)');
+    await page.click('[data-withdraw-button]');
+    await page.waitForSelector('#view[data-state="done"]');
+    await page.goto(url(w[1]));
+    await page.waitForSelector('#view[data-state="used"]');
+    assert.equal(psql(`SELECT status || ' ' || (erased_at IS NOT NULL) FROM contact_requests WHERE id = '${reqId}'`), 'withdrawn true');
+    assert.deepEqual(browser.problems, []);
+  });
+});

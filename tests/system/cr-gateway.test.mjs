@@ -4,8 +4,12 @@
 // Idempotency-Key, path ids, the query and the withdraw token (400), the
 // per-account send throttle and the per-IP withdraw throttle (429), the
 // incoming-SMS webhook's signature (401/400, shared with the delivery
-// reports), and GET /w.  The directory's own answers (the send, the inbox,
-// the stop word) are the send and inbox tests'.
+// reports), and GET /w.  End to end, what the gateway adds to the
+// directory's answers: a resent send is replayed by its key (the same 201
+// and Idempotent-Replayed: true, no "replayed" left in the body), the
+// withdraw link's calls and the stop word reach the directory and answer
+// as the contract says.  The directory's rules themselves are the send and
+// inbox tests'.
 //
 // The withdraw throttle is shown by a gateway of this file's own with
 // TARJOTIN_SIGNIN_LIMIT_IP=3 (the stack's is high); the counters live in
@@ -13,14 +17,20 @@
 // before and after.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   ROOT, env, http, until, anon, signIn, freePorts, startGateway, stopGateway, clearRateLimits,
+  createActivity, activeTerms,
 } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
+const EDITOR = 'toimitus@mielenterveysseura.example.org';
+const ORG = 'd0000000-0000-4000-8000-000000000006';
+// A mobile number of this run only, so that its stop word withdraws nothing of another test's.
+const MOBILE = `0409${String(randomInt(1000000)).padStart(6, '0')}`;
+const MSISDN = Number(`358${MOBILE.slice(1)}`);
 const PROFESSIONAL = 'ohjaaja@varkaus-terveys.example.org';
 const SEND = '/api/v1/contact-requests';
 const KEY = () => `k-${randomUUID()}`;
@@ -28,6 +38,8 @@ const UUID = randomUUID();
 
 let pro;
 let admin;
+let editor;
+let activity;
 
 function jwt(payload, secret, header = { typ: 'JWT', alg: 'HS256' }) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -46,7 +58,28 @@ test.before(async () => {
   clearRateLimits('withdraw');
   pro = await signIn(PROFESSIONAL);
   admin = await signIn(ADMIN);
+  editor = await signIn(EDITOR);
+  const [need] = activeTerms('need');
+  activity = (await createActivity(editor, ORG, {
+    name: `Yhteydenpyynnöt ${Date.now().toString(36)}`, status: 'published', needs: [need],
+    accepts_contact_requests: true, contact_request_email: `pyynnot-${randomUUID()}@example.org`, response_days: 3,
+  })).id;
 });
+
+/** A valid send of this run's client to the test's activity. */
+/** The withdraw links of the receipt SMS the stand-in got for this run's number, oldest first. */
+async function receiptLinks() {
+  const r = await http('/_test/messages', { base: `http://127.0.0.1:${env.TARJOTIN_SMS_PORT}` });
+  return r.json.filter((m) => m.recipients.includes(MSISDN))
+    .map((m) => /\/w#([A-Za-z0-9_-]{43})/.exec(m.message)?.[1]).filter(Boolean);
+}
+
+function sendDoc(over = {}) {
+  return {
+    activities: [activity], client: { first_name: 'Aino', phone: MOBILE }, channel: 'sms', lang: 'fi', note: '',
+    consent: { version: '2026-12', given: true }, ...over,
+  };
+}
 
 test.after(() => {
   clearRateLimits('crsend');
@@ -114,7 +147,7 @@ test('path ids, the query and the inbox sig are checked at the gateway', async (
     [admin, '/api/v1/editor/contact-requests/123', 'id'],
     [pro, '/api/v1/my/contact-requests?page=0', 'page'],
     [pro, '/api/v1/my/contact-requests?page=-1', 'page'],
-    [pro, '/api/v1/my/contact-requests?page=10001', 'page'],
+    [pro, '/api/v1/my/contact-requests?page=100001', 'page'],
     [pro, '/api/v1/my/contact-requests?per_page=101', 'per_page'],
     [pro, '/api/v1/my/contact-requests?per_page=1.5', 'per_page'],
     [admin, `/api/v1/editor/organizations/${UUID}/contact-requests?state=closed`, 'state'],
@@ -205,7 +238,7 @@ test('sends are counted per account: the 61st in 15 minutes is 429', async () =>
   // Another account is not throttled by it.
   const other = await admin.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': KEY() }, json: {} });
   assert.notEqual(other.status, 429, other.text);
-  // A malformed call is refused before it counts.
+  // Over the limit, a call without a key is still 400: the key is checked before the count.
   const bad = await pro.call(SEND, { method: 'POST', json: {} });
   assert.equal(bad.status, 400, bad.text);
   clearRateLimits('crsend');
@@ -286,4 +319,74 @@ test('GET /w is the withdraw page (w.html), or 404 while there is none', async (
   // The token is in the fragment, which never reaches us; a path after /w is no page.
   const other = await http('/w/abc');
   assert.equal(other.status, 404, other.text);
+});
+
+test('a resent send is replayed by its key: the same 201, Idempotent-Replayed, no replayed in the body', async () => {
+  const key = KEY();
+  const first = await pro.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': key }, json: sendDoc() });
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.headers.get('idempotent-replayed'), null, 'a first send is no replay');
+  assert.equal(first.json.replayed, undefined, first.text);
+  assert.equal(first.json.requests.length, 1, first.text);
+  assert.equal(first.json.requests[0].activity.id, activity);
+  const again = await pro.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': key }, json: sendDoc() });
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.replayed, undefined, again.text);
+  assert.deepEqual(again.json, first.json, 'the stored answer, as it was');
+  // One receipt: the replay sent nothing again.
+  await until(async () => (await receiptLinks()).length >= 1, { timeout: 20000, what: 'the first send\'s receipt SMS' });
+  assert.equal((await receiptLinks()).length, 1, 'one receipt for the key');
+  const other = await pro.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': key }, json: sendDoc({ note: 'toinen' }) });
+  assert.deepEqual(error(other), { http: 409, code: 'idempotency_key_reused', field: 'Idempotency-Key' }, other.text);
+  const mine = await pro.call(`/api/v1/my/contact-requests/${first.json.requests[0].id}`);
+  assert.equal(mine.status, 200, mine.text);
+  const page = await pro.call('/api/v1/my/contact-requests?page=1&per_page=1');
+  assert.equal(page.status, 200, page.text);
+  assert.equal(page.json.per_page, 1, page.text);
+  assert.ok(page.json.items.length <= 1, page.text);
+});
+
+test('the withdraw link: peek, withdraw once, then 410; the receipt SMS carries it', async () => {
+  const before = (await receiptLinks()).length;
+  const sent = await pro.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': KEY() }, json: sendDoc() });
+  assert.equal(sent.status, 201, sent.text);
+  assert.equal(sent.json.receipt?.channel, 'sms', sent.text);
+  const token = await until(async () => {
+    const l = await receiptLinks();
+    return l.length > before ? l[l.length - 1] : null;
+  }, { timeout: 20000, what: 'the receipt SMS with its withdraw link' });
+  const a = await anon();
+  const peek = await a.call('/api/v1/withdrawals/peek', { method: 'POST', json: { token } });
+  assert.equal(peek.status, 200, peek.text);
+  assert.equal(peek.json.state, 'active', peek.text);
+  const done = await a.call('/api/v1/withdrawals', { method: 'POST', json: { token } });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(done.json.withdrawn, 1, done.text);
+  const again = await a.call('/api/v1/withdrawals', { method: 'POST', json: { token } });
+  assert.equal(again.status, 410, again.text);
+  assert.equal(again.json.error.code, 'link_used', again.text);
+  const unknown = await a.call('/api/v1/withdrawals/peek', { method: 'POST', json: { token: 'c'.repeat(43) } });
+  assert.equal(unknown.status, 404, unknown.text);
+  const mine = await pro.call(`/api/v1/my/contact-requests/${sent.json.requests[0].id}`);
+  assert.equal(mine.json.status, 'withdrawn', mine.text);
+});
+
+test('a stop word from the client\'s number, through the stand-in, withdraws what is left; the same SMS again changes nothing', async () => {
+  const sent = await pro.call(SEND, { method: 'POST', headers: { 'Idempotency-Key': KEY() }, json: sendDoc() });
+  assert.equal(sent.status, 201, sent.text);
+  const sms = `http://127.0.0.1:${env.TARJOTIN_SMS_PORT}`;
+  const reply = (json) => http('/_test/reply', { base: sms, method: 'POST', body: JSON.stringify(json) });
+  const other = await reply({ msisdn: MSISDN, message: 'Kiitos!' });
+  assert.deepEqual([other.json.status, other.json.body], [200, { ignored: true }], other.text);
+  const stop = await reply({ msisdn: MSISDN, message: 'seis.' });
+  assert.equal(stop.json.status, 200, stop.text);
+  // This one, and the replay test's if it is there (the link's is withdrawn already).
+  assert.ok(stop.json.body.withdrawn >= 1, stop.text);
+  const retry = await reply({ msisdn: MSISDN, message: 'seis.', id: stop.json.id });
+  assert.deepEqual(retry.json.body, stop.json.body, 'the provider\'s retry: the first outcome');
+  const later = await reply({ msisdn: MSISDN, message: 'SEIS' });
+  assert.deepEqual(later.json.body, { withdrawn: 0 }, later.text);
+  const mine = await pro.call(`/api/v1/my/contact-requests/${sent.json.requests[0].id}`);
+  assert.equal(mine.json.status, 'withdrawn', mine.text);
 });

@@ -36,8 +36,13 @@ let A1; let A2; let NEED;
 test.before(async () => {
   [NEED] = activeTerms('need');
   const email2 = `toinen-${RUN}@varkaus-terveys.example.org`;
-  psql(`INSERT INTO accounts (email, name, role, user_site_id, lang) VALUES (${q(email2)}, 'Toinen Ohjaaja', 'professional', '${SITE}', 'fi')`);
-  [pro, pro2, ed, other, admin] = await Promise.all([PRO, email2, EDITOR, OTHER_EDITOR, ADMIN].map((e) => signIn(e)));
+  admin = await signIn(ADMIN);
+  // A second professional, invited as an admin does it (audited).
+  const inv = await admin.call('/api/v1/admin/accounts', {
+    method: 'POST', json: { email: email2, role: 'professional', user_site_id: SITE, organization_ids: [], lang: 'fi' },
+  });
+  assert.equal(inv.status, 201, inv.text);
+  [pro, pro2, ed, other] = await Promise.all([PRO, email2, EDITOR, OTHER_EDITOR].map((e) => signIn(e)));
   const doc = (name) => ({
     name, status: 'published', needs: [NEED], accepts_contact_requests: true, contact_request_email: INBOX, response_days: 5,
   });

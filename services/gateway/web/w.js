@@ -16,6 +16,7 @@ const STR = {
   fi: {
     title: 'Yhteydenottopyynnön peruminen',
     'ready.lead': 'Ammattilainen lähetti yhteystietosi näille järjestöille, jotta ne ottaisivat sinuun yhteyttä. Jos et enää halua yhteydenottoa, voit perua pyynnön. Tietosi poistetaan silloin heti.',
+    'closed.lead': 'Järjestöt ovat jo käsitelleet pyynnön. Voit silti poistaa yhteystietosi heti painikkeella.',
     'ready.list': 'Pyyntö on lähetetty:', button: 'Peru yhteydenottopyyntö', working: 'Perutaan…',
     'done.h': 'Pyyntö on peruttu', 'done.text': 'Järjestöt saavat tiedon perumisesta, eivätkä ne ota sinuun yhteyttä tämän pyynnön vuoksi. Yhteystietosi on poistettu.',
     'used.h': 'Pyyntö on jo peruttu', 'used.text': 'Tällä linkillä on jo peruttu yhteydenottopyyntö. Sinun ei tarvitse tehdä mitään.',
@@ -28,6 +29,7 @@ const STR = {
   sv: {
     title: 'Återkalla en kontaktförfrågan',
     'ready.lead': 'En yrkesperson skickade dina kontaktuppgifter till dessa organisationer för att de ska kontakta dig. Om du inte längre vill bli kontaktad kan du återkalla förfrågan. Dina uppgifter raderas då genast.',
+    'closed.lead': 'Organisationerna har redan behandlat förfrågan. Du kan ändå radera dina kontaktuppgifter genast med knappen.',
     'ready.list': 'Förfrågan har skickats till:', button: 'Återkalla kontaktförfrågan', working: 'Återkallar…',
     'done.h': 'Förfrågan har återkallats', 'done.text': 'Organisationerna får veta att förfrågan återkallats, och de kontaktar dig inte på grund av den. Dina kontaktuppgifter har raderats.',
     'used.h': 'Förfrågan har redan återkallats', 'used.text': 'Kontaktförfrågan har redan återkallats med den här länken. Du behöver inte göra något.',
@@ -40,6 +42,7 @@ const STR = {
   en: {
     title: 'Withdrawing a contact request',
     'ready.lead': 'A professional sent your contact details to these associations so that they would contact you. If you no longer want to be contacted, you can withdraw the request. Your details are then erased at once.',
+    'closed.lead': 'The associations have dealt with the request already. You can still erase your contact details at once with the button.',
     'ready.list': 'The request was sent to:', button: 'Withdraw the contact request', working: 'Withdrawing…',
     'done.h': 'The request has been withdrawn', 'done.text': 'The associations are told of the withdrawal and will not contact you because of this request. Your contact details have been erased.',
     'used.h': 'The request has been withdrawn already', 'used.text': 'The contact request has already been withdrawn with this link. You need not do anything.',
@@ -66,6 +69,7 @@ let token = takeFragmentToken();
 browserLang();
 let state = TOKEN.test(token) ? 'loading' : 'invalid';
 let requests = [];
+let closed = false; // peek's "closed": nothing left to withdraw, the data can still be erased
 let working = false;
 
 const page = startPage({ strings: STR, title: (t) => t('title'), onLang: () => render(false) });
@@ -85,6 +89,7 @@ async function peek() {
   try {
     const res = await apiSend('POST', 'withdrawals/peek', { token }, page.lang);
     requests = res.requests || [];
+    closed = res.state === 'closed';
     state = 'ready';
   } catch (err) {
     state = outcome(err);
@@ -125,7 +130,7 @@ function render(focus) {
     box.push(h('p', { class: 'lead', text: t('ready.lead') }),
       h('div', { 'aria-hidden': 'true' }, h('span', { class: 'sk sk-text' }), h('span', { class: 'sk sk-text sk-short' })));
   } else if (state === 'ready') {
-    box.push(h('p', { class: 'lead', text: t('ready.lead') }), h('p', { text: t('ready.list') }), list(),
+    box.push(h('p', { class: 'lead', text: t(closed ? 'closed.lead' : 'ready.lead') }), h('p', { text: t('ready.list') }), list(),
       h('p', { class: 'link-actions' },
         h('button', { type: 'button', class: 'button', id: 'w-button', 'data-withdraw-button': '', onclick: withdraw, text: t('button') })));
   } else if (state === 'error' || state === 'throttled') {
