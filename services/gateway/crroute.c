@@ -1,9 +1,10 @@
 /*
  * crroute.c - see crroute.h.
  *
- * Resending (docroute.c's rule): the reads may be resent, the opening ones
- * (83, 85) too - a second run finds the request opened and writes one more
- * audit row of an opening that did happen; the send carries its
+ * Resending (docroute.c's rule): the lists and the consent may be resent;
+ * the openings (83, 85) are not, though GETs: each run writes an audit row
+ * of the opening, and a resend after a slow answer would write two for one
+ * look at the client's data; the send carries its
  * Idempotency-Key in the Envelope, so the directory replays a resend; the
  * status change and the withdrawal are never resent (a second run would
  * answer 409 invalid_transition or 410 link_used).
@@ -69,20 +70,21 @@ static unsigned paging(struct req *r, json_t *q)
 	return 0;
 }
 
-/* Forwards a read (a GET: the bridge may resend it). */
-static unsigned read_call(struct req *r, Tarjotin__MsgType type, const char *id, json_t *query)
+/* Forwards a read; 'resend_ok': the bridge may resend it (not an opening). */
+static unsigned read_call(struct req *r, Tarjotin__MsgType type, const char *id, json_t *query,
+			  bool resend_ok)
 {
 	return docroute_forward(r, &(struct docroute_call){ .type = type,
 							    .id = id,
 							    .json = query,
-							    .idempotent = true,
+							    .idempotent = resend_ok,
 							    .ok = 200 });
 }
 
 unsigned crroute_consent(struct req *r, const char *url)
 {
 	(void)url;
-	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_CONSENT, NULL, NULL);
+	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_CONSENT, NULL, NULL, true);
 }
 
 unsigned crroute_send(struct req *r, const char *url)
@@ -115,7 +117,7 @@ unsigned crroute_mine(struct req *r, const char *url)
 	unsigned status = paging(r, q);
 
 	(void)url;
-	return status ? status : read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_MINE, NULL, q);
+	return status ? status : read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_MINE, NULL, q, true);
 }
 
 unsigned crroute_mine_get(struct req *r, const char *url)
@@ -123,7 +125,7 @@ unsigned crroute_mine_get(struct req *r, const char *url)
 	char id[UUID_STR_SIZE];
 	unsigned status = request_id(r, url, MINE_PREFIX, "", id);
 
-	return status ? status : read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, id, NULL);
+	return status ? status : read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, id, NULL, false);
 }
 
 unsigned crroute_inbox(struct req *r, const char *url)
@@ -142,7 +144,7 @@ unsigned crroute_inbox(struct req *r, const char *url)
 	q = json_pack("{s:s}", "state", state);
 	if ((status = paging(r, q)))
 		return status;
-	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_INBOX, id, q);
+	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_INBOX, id, q, true);
 }
 
 unsigned crroute_open(struct req *r, const char *url)
@@ -162,7 +164,7 @@ unsigned crroute_open(struct req *r, const char *url)
 		}
 		json_object_set_new(q, "sig", json_string(sig));
 	}
-	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_OPEN, id, q);
+	return read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_OPEN, id, q, false);
 }
 
 unsigned crroute_status(struct req *r, const char *url)
