@@ -133,3 +133,8 @@ echo "== targets"
 awk '/^ping / {split($2,a,"="); split($3,b,"=");
   printf "  ping throughput >= 50%% of nginx: %s (%s)\n", (a[2] >= 0.5 ? "met" : "NOT MET"), a[2];
   printf "  ping p99 < 10 ms:                %s (%s ms)\n", (b[2] < 10 ? "met" : "NOT MET"), b[2]}' "$TMP/results"
+# Contact requests (tests/bench/contact.bench.sh): accepted -> NGO e-mail.
+awk '/^cr / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
+  split(v["received"], n, "/");
+  printf "  contact request -> NGO e-mail p99 < 2 s: %s (%s ms, %s received; %s requests/s accepted)\n",
+    (v["p99_ms"] + 0 < 2000 && n[1] == n[2] ? "met" : "NOT MET"), v["p99_ms"], v["received"], v["rps"]}' "$TMP/results"

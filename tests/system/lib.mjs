@@ -1,6 +1,7 @@
 // Shared helpers for the system tests: the stack's configuration, HTTP with a
 // timeout, and the stack's own start/stop script for fault injection.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -511,4 +512,282 @@ export async function timeUntilListed(params, id, want, t0, { runs = 6, timeout 
     await sleep(10);
   }
   throw new Error(`${id} not ${want ? 'listed' : 'gone'} in ${runs} searches in a row within ${timeout} ms (${JSON.stringify(params)})`);
+}
+
+// --- contact requests (issue 14, docs/contactrequests.md) ----------------------
+
+const CR_RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+let crSeq = 0;
+
+/** A fresh Idempotency-Key (16–64 of [A-Za-z0-9_-]). */
+export function idempotencyKey() {
+  return `k-${CR_RUN}-${++crSeq}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * A unique Finnish mobile number for a test client: {e164, national,
+ * msisdn (a number, as the SMS stand-in shows it), typed ("050 123 4567")}.
+ * Noted (without the '+') for the log search at the end.
+ */
+export function clientPhone() {
+  const rest = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  const p = { e164: `+35850${rest}`, national: `050${rest}`, msisdn: Number(`35850${rest}`),
+    typed: `050 ${rest.slice(0, 3)} ${rest.slice(3)}` };
+  noteSecret('client_phone', p.e164.slice(1));
+  return p;
+}
+
+/** A unique client e-mail address (mixed case, as a professional may type it); noted for the log search. */
+export function clientEmail(tag = 'asiakas') {
+  const e = `${tag}.${CR_RUN}.${++crSeq}@Example.NET`;
+  noteSecret('email', e.toLowerCase());
+  return e;
+}
+
+let consentVersionCache;
+/** The current consent version (GET /api/v1/contact-requests/consent). */
+export async function consentVersion() {
+  if (consentVersionCache) return consentVersionCache;
+  const r = await http('/api/v1/contact-requests/consent');
+  if (r.status !== 200 || !r.json?.version) throw new Error(`GET /api/v1/contact-requests/consent: ${r.status} ${r.text.slice(0, 200)}`);
+  consentVersionCache = r.json.version;
+  return consentVersionCache;
+}
+
+/** A valid send body for 'activities' (ids); client, channel, note etc. from 'over'. */
+export async function crBody(activities, over = {}) {
+  const { client, ...rest } = over;
+  return {
+    activities,
+    client: client ?? { first_name: 'Aino', phone: clientPhone().typed },
+    channel: 'call',
+    lang: 'fi',
+    note: '',
+    consent: { version: await consentVersion(), given: true },
+    ...rest,
+  };
+}
+
+/**
+ * POST /api/v1/contact-requests as 'who' with 'body' and an Idempotency-Key
+ * (default a fresh one): the response, with .key the key used.
+ */
+export async function crSend(who, body, { key = idempotencyKey(), headers = {} } = {}) {
+  const r = await who.call('/api/v1/contact-requests', { method: 'POST', json: body, headers: { 'Idempotency-Key': key, ...headers } });
+  return Object.assign(r, { key });
+}
+
+/**
+ * A new professional account (of Varkauden terveysasema, a site without an
+ * identity provider) signed in: a client of signIn.  'tag' makes the
+ * address unique.
+ */
+export async function newProfessional(tag) {
+  const email = `cr-${String(tag).toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${CR_RUN}@varkaus-terveys.example.org`;
+  noteSecret('email', email);
+  // The account is made at its first sign-in by the mailed link (audited), as a real one is.
+  const a = await anon();
+  const asked = await a.call('/api/v1/auth/email-link', { method: 'POST', json: { email } });
+  if (asked.status !== 202) throw new Error(`a sign-in link for ${email}: ${asked.status} ${asked.text}`);
+  const [link] = await until(async () => {
+    const l = await mailLinks(email);
+    return l.length > 0 && l;
+  }, { timeout: 20000, what: `the sign-in link for ${email}` });
+  return signIn(email, link.slice(link.indexOf('#') + 1));
+}
+
+/**
+ * A published activity of organisation 'org' that accepts contact requests
+ * at its own unique request address (made by 'who', an editor of it or the
+ * admin): the document, with .email the request address.
+ */
+export async function crActivity(who, org, over = {}) {
+  const email = over.contact_request_email ?? `pyynnot-${++crSeq}-${CR_RUN}@example.org`;
+  noteSecret('email', email);
+  const a = await createActivity(who, org, {
+    name: `Yhteydenottotoiminta ${CR_RUN}-${crSeq}`, status: 'published',
+    accepts_contact_requests: true, contact_request_email: email, response_days: 5, ...over,
+  });
+  return Object.assign(a, { email });
+}
+
+/** The messages the SMS stand-in accepted (every one, or those to 'msisdn', a number or E.164). */
+export async function smsMessages(msisdn) {
+  const r = await fetch(`${env.TARJOTIN_SMS_STANDIN_URL}/_test/messages`, { signal: AbortSignal.timeout(10000) });
+  const all = await r.json();
+  if (msisdn === undefined) return all;
+  const n = Number(String(msisdn).replace(/\D/g, ''));
+  return all.filter((m) => (m.recipients ?? []).map(Number).includes(n));
+}
+
+/** The withdraw token of a receipt text (…/w#<token>), or undefined. */
+export function withdrawToken(text) {
+  return /\/w#([A-Za-z0-9_-]{16,})/.exec(text ?? '')?.[1];
+}
+
+/** The last contact-request scheduler round's clock time (ms since the epoch), or 0. */
+export function crAsOf() {
+  const v = psql("SELECT coalesce((extract(epoch FROM as_of) * 1000)::bigint, 0) FROM scheduler_runs WHERE job = 'contact_requests'");
+  return Number(v || 0);
+}
+
+/** Waits until a contact-request scheduler round began at or after clock time 'ms'. */
+export async function waitCrRound(ms, { timeout = 10000 } = {}) {
+  return until(() => crAsOf() >= ms, { timeout, every: 50, what: `a contact-request round at ${new Date(ms).toISOString()}` });
+}
+
+// --- searching the stack for personal data (the privacy checks) ----------------
+// needles: [{what, value (lower case), shown}].
+
+/** Where in 'text' (case-insensitively) a needle occurs: ["where: what 'shown' …context…"]. */
+export function findIn(where, text, needles) {
+  const low = String(text).toLowerCase();
+  const out = [];
+  for (const n of needles) {
+    const i = low.indexOf(n.value);
+    if (i >= 0) out.push(`${where}: ${n.what} '${n.shown}': …${String(text).slice(Math.max(0, i - 60), i + n.value.length + 60).replace(/\s+/g, ' ')}…`);
+  }
+  return out;
+}
+
+/** A URL and its decoded forms (percent-encoding, '+' as space), joined. */
+export function decodeAll(u) {
+  let d = u;
+  try { d = decodeURIComponent(u); } catch { /* not decodable */ }
+  let e = d;
+  try { e = decodeURIComponent(u.replace(/\+/g, ' ')); } catch { /* not decodable */ }
+  return `${u}\n${d}\n${e}`;
+}
+
+/** Every *.log file of dir searched line by line: ["file:line: …"]. */
+export function scanLogs(dir, needles) {
+  const out = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+    readFileSync(path.join(dir, name), 'utf8').split('\n').forEach((l, i) => out.push(...findIn(`${name}:${i + 1}`, l, needles)));
+  }
+  return out;
+}
+
+/** Every table of the public schema, each column as text (bytea as escaped bytes), but the sealed columns: [{where, text}]. */
+export function pgDump() {
+  const sql = (s) => {
+    const r = spawnSync('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', env.TARJOTIN_PG_PORT, '-U', 'tarjotin', '-d', 'tarjotin',
+      '-v', 'ON_ERROR_STOP=1', '-c', s], { encoding: 'utf8', timeout: 120000, maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+    return r.stdout;
+  };
+  const tables = sql(`SELECT c.table_name || E'\\t' || string_agg(CASE WHEN c.data_type = 'bytea'
+      THEN format('encode(%I, ''escape'')', c.column_name) ELSE format('%I::text', c.column_name) END, ', ' ORDER BY c.ordinal_position)
+    FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+      AND (c.table_name, c.column_name) NOT IN (('contact_requests', 'client_enc'), ('notifications', 'recipient_enc'), ('notifications', 'vars_enc'))
+    GROUP BY c.table_name ORDER BY c.table_name`).split('\n').filter(Boolean);
+  return tables.map((l) => {
+    const [table, cols] = l.split('\t');
+    return { where: table, text: sql(`SELECT concat_ws(' | ', ${cols}) FROM "${table}"`) };
+  });
+}
+
+/** A small RESP2 client of Redis at 127.0.0.1:port: {cmd(...args) -> reply (Buffers for bulk strings), close()}. */
+export function redisClient(port) {
+  const sock = net.createConnection({ host: '127.0.0.1', port });
+  let buf = Buffer.alloc(0);
+  const waiting = [];
+  const parse = (b, i) => {
+    if (i >= b.length) return null;
+    const nl = b.indexOf('\r\n', i);
+    if (nl < 0) return null;
+    const line = b.toString('utf8', i + 1, nl);
+    const t = String.fromCharCode(b[i]);
+    if (t === '+') return [line, nl + 2];
+    if (t === '-') return [new Error(line), nl + 2];
+    if (t === ':') return [Number(line), nl + 2];
+    if (t === '$') {
+      const n = Number(line);
+      if (n < 0) return [null, nl + 2];
+      if (b.length < nl + 2 + n + 2) return null;
+      return [b.subarray(nl + 2, nl + 2 + n), nl + 4 + n];
+    }
+    if (t === '*') {
+      const n = Number(line);
+      if (n < 0) return [null, nl + 2];
+      const arr = [];
+      let j = nl + 2;
+      for (let k = 0; k < n; k++) {
+        const r = parse(b, j);
+        if (!r) return null;
+        arr.push(r[0]);
+        j = r[1];
+      }
+      return [arr, j];
+    }
+    throw new Error(`unexpected RESP type ${t}`);
+  };
+  sock.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    while (waiting.length) {
+      const r = parse(buf, 0);
+      if (!r) return;
+      buf = buf.subarray(r[1]);
+      const w = waiting.shift();
+      if (r[0] instanceof Error) w.reject(r[0]); else w.resolve(r[0]);
+    }
+  });
+  sock.on('error', (e) => { while (waiting.length) waiting.shift().reject(e); });
+  return {
+    cmd(...args) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        const parts = [Buffer.from(`*${args.length}\r\n`)];
+        for (const a of args) {
+          const v = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
+          parts.push(Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n'));
+        }
+        sock.write(Buffer.concat(parts));
+      });
+    },
+    close() { sock.destroy(); },
+  };
+}
+
+const str = (v) => (Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(str).join(' ') : String(v));
+// Stream fields that hold sealed values (the recipient, sealed variables).
+const SEALED_FIELDS = new Set(['recipient', 'vars_enc']);
+
+/** Every key matching 'pattern' with its value as text: [{where: key, text}]; stream entries without their sealed fields. */
+export async function redisDump(redis, pattern) {
+  const out = [];
+  let cursor = '0';
+  for (let round = 0; round < 100000; round++) {
+    const [next, keys] = await redis.cmd('SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000');
+    for (const kb of keys) {
+      const key = str(kb);
+      const type = await redis.cmd('TYPE', kb);
+      let text = '';
+      if (type === 'string') text = str(await redis.cmd('GET', kb));
+      else if (type === 'hash') text = str(await redis.cmd('HGETALL', kb));
+      else if (type === 'list') text = str(await redis.cmd('LRANGE', kb, '0', '-1'));
+      else if (type === 'set') text = str(await redis.cmd('SMEMBERS', kb));
+      else if (type === 'zset') text = str(await redis.cmd('ZRANGE', kb, '0', '-1', 'WITHSCORES'));
+      else if (type === 'stream') {
+        const lines = [];
+        for (const [id, fields] of await redis.cmd('XRANGE', kb, '-', '+')) {
+          const kept = [];
+          for (let i = 0; i + 1 < fields.length; i += 2) {
+            const f = str(fields[i]);
+            const v = str(fields[i + 1]);
+            // A field "vars" that is no JSON is a sealed blob too.
+            if (SEALED_FIELDS.has(f) || (f === 'vars' && !/^\s*[{[]/.test(v))) continue;
+            kept.push(`${f}=${v}`);
+          }
+          lines.push(`${str(id)} ${kept.join(' ')}`);
+        }
+        text = lines.join('\n');
+      }
+      out.push({ where: `${key} (${type})`, text: `${key}\n${text}` });
+    }
+    cursor = str(next);
+    if (cursor === '0') return out;
+  }
+  throw new Error('SCAN did not finish');
 }
