@@ -13,6 +13,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, url, assertAccessible, hasHorizontalScroll, signInAs, psql, tabTo, mailFor, lastMailId } from './browser.mjs';
+import { signIn } from '../system/lib.mjs';
 
 const LANGS = ['fi', 'sv', 'en'];
 const PRO = 'ohjaaja@varkaus-terveys.example.org';
@@ -311,9 +312,11 @@ describe('contact requests the whole way, real API', () => {
       WHERE a.accepts_contact_requests AND a.status = 'published' AND o.status = 'approved' AND a.freshness <> 'hidden'
       AND a.contact_request_email IS NOT NULL ORDER BY a.name DESC LIMIT 1`).split('|');
     act = { id, name, orgId, address };
-    // An editor of the activity's organisation of this test's own (the demo editors' lists stay as they are).
-    psql(`INSERT INTO accounts (email, name, role, lang) VALUES ('${editor}', 'Testi Toimittaja', 'editor', 'fi')`);
-    psql(`INSERT INTO account_organizations (account_id, organization_id) SELECT id, '${orgId}' FROM accounts WHERE email = '${editor}'`);
+    // An editor of the activity's organisation of this test's own, added by the admin as
+    // people are (audited; the demo editors' lists stay as they are).
+    const admin = await signIn('koordinaattori@hyvinvointialue.example.org');
+    const add = await admin.call(`/api/v1/organizations/${orgId}/editors`, { method: 'POST', json: { email: editor, lang: 'fi' } });
+    assert.equal(add.status, 201, `adding the test's editor: ${add.status} ${add.text}`);
     browser = await launch({ viewport: { width: 1280, height: 900 } });
   });
   after(async () => {
