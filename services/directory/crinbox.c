@@ -13,7 +13,6 @@
 #include "crstore.h"
 #include "doccall.h"
 #include "log.h"
-#include "mailq.h"
 #include "mask.h"
 #include "messages.h"
 #include "num.h"
@@ -447,8 +446,7 @@ static int notify_client(struct worker *w, const char *id, const struct crinbox_
 	json_t *data = key ? open_data(w, id, r) : NULL, *vars;
 	const char *phone = json_string_value(json_object_get(data, "phone"));
 	const char *lang = json_string_value(json_object_get(r->doc, "lang"));
-	char job[40], err[256], *text;
-	const char *params[2] = { id, job };
+	char err[256], *text;
 	int rc = -1;
 
 	if (!key) {
@@ -468,17 +466,13 @@ static int notify_client(struct worker *w, const char *id, const struct crinbox_
 			 ch->phone);
 	text = vars ? json_dumps(vars, JSON_COMPACT) : NULL;
 	json_decref(vars);
-	if (!text || mailq_queue(w->db, key, "sms", phone, lang ? lang : "fi",
-				 "contact_unreachable", text, false, job, err, sizeof(err))) {
+	if (!text ||
+	    crstore_message(w->db, key, id, "unreachable", true, "sms", phone, lang ? lang : "fi",
+			    "contact_unreachable", text, false, err, sizeof(err)))
 		wdb_failed(w, NULL, text ? err : "unreachable vars", reply);
-		free(text);
-		goto out;
-	}
+	else
+		rc = 0;
 	free(text);
-	rc = run(w,
-		 "INSERT INTO contact_request_messages (request_id, job_id, kind, to_client) "
-		 "VALUES ($1::uuid, $2::uuid, 'unreachable', true)",
-		 2, params, reply);
 out:
 	json_decref(data);
 	return rc;

@@ -14,7 +14,6 @@
 #include "crsched.h"
 #include "crstore.h"
 #include "log.h"
-#include "mailq.h"
 #include "messages.h"
 #include "pg.h"
 #include "sched.h"
@@ -102,11 +101,9 @@ struct stage {
  * with days_overdue, contact_escalation_admin) into v. */
 static void ngo_vars(struct round *rd, PGresult *b, int row, bool overdue, struct strbuf *v)
 {
-	char sig[CRSTORE_SIG_LEN + 1];
 	const char *id = PQgetvalue(b, row, C_ID);
-	struct strbuf url = STRBUF_INIT;
+	char *url = crstore_inbox_url(rd->c->dir->public_url, rd->key, id);
 
-	crstore_link_sig(rd->key, id, sig);
 	strbuf_adds(v, "{\"organization_name\":");
 	strbuf_json_str(v, PQgetvalue(b, row, C_ORG));
 	strbuf_adds(v, ",\"activity_name\":");
@@ -119,11 +116,10 @@ static void ngo_vars(struct round *rd, PGresult *b, int row, bool overdue, struc
 		strbuf_adds(v, ",\"days_overdue\":");
 		strbuf_json_str(v, PQgetvalue(b, row, C_OVERDUE));
 	}
-	strbuf_addf(&url, "%s/inbox.html#request=%s&sig=%s", rd->c->dir->public_url, id, sig);
 	strbuf_adds(v, ",\"open_url\":");
-	strbuf_json_str(v, url.p);
+	strbuf_json_str(v, url);
 	strbuf_adds(v, "}");
-	strbuf_release(&url);
+	free(url);
 }
 
 /* Queues one e-mail of request 'id' and links it (contact_request_messages
@@ -131,27 +127,13 @@ static void ngo_vars(struct round *rd, PGresult *b, int row, bool overdue, struc
 static int mail(struct round *rd, const char *id, const char *to, const char *lang,
 		const char *tmpl, const char *kind, const char *vars, int *sent)
 {
-	char job[40];
-	const char *params[3] = { id, job, kind };
-	PGresult *res;
-	int rc = 0;
-
 	if (!*to)
 		return 0;
-	if (mailq_queue(rd->db, rd->key, "email", to, lang, tmpl, vars, false, job, rd->err,
-			sizeof(rd->err)))
+	if (crstore_message(rd->db, rd->key, id, kind, false, "email", to, lang, tmpl, vars, false,
+			    rd->err, sizeof(rd->err)))
 		return -1;
-	res = PQexecParams(rd->db,
-			   "INSERT INTO contact_request_messages (request_id, job_id, kind, "
-			   "to_client) VALUES ($1::uuid, $2::uuid, $3, false)",
-			   3, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pg_error(rd->db, res, rd->err, sizeof(rd->err));
-		rc = -1;
-	}
-	PQclear(res);
-	*sent += !rc;
-	return rc;
+	++*sent;
+	return 0;
 }
 
 /* Mails 'tmpl' to every row of 'sql' ($1: 'param'; columns email, lang). */

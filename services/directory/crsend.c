@@ -200,14 +200,12 @@ static int store_batch(struct send *s, const char *hash, const char *whash, cons
 static int link_message(struct send *s, const char *rid, const char *job, const char *kind,
 			bool to_client, Tarjotin__Envelope *reply)
 {
-	const char *p[4] = { rid, job, kind, to_client ? "t" : "f" };
-	PGresult *res = wdb_exec(s->w,
-				 "INSERT INTO contact_request_messages (request_id, job_id, kind, "
-				 "to_client) VALUES ($1::uuid, $2::uuid, $3, $4::boolean)",
-				 4, p, PGRES_COMMAND_OK, reply);
+	char err[256];
+	int rc = crstore_link_message(s->w->db, rid, job, kind, to_client, err, sizeof(err));
 
-	PQclear(res);
-	return res ? 0 : -1;
+	if (rc)
+		wdb_failed(s->w, NULL, err, reply);
+	return rc;
 }
 
 /* Queues template 'tmpl' over 'channel' to 'to' with 'vars' (sealed with
@@ -230,23 +228,29 @@ static int queue(struct send *s, const char *channel, const char *to, const char
 static int ngo_mail(struct send *s, int i, const char *rid, const char *due_date,
 		    const char *client, Tarjotin__Envelope *reply)
 {
-	char sig[CRSTORE_SIG_LEN + 1], job[40], *url;
+	char *url = crstore_inbox_url(s->w->dir->public_url, s->key, rid), *text, err[256];
+	bool data = s->w->dir->cr.contact_in_email;
 	json_t *vars;
-	int rc;
+	int rc = -1;
 
-	crstore_link_sig(s->key, rid, sig);
-	url = xasprintf("%s/inbox.html#request=%s&sig=%s", s->w->dir->public_url, rid, sig);
 	vars = json_pack("{s:s, s:s, s:s, s:s, s:s}", "organization_name",
 			 PQgetvalue(s->acts, i, A_ORG_NAME), "activity_name",
 			 PQgetvalue(s->acts, i, A_NAME), "response_days",
 			 PQgetvalue(s->acts, i, A_DAYS), "due_date", due_date, "open_url", url);
-	if (s->w->dir->cr.contact_in_email)
+	if (data)
 		json_object_set_new(vars, "client_text", json_string(client));
-	rc = queue(s, "email", PQgetvalue(s->acts, i, A_EMAIL), PQgetvalue(s->acts, i, A_ORG_LANG),
-		   s->w->dir->cr.contact_in_email ? "contact_request_data" : "contact_request",
-		   vars, s->w->dir->cr.contact_in_email, job, reply);
-	if (!rc)
-		rc = link_message(s, rid, job, "request", false, reply);
+	text = vars ? json_dumps(vars, JSON_COMPACT) : NULL;
+	if (text &&
+	    !crstore_message(s->w->db, s->key, rid, "request", false, "email",
+			     PQgetvalue(s->acts, i, A_EMAIL), PQgetvalue(s->acts, i, A_ORG_LANG),
+			     data ? "contact_request_data" : "contact_request", text, data, err,
+			     sizeof(err)))
+		rc = 0;
+	else
+		wdb_failed(s->w, NULL, text ? err : "request vars", reply);
+	if (text)
+		sodium_memzero(text, strlen(text)); /* with client_text: the client's data */
+	free(text);
 	json_decref(vars);
 	free(url);
 	return rc;

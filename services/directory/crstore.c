@@ -8,7 +8,9 @@
 #include <sodium.h>
 
 #include "crstore.h"
+#include "mailq.h"
 #include "pg.h"
+#include "xalloc.h"
 #include "banned.h"
 
 uint8_t *crstore_seal(const struct seal_key *key, const char *request_id, const char *json,
@@ -36,6 +38,46 @@ void crstore_link_sig(const struct seal_key *key, const char *request_id,
 	seal_mac(key, "crlink", request_id, strlen(request_id), mac);
 	sodium_bin2base64(out, CRSTORE_SIG_LEN + 1, mac, 16,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+char *crstore_inbox_url(const char *public_url, const struct seal_key *key, const char *request_id)
+{
+	char sig[CRSTORE_SIG_LEN + 1];
+
+	crstore_link_sig(key, request_id, sig);
+	return xasprintf("%s/inbox.html#request=%s&sig=%s", public_url, request_id, sig);
+}
+
+int crstore_link_message(PGconn *db, const char *request_id, const char *job_id, const char *kind,
+			 bool to_client, char *err, size_t errlen)
+{
+	const char *params[4] = { request_id, job_id, kind, to_client ? "t" : "f" };
+	PGresult *res =
+		PQexecParams(db,
+			     "INSERT INTO contact_request_messages (request_id, job_id, "
+			     "kind, to_client) VALUES ($1::uuid, $2::uuid, $3, $4::boolean)",
+			     4, NULL, params, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(db, res, err, errlen);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int crstore_message(PGconn *db, const struct seal_key *key, const char *request_id,
+		    const char *kind, bool to_client, const char *channel, const char *to,
+		    const char *lang, const char *tmpl, const char *vars_json, bool seal_vars,
+		    char *err, size_t errlen)
+{
+	char job[37];
+
+	if (mailq_queue(db, key, channel, to, lang, tmpl, vars_json, seal_vars, job, err, errlen) ||
+	    crstore_link_message(db, request_id, job, kind, to_client, err, errlen))
+		return -1;
+	return 0;
 }
 
 int crstore_event(PGconn *db, const char *request_id, const char *kind, const char *at,

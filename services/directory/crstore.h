@@ -8,6 +8,7 @@
 #ifndef TJ_CRSTORE_H
 #define TJ_CRSTORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,8 +39,30 @@ void crstore_phone_mac(const struct seal_key *key, const char *e164, uint8_t out
 void crstore_link_sig(const struct seal_key *key, const char *request_id,
 		      char out[CRSTORE_SIG_LEN + 1]);
 
+/* The NGO's signed link to request 'request_id' in its inbox:
+ * <public_url>/inbox.html#request=<id>&sig=<sig>.  Free with free(). */
+char *crstore_inbox_url(const char *public_url, const struct seal_key *key, const char *request_id);
+
 /*
- * Appends event 'kind' of 'request_id' at 'at' (the scheduler's clock,
+ * Links message 'job_id' to request 'request_id' as 'kind' ("request",
+ * "receipt", ...; 'to_client': whether erasure must empty it).  Returns 0,
+ * or -1 with err.
+ */
+int crstore_link_message(PGconn *db, const char *request_id, const char *job_id, const char *kind,
+			 bool to_client, char *err, size_t errlen);
+
+/*
+ * Queues one message of request 'request_id' (mailq_queue's arguments:
+ * channel, to, lang, tmpl, vars_json, seal_vars) and links it as 'kind'.
+ * Returns 0, or -1 with err (the caller rolls back).
+ */
+int crstore_message(PGconn *db, const struct seal_key *key, const char *request_id,
+		    const char *kind, bool to_client, const char *channel, const char *to,
+		    const char *lang, const char *tmpl, const char *vars_json, bool seal_vars,
+		    char *err, size_t errlen);
+
+/*
+ * Appends event 'kind'' of 'request_id' at 'at' (the scheduler's clock,
  * ISO) by 'actor_role' ("professional", "editor", "admin", "client",
  * "scheduler") with 'detail_json' (NULL: {}; no personal data), and wakes
  * the stats relay (NOTIFY tarjotin_cr_events).  Returns 1 when written, 0

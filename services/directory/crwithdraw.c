@@ -87,19 +87,6 @@ static int run(struct withdrawal *x, const char *sql, int n, const char *const *
 	return res ? 0 : -1;
 }
 
-/* Links message 'job' of 'kind' to request 'rid' (to the client unless
- * kind is "withdrawn", the NGO's). */
-static int link_job(struct withdrawal *x, const char *rid, const char *job, const char *kind,
-		    Tarjotin__Envelope *reply)
-{
-	const char *p[3] = { rid, job, kind };
-
-	return run(x,
-		   "INSERT INTO contact_request_messages (request_id, job_id, kind, to_client) "
-		   "VALUES ($1::uuid, $2::uuid, $3, $3 <> 'withdrawn')",
-		   3, p, reply);
-}
-
 /* Request row i as the client's page names it. */
 static json_t *item(const PGresult *rows, int i)
 {
@@ -115,7 +102,7 @@ static int withdraw_one(struct withdrawal *x, const PGresult *rows, int i,
 			Tarjotin__Envelope *reply)
 {
 	const char *rid = PQgetvalue(rows, i, R_ID), *p[2] = { rid, x->at };
-	char err[256], detail[40], job[40], *vars = NULL;
+	char err[256], detail[40], *vars = NULL;
 	json_t *v;
 	int rc = -1;
 
@@ -137,12 +124,11 @@ static int withdraw_one(struct withdrawal *x, const PGresult *rows, int i,
 			      PQgetvalue(rows, i, R_SENT));
 		vars = v ? json_dumps(v, JSON_COMPACT) : NULL;
 		json_decref(v);
-		if (!vars || mailq_queue(x->w->db, x->key, "email", PQgetvalue(rows, i, R_EMAIL),
-					 PQgetvalue(rows, i, R_ORG_LANG), "contact_withdrawn", vars,
-					 false, job, err, sizeof(err)))
+		if (!vars ||
+		    crstore_message(x->w->db, x->key, rid, "withdrawn", false, "email",
+				    PQgetvalue(rows, i, R_EMAIL), PQgetvalue(rows, i, R_ORG_LANG),
+				    "contact_withdrawn", vars, false, err, sizeof(err)))
 			goto failed;
-		if (link_job(x, rid, job, "withdrawn", reply))
-			goto out;
 	}
 	if (crstore_erase(x->w->db, rid, x->at, err, sizeof(err)) < 0)
 		goto failed;
@@ -358,8 +344,11 @@ static int tell_client(struct withdrawal *x, const PGresult *rows, const char *e
 		goto out;
 	}
 	for (int i = 0; i < n; i++)
-		if (link_job(x, PQgetvalue(rows, i, R_ID), job, "withdrawn_client", reply))
+		if (crstore_link_message(x->w->db, PQgetvalue(rows, i, R_ID), job,
+					 "withdrawn_client", true, err, sizeof(err))) {
+			wdb_failed(x->w, NULL, err, reply);
 			goto out;
+		}
 	rc = 0;
 out:
 	free(vars);

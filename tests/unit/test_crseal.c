@@ -1,4 +1,4 @@
-// units: services/directory/crstore.c
+// units: services/directory/crstore.c services/directory/mailq.c services/directory/mask.c
 /*
  * Unit tests for lib/seal.c's sealing of client data bound to its record
  * (seal_box_ad / seal_open_ad) and keyed hashes (seal_mac), through
