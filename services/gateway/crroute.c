@@ -25,24 +25,6 @@
 #define EDITOR_PREFIX "/api/v1/editor/contact-requests/"
 
 /*
- * The uuid of "<prefix><id><rest>" into id.  Returns 0, or the status
- * queued: 404 when the path is not of that shape (another segment), 400
- * invalid_parameter (field id) when the id segment is no uuid.
- */
-static unsigned request_id(struct req *r, const char *url, const char *prefix, const char *rest,
-			   char id[UUID_STR_SIZE])
-{
-	const char *seg = url + strlen(prefix);
-	size_t len = strlen(seg), rest_len = strlen(rest);
-	bool shaped = len >= rest_len && !strcmp(seg + len - rest_len, rest) &&
-		      !memchr(seg, '/', len - rest_len);
-
-	if (!shaped)
-		return req_not_found(r, url);
-	return docparse_path_uuid(seg, rest, id) ? 0 : docroute_bad_param(r, "id", "a uuid");
-}
-
-/*
  * Adds ?page and ?per_page (when given) to q as integers.  Returns 0, or
  * the 400 queued (q is then released).
  */
@@ -123,7 +105,7 @@ unsigned crroute_mine(struct req *r, const char *url)
 unsigned crroute_mine_get(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = request_id(r, url, MINE_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, MINE_PREFIX, "", id);
 
 	return status ? status : read_call(r, TARJOTIN__MSG_TYPE__MSG_CR_MINE_GET, id, NULL, false);
 }
@@ -132,7 +114,7 @@ unsigned crroute_inbox(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
 	const char *state = req_arg(r, "state");
-	unsigned status = request_id(r, url, ORG_PREFIX, "/contact-requests", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "/contact-requests", id);
 	json_t *q;
 
 	if (status)
@@ -151,7 +133,7 @@ unsigned crroute_open(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
 	const char *sig = req_arg(r, "sig");
-	unsigned status = request_id(r, url, EDITOR_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, EDITOR_PREFIX, "", id);
 	json_t *q;
 
 	if (status)
@@ -170,7 +152,7 @@ unsigned crroute_open(struct req *r, const char *url)
 unsigned crroute_status(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = request_id(r, url, EDITOR_PREFIX, "/status", id);
+	unsigned status = docroute_path_id(r, url, EDITOR_PREFIX, "/status", id);
 	json_t *body;
 
 	if (status || !(body = docroute_body(r, false, &status)))

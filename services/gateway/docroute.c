@@ -37,6 +37,20 @@ struct pending {
 	char key[DOCROUTE_KEY_MAX + 1];
 };
 
+unsigned docroute_path_id(struct req *r, const char *url, const char *prefix, const char *rest,
+			  char id[UUID_STR_SIZE])
+{
+	const char *seg = url + strlen(prefix);
+	size_t len = strlen(seg), rest_len = strlen(rest);
+
+	if (docparse_path_uuid(seg, rest, id))
+		return 0;
+	if (len > rest_len && !strcmp(seg + len - rest_len, rest) &&
+	    !memchr(seg, '/', len - rest_len))
+		return docroute_bad_param(r, "id", "a uuid");
+	return req_not_found(r, url);
+}
+
 unsigned docroute_bad_param(struct req *r, const char *field, const char *rule)
 {
 	return req_reply_error(r, 400, "invalid_parameter", field, "%s must be %s", field, rule);
@@ -206,10 +220,8 @@ static void add_location(struct req *r, const char *prefix, const Tarjotin__DocR
  * "replayed" is taken out of the body. */
 static unsigned reply_keyed(struct req *r, unsigned ok, const Tarjotin__DocReply *m)
 {
-	const char *code = r->call.reply->error_code;
 	json_t *doc = reply_json(m);
-	bool replayed = json_is_true(json_object_get(doc, "replayed")) ||
-			(code && !strcmp(code, "replayed"));
+	bool replayed = json_is_true(json_object_get(doc, "replayed"));
 
 	if (!json_is_object(doc)) {
 		json_decref(doc);

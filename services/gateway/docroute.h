@@ -16,6 +16,7 @@
 
 #include "envelope.pb-c.h"
 #include "req.h"
+#include "uuid.h"
 
 /* One call to forward. */
 struct docroute_call {
@@ -29,9 +30,8 @@ struct docroute_call {
 	/* The Envelope's idempotency_key (NULL: none; at most
 	 * DOCROUTE_KEY_MAX characters, copied).  With a key, the success must
 	 * be a JSON object; a replay (the directory's stored answer to the
-	 * same key: a top-level "replayed": true, or the Envelope's
-	 * error_code "replayed") is answered with "Idempotent-Replayed: true",
-	 * and "replayed" is taken out of the body either way. */
+	 * same key, with a top-level "replayed": true) is answered with
+	 * "Idempotent-Replayed: true", and "replayed" is taken out of the body. */
 	const char *idempotency_key;
 };
 
@@ -74,6 +74,14 @@ unsigned docroute_throttle(struct req *r, const char *what, long limit);
  * Without a principal it counts nothing and returns 0.
  */
 unsigned docroute_throttle_account(struct req *r, const char *what, long limit);
+
+/*
+ * The uuid of the path "<prefix><id><rest>" ('url' starts with 'prefix')
+ * into id.  Returns 0, or the status queued: 404 when the path has another
+ * shape, 400 invalid_parameter (field id) when the id segment is no uuid.
+ */
+unsigned docroute_path_id(struct req *r, const char *url, const char *prefix, const char *rest,
+			  char id[UUID_STR_SIZE]);
 
 /* Answers 400 invalid_parameter naming 'field': "<field> must be <rule>". */
 unsigned docroute_bad_param(struct req *r, const char *field, const char *rule);

@@ -17,24 +17,6 @@
 #define HISTORY_LIMIT_MAX 200
 #define HISTORY_LIMIT_DEFAULT 50
 
-/*
- * The uuid of "<prefix><id><rest>" into id.  Returns 0, or the status
- * queued: 400 invalid_parameter (field id) when the path has the route's
- * shape but the id is no uuid, 404 when it has another shape.
- */
-static unsigned path_id(struct req *r, const char *url, const char *prefix, const char *rest,
-			char id[UUID_STR_SIZE])
-{
-	const char *tail = url + strlen(prefix);
-	size_t n = strlen(tail), m = strlen(rest);
-
-	if (docparse_path_uuid(tail, rest, id))
-		return 0;
-	if (n > m && !strcmp(tail + n - m, rest) && !memchr(tail, '/', n - m))
-		return docroute_bad_param(r, "id", "a uuid");
-	return req_not_found(r, url);
-}
-
 /* Forwards a read of the record 'id' (a GET: the bridge may resend it). */
 static unsigned read_doc(struct req *r, Tarjotin__MsgType type, const char *id, json_t *query)
 {
@@ -104,7 +86,7 @@ unsigned selfserv_route_orgs(struct req *r, const char *url)
 unsigned selfserv_route_org_get(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ORG_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "", id);
 
 	return status ? status : read_doc(r, TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_GET, id, NULL);
 }
@@ -112,7 +94,7 @@ unsigned selfserv_route_org_get(struct req *r, const char *url)
 unsigned selfserv_route_org_put(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ORG_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "", id);
 
 	return status ? status :
 			write_doc(r, TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_SAVE, id, true, false);
@@ -121,7 +103,7 @@ unsigned selfserv_route_org_put(struct req *r, const char *url)
 unsigned selfserv_route_org_activities(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ORG_PREFIX, "/activities", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "/activities", id);
 
 	return status ? status : read_doc(r, TARJOTIN__MSG_TYPE__MSG_ORG_ACTIVITIES, id, NULL);
 }
@@ -129,7 +111,7 @@ unsigned selfserv_route_org_activities(struct req *r, const char *url)
 unsigned selfserv_route_activity_create(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ORG_PREFIX, "/activities", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "/activities", id);
 	json_t *body;
 
 	if (status || !(body = docroute_body(r, false, &status)))
@@ -146,7 +128,7 @@ unsigned selfserv_route_activity_create(struct req *r, const char *url)
 unsigned selfserv_route_org_history(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ORG_PREFIX, "/history", id);
+	unsigned status = docroute_path_id(r, url, ORG_PREFIX, "/history", id);
 
 	return status ? status : history(r, id, "organization");
 }
@@ -156,7 +138,7 @@ unsigned selfserv_route_org_history(struct req *r, const char *url)
 unsigned selfserv_route_activity_get(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ACT_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, ACT_PREFIX, "", id);
 
 	return status ? status : read_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_EDIT_GET, id, NULL);
 }
@@ -164,7 +146,7 @@ unsigned selfserv_route_activity_get(struct req *r, const char *url)
 unsigned selfserv_route_activity_put(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ACT_PREFIX, "", id);
+	unsigned status = docroute_path_id(r, url, ACT_PREFIX, "", id);
 
 	return status ? status :
 			write_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_SAVE, id, true, false);
@@ -173,7 +155,7 @@ unsigned selfserv_route_activity_put(struct req *r, const char *url)
 unsigned selfserv_route_activity_status(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ACT_PREFIX, "/status", id);
+	unsigned status = docroute_path_id(r, url, ACT_PREFIX, "/status", id);
 
 	return status ? status :
 			write_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_STATUS, id, true, false);
@@ -182,7 +164,7 @@ unsigned selfserv_route_activity_status(struct req *r, const char *url)
 unsigned selfserv_route_activity_confirm(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ACT_PREFIX, "/confirm", id);
+	unsigned status = docroute_path_id(r, url, ACT_PREFIX, "/confirm", id);
 
 	return status ? status :
 			write_doc(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_CONFIRM, id, false, true);
@@ -191,7 +173,7 @@ unsigned selfserv_route_activity_confirm(struct req *r, const char *url)
 unsigned selfserv_route_activity_history(struct req *r, const char *url)
 {
 	char id[UUID_STR_SIZE];
-	unsigned status = path_id(r, url, ACT_PREFIX, "/history", id);
+	unsigned status = docroute_path_id(r, url, ACT_PREFIX, "/history", id);
 
 	return status ? status : history(r, id, "activity");
 }
