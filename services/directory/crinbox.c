@@ -500,10 +500,11 @@ static int first_reaction(struct worker *w, const char *id, Tarjotin__Envelope *
 		   "), "
 		   "s AS (SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) "
 		   "AS m FROM d) "
-		   "UPDATE activities a SET observed_response_n = s.n, observed_response_days = "
-		   "CASE WHEN s.n >= " OBSERVED_MIN_SQL
-		   " THEN greatest(1, ceil(s.m))::smallint END "
-		   "FROM s, act WHERE a.id = act.activity_id",
+		   "INSERT INTO activity_response_times (activity_id, n, days) "
+		   "SELECT act.activity_id, s.n, CASE WHEN s.n >= " OBSERVED_MIN_SQL
+		   " THEN greatest(1, ceil(s.m))::smallint END FROM s, act "
+		   "ON CONFLICT (activity_id) DO UPDATE SET n = EXCLUDED.n, days = EXCLUDED.days, "
+		   "updated_at = now()",
 		   1, params, reply);
 }
 

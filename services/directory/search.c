@@ -184,9 +184,10 @@ static const char sql_activity[] =
 	"   FROM contacts AS c WHERE c.activity_id = a.id), '[]'),"
 	" 'accepts_contact_requests', a.accepts_contact_requests,"
 	" 'response_days', a.response_days,"
-	" 'response_days_observed', a.observed_response_days,"
-	" 'response_days_observed_n', a.observed_response_n)::text"
+	" 'response_days_observed', rt.days,"
+	" 'response_days_observed_n', coalesce(rt.n, 0))::text"
 	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"
+	" LEFT JOIN activity_response_times AS rt ON rt.activity_id = a.id"
 	" WHERE a.id = $1::uuid AND a.status = 'published' AND o.status = 'approved'"
 	" AND a.freshness <> 'hidden'";
 

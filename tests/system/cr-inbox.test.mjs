@@ -207,11 +207,14 @@ test('the observed response time is the median of the answered requests from the
   for (const [i, d] of back.entries()) {
     const id = (await send([A2])).requests[0].id;
     psql(`UPDATE contact_requests SET sent_at = sent_at - interval '${d} days' WHERE id = '${id}'`);
+    const edited = psql(`SELECT updated_at FROM activities WHERE id = '${A2}'`);
     assert.equal((await setStatus(ed, id, { status: i % 2 ? 'declined' : 'contacted', reason: 'Ei sovi' })).status, 200);
     answered.push(id);
-    const n = Number(psql(`SELECT observed_response_n FROM activities WHERE id = '${A2}'`));
+    const n = Number(psql(`SELECT n FROM activity_response_times WHERE activity_id = '${A2}'`));
     assert.equal(n, i + 1);
-    if (i < 4) assert.equal(psql(`SELECT observed_response_days IS NULL FROM activities WHERE id = '${A2}'`), 't');
+    if (i < 4) assert.equal(psql(`SELECT days IS NULL FROM activity_response_times WHERE activity_id = '${A2}'`), 't');
+    // An answer is not an edit: the activity's last_modified (HSDS) stays.
+    assert.equal(psql(`SELECT updated_at FROM activities WHERE id = '${A2}'`), edited, 'a first reaction moved the activity\'s updated_at');
   }
   const days = psql(`SELECT string_agg(fi_working_days_between((sent_at AT TIME ZONE 'Europe/Helsinki')::date,
     (first_reaction_at AT TIME ZONE 'Europe/Helsinki')::date)::text, ',' ORDER BY 1) FROM contact_requests WHERE id IN (${answered.map(q).join(',')})`)

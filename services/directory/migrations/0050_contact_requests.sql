@@ -268,9 +268,16 @@ CREATE TABLE sms_incoming (
 -- ---------------------------------------------------------------------------
 
 -- Working days from sending to the first reaction, median of the last 20
--- answered requests, once there are at least 5 (NULL before).  Updated in
--- the transaction of every first reaction; the card shows it instead of
--- the self-declared response_days.
-ALTER TABLE activities
-    ADD COLUMN observed_response_days smallint CHECK (observed_response_days BETWEEN 0 AND 366),
-    ADD COLUMN observed_response_n    smallint NOT NULL DEFAULT 0 CHECK (observed_response_n >= 0);
+-- answered requests, once there are at least 5 (days NULL before; n counts
+-- from the first answer).  Updated in the transaction of every first
+-- reaction; the detail shows it instead of the self-declared
+-- response_days.  A table of its own, not columns of activities: an answer
+-- is not an edit of the activity, so it must neither move updated_at
+-- (HSDS last_modified, modified_after) nor wake every instance's search
+-- index, which does not carry it.
+CREATE TABLE activity_response_times (
+    activity_id uuid PRIMARY KEY REFERENCES activities (id) ON DELETE CASCADE,
+    days        smallint CHECK (days BETWEEN 0 AND 366),
+    n           smallint NOT NULL CHECK (n >= 0),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
