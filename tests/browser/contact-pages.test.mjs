@@ -344,6 +344,11 @@ describe('contact requests the whole way, real API', () => {
     const ngoAfter = await lastMailId(act.address);
     const clientAfter = await lastMailId(client);
     await signInAs(page, PRO);
+    // A result card of an activity that accepts requests offers the tray too (the search
+    // item says so: accepts_contact_requests).
+    await page.goto(url(`/?lang=fi&q=${encodeURIComponent(act.name)}&kind=all&municipality=all`));
+    await page.waitForSelector('#view[data-ready="true"][data-view="results"]', { state: 'attached' });
+    await page.locator(`[data-card] [data-tray="${act.id}"][aria-pressed="false"]`).first().waitFor({ timeout: 10000 });
     await page.goto(url(`/?lang=fi&need=all&municipality=all&activity=${act.id}`));
     await page.locator(`[data-tray="${act.id}"][aria-pressed="false"]`).click();
     await page.waitForSelector('[data-tray-link="1"]');
