@@ -10,6 +10,7 @@
 #include "banned.h"
 
 #define SMS_PROVIDER "sms_provider"
+#define STATS_SERVICE "stats" /* the principal stats sends (docs/statistics.md section 5) */
 
 static const struct {
 	Tarjotin__MsgType type;
@@ -75,6 +76,16 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW_PEEK, AUTHZ_PUBLIC },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW, AUTHZ_PUBLIC },
 	{ TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING, AUTHZ_SMS_PROVIDER },
+	/* Issue 15 (docs/statistics.md). */
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_LIST, AUTHZ_ADMIN },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SAVE, AUTHZ_ADMIN },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_GET, AUTHZ_ADMIN },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SEND, AUTHZ_ADMIN },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_CLOSE, AUTHZ_ADMIN },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_PEEK, AUTHZ_PUBLIC },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_ANSWER, AUTHZ_PUBLIC },
+	{ TARJOTIN__MSG_TYPE__MSG_STATS_REPORT, AUTHZ_NEVER }, /* stats answers it, not we */
+	{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, AUTHZ_STATS_SERVICE },
 };
 
 int authz_rule_of(Tarjotin__MsgType type, enum authz_rule *rule)
@@ -93,7 +104,8 @@ static bool person(const Tarjotin__Principal *p)
 	if (!p || !uuid_valid(p->account_id))
 		return false;
 	return p->role == TARJOTIN__ROLE__ROLE_PROFESSIONAL ||
-	       p->role == TARJOTIN__ROLE__ROLE_EDITOR || p->role == TARJOTIN__ROLE__ROLE_ADMIN;
+	       p->role == TARJOTIN__ROLE__ROLE_EDITOR || p->role == TARJOTIN__ROLE__ROLE_ADMIN ||
+	       p->role == TARJOTIN__ROLE__ROLE_FUNDER;
 }
 
 static bool anonymous(const Tarjotin__Principal *p)
@@ -116,6 +128,8 @@ const char *authz_role_name(const Tarjotin__Principal *p)
 		return "editor";
 	case TARJOTIN__ROLE__ROLE_ADMIN:
 		return "admin";
+	case TARJOTIN__ROLE__ROLE_FUNDER:
+		return "funder";
 	case TARJOTIN__ROLE__ROLE_SERVICE:
 		return "service";
 	default:
@@ -144,6 +158,9 @@ static bool allowed(enum authz_rule rule, const Tarjotin__Principal *p)
 	case AUTHZ_SMS_PROVIDER:
 		return p && p->role == TARJOTIN__ROLE__ROLE_SERVICE &&
 		       !strcmp(p->account_id, SMS_PROVIDER);
+	case AUTHZ_STATS_SERVICE:
+		return p && p->role == TARJOTIN__ROLE__ROLE_SERVICE &&
+		       !strcmp(p->account_id, STATS_SERVICE);
 	case AUTHZ_NEVER:
 	default:
 		return false;

@@ -22,6 +22,7 @@ enum authz_rule {
 	AUTHZ_SMS_PROVIDER,    /* the service "sms_provider" */
 	AUTHZ_PROFESSIONAL,    /* professionals (the handler checks the record is theirs) */
 	AUTHZ_EDITOR,          /* editors (the handler checks the organisation) */
+	AUTHZ_STATS_SERVICE,   /* the service "stats" (coverage for the reports) */
 };
 
 /* The rule of 'type' into *rule.  Returns 0, or -1 when the type has none. */
