@@ -22,7 +22,7 @@ OPT := -O2 -g
 LDOPT :=
 endif
 
-PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib cjose
+PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib cjose xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

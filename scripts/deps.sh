@@ -13,7 +13,7 @@ PACKAGES=(
   gcc make libc6-dev pkg-config git ca-certificates
   libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
   libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
-  libcjose-dev
+  libcjose-dev libxlsxwriter-dev
   # run: private PostgreSQL and Redis, the mail catcher
   postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
   # test and bench: browser, load generator, reference web server, metrics checker
@@ -22,6 +22,8 @@ PACKAGES=(
   clang-format
   # deployment files are validated offline
   docker-compose python3-yaml
+  # the statistics export test reads the XLSX back with a reader other than ours
+  python3-openpyxl
 )
 
 missing=()
@@ -67,3 +69,5 @@ npm_install() {
 npm_install tests/browser
 npm_install tests/system
 npm_install deploy/oidc-dev
+# Chart.js for the statistics dashboard, served by the gateway under /vendor/
+npm_install services/gateway/vendor
