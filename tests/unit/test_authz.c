@@ -21,11 +21,24 @@
 #define ORG_A "d0000000-0000-4000-8000-000000000006"
 #define ORG_B "d0000000-0000-4000-8000-000000000012"
 
-enum who { NOBODY, ANON, PRO, EDITOR, ADMIN, SMS, OTHER_SERVICE, BROKEN_ADMIN, N_WHO };
+enum who {
+	NOBODY,
+	ANON,
+	PRO,
+	EDITOR,
+	ADMIN,
+	SMS,
+	OTHER_SERVICE,
+	BROKEN_ADMIN,
+	FUNDER,
+	STATS,
+	N_WHO
+};
 
-static const char *const who_name[N_WHO] = { "no principal",  "anonymous",       "professional",
-					     "editor",        "admin",           "sms_provider",
-					     "other service", "admin without id" };
+static const char *const who_name[N_WHO] = {
+	"no principal", "anonymous",     "professional",     "editor", "admin",
+	"sms_provider", "other service", "admin without id", "funder", "stats"
+};
 
 static char *orgs[1] = { (char *)ORG_A };
 
@@ -59,6 +72,14 @@ static const Tarjotin__Principal *principal(enum who w, Tarjotin__Principal *p)
 		break;
 	case OTHER_SERVICE:
 		p->role = TARJOTIN__ROLE__ROLE_SERVICE;
+		p->account_id = (char *)"mailer";
+		break;
+	case FUNDER:
+		p->role = TARJOTIN__ROLE__ROLE_FUNDER;
+		p->account_id = (char *)ACCOUNT;
+		break;
+	case STATS:
+		p->role = TARJOTIN__ROLE__ROLE_SERVICE;
 		p->account_id = (char *)"stats";
 		break;
 	case BROKEN_ADMIN:
@@ -78,7 +99,7 @@ static bool intended(enum authz_rule rule, enum who w)
 	case AUTHZ_PRESIGNIN:
 		return true;
 	case AUTHZ_SIGNED_IN:
-		return w == PRO || w == EDITOR || w == ADMIN;
+		return w == PRO || w == EDITOR || w == ADMIN || w == FUNDER;
 	case AUTHZ_ADMIN:
 		return w == ADMIN;
 	case AUTHZ_ADMIN_OR_EDITOR:
@@ -89,6 +110,8 @@ static bool intended(enum authz_rule rule, enum who w)
 		return w == PRO;
 	case AUTHZ_EDITOR:
 		return w == EDITOR;
+	case AUTHZ_STATS_SERVICE:
+		return w == STATS;
 	default:
 		return false;
 	}
@@ -134,6 +157,10 @@ static void test_rules_are_the_documented_ones(void **state)
 		{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, AUTHZ_EDITOR },
 		{ TARJOTIN__MSG_TYPE__MSG_CR_WITHDRAW, AUTHZ_PUBLIC },
 		{ TARJOTIN__MSG_TYPE__MSG_SMS_INCOMING, AUTHZ_SMS_PROVIDER },
+		{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SEND, AUTHZ_ADMIN },
+		{ TARJOTIN__MSG_TYPE__MSG_SURVEY_ANSWER, AUTHZ_PUBLIC },
+		{ TARJOTIN__MSG_TYPE__MSG_STATS_REPORT, AUTHZ_NEVER },
+		{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, AUTHZ_STATS_SERVICE },
 		{ TARJOTIN__MSG_TYPE__MSG_UNKNOWN, AUTHZ_NEVER },
 		{ TARJOTIN__MSG_TYPE__MSG_BATCH, AUTHZ_NEVER },
 	};
