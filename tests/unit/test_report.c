@@ -1,4 +1,4 @@
-// units: services/stats/rcalc.c services/stats/rtable.c services/stats/rlabel.c
+// units: services/stats/rcalc.c services/stats/rtable.c services/stats/rlabel.c services/stats/report.c services/stats/export_csv.c
 /*
  * Unit tests for the pure parts of stats' reports: nearest-rank
  * percentiles, the months of a period, shares, suppression of counts of
@@ -9,11 +9,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "export_csv.h"
 #include "rcalc.h"
 #include "rlabel.h"
 #include "rtable.h"
@@ -109,12 +111,42 @@ static void test_labels(void **state)
 	json_decref(doc);
 }
 
+static void test_csv(void **state)
+{
+	struct report r;
+	struct strbuf b = STRBUF_INIT;
+	struct rtable *t;
+	size_t row;
+	static const char *const cols[] = { "month:month", "zero_share:percent", "word:text",
+					    NULL };
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.lang, sizeof(r.lang), "fi");
+	r.funder = true;
+	t = report_table(&r, "searches_by_month", cols);
+	row = rtable_row(t);
+	rtable_text(t, row, 0, "2026-11");
+	rtable_derived(t, row, 1, rcalc_share(2, 3), true, false);
+	rtable_text(t, row, 2, "a;\"b\"");
+	row = rtable_row(t);
+	rtable_count(t, row, 1, 2);
+	assert_int_equal(export_csv(&r, "searches_by_month", &b), 0);
+	assert_string_equal(b.p,
+			    "\xEF\xBB\xBFKuukausi;Tuloksettomien osuus %;Sana\r\n"
+			    "2026-11;66,7;\"a;\"\"b\"\"\"\r\n;<5;\r\n");
+	strbuf_release(&b);
+	assert_int_equal(export_csv(&r, "nope", &b), -1);
+	strbuf_release(&b);
+	report_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nearest_rank), cmocka_unit_test(test_months),
 		cmocka_unit_test(test_share),        cmocka_unit_test(test_suppression),
-		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_labels),       cmocka_unit_test(test_csv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
