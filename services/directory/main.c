@@ -135,7 +135,8 @@ static int prepare_database(const struct config *cfg)
 		}
 		poll(&pfd, 1, 200); /* the next try, or a stop signal */
 	}
-	n = migrate_apply(db, cfg->migrations_dir, err, sizeof(err));
+	n = migrate_apply(db, cfg->migrations_dir, "schema_migrations", MIGRATE_LOCK_DIRECTORY, err,
+			  sizeof(err));
 	if (n < 0) {
 		log_fatal("migrations failed", "error", err, NULL);
 		goto out;

@@ -1,4 +1,8 @@
+/*
+ * migrate.c - see migrate.h.
+ */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,19 +16,35 @@
 #include "banned.h"
 
 #define MIGRATION_MAX_BYTES (64 * 1024 * 1024)
-/* Any constant will do, as long as every instance uses the same one. */
-#define MIGRATION_LOCK "7305192047110001"
+#define MIGRATION_TABLE_MAX 64
+
+/* The tracking table's name goes into SQL text: only our own constants,
+ * checked anyway ([a-z_], one optional '.' between two names). */
+static bool table_name_ok(const char *t)
+{
+	size_t n = strlen(t), dots = 0;
+
+	if (n == 0 || n >= MIGRATION_TABLE_MAX || t[0] == '.' || t[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == '.')
+			dots++;
+		else if (!((t[i] >= 'a' && t[i] <= 'z') || t[i] == '_'))
+			return false;
+	}
+	return dots <= 1;
+}
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int applied(PGconn *db, const char *version, char *err, size_t errlen)
+static int applied(PGconn *db, const char *table, const char *version, char *err, size_t errlen)
 {
 	const char *params[1] = { version };
-	PGresult *res = PQexecParams(db, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
-				     NULL, params, NULL, NULL, 0);
+	char *sql = xasprintf("SELECT 1 FROM %s WHERE version = $1", table);
+	PGresult *res = PQexecParams(db, sql, 1, NULL, params, NULL, NULL, 0);
 	int rc;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -34,12 +54,15 @@ static int applied(PGconn *db, const char *version, char *err, size_t errlen)
 		rc = PQntuples(res) > 0;
 	}
 	PQclear(res);
+	free(sql);
 	return rc;
 }
 
-static int apply_one(PGconn *db, const char *dir, const char *name, char *err, size_t errlen)
+static int apply_one(PGconn *db, const char *dir, const char *table, const char *name, char *err,
+		     size_t errlen)
 {
 	char *path = xasprintf("%s/%s", dir, name);
+	char *insert = xasprintf("INSERT INTO %s (version) VALUES ($1)", table);
 	char *sql = file_read(path, MIGRATION_MAX_BYTES, NULL, err, errlen);
 	const char *params[1] = { name };
 	PGresult *res = NULL;
@@ -54,8 +77,7 @@ static int apply_one(PGconn *db, const char *dir, const char *name, char *err, s
 		snprintf(err, errlen, "migration '%s' failed: %s", name, msg);
 		goto rollback;
 	}
-	res = PQexecParams(db, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, NULL,
-			   params, NULL, NULL, 0);
+	res = PQexecParams(db, insert, 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		pg_error(db, res, err, errlen);
 		goto rollback;
@@ -70,26 +92,36 @@ rollback:
 out:
 	PQclear(res);
 	free(sql);
+	free(insert);
 	free(path);
 	return rc;
 }
 
-int migrate_apply(PGconn *db, const char *dir, char *err, size_t errlen)
+int migrate_apply(PGconn *db, const char *dir, const char *table, long long lock_key, char *err,
+		  size_t errlen)
 {
 	DIR *d = NULL;
 	struct dirent *e;
-	char **names = NULL, msg[256];
+	char **names = NULL, msg[256], lock[96], unlock[96];
+	char *create = NULL;
 	size_t n = 0;
 	int count = 0, locked = 0;
 
-	if (pg_exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", err, errlen))
+	if (!table_name_ok(table)) {
+		snprintf(err, errlen, "bad migrations table name '%s'", table);
+		return -1;
+	}
+	snprintf(lock, sizeof(lock), "SELECT pg_advisory_lock(%lld)", lock_key);
+	snprintf(unlock, sizeof(unlock), "SELECT pg_advisory_unlock(%lld)", lock_key);
+	if (pg_exec(db, lock, err, errlen))
 		return -1;
 	locked = 1;
-	if (pg_exec(db,
-		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		    " version text PRIMARY KEY,"
-		    " applied_at timestamptz NOT NULL DEFAULT now())",
-		    err, errlen)) {
+	create = xasprintf(
+		"CREATE TABLE IF NOT EXISTS %s ("
+		" version text PRIMARY KEY,"
+		" applied_at timestamptz NOT NULL DEFAULT now())",
+		table);
+	if (pg_exec(db, create, err, errlen)) {
 		count = -1;
 		goto out;
 	}
@@ -110,9 +142,9 @@ int migrate_apply(PGconn *db, const char *dir, char *err, size_t errlen)
 	}
 	qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
-		int a = applied(db, names[i], err, errlen);
+		int a = applied(db, table, names[i], err, errlen);
 
-		if (a < 0 || (!a && apply_one(db, dir, names[i], err, errlen))) {
+		if (a < 0 || (!a && apply_one(db, dir, table, names[i], err, errlen))) {
 			count = -1;
 			goto out;
 		}
@@ -120,11 +152,12 @@ int migrate_apply(PGconn *db, const char *dir, char *err, size_t errlen)
 	}
 out:
 	if (locked)
-		pg_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK ")", msg, sizeof(msg));
+		pg_exec(db, unlock, msg, sizeof(msg));
 	if (d)
 		closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(create);
 	return count;
 }
