@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hday.h"
 #include "rcalc.h"
 #include "banned.h"
 
@@ -34,40 +35,18 @@ void rcalc_sort(long *v, size_t n)
 		qsort(v, n, sizeof(*v), cmp_long);
 }
 
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap(y) ? 29 : d[m - 1];
-}
+/* Days from 1970-01-01 to 2000-01-01 and to 3000-01-01: a report's years. */
+#define DAYS_2000 10957
+#define DAYS_3000 376200
 
 bool rcalc_day(const char *s, long *days)
 {
-	int y, m, d;
-	long n = 0;
+	int64_t n;
 
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	if (hday_parse(s, &n) || n < DAYS_2000 || n >= DAYS_3000)
 		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
-		return false;
-	if (days) {
-		for (int yy = 2000; yy < y; yy++)
-			n += leap(yy) ? 366 : 365;
-		for (int mm = 1; mm < m; mm++)
-			n += month_days(y, mm);
-		*days = n + d - 1;
-	}
+	if (days)
+		*days = (long)(n - DAYS_2000);
 	return true;
 }
 

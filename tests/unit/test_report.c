@@ -1,4 +1,4 @@
-// units: services/stats/rcalc.c services/stats/rtable.c services/stats/rlabel.c services/stats/report.c services/stats/export_csv.c
+// units: services/stats/hday.c services/stats/rcalc.c services/stats/rtable.c services/stats/rlabel.c services/stats/report.c services/stats/export_csv.c
 /*
  * Unit tests for the pure parts of stats' reports: nearest-rank
  * percentiles, the months of a period, shares, suppression of counts of
@@ -44,6 +44,18 @@ static void test_months(void **state)
 	assert_string_equal(m[3], "2026-02");
 	assert_false(rcalc_day("2026-02-29", NULL));
 	assert_true(rcalc_day("2028-02-29", NULL));
+	{
+		long d = -1;
+
+		assert_true(rcalc_day("2000-01-01", &d));
+		assert_int_equal(d, 0);
+		assert_true(rcalc_day("2001-03-01", &d));
+		assert_int_equal(d, 366 + 31 + 28);
+		assert_true(rcalc_day("2999-12-31", &d));
+		assert_false(rcalc_day("3000-01-01", &d));
+		assert_false(rcalc_day("1999-12-31", &d));
+		assert_false(rcalc_day("2026-1x-01", &d));
+	}
 	assert_int_equal(rcalc_months("2026-13-01", "2026-12-01", m, RCALC_MAX_MONTHS), 0);
 }
 
