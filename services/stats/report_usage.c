@@ -4,8 +4,9 @@
 #include "rlabel.h"
 #include "banned.h"
 
-/* The professional view: the pages a professional uses to find and send. */
-#define PRO_PAGES "'{index,activity,organization,request,my-requests}'::text[]"
+/* The professional view (docs/statistics.md section 4): the pages a
+ * professional uses to find and send; an activity's detail is part of index. */
+#define PRO_PAGES "'{index,request,my-requests}'::text[]"
 
 static int find_month(const PGresult *res, const char *month)
 {
