@@ -165,6 +165,8 @@ int main(void)
 	bc.directory_endpoints = config_str("TARJOTIN_DIRECTORY_ENDPOINTS", "tcp://127.0.0.1:5601");
 	bc.directory_bind = config_str("TARJOTIN_GATEWAY_RPC_BIND", "");
 	bc.stats_endpoint = config_str("TARJOTIN_STATS_ENDPOINT", "tcp://127.0.0.1:5701");
+	bc.stats_report_endpoint = config_str("TARJOTIN_STATS_REPORT_ENDPOINT",
+					      "tcp://127.0.0.1:5702");
 	bc.instance = gw.instance;
 	web_dir = config_str("TARJOTIN_WEB_DIR", "services/gateway/web");
 	gw.redis.addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
