@@ -200,6 +200,17 @@ int main(void)
 		log_fatal("cannot load web ui", "error", err, NULL);
 		goto out;
 	}
+	{
+		/* Chart.js for the dashboard: without it the gateway still
+		 * serves everything else (404 for the file). */
+		const char *vendor = config_str("TARJOTIN_WEB_VENDOR_DIR",
+						"/usr/local/share/tarjotin/vendor");
+		char *path = xasprintf("%s/chart.umd.js", vendor);
+
+		if (static_add(gw.web, path, "/vendor/chart.umd.js", err, sizeof(err)))
+			log_warn("vendor file not served", "error", err, NULL);
+		free(path);
+	}
 	gw.rpool = rpool_new(gw.redis.addr, hc.threads, 500, &gw.redis_watch);
 	if (!gw.rpool) {
 		log_fatal("cannot start", "error", "cannot make the redis pool's lock", NULL);

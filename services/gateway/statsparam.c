@@ -124,8 +124,8 @@ const char *statsparam_period(const char *from, const char *to, int64_t now,
 
 bool statsparam_report_ok(const char *s)
 {
-	static const char *const reports[] = { "coverage", "usage", "contact_requests",
-					       "freshness", "gaps", "all" };
+	static const char *const reports[] = { "coverage",  "usage", "contact_requests",
+					       "freshness", "gaps",  "all" };
 
 	for (size_t i = 0; s && i < sizeof(reports) / sizeof(reports[0]); i++)
 		if (!strcmp(s, reports[i]))

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STATSPARAM_DATE_SIZE 11 /* "YYYY-MM-DD" and the NUL */
+#define STATSPARAM_DATE_SIZE 11       /* "YYYY-MM-DD" and the NUL */
 #define STATSPARAM_MAX_DAYS (3 * 366) /* to - from at most three years */
 
 /* The Helsinki calendar day of the Unix time t (EET, EEST from the last

@@ -83,8 +83,7 @@ unsigned statsroute_report(struct req *r, const char *url)
 	field = statsparam_period(req_arg(r, "from"), req_arg(r, "to"), (int64_t)time(NULL), from,
 				  to);
 	if (field)
-		return bad(r, field,
-			   "a date YYYY-MM-DD, from <= to, at most three years apart");
+		return bad(r, field, "a date YYYY-MM-DD, from <= to, at most three years apart");
 	if (format && *format && !statsparam_format_ok(format))
 		return bad(r, "format", "json, csv or xlsx");
 	if (lang && *lang && !fields_lang_ok(lang))

@@ -43,11 +43,11 @@ unsigned surveyroute_get(struct req *r, const char *url)
 
 	if (status)
 		return status;
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = TARJOTIN__MSG_TYPE__MSG_SURVEY_GET,
-					   .id = id,
-					   .idempotent = true,
-					   .ok = 200 });
+	return docroute_forward(r,
+				&(struct docroute_call){ .type = TARJOTIN__MSG_TYPE__MSG_SURVEY_GET,
+							 .id = id,
+							 .idempotent = true,
+							 .ok = 200 });
 }
 
 unsigned surveyroute_update(struct req *r, const char *url)
@@ -113,8 +113,10 @@ static unsigned link_call(struct req *r, Tarjotin__MsgType type, bool idempotent
 		json_decref(body);
 		return status;
 	}
-	return docroute_forward(r, &(struct docroute_call){
-					   .type = type, .json = body, .idempotent = idempotent, .ok = ok });
+	return docroute_forward(r, &(struct docroute_call){ .type = type,
+							    .json = body,
+							    .idempotent = idempotent,
+							    .ok = ok });
 }
 
 unsigned surveyroute_peek(struct req *r, const char *url)
