@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "bridge.h"
@@ -30,6 +31,8 @@ struct bridge {
 	int wake_fd;
 	const char *const *route_names;
 	char *instance;
+	char source_id[33]; /* random per start: stats counts a batch once by it and seq */
+	uint64_t batch_seq;
 	int try_us;
 	uint32_t max_calls; /* slots: calls in flight at most */
 
@@ -342,6 +345,8 @@ static void flush_events(struct bridge *b, bool force)
 		batch.n_events = n;
 		batch.events = ptrs;
 		batch.source = b->instance;
+		batch.source_id = b->source_id;
+		batch.seq = ++b->batch_seq;
 		len = tarjotin__usage_batch__get_packed_size(&batch);
 		buf = xmalloc(len);
 		tarjotin__usage_batch__pack(&batch, buf);
@@ -456,6 +461,12 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	pthread_mutex_init(&b->lock, NULL);
 	b->route_names = route_names;
 	b->instance = xstrdup(cfg->instance);
+	{
+		unsigned char rnd[16];
+
+		randombytes_buf(rnd, sizeof(rnd));
+		sodium_bin2hex(b->source_id, sizeof(b->source_id), rnd, sizeof(rnd));
+	}
 	b->try_us = cfg->try_ms * 1000;
 	b->max_calls = cfg->max_calls && cfg->max_calls <= SLOT_MASK + 1 ? cfg->max_calls :
 									   SLOT_MASK + 1;
