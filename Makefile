@@ -122,6 +122,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tarjotin
 	install -m 755 $(BINS) $(BUILD)/tarjotin-admin $(DESTDIR)$(PREFIX)/bin/
 	cp -r services/gateway/web $(DESTDIR)$(PREFIX)/share/tarjotin/web
+	install -d $(DESTDIR)$(PREFIX)/share/tarjotin/vendor
+	install -m 644 services/gateway/vendor/node_modules/chart.js/dist/chart.umd.js \
+		$(DESTDIR)$(PREFIX)/share/tarjotin/vendor/
 	cp -r services/directory/migrations services/directory/data \
 		$(DESTDIR)$(PREFIX)/share/tarjotin/
 	cp -r services/notify/templates $(DESTDIR)$(PREFIX)/share/tarjotin/templates

@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "bridge.h"
@@ -26,9 +27,12 @@
 struct bridge {
 	pthread_t thread;
 	void *zctx, *dealer, *push;
+	void *stats_dealer; /* MSG_STATS_* calls: to stats' report ROUTER */
 	int wake_fd;
 	const char *const *route_names;
 	char *instance;
+	char source_id[33]; /* random per start: stats counts a batch once by it and seq */
+	uint64_t batch_seq;
 	int try_us;
 	uint32_t max_calls; /* slots: calls in flight at most */
 
@@ -176,16 +180,24 @@ static void finish(struct bridge *b, struct bridge_call *c, enum bridge_outcome 
  * threads wake once for them all).  Once a message's first frame is taken
  * the rest are too; when it is refused (EAGAIN), the next frame starts the
  * message instead. */
+/* Report calls go to stats, everything else to the directory. */
+static bool for_stats(const struct bridge_call *c)
+{
+	return c->type == TARJOTIN__MSG_TYPE__MSG_STATS_REPORT;
+}
+
 static void send_try(struct bridge *b, struct bridge_call *c, int64_t now, bool more)
 {
+	void *sock = for_stats(c) ? b->stats_dealer : b->dealer;
+
 	if (c->tries > 0)
 		atomic_fetch_add_explicit(&b->retries, 1, memory_order_relaxed);
 	c->tries++;
 	/* EAGAIN means no directory is connected: the next try may find one. */
-	if (zmq_send(b->dealer, c->wire, c->wire_len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) <
-		    0 &&
+	if (zmq_send(sock, c->wire, c->wire_len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) < 0 &&
 	    errno != EAGAIN)
-		log_warn("directory send failed", "error", zmq_strerror(errno), NULL);
+		log_warn(sock == b->dealer ? "directory send failed" : "stats send failed", "error",
+			 zmq_strerror(errno), NULL);
 	c->next_try_us = now + b->try_us;
 	if (!c->idempotent || c->next_try_us > c->deadline_us)
 		c->next_try_us = c->deadline_us;
@@ -333,6 +345,8 @@ static void flush_events(struct bridge *b, bool force)
 		batch.n_events = n;
 		batch.events = ptrs;
 		batch.source = b->instance;
+		batch.source_id = b->source_id;
+		batch.seq = ++b->batch_seq;
 		len = tarjotin__usage_batch__get_packed_size(&batch);
 		buf = xmalloc(len);
 		tarjotin__usage_batch__pack(&batch, buf);
@@ -347,9 +361,10 @@ static void flush_events(struct bridge *b, bool force)
 static void *bridge_main(void *arg)
 {
 	struct bridge *b = arg;
-	zmq_pollitem_t items[2] = {
+	zmq_pollitem_t items[3] = {
 		{ .socket = b->dealer, .events = ZMQ_POLLIN },
 		{ .fd = b->wake_fd, .events = ZMQ_POLLIN },
+		{ .socket = b->stats_dealer, .events = ZMQ_POLLIN },
 	};
 	struct bridge_call *in;
 	zmq_msg_t msg;
@@ -368,7 +383,7 @@ static void *bridge_main(void *arg)
 			if (t < timeout_ms)
 				timeout_ms = t < 0 ? 0 : (long)t;
 		}
-		if (zmq_poll(items, 2, timeout_ms) < 0 && errno != EINTR) {
+		if (zmq_poll(items, 3, timeout_ms) < 0 && errno != EINTR) {
 			log_error("bridge poll failed", "error", zmq_strerror(errno), NULL);
 			break;
 		}
@@ -388,21 +403,27 @@ static void *bridge_main(void *arg)
 		 * calls past the free slots end at once, without a frame, so
 		 * the last one that gets a slot is the one that ends the
 		 * message: a frame sent with ZMQ_SNDMORE and nothing after it
-		 * would glue the next message to this one. */
+		 * would glue the next message to this one.  Report calls (rare)
+		 * go to stats each as a message of its own. */
 		if (in) {
-			uint32_t n = 0, room = slots_left(b), sent;
+			uint32_t n = 0, room = slots_left(b), dir = 0, d = 0;
 
-			for (struct bridge_call *c = in; c; c = c->next)
-				n++;
-			sent = n < room ? n : room;
+			for (struct bridge_call *c = in; c; c = c->next, n++)
+				if (n < room && !for_stats(c))
+					dir++;
 			for (uint32_t i = 0; in; i++) {
 				struct bridge_call *next = in->next;
+				bool more = false;
 
-				start_call(b, in, now, i + 1 < sent);
+				if (!for_stats(in) && i < room)
+					more = ++d < dir;
+				start_call(b, in, now, more);
 				in = next;
 			}
 		}
 		while (zmq_msg_recv(&msg, b->dealer, ZMQ_DONTWAIT) >= 0)
+			on_reply(b, &msg);
+		while (zmq_msg_recv(&msg, b->stats_dealer, ZMQ_DONTWAIT) >= 0)
 			on_reply(b, &msg);
 		if (now >= b->next_timer_us)
 			scan_timers(b, now);
@@ -440,6 +461,12 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	pthread_mutex_init(&b->lock, NULL);
 	b->route_names = route_names;
 	b->instance = xstrdup(cfg->instance);
+	{
+		unsigned char rnd[16];
+
+		randombytes_buf(rnd, sizeof(rnd));
+		sodium_bin2hex(b->source_id, sizeof(b->source_id), rnd, sizeof(rnd));
+	}
 	b->try_us = cfg->try_ms * 1000;
 	b->max_calls = cfg->max_calls && cfg->max_calls <= SLOT_MASK + 1 ? cfg->max_calls :
 									   SLOT_MASK + 1;
@@ -451,8 +478,9 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	}
 	b->dealer = zmq_socket(b->zctx, ZMQ_DEALER);
 	b->push = zmq_socket(b->zctx, ZMQ_PUSH);
-	if (!b->dealer || !b->push || rpc_socket_defaults(b->dealer) ||
-	    rpc_socket_defaults(b->push) ||
+	b->stats_dealer = zmq_socket(b->zctx, ZMQ_DEALER);
+	if (!b->dealer || !b->push || !b->stats_dealer || rpc_socket_defaults(b->dealer) ||
+	    rpc_socket_defaults(b->push) || rpc_socket_defaults(b->stats_dealer) ||
 	    zmq_setsockopt(b->dealer, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
 	    zmq_setsockopt(b->dealer, ZMQ_RCVHWM, &hwm, sizeof(hwm))) {
 		snprintf(err, errlen, "cannot create sockets: %s", zmq_strerror(errno));
@@ -460,7 +488,8 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 	}
 	if (rpc_attach(b->dealer, cfg->directory_endpoints, false, err, errlen) ||
 	    rpc_attach(b->dealer, cfg->directory_bind, true, err, errlen) ||
-	    rpc_attach(b->push, cfg->stats_endpoint, false, err, errlen))
+	    rpc_attach(b->push, cfg->stats_endpoint, false, err, errlen) ||
+	    rpc_attach(b->stats_dealer, cfg->stats_report_endpoint, false, err, errlen))
 		goto fail;
 	if (pthread_create(&b->thread, NULL, bridge_main, b)) {
 		snprintf(err, errlen, "cannot start bridge thread");
@@ -472,6 +501,8 @@ fail:
 		zmq_close(b->dealer);
 	if (b->push)
 		zmq_close(b->push);
+	if (b->stats_dealer)
+		zmq_close(b->stats_dealer);
 	if (b->zctx)
 		zmq_ctx_term(b->zctx);
 	if (b->wake_fd >= 0)
@@ -505,6 +536,7 @@ void bridge_destroy(struct bridge **bp)
 	bridge_stop(b);
 	zmq_close(b->dealer);
 	zmq_close(b->push);
+	zmq_close(b->stats_dealer);
 	zmq_ctx_term(b->zctx);
 	close(b->wake_fd);
 	pthread_mutex_destroy(&b->lock);

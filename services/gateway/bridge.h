@@ -9,6 +9,9 @@
  * timeout (the DEALER's round robin takes it to another instance); at the
  * deadline the call completes with BRIDGE_TIMEOUT.
  *
+ * Report calls (MSG_STATS_REPORT) go the same way on a second DEALER,
+ * connected to stats' report ROUTER, with the same retries and deadlines.
+ *
  * The bridge also owns the PUSH socket to stats: bridge_event() never blocks
  * and drops (and counts) what cannot be sent at once.
  */
@@ -52,9 +55,10 @@ struct bridge_call {
 };
 
 struct bridge_config {
-	const char *directory_endpoints; /* comma-separated, connected */
-	const char *directory_bind;      /* comma-separated, bound (instances dial in) */
-	const char *stats_endpoint;      /* where stats PULLs */
+	const char *directory_endpoints;   /* comma-separated, connected */
+	const char *directory_bind;        /* comma-separated, bound (instances dial in) */
+	const char *stats_endpoint;        /* where stats PULLs */
+	const char *stats_report_endpoint; /* stats' report ROUTER: every MSG_STATS_REPORT */
 	const char *instance;
 	int try_ms;         /* Lazy Pirate retry interval */
 	uint32_t max_calls; /* calls in flight at most (0: 2^20); more end

@@ -55,7 +55,8 @@ bool fields_domain_ok(const char *s)
 
 bool fields_role_ok(const char *s)
 {
-	return s && (!strcmp(s, "professional") || !strcmp(s, "editor") || !strcmp(s, "admin"));
+	return s && (!strcmp(s, "professional") || !strcmp(s, "editor") || !strcmp(s, "admin") ||
+		     !strcmp(s, "funder"));
 }
 
 bool fields_lang_ok(const char *s)

@@ -94,7 +94,7 @@ static const char *kind_rule(enum kind k)
 	case K_GROUP:
 		return "at most 200 characters without control characters, or null";
 	case K_ROLE:
-		return "professional, editor or admin";
+		return "professional, editor, admin or funder";
 	case K_UUID:
 		return "a uuid";
 	case K_UUIDS:
@@ -308,7 +308,7 @@ unsigned identity_route_accounts_list(struct req *r, const char *url)
 	if (role && *role && !fields_role_ok(role)) {
 		json_decref(o);
 		return req_reply_error(r, 400, "invalid_parameter", "role",
-				       "role must be professional, editor or admin");
+				       "role must be professional, editor, admin or funder");
 	}
 	if (q && !fields_name_ok(q, false)) {
 		json_decref(o);

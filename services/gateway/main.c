@@ -165,6 +165,8 @@ int main(void)
 	bc.directory_endpoints = config_str("TARJOTIN_DIRECTORY_ENDPOINTS", "tcp://127.0.0.1:5601");
 	bc.directory_bind = config_str("TARJOTIN_GATEWAY_RPC_BIND", "");
 	bc.stats_endpoint = config_str("TARJOTIN_STATS_ENDPOINT", "tcp://127.0.0.1:5701");
+	bc.stats_report_endpoint = config_str("TARJOTIN_STATS_REPORT_ENDPOINT",
+					      "tcp://127.0.0.1:5702");
 	bc.instance = gw.instance;
 	web_dir = config_str("TARJOTIN_WEB_DIR", "services/gateway/web");
 	gw.redis.addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
@@ -197,6 +199,17 @@ int main(void)
 	if (!gw.web) {
 		log_fatal("cannot load web ui", "error", err, NULL);
 		goto out;
+	}
+	{
+		/* Chart.js for the dashboard: without it the gateway still
+		 * serves everything else (404 for the file). */
+		const char *vendor = config_str("TARJOTIN_WEB_VENDOR_DIR",
+						"/usr/local/share/tarjotin/vendor");
+		char *path = xasprintf("%s/chart.umd.js", vendor);
+
+		if (static_add(gw.web, path, "/vendor/chart.umd.js", err, sizeof(err)))
+			log_warn("vendor file not served", "error", err, NULL);
+		free(path);
 	}
 	gw.rpool = rpool_new(gw.redis.addr, hc.threads, 500, &gw.redis_watch);
 	if (!gw.rpool) {

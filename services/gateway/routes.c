@@ -21,6 +21,8 @@
 #include "selfserv.h"
 #include "smsin.h"
 #include "static.h"
+#include "statsroute.h"
+#include "surveyroute.h"
 #include "banned.h"
 
 static unsigned handle_static(struct req *r, const char *url);
@@ -89,6 +91,13 @@ enum metric_id {
 	M_WITHDRAW_PEEK,
 	M_WITHDRAW,
 	M_SMS_INCOMING,
+	M_STATS_REPORT,
+	M_SURVEYS,
+	M_SURVEY,
+	M_SURVEY_SEND,
+	M_SURVEY_CLOSE,
+	M_SURVEY_PEEK,
+	M_SURVEY_ANSWER,
 	M_N
 };
 
@@ -150,6 +159,13 @@ static const char *const metric_names[M_N + 1] = {
 	[M_WITHDRAW_PEEK] = "withdraw_peek",
 	[M_WITHDRAW] = "withdraw",
 	[M_SMS_INCOMING] = "sms_incoming",
+	[M_STATS_REPORT] = "stats_report",
+	[M_SURVEYS] = "admin_surveys",
+	[M_SURVEY] = "admin_survey",
+	[M_SURVEY_SEND] = "admin_survey_send",
+	[M_SURVEY_CLOSE] = "admin_survey_close",
+	[M_SURVEY_PEEK] = "survey_peek",
+	[M_SURVEY_ANSWER] = "survey_answer",
 	[M_N] = NULL,
 };
 
@@ -294,6 +310,27 @@ static const struct route routes[] = {
 	  .handle = selfserv_route_activity_get, .usage = true, SIGNED_IN },
 	{ "PUT", "/api/v1/editor/activities/", .prefix = true, .metric = M_EDITOR_ACTIVITY,
 	  .handle = selfserv_route_activity_put, .usage = true, SIGNED_IN },
+	/* Statistics (docs/statistics.md): reports from stats, admin and
+	 * funder; the follow-up survey, its answer link public as the review
+	 * link's. */
+	{ "GET", STATSROUTE_PREFIX, .prefix = true, .metric = M_STATS_REPORT,
+	  .handle = statsroute_report, .usage = true, SIGNED_IN },
+	{ "GET", "/api/v1/admin/surveys", .metric = M_SURVEYS, .handle = surveyroute_list,
+	  .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/admin/surveys", .metric = M_SURVEYS, .handle = surveyroute_create,
+	  .usage = true, SIGNED_IN },
+	{ "POST", SURVEYROUTE_PREFIX, .prefix = true, .suffix = "/send", .metric = M_SURVEY_SEND,
+	  .handle = surveyroute_send, .usage = true, SIGNED_IN },
+	{ "POST", SURVEYROUTE_PREFIX, .prefix = true, .suffix = "/close", .metric = M_SURVEY_CLOSE,
+	  .handle = surveyroute_close, .usage = true, SIGNED_IN },
+	{ "GET", SURVEYROUTE_PREFIX, .prefix = true, .metric = M_SURVEY, .handle = surveyroute_get,
+	  .usage = true, SIGNED_IN },
+	{ "PUT", SURVEYROUTE_PREFIX, .prefix = true, .metric = M_SURVEY,
+	  .handle = surveyroute_update, .usage = true, SIGNED_IN },
+	{ "POST", "/api/v1/survey-answers/peek", .metric = M_SURVEY_PEEK,
+	  .handle = surveyroute_peek, .usage = true, OPTIONAL },
+	{ "POST", "/api/v1/survey-answers", .metric = M_SURVEY_ANSWER, .handle = surveyroute_answer,
+	  .usage = true, OPTIONAL },
 	/* A path no API route has is unknown (404) for every method, not 405
 	 * because the web UI's GET catch-all below would match it. */
 	{ "GET", "/api/", .prefix = true, .metric = M_NOT_FOUND, .handle = req_not_found,

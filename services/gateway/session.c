@@ -173,7 +173,8 @@ int session_lookup(redisContext *c, const struct session_config *sc, const char 
 	csrf = hfield(h, "csrf", NULL);
 	created = hfield(h, "created", NULL);
 	acct = hfield(h, "account", &alen);
-	if (!aid || !role || !csrf || !created || num_parse_long(role, 0, 4, &r) ||
+	if (!aid || !role || !csrf || !created ||
+	    num_parse_long(role, 0, TARJOTIN__ROLE__ROLE_FUNDER, &r) ||
 	    num_parse_long(created, 0, INT64_MAX / 2, &cr))
 		goto out; /* none, or not ours: not found */
 	if (cr + sc->max_s <= (long)time(NULL)) {

@@ -103,9 +103,9 @@ static void common_headers(struct MHD_Response *r, const struct static_file *f)
 				"base-uri 'none'; frame-ancestors 'none'");
 }
 
-/* Adds the file at fpath, served as fpath + root_len. */
-static int add_file(struct static_files *s, const char *fpath, size_t root_len, char *err,
-		    size_t errlen)
+/* Adds the file at fpath, served as url (NULL: fpath + root_len). */
+static int add_file(struct static_files *s, const char *fpath, size_t root_len, const char *url,
+		    char *err, size_t errlen)
 {
 	struct static_file *f;
 	unsigned char hash[16];
@@ -122,7 +122,7 @@ static int add_file(struct static_files *s, const char *fpath, size_t root_len, 
 	s->files = xrealloc(s->files, (s->n + 1) * sizeof(*s->files));
 	f = &s->files[s->n++];
 	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(fpath + root_len);
+	f->path = xstrdup(url ? url : fpath + root_len);
 	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
 	f->etag[0] = '"';
 	sodium_bin2hex(f->etag + 1, sizeof(f->etag) - 2, hash, sizeof(hash));
@@ -175,7 +175,7 @@ static int walk(struct static_files *s, const char *dir, size_t root_len, int de
 		else if (S_ISDIR(st.st_mode))
 			rc = walk(s, path, root_len, depth + 1, err, errlen);
 		else if (S_ISREG(st.st_mode))
-			rc = add_file(s, path, root_len, err, errlen);
+			rc = add_file(s, path, root_len, NULL, err, errlen);
 		free(path);
 	}
 	closedir(d);
@@ -195,6 +195,11 @@ struct static_files *static_load(const char *dir, char *err, size_t errlen)
 		static_destroy(&s);
 	free(root);
 	return s;
+}
+
+int static_add(struct static_files *s, const char *fpath, const char *url, char *err, size_t errlen)
+{
+	return add_file(s, fpath, 0, url, err, errlen);
 }
 
 void static_destroy(struct static_files **sp)

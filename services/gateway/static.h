@@ -18,6 +18,13 @@ struct static_files;
 /* Loads the folder.  Returns NULL with a message in err; free with
  * static_destroy. */
 struct static_files *static_load(const char *dir, char *err, size_t errlen);
+/*
+ * Adds one more file, read from fpath, served at URL path url (the vendor
+ * files: "/vendor/chart.umd.js").  Returns 0, or -1 with a message in err
+ * (s is unchanged then).
+ */
+int static_add(struct static_files *s, const char *fpath, const char *url, char *err,
+	       size_t errlen);
 /* Frees s; accepts NULL and NULLs *sp. */
 void static_destroy(struct static_files **sp);
 
