@@ -25,6 +25,9 @@
 #include "reviewreport.h"
 #include "search.h"
 #include "signin.h"
+#include "survey.h"
+#include "surveyans.h"
+#include "surveysend.h"
 #include "taxedit.h"
 #include "usersites.h"
 #include "banned.h"
@@ -97,6 +100,15 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_CR_INBOX, crinbox_list },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_OPEN, crinbox_open },
 	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
+
+	/* Issue 15, follow-up surveys (docs/statistics.md §7): */
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_LIST, survey_list },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SAVE, survey_save },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_GET, survey_get },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SEND, surveysend_send },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_CLOSE, survey_close },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_PEEK, surveyans_peek },
+	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_ANSWER, surveyans_answer },
 
 };
 
