@@ -19,6 +19,7 @@
 #include "config.h"
 #include "log.h"
 #include "redisx.h"
+#include "reportsrv.h"
 #include "rpc.h"
 #include "sig.h"
 #include "stats.pb-c.h"
@@ -33,6 +34,7 @@ int main(void)
 	const char *bind, *redis_addr;
 	redisContext *rc = NULL;
 	void *ctx = NULL, *pull = NULL;
+	struct reportsrv *reports = NULL;
 	zmq_msg_t msg;
 	unsigned long events = 0, lost = 0, malformed = 0, refused = 0;
 	char err[256];
@@ -54,6 +56,11 @@ int main(void)
 	rpc_socket_defaults(pull);
 	if (rpc_attach(pull, bind, true, err, sizeof(err))) {
 		log_fatal("cannot open socket", "error", err, NULL);
+		goto out;
+	}
+	reports = reportsrv_new(ctx, instance, err, sizeof(err));
+	if (!reports) {
+		log_fatal("cannot serve reports", "error", err, NULL);
 		goto out;
 	}
 	log_info("serving", "bind", bind, "redis", redis_addr, NULL);
@@ -105,6 +112,7 @@ int main(void)
 	zmq_msg_close(&msg);
 	ret = 0;
 out:
+	reportsrv_destroy(&reports);
 	if (pull)
 		zmq_close(pull);
 	if (ctx)
