@@ -28,8 +28,9 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: statspush ENDPOINT gw SOURCE_ID SEQ N ROUTE STATUS TIMES\n"
-			"       statspush ENDPOINT cr EVENT_ID CR_KIND TIMES\n");
+	fprintf(stderr,
+		"usage: statspush ENDPOINT gw SOURCE_ID SEQ N ROUTE STATUS TIMES\n"
+		"       statspush ENDPOINT cr EVENT_ID CR_KIND TIMES\n");
 	return 1;
 }
 
@@ -50,8 +51,7 @@ static int push(const char *ep, const uint8_t *buf, size_t len, long times)
 	void *s = ctx ? zmq_socket(ctx, ZMQ_PUSH) : NULL;
 	int linger = 5000, rc = -1;
 
-	if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) ||
-	    zmq_connect(s, ep)) {
+	if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) || zmq_connect(s, ep)) {
 		fprintf(stderr, "statspush: %s: %s\n", ep, zmq_strerror(errno));
 		goto out;
 	}
