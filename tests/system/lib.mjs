@@ -791,3 +791,111 @@ export async function redisDump(redis, pattern) {
   }
   throw new Error('SCAN did not finish');
 }
+
+// --- statistics (issue 15, docs/statistics.md) ---------------------------------
+
+/** The day's counters of stats in Redis (tj:stats:<Helsinki day>): {field: number}. */
+export function statsDay(day) {
+  const text = redisCli('HGETALL', `tj:stats:${day}`);
+  const lines = text === '' ? [] : text.split('\n');
+  const out = {};
+  for (let i = 0; i + 1 < lines.length; i += 2) out[lines[i]] = Number(lines[i + 1]);
+  return out;
+}
+
+/** psql as stats' own role (tarjotin_stats), which owns the schema stats. */
+export function psqlStats(sql) {
+  return psql(sql, { user: 'tarjotin_stats' });
+}
+
+/** The stats process's PID (DIR/pids/stats-1.pid). */
+export function statsPid() {
+  return Number(readFileSync(path.join(DIR, 'pids', 'stats-1.pid'), 'utf8').trim());
+}
+
+/** The endpoint stats' PULL socket binds (TARJOTIN_STATS_ENDPOINT of the stack). */
+export const STATS_ENDPOINT = env.TARJOTIN_STATS_ENDPOINT || `tcp://127.0.0.1:${env.TARJOTIN_STATS_PORT}`;
+
+/** GET /api/v1/stats/<report>?... as 'who' (a client): the response. */
+export function statsReport(who, report, params = {}) {
+  return who.call(`/api/v1/stats/${report}?${new URLSearchParams(params)}`);
+}
+
+/** The table 'id' of a report document, or throws naming the tables it has. */
+export function statsTable(doc, id) {
+  const t = doc?.tables?.find((x) => x.id === id);
+  if (!t) throw new Error(`no table ${id} in ${doc?.report}: ${doc?.tables?.map((x) => x.id).join(', ')}`);
+  return t;
+}
+
+/** A table's rows as objects by column id. */
+export function statsRows(t) {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c.id, r[i]])));
+}
+
+// For a funder (docs/statistics.md section 4): which columns are derived from which counts.
+const DERIVED = {
+  searches_by_month: { zero_share: ['searches', 'zero_results'] },
+  cr_by_month: { reached_share: ['contacted', 'sent'] },
+  coverage_by_county: { organizations_per_10000: ['organizations'], activities_per_10000: ['activities'] },
+  coverage_by_municipality: { organizations_per_10000: ['organizations'], activities_per_10000: ['activities'] },
+  freshness_by_county: { verified_share: ['published', 'verified_6m'] },
+};
+const small = (v) => typeof v === 'number' && v >= 1 && v <= 4;
+
+/**
+ * Compares a funder's table with the admin's of the same moment: the same
+ * rows and texts; every count 1..4 null with its [row, col] in suppressed,
+ * and so every value derived from one (DERIVED; cr_reaction's medians and
+ * p90s when first_reactions is 1..4); 0 and >= 5 as the admin sees them;
+ * nothing else suppressed.  Returns how many cells were suppressed.
+ */
+export function assertFunderTable(a, f) {
+  const where = `${a.id}`;
+  if (JSON.stringify(a.columns.map((c) => c.id)) !== JSON.stringify(f.columns.map((c) => c.id))) throw new Error(`${where}: other columns`);
+  if (a.rows.length !== f.rows.length) throw new Error(`${where}: ${f.rows.length} rows for the funder, ${a.rows.length} for the admin`);
+  if (a.suppressed.length !== 0) throw new Error(`${where}: the admin's suppressed is ${JSON.stringify(a.suppressed)}`);
+  const want = [];
+  const cols = a.columns.map((c) => c.id);
+  a.rows.forEach((row, r) => {
+    const byId = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
+    const reaction = a.id === 'cr_reaction' && small(statsRows(a).find((x) => x.measure === 'first_reactions')?.value);
+    row.forEach((v, c) => {
+      const col = a.columns[c];
+      let hide = false;
+      if (['int'].includes(col.type) && small(v)) hide = true;
+      if (a.id === 'coverage_totals' || a.id === 'cr_reaction') {
+        const measure = byId.measure;
+        if (col.id === 'value' && a.id === 'coverage_totals') hide = small(v);
+        if (col.id === 'value' && a.id === 'cr_reaction') hide = measure === 'first_reactions' ? small(v) : (reaction && v !== null);
+      }
+      const from = DERIVED[a.id]?.[col.id];
+      if (from && v !== null && from.some((d) => small(byId[d]))) hide = true;
+      if (hide) want.push([r, c]);
+      const got = f.rows[r][c];
+      if (hide && got !== null) throw new Error(`${where}[${r}][${col.id}]: ${got} shown to the funder (the admin sees ${v})`);
+      if (!hide && JSON.stringify(got) !== JSON.stringify(v)) throw new Error(`${where}[${r}][${col.id}]: the funder sees ${JSON.stringify(got)}, the admin ${JSON.stringify(v)}`);
+    });
+  });
+  const key = (x) => `${x[0]},${x[1]}`;
+  const got = new Set(f.suppressed.map(key));
+  const exp = new Set(want.map(key));
+  const missing = [...exp].filter((k) => !got.has(k));
+  const extra = [...got].filter((k) => !exp.has(k));
+  if (missing.length || extra.length) throw new Error(`${where}: suppressed missing [${missing.join('] [')}], extra [${extra.join('] [')}]`);
+  return want.length;
+}
+
+/** Nearest-rank percentile p (0..1) of numbers (sorted here), or null for none. */
+export function nearestRank(values, p) {
+  const s = [...values].sort((x, y) => x - y);
+  return s.length ? s[Math.max(0, Math.ceil(p * s.length) - 1)] : null;
+}
+
+/** One decimal, as the reports round (half away from zero). */
+export const dec1 = (x) => Math.round(x * 10) / 10;
+
+/** A random tj_visit value (32 lower-case hex). */
+export function visitId() {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
