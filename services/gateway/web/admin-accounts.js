@@ -6,7 +6,7 @@
 import { gatedPage, h, field, clearErrors, showError, table, fieldError, loadFailed } from './admin.js';
 import { apiGet, apiSend } from './api.js';
 
-const ROLES = ['professional', 'editor', 'admin'];
+const ROLES = ['professional', 'editor', 'admin', 'funder']; // a funder: no user site, no organisations
 
 const STR = {
   fi: {

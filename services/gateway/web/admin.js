@@ -20,6 +20,8 @@ const STR = {
     'nav.reviews': 'Tarkistukset',
     'nav.taxonomy': 'Luokitukset',
     'nav.activities': 'Toiminnot',
+    'nav.surveys': 'Kyselyt',
+    'nav.stats': 'Tilastot',
     'gate.signin': 'Tämä sivu on vain ylläpitäjille. Kirjaudu sisään ylläpitäjänä.',
     'gate.signinEditor': 'Tämä sivu on järjestöjen toimittajille. Kirjaudu sisään.',
     'gate.signinAny': 'Kirjaudu sisään nähdäksesi tilisi tiedot.',
@@ -50,6 +52,8 @@ const STR = {
     'nav.reviews': 'Kontroller',
     'nav.taxonomy': 'Klassificeringar',
     'nav.activities': 'Verksamheter',
+    'nav.surveys': 'Enkäter',
+    'nav.stats': 'Statistik',
     'gate.signin': 'Den här sidan är bara för administratörer. Logga in som administratör.',
     'gate.signinEditor': 'Den här sidan är för organisationsredaktörer. Logga in.',
     'gate.signinAny': 'Logga in för att se ditt kontos uppgifter.',
@@ -80,6 +84,8 @@ const STR = {
     'nav.reviews': 'Reviews',
     'nav.taxonomy': 'Taxonomies',
     'nav.activities': 'Activities',
+    'nav.surveys': 'Surveys',
+    'nav.stats': 'Statistics',
     'gate.signin': 'This page is for administrators only. Sign in as an administrator.',
     'gate.signinEditor': 'This page is for association editors. Sign in.',
     'gate.signinAny': 'Sign in to see your account.',
@@ -111,6 +117,7 @@ const PAGES = [
   ['reviews', '/admin-reviews.html'],
   ['taxonomy', '/admin-taxonomy.html'],
   ['activities', '/editor.html'],
+  ['stats', '/stats.html'],
 ];
 
 function merge(a, b) {

@@ -47,7 +47,12 @@ export function mountHeader(initialLang) {
         el('a', { class: 'account-name', href: `/account.html?lang=${lang}`, 'data-account-name': '', text: a.name || a.email || '' }),
         el('span', { class: 'account-role', 'data-role': a.role || '', text: ` (${t('role.' + a.role)})` }));
       nav.append(who);
-      if (a.role === 'admin') nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }));
+      // Administrators and funders: the statistics (an administrator's on a narrow screen
+      // from the administration's navigation).
+      if (a.role === 'admin') {
+        nav.append(el('a', { href: `/admin.html?lang=${lang}`, 'data-own-pages': '', text: t('account.admin') }),
+          el('a', { href: `/stats.html?lang=${lang}`, class: 'wide-only', 'data-stats-link': '', text: t('account.stats') }));
+      } else if (a.role === 'funder') nav.append(el('a', { href: `/stats.html?lang=${lang}`, 'data-stats-link': '', text: t('account.stats') }));
       // A professional's tray (tray.js: its count, linking to the send page) and their
       // requests (on a narrow screen only the tray fits; the send page links the other).
       else if (a.role === 'professional') {

@@ -43,6 +43,8 @@ const fi = {
   'role.professional': 'ammattilainen',
   'role.editor': 'järjestön toimittaja',
   'role.admin': 'pääkäyttäjä',
+  'role.funder': 'rahoittaja',
+  'account.stats': 'Tilastot',
 
   'front.h1': 'Järjestöjen toimintaa asiakkaallesi',
   'front.lead': 'Yksi ovi, kolme klikkausta: valitse asiakkaasi tarve, toiminnan muoto ja kunta. Tiedot tulevat suoraan toimintaa järjestäviltä järjestöiltä.',
@@ -174,6 +176,8 @@ const sv = {
   'role.professional': 'yrkesperson',
   'role.editor': 'organisationsredaktör',
   'role.admin': 'huvudanvändare',
+  'role.funder': 'finansiär',
+  'account.stats': 'Statistik',
 
   'front.h1': 'Organisationernas verksamhet för din klient',
   'front.lead': 'En dörr, tre klick: välj klientens behov, typ av verksamhet och kommun. Uppgifterna kommer direkt från de organisationer som ordnar verksamheten.',
@@ -305,6 +309,8 @@ const en = {
   'role.professional': 'professional',
   'role.editor': 'association editor',
   'role.admin': 'administrator',
+  'role.funder': 'funder',
+  'account.stats': 'Statistics',
 
   'front.h1': 'Voluntary-sector activities for your client',
   'front.lead': 'One door, three clicks: choose your client’s need, the kind of activity and the municipality. The information comes straight from the associations that run the activities.',

@@ -73,6 +73,8 @@ export function startPage({ strings, title, onLang }) {
   }
 
   page.view = view;
+  // A page that changed its query (stats.html's period) keeps it in the language links.
+  page.syncLangLinks = () => { for (const a of langLinks) a.href = hrefWithLang(a.dataset.lang); };
   page.setTitle = (text) => { document.title = `${text} – ${t('site.name')}`; };
   let timer = 0;
   page.announce = (text) => {
