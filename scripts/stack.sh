@@ -44,6 +44,7 @@ load_config() {
   : "${TARJOTIN_OIDC_PORT:=8027}"
   : "${TARJOTIN_DIRECTORY_PORT:=5601}"
   : "${TARJOTIN_STATS_PORT:=5701}"
+  : "${TARJOTIN_STATS_REPORT_PORT:=5702}"
   load_secrets "$dir"
   cat >"$dir/env" <<ENV
 TARJOTIN_STACK_DIR=$dir
@@ -57,12 +58,15 @@ TARJOTIN_SMS_PORT=$TARJOTIN_SMS_PORT
 TARJOTIN_OIDC_PORT=$TARJOTIN_OIDC_PORT
 TARJOTIN_DIRECTORY_PORT=$TARJOTIN_DIRECTORY_PORT
 TARJOTIN_STATS_PORT=$TARJOTIN_STATS_PORT
+TARJOTIN_STATS_REPORT_PORT=$TARJOTIN_STATS_REPORT_PORT
 TARJOTIN_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
 TARJOTIN_PUBLIC_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
 TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
 TARJOTIN_REDIS_ADDR=127.0.0.1:$TARJOTIN_REDIS_PORT
 TARJOTIN_DIRECTORY_ENDPOINTS=${TARJOTIN_DIRECTORY_ENDPOINTS:-tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT}
 TARJOTIN_STATS_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
+TARJOTIN_STATS_REPORT_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_REPORT_PORT
+TARJOTIN_STATS_DATABASE_URL=postgresql://tarjotin_stats@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
 TARJOTIN_DATA_KEY=$TARJOTIN_DATA_KEY
 TARJOTIN_SMS_TOKEN=$TARJOTIN_SMS_TOKEN
 TARJOTIN_SMS_DLR_SECRET=$TARJOTIN_SMS_DLR_SECRET
@@ -151,6 +155,22 @@ pg_init() {
   pg_start "$dir" || return 1
   as_pg "$PGBIN/psql" -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d postgres \
     -c "CREATE ROLE tarjotin LOGIN" -c "CREATE DATABASE tarjotin OWNER tarjotin" >/dev/null
+}
+
+# pg_roles DIR: the roles every start expects, also in a cluster made before
+# they existed. Stats has its own login and creates the schema it owns
+# (docs/statistics.md section 3); it gets no right on the directory's tables.
+pg_roles() {
+  local dir=$1
+  as_pg "$PGBIN/psql" -X -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d tarjotin \
+    -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || { log "cannot create the stats role"; return 1; }
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tarjotin_stats') THEN
+    CREATE ROLE tarjotin_stats LOGIN;
+  END IF;
+END $$;
+GRANT CREATE ON DATABASE tarjotin TO tarjotin_stats;
+SQL
 }
 
 pg_start() {
@@ -280,6 +300,9 @@ svc_start() {
     export TARJOTIN_TEMPLATES_DIR=$ROOT/services/notify/templates
     export TARJOTIN_DIRECTORY_BIND=tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT
     export TARJOTIN_STATS_BIND=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
+    export TARJOTIN_STATS_REPORT_BIND=tcp://127.0.0.1:$TARJOTIN_STATS_REPORT_PORT
+    export TARJOTIN_STATS_MIGRATIONS_DIR=$ROOT/services/stats/migrations
+    export TARJOTIN_WEB_VENDOR_DIR=$ROOT/services/gateway/vendor/node_modules/chart.js/dist
     for kv in "$@"; do export "${kv?}"; done
     exec "$TARJOTIN_BIN/tarjotin-$svc" >>"$dir/logs/$name.log" 2>&1
   ) &
@@ -368,6 +391,7 @@ start_all() {
   # called as "start_all || ...".
   pg_init "$dir" || return 1
   pg_start "$dir" || return 1
+  pg_roles "$dir" || return 1
   redis_start "$dir" || return 1
   mail_start "$dir" || return 1
   sms_start "$dir" || return 1

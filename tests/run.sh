@@ -94,11 +94,12 @@ done
 # --- the stack --------------------------------------------------------------
 TMP=$(mktemp -d /tmp/tarjotin-test.XXXXXX)
 chmod 755 "$TMP" # PostgreSQL runs as another user and must reach its folder
-read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC P_OIDC < <(scripts/free-ports 11)
+read -r P_HTTP P_PG P_REDIS P_SMTP P_MAILHTTP P_SMS P_DIR1 P_DIR2 P_STATS P_GWRPC P_OIDC P_STATSREP < <(scripts/free-ports 12)
 export TARJOTIN_BIN=$ROOT/$BUILD
 export TARJOTIN_HTTP_PORT=$P_HTTP TARJOTIN_PG_PORT=$P_PG TARJOTIN_REDIS_PORT=$P_REDIS
 export TARJOTIN_SMTP_PORT=$P_SMTP TARJOTIN_MAILCATCHER_HTTP_PORT=$P_MAILHTTP TARJOTIN_SMS_PORT=$P_SMS
 export TARJOTIN_DIRECTORY_PORT=$P_DIR1 TARJOTIN_STATS_PORT=$P_STATS TARJOTIN_OIDC_PORT=$P_OIDC
+export TARJOTIN_STATS_REPORT_PORT=$P_STATSREP
 # The gateway knows two directory endpoints (the second starts in a test)
 # and also takes instances that dial in.
 export TARJOTIN_DIRECTORY_ENDPOINTS="tcp://127.0.0.1:$P_DIR1,tcp://127.0.0.1:$P_DIR2"
