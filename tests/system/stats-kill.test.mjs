@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   http, until, sleep, signIn, todayFi, statsDay, statsPid, statsReport, psqlStats, redisCli, STATS_ENDPOINT, BIN, ROOT, DIR,
 } from './lib.mjs';
@@ -53,7 +54,11 @@ test('SIGKILL in the middle of traffic: nothing counted twice, at most one secon
       if (!killedAt && i >= total / 2) {
         killedAt = Date.now();
         process.kill(pid, 'SIGKILL');
-        restart = run(path.join(ROOT, 'scripts/stack.sh'), ['svc-start', DIR, 'stats-1', 'stats'], { timeout: 60000 });
+        // Started again once the old one is gone (until then the stack
+        // would see it alive and start nothing).
+        restart = until(() => { try { process.kill(pid, 0); return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; } },
+          { timeout: 10000, every: 20, what: 'the killed stats to be gone' })
+          .then(() => run(path.join(ROOT, 'scripts/stack.sh'), ['svc-start', DIR, 'stats-1', 'stats'], { timeout: 60000 }));
       }
       const r = await http('/api/v1/ping').catch(() => ({ status: 0 }));
       if (r.status === 200) sent++; else failed++;
