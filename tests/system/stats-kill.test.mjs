@@ -113,3 +113,21 @@ test('a gateway batch and a contact-request event pushed twice are counted once'
     { timeout: 10000, what: 'the events in stats.cr_events' });
   assert.equal(psqlStats(`SELECT count(*) FROM stats.cr_events WHERE id = '${id}'`), '1');
 });
+
+test('a Redis that lost the counters is seeded back from PostgreSQL before counting goes on', async () => {
+  await barrier();
+  // A report rolls up first: PostgreSQL holds the day's pings.
+  const admin = await signIn('koordinaattori@hyvinvointialue.example.org');
+  assert.equal((await statsReport(admin, 'usage', { from: DAY, to: DAY })).status, 200);
+  const rolled = Number(psqlStats(`SELECT n FROM stats.daily WHERE day = '${DAY}' AND metric = 'api' AND d1 = 'ping' AND d2 = '200'`));
+  assert.equal(rolled, pings(), 'rolled up as counted');
+  // Every key of stats gone, as after a Redis restart without persistence.
+  const keys = redisCli('--scan', '--pattern', 'tj:stats:*').split('\n').filter(Boolean);
+  assert.ok(keys.includes('tj:stats:epoch'));
+  for (let i = 0; i < keys.length; i += 100) redisCli('DEL', ...keys.slice(i, i + 100));
+  assert.equal(pings(), 0);
+  // The next ping finds no epoch: stats seeds the last days, then counts it.
+  assert.equal((await http('/api/v1/ping')).status, 200);
+  await until(() => pings() === rolled + 1, { timeout: 10000, every: 50, what: 'the seeded count and the new ping' });
+  assert.notEqual(redisCli('GET', 'tj:stats:epoch'), '', 'the epoch set again');
+});
