@@ -126,7 +126,14 @@ load_secrets() {
 
 pidfile() { echo "$1/pids/$2.pid"; }
 
-alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A zombie (killed, not yet reaped by a parent that is gone) is not alive.
+alive() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]]
+}
 
 # Runs a command as the unprivileged postgres user when we are root
 # (PostgreSQL refuses to run as root).

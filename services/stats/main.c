@@ -1,11 +1,9 @@
 /*
- * tarjotin-stats - receives usage events from the gateways (ZeroMQ PULL) and
- * counts them in Redis, in one hash per day (tj:stats:YYYY-MM-DD): requests
- * per route and status ("ping:200"), page views ("page_views"), and the
- * directory's contact request events ("cr_sent", ... each event once).
- * No personal data reaches it: events carry routes, statuses and latencies.
- * (Roll-ups into PostgreSQL and the report queries come with the statistics
- * issue.)
+ * tarjotin-stats - counts the usage events of the gateways and the directory
+ * (ZeroMQ PULL) in Redis per Helsinki day, rolls them up into its own
+ * PostgreSQL schema every TARJOTIN_STATS_ROLLUP_S and at shutdown, and
+ * answers reports on its own thread (reportsrv).  docs/statistics.md is the
+ * contract.  No personal data reaches it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,36 +13,169 @@
 
 #include <zmq.h>
 
+#include "apply.h"
 #include "clock.h"
 #include "config.h"
+#include "ingest.h"
 #include "log.h"
+#include "migrate.h"
+#include "pg.h"
 #include "redisx.h"
 #include "reportsrv.h"
+#include "reseed.h"
+#include "rollup.h"
 #include "rpc.h"
 #include "sig.h"
 #include "stats.pb-c.h"
-#include "tally.h"
 #include "xalloc.h"
 #include "banned.h"
 
+/* The counting loop's state. */
+struct statsd {
+	const char *instance, *redis_addr, *dburl;
+	long rollup_ms;
+	redisContext *rc;
+	PGconn *db;
+	struct apply script;
+	unsigned long events, lost, malformed, refused, duplicates;
+};
+
+static void drop_redis(struct statsd *s)
+{
+	if (s->rc) {
+		redisFree(s->rc);
+		s->rc = NULL;
+	}
+}
+
+static bool ready(struct statsd *s, char *err, size_t errlen)
+{
+	if (!s->rc) {
+		s->rc = redisx_connect(s->redis_addr, 500, err, errlen);
+		s->script.sha[0] = '\0';
+	}
+	return s->rc != NULL;
+}
+
+/* A Redis without the epoch is seeded from PostgreSQL first. */
+static enum apply_result apply_seeded(struct statsd *s, const struct ingest *g, char *err,
+				      size_t errlen)
+{
+	enum apply_result res = apply_batch(&s->script, s->rc, g, err, errlen);
+
+	if (res != APPLY_NO_EPOCH)
+		return res;
+	if (pg_ensure(&s->db, s->dburl, err, errlen) ||
+	    reseed_if_lost(s->db, s->rc, clock_wall_ms(), err, errlen) < 0)
+		return APPLY_FAILED;
+	return apply_batch(&s->script, s->rc, g, err, errlen);
+}
+
+static void count_batch(struct statsd *s, const Tarjotin__UsageBatch *b)
+{
+	struct ingest g;
+	enum apply_result res = APPLY_COUNTED;
+	char err[256];
+
+	ingest_init(&g);
+	ingest_batch(&g, b, clock_wall_ms());
+	s->malformed += g.malformed;
+	s->refused += g.refused;
+	if (g.refused) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%lu", g.refused);
+		log_warn("usage events with an impossible time not counted", "events", n, "source",
+			 b->source, NULL);
+	}
+	if (g.events || g.source_id[0]) {
+		res = ready(s, err, sizeof(err)) ? apply_seeded(s, &g, err, sizeof(err)) :
+						   APPLY_FAILED;
+	}
+	if (res == APPLY_FAILED || res == APPLY_NO_EPOCH) {
+		s->lost += g.events;
+		log_warn("usage batch not counted", "error",
+			 res == APPLY_NO_EPOCH ? "redis is being seeded" : err, NULL);
+		if (s->rc && s->rc->err)
+			drop_redis(s);
+	} else if (res == APPLY_DUPLICATE) {
+		s->duplicates += g.events;
+	} else {
+		s->events += g.events;
+	}
+	ingest_release(&g);
+}
+
+static void roll_up(struct statsd *s)
+{
+	char err[256];
+
+	if (!ready(s, err, sizeof(err)) || pg_ensure(&s->db, s->dburl, err, sizeof(err)) ||
+	    rollup_now(s->db, s->rc, s->instance, err, sizeof(err))) {
+		log_warn("roll-up failed, the counters stay in redis", "error", err, NULL);
+		if (s->rc && s->rc->err)
+			drop_redis(s);
+	}
+}
+
+/* The stats schema and its migrations (the role may create the schema). */
+static int migrate(struct statsd *s, const char *dir, char *err, size_t errlen)
+{
+	int n;
+
+	if (pg_ensure(&s->db, s->dburl, err, errlen))
+		return -1;
+	if (pg_exec(s->db, "CREATE SCHEMA IF NOT EXISTS stats", err, errlen))
+		return -1;
+	n = migrate_apply(s->db, dir, "stats.schema_migrations", MIGRATE_LOCK_STATS, err, errlen);
+	if (n > 0) {
+		char c[16];
+
+		snprintf(c, sizeof(c), "%d", n);
+		log_info("stats schema migrated", "applied", c, NULL);
+	}
+	return n < 0 ? -1 : 0;
+}
+
+static void log_stopped(const struct statsd *s)
+{
+	char e[24], l[24], m[24], r[24], d[24];
+
+	snprintf(e, sizeof(e), "%lu", s->events);
+	snprintf(l, sizeof(l), "%lu", s->lost);
+	snprintf(m, sizeof(m), "%lu", s->malformed);
+	snprintf(r, sizeof(r), "%lu", s->refused);
+	snprintf(d, sizeof(d), "%lu", s->duplicates);
+	log_info("stopped", "events", e, "lost", l, "malformed", m, "refused", r, "duplicates", d,
+		 NULL);
+}
+
 int main(void)
 {
-	char *instance_buf = xasprintf("stats-%d", (int)getpid());
-	const char *instance = config_str("TARJOTIN_INSTANCE", instance_buf);
-	const char *bind, *redis_addr;
-	redisContext *rc = NULL;
+	char *instance_buf = xasprintf("stats-%d", (int)getpid()), *reports_name = NULL;
+	struct statsd s = { 0 };
+	const char *bind, *migrations;
 	void *ctx = NULL, *pull = NULL;
 	struct reportsrv *reports = NULL;
+	int64_t next_roll;
 	zmq_msg_t msg;
-	unsigned long events = 0, lost = 0, malformed = 0, refused = 0;
 	char err[256];
 	int ret = 1;
 
-	log_init("stats", instance);
+	s.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
+	log_init("stats", s.instance);
 	bind = config_str("TARJOTIN_STATS_BIND", "tcp://127.0.0.1:5701");
-	redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
+	s.redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
+	s.dburl = config_str("TARJOTIN_STATS_DATABASE_URL",
+			     "postgresql://tarjotin_stats@127.0.0.1:5432/tarjotin");
+	s.rollup_ms = config_int("TARJOTIN_STATS_ROLLUP_S", 60, 1, 3600) * 1000;
+	migrations = config_str("TARJOTIN_STATS_MIGRATIONS_DIR", "services/stats/migrations");
 	if (sig_install()) {
 		log_fatal("cannot install signal handlers", NULL);
+		goto out;
+	}
+	if (migrate(&s, migrations, err, sizeof(err))) {
+		log_fatal("cannot migrate the stats schema", "error", err, NULL);
 		goto out;
 	}
 	ctx = zmq_ctx_new();
@@ -58,58 +189,48 @@ int main(void)
 		log_fatal("cannot open socket", "error", err, NULL);
 		goto out;
 	}
-	reports = reportsrv_new(ctx, instance, err, sizeof(err));
+	/* Its own name for the roll-up lock: the two threads never roll at once. */
+	reports_name = xasprintf("%s/reports", s.instance);
+	reports = reportsrv_new(ctx, reports_name, err, sizeof(err));
 	if (!reports) {
 		log_fatal("cannot serve reports", "error", err, NULL);
 		goto out;
 	}
-	log_info("serving", "bind", bind, "redis", redis_addr, NULL);
+	log_info("serving", "bind", bind, "redis", s.redis_addr, NULL);
+	next_roll = clock_mono_us() / 1000 + s.rollup_ms;
 	zmq_msg_init(&msg);
 	while (!sig_stopping()) {
 		zmq_pollitem_t items[2] = {
 			{ .socket = pull, .events = ZMQ_POLLIN },
 			{ .fd = sig_fd(), .events = ZMQ_POLLIN },
 		};
-		Tarjotin__UsageBatch *b;
-		struct tally t;
+		int64_t now = clock_mono_us() / 1000;
 
-		if (zmq_poll(items, 2, 1000) < 0 && errno != EINTR)
+		if (now >= next_roll) {
+			roll_up(&s);
+			next_roll = clock_mono_us() / 1000 + s.rollup_ms;
+			continue;
+		}
+		if (zmq_poll(items, 2, next_roll - now < 1000 ? next_roll - now : 1000) < 0 &&
+		    errno != EINTR)
 			break;
-		while (zmq_msg_recv(&msg, pull, ZMQ_DONTWAIT) >= 0) {
-			b = tarjotin__usage_batch__unpack(NULL, zmq_msg_size(&msg),
-							  zmq_msg_data(&msg));
+		/* At most a bounded run of batches, so the roll-up keeps its time. */
+		for (int n = 0; n < 4096 && zmq_msg_recv(&msg, pull, ZMQ_DONTWAIT) >= 0; n++) {
+			Tarjotin__UsageBatch *b = tarjotin__usage_batch__unpack(NULL,
+										zmq_msg_size(&msg),
+										zmq_msg_data(&msg));
+
 			if (!b) {
-				malformed++;
+				s.malformed++;
 				log_warn("malformed usage batch", NULL);
 				continue;
 			}
-			events += b->n_events;
-			tally_init(&t);
-			tally_add_batch(&t, b, clock_wall_ms());
-			malformed += t.malformed;
-			if (t.refused) {
-				char n[24];
-
-				refused += t.refused;
-				snprintf(n, sizeof(n), "%lu", t.refused);
-				log_warn("usage events with an impossible time not counted",
-					 "events", n, "source", b->source, NULL);
-			}
-			if (!rc)
-				rc = redisx_connect(redis_addr, 500, err, sizeof(err));
-			if (!rc || tally_send(&t, rc, err, sizeof(err))) {
-				lost += b->n_events - t.refused;
-				if (rc) {
-					redisFree(rc);
-					rc = NULL;
-				}
-				log_warn("redis unavailable, usage batch not counted", "error", err,
-					 NULL);
-			}
+			count_batch(&s, b);
 			tarjotin__usage_batch__free_unpacked(b, NULL);
 		}
 	}
 	zmq_msg_close(&msg);
+	roll_up(&s); /* at shutdown: what was counted reaches PostgreSQL */
 	ret = 0;
 out:
 	reportsrv_destroy(&reports);
@@ -117,17 +238,12 @@ out:
 		zmq_close(pull);
 	if (ctx)
 		zmq_ctx_term(ctx);
-	if (rc)
-		redisFree(rc);
-	if (ret == 0) {
-		char e[24], l[24], m[24], r[24];
-
-		snprintf(e, sizeof(e), "%lu", events);
-		snprintf(l, sizeof(l), "%lu", lost);
-		snprintf(m, sizeof(m), "%lu", malformed);
-		snprintf(r, sizeof(r), "%lu", refused);
-		log_info("stopped", "events", e, "lost", l, "malformed", m, "refused", r, NULL);
-	}
+	drop_redis(&s);
+	if (s.db)
+		PQfinish(s.db);
+	if (ret == 0)
+		log_stopped(&s);
+	free(reports_name);
 	free(instance_buf);
 	return ret;
 }

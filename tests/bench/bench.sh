@@ -139,3 +139,7 @@ awk '/^cr / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
   split(v["received"], n, "/");
   printf "  contact request -> NGO e-mail p99 < 2 s: %s (%s ms, %s received; %s requests/s accepted)\n",
     (v["p99_ms"] + 0 < 2000 && n[1] == n[2] ? "met" : "NOT MET"), v["p99_ms"], v["received"], v["rps"]}' "$TMP/results"
+# Statistics (tests/bench/stats.bench.sh): counting never slows a ping down.
+awk '/^stats / {for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
+  printf "  ping with stats counting within noise (>= 0.85 of stopped): %s (%s)\n", (v["ratio"] >= 0.85 ? "met" : "NOT MET"), v["ratio"];
+  printf "  stats absorbs: %s events/s; report over a year p99: %s ms\n", v["eps"], v["report_p99_ms"]}' "$TMP/results"

@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   http, until, sleep, signIn, todayFi, statsDay, statsPid, statsReport, psqlStats, redisCli, STATS_ENDPOINT, BIN, ROOT, DIR,
 } from './lib.mjs';
@@ -53,7 +54,11 @@ test('SIGKILL in the middle of traffic: nothing counted twice, at most one secon
       if (!killedAt && i >= total / 2) {
         killedAt = Date.now();
         process.kill(pid, 'SIGKILL');
-        restart = run(path.join(ROOT, 'scripts/stack.sh'), ['svc-start', DIR, 'stats-1', 'stats'], { timeout: 60000 });
+        // Started again once the old one is gone (until then the stack
+        // would see it alive and start nothing).
+        restart = until(() => { try { process.kill(pid, 0); return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; } },
+          { timeout: 10000, every: 20, what: 'the killed stats to be gone' })
+          .then(() => run(path.join(ROOT, 'scripts/stack.sh'), ['svc-start', DIR, 'stats-1', 'stats'], { timeout: 60000 }));
       }
       const r = await http('/api/v1/ping').catch(() => ({ status: 0 }));
       if (r.status === 200) sent++; else failed++;
@@ -107,4 +112,22 @@ test('a gateway batch and a contact-request event pushed twice are counted once'
   await until(() => psqlStats(`SELECT count(*) FROM stats.cr_events WHERE id IN ('${id}', '${id2}')`) === '2',
     { timeout: 10000, what: 'the events in stats.cr_events' });
   assert.equal(psqlStats(`SELECT count(*) FROM stats.cr_events WHERE id = '${id}'`), '1');
+});
+
+test('a Redis that lost the counters is seeded back from PostgreSQL before counting goes on', async () => {
+  await barrier();
+  // A report rolls up first: PostgreSQL holds the day's pings.
+  const admin = await signIn('koordinaattori@hyvinvointialue.example.org');
+  assert.equal((await statsReport(admin, 'usage', { from: DAY, to: DAY })).status, 200);
+  const rolled = Number(psqlStats(`SELECT n FROM stats.daily WHERE day = '${DAY}' AND metric = 'api' AND d1 = 'ping' AND d2 = '200'`));
+  assert.equal(rolled, pings(), 'rolled up as counted');
+  // Every key of stats gone, as after a Redis restart without persistence.
+  const keys = redisCli('--scan', '--pattern', 'tj:stats:*').split('\n').filter(Boolean);
+  assert.ok(keys.includes('tj:stats:epoch'));
+  for (let i = 0; i < keys.length; i += 100) redisCli('DEL', ...keys.slice(i, i + 100));
+  assert.equal(pings(), 0);
+  // The next ping finds no epoch: stats seeds the last days, then counts it.
+  assert.equal((await http('/api/v1/ping')).status, 200);
+  await until(() => pings() === rolled + 1, { timeout: 10000, every: 50, what: 'the seeded count and the new ping' });
+  assert.notEqual(redisCli('GET', 'tj:stats:epoch'), '', 'the epoch set again');
 });

@@ -30,7 +30,7 @@ const MUN = '992'; // Äänekoski (KS): no activity of KIND serves it
 const letters = (n) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
 const W1 = `Tyhja${letters(8)}`;
 const W2 = `Turha${letters(8)}`;
-const PRO_PAGES = ['index', 'activity', 'organization', 'request', 'my-requests'];
+const PRO_PAGES = ['index', 'request', 'my-requests']; // the professional view (docs/statistics.md section 4)
 let DAY; let MONTH; let admin; let pro; let funder; let ed; let SITE; let NEED; let ACT; const REQS = [];
 
 test.before(async () => {
