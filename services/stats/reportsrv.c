@@ -32,14 +32,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* ingest's rollup.c is not merged yet (only rollup.h): a weak reference
- * lets the server link without it and roll up once it is there. */
-#pragma weak rollup_now
-static bool rollup_linked(void)
-{
-	return rollup_now != NULL;
-}
-
 #define REPORTSRV_MAX_IDS 8
 #define REPORTSRV_POLL_MS 500
 
@@ -79,8 +71,6 @@ static void roll_up(struct reportsrv *s)
 	redisReply *r;
 	long long dirty = 0;
 
-	if (!rollup_linked())
-		return;
 	if (!s->rc)
 		s->rc = redisx_connect(s->redis_addr, 500, err, sizeof(err));
 	if (!s->rc)
