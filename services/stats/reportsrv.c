@@ -170,9 +170,12 @@ static void on_call(struct reportsrv *s, const Tarjotin__StatsCall *c, bool fund
 	if (!rcalc_day(c->from, &from))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "from",
 			    "from is no date");
-	if (!rcalc_day(c->to, &to) || from > to)
+	if (!rcalc_day(c->to, &to))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "to",
-			    "to is no date on or after from");
+			    "to is no date");
+	if (from > to) /* as the gateway answers it */
+		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "from",
+			    "from is after to");
 	if (strcmp(c->format, "json") && strcmp(c->format, "csv") && strcmp(c->format, "xlsx"))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "format",
 			    "format is json, csv or xlsx");
