@@ -30,6 +30,7 @@ struct coverage {
 	const char *endpoints;
 	long max_age_s;
 	uint64_t next_id;
+	int64_t next_tick_ms; /* 0: at the first tick */
 };
 
 struct coverage *coverage_new(void *zctx, char *err, size_t errlen)
@@ -302,4 +303,42 @@ int coverage_get(struct coverage *c, PGconn *db, const char *to, struct coverage
 		return -1;
 	}
 	return 0;
+}
+
+bool coverage_tick_due(const struct coverage *c, int64_t now_ms)
+{
+	return now_ms >= c->next_tick_ms;
+}
+
+void coverage_tick(struct coverage *c, PGconn *db, int64_t now_ms)
+{
+	static const char sql[] =
+		"SELECT 1 FROM stats.coverage"
+		" WHERE day = (now() AT TIME ZONE 'Europe/Helsinki')::date";
+	char err[256];
+	PGresult *res;
+	json_t *doc;
+	bool have;
+
+	if (now_ms < c->next_tick_ms)
+		return;
+	c->next_tick_ms = now_ms + COVERAGE_TICK_MS;
+	if (!db)
+		return;
+	res = PQexec(db, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_error(db, res, err, sizeof(err));
+		PQclear(res);
+		log_warn("coverage of today not checked", "error", err, NULL);
+		return;
+	}
+	have = PQntuples(res) > 0;
+	PQclear(res);
+	if (have || !(doc = pull(c)))
+		return;
+	if (store(db, doc, err, sizeof(err)))
+		log_warn("coverage of today not stored", "error", err, NULL);
+	else
+		log_info("coverage of today stored", NULL);
+	json_decref(doc);
 }

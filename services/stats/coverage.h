@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -47,6 +48,19 @@ void coverage_destroy(struct coverage **cp);
  */
 int coverage_get(struct coverage *c, PGconn *db, const char *to, struct coverage_docs *out,
 		 char *err, size_t errlen);
+
+/*
+ * Once a day: when stats.coverage has no row of today (Helsinki), pulls and
+ * stores one; checks at most every COVERAGE_TICK_MS (at the first call, then
+ * after each interval; db NULL: only the next check is moved on).  Failures
+ * are logged and retried at the next check.
+ */
+#define COVERAGE_TICK_MS (10 * 60 * 1000)
+void coverage_tick(struct coverage *c, PGconn *db, int64_t now_ms);
+
+/* Whether coverage_tick would check now (to connect to the database only
+ * then). */
+bool coverage_tick_due(const struct coverage *c, int64_t now_ms);
 
 /* Drops the documents of d (json_decref); d can be filled again. */
 void coverage_docs_release(struct coverage_docs *d);

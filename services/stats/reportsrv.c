@@ -334,6 +334,20 @@ static void on_message(struct reportsrv *s)
 		zmq_msg_close(&ids[i]);
 }
 
+/* Between calls: the day's coverage document, when the database is there. */
+static void daily_coverage(struct reportsrv *s)
+{
+	int64_t now = clock_wall_ms();
+	char err[256];
+
+	if (!coverage_tick_due(s->cov, now))
+		return;
+	if (pg_ensure(&s->db, s->dburl, err, sizeof(err)))
+		coverage_tick(s->cov, NULL, now); /* only moves the next check on */
+	else
+		coverage_tick(s->cov, s->db, now);
+}
+
 static void *run(void *arg)
 {
 	struct reportsrv *s = arg;
@@ -346,6 +360,8 @@ static void *run(void *arg)
 			break;
 		if (n > 0)
 			on_message(s);
+		else if (n == 0)
+			daily_coverage(s);
 	}
 	return NULL;
 }

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  URL_BASE, anon, psql, psqlStats, signIn, newProfessional, stack, statsReport, statsTable, statsRows, until,
+  URL_BASE, anon, http, psql, psqlStats, signIn, newProfessional, stack, statsReport, statsTable, statsRows, until,
 } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
@@ -233,6 +233,26 @@ test('errors: 400 with the field, 404, 401, 403', async () => {
   const r = await statsReport(pro, 'coverage', {});
   assert.equal(r.status, 403, r.text);
   assert.equal(r.json.error.status, 403);
+});
+
+test('the directory silent: the stored coverage, and the report says when it was taken', async () => {
+  // An hour old is older than any maximum age a stack may set but one day.
+  psqlStats("UPDATE stats.coverage SET taken_at = now() - interval '1 hour'");
+  const taken = psqlStats("SELECT to_char(max(taken_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM stats.coverage");
+  stack('svc-stop', 'directory-1');
+  try {
+    const r = await statsReport(admin, 'coverage', {});
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.coverage_stale, true);
+    assert.equal(r.json.coverage_taken_at, taken);
+    assert.ok(statsTable(r.json, 'coverage_totals').rows[0][1] > 0);
+  } finally {
+    stack('svc-start', 'directory-1', 'directory');
+  }
+  await until(async () => (await http('/readyz')).status === 200, { timeout: 60000, every: 200, what: 'the directory back' });
+  // Back: a fresh one again (the stored one is an hour old).
+  await until(async () => (await statsReport(admin, 'coverage', {})).json?.coverage_stale === false,
+    { timeout: 20000, what: 'a fresh coverage document' });
 });
 
 test('stats down: 503; back: reports again', async () => {
