@@ -18,6 +18,8 @@ const STR = {
     'f.domainsHint': 'Yksi tai useampi, pilkulla tai rivinvaihdolla erotettuna, esimerkiksi kuopio-terveys.fi.',
     'f.idp': 'Kirjautumistapa',
     'f.idpLink': 'Sähköpostilinkki (ei tunnistuspalvelua)',
+    'f.contact': 'Yhteyshenkilön sähköposti (valinnainen)',
+    'f.contactHint': 'Tähän osoitteeseen lähetetään toimipisteen seurantakyselyt.',
     'f.group': 'Tunnistuspalvelun ryhmä (valinnainen)',
     'f.groupHint': 'Jos annettu, henkilö kuuluu toimipisteeseen, kun tunnistuspalvelun ryhmätieto sisältää tämän arvon. Muuten ratkaisee sähköpostin verkkotunnus.',
     create: 'Lisää toimipiste',
@@ -46,6 +48,8 @@ const STR = {
     'f.domainsHint': 'En eller flera, åtskilda med kommatecken eller radbyte, till exempel kuopio-terveys.fi.',
     'f.idp': 'Inloggningssätt',
     'f.idpLink': 'E-postlänk (ingen identifieringstjänst)',
+    'f.contact': 'Kontaktpersonens e-post (frivillig)',
+    'f.contactHint': 'Verksamhetsställets uppföljningsenkäter skickas till den här adressen.',
     'f.group': 'Grupp i identifieringstjänsten (frivillig)',
     'f.groupHint': 'Om den anges hör en person till verksamhetsstället när identifieringstjänstens gruppuppgift innehåller värdet. Annars avgör e-postdomänen.',
     create: 'Lägg till verksamhetsställe',
@@ -74,6 +78,8 @@ const STR = {
     'f.domainsHint': 'One or more, separated by commas or new lines, for example kuopio-terveys.fi.',
     'f.idp': 'How staff sign in',
     'f.idpLink': 'E-mail link (no identity provider)',
+    'f.contact': 'Contact e-mail (optional)',
+    'f.contactHint': 'The site’s follow-up surveys are sent to this address.',
     'f.group': 'Identity provider group (optional)',
     'f.groupHint': 'When given, a person belongs to the site when the identity provider’s group claim holds this value. Otherwise the e-mail domain decides.',
     create: 'Add the user site',
@@ -119,6 +125,7 @@ gatedPage({
       h('option', { value: '', text: t('f.idpLink') }),
       providers.map((p) => h('option', { value: p.id, text: p.name || p.id })));
     const group = h('input', { type: 'text', id: 'site-group', name: 'idp_group', maxlength: '200', autocomplete: 'off', spellcheck: 'false' });
+    const contact = h('input', { type: 'email', id: 'site-contact', name: 'contact_email', maxlength: '254', autocomplete: 'off', spellcheck: 'false' });
     const submit = h('button', { type: 'submit', class: 'button', text: t('create') });
     const cancel = h('button', { type: 'button', class: 'button secondary', hidden: true, text: t('cancel') });
     const formTitle = h('summary', { text: t('form.new') });
@@ -128,13 +135,14 @@ gatedPage({
       field(t('f.domains'), domains, t('f.domainsHint')),
       field(t('f.idp'), idp),
       field(t('f.group'), group, t('f.groupHint')),
+      field(t('f.contact'), contact, t('f.contactHint')),
       h('div', { class: 'form-alert' }),
       h('p', { class: 'form-actions' }, submit, cancel));
     const details = h('details', { class: 'panel', id: 'site-editor' }, formTitle, form);
     const list = h('div', { id: 'sites-list' });
 
     let editing = null;
-    const fields = { name, county, email_domains: domains, idp, idp_group: group };
+    const fields = { name, county, email_domains: domains, idp, idp_group: group, contact_email: contact };
     function edit(site) {
       editing = site;
       clearErrors(form);
@@ -153,6 +161,7 @@ gatedPage({
       domains.value = (site.email_domains || []).join(', ');
       idp.value = site.idp || '';
       group.value = site.idp_group || '';
+      contact.value = site.contact_email || '';
       formTitle.textContent = t('form.edit', { name: site.name });
       submit.textContent = t('save');
       cancel.hidden = false;
@@ -189,9 +198,14 @@ gatedPage({
         email_domains: domains.value.split(/[\s,;]+/).map((d) => d.trim().toLowerCase()).filter(Boolean),
         idp: idp.value || null,
         idp_group: group.value.trim() || null,
+        contact_email: contact.value.trim() || null,
       };
       const missing = [[name, body.name], [county, body.county], [domains, body.email_domains.length]].find(([, v]) => !v);
       if (missing) { showError(page, form, { field: 'x', code: 'required' }, { x: missing[0] }, { required: t('err.required') }); return; }
+      if (body.contact_email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.contact_email)) {
+        showError(page, form, { field: 'contact_email', code: 'email' }, fields, { email: t('err.email') });
+        return;
+      }
       submit.setAttribute('aria-disabled', 'true');
       try {
         const site = editing
@@ -203,7 +217,7 @@ gatedPage({
         await load();
       } catch (err) {
         if (page.refused(err)) { page.deny(null); return; }
-        showError(page, form, err, fields);
+        showError(page, form, err, fields, err.field === 'contact_email' ? { [err.code]: t('err.email') } : {});
       } finally {
         submit.removeAttribute('aria-disabled');
       }

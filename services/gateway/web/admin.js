@@ -117,6 +117,7 @@ const PAGES = [
   ['reviews', '/admin-reviews.html'],
   ['taxonomy', '/admin-taxonomy.html'],
   ['activities', '/editor.html'],
+  ['surveys', '/surveys.html'],
   ['stats', '/stats.html'],
 ];
 
