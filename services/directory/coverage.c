@@ -17,14 +17,14 @@
 #include "banned.h"
 
 /* The frames' names, as the registration form says them. */
-#define FRAMES_JSON                                                                          \
+#define FRAMES_JSON                                                                                 \
 	"{\"association\": {\"fi\": \"Yhdistys\", \"sv\": \"Förening\", \"en\": \"Association\"}," \
-	" \"federation\": {\"fi\": \"Liitto\", \"sv\": \"Förbund\", \"en\": \"Federation\"},"       \
+	" \"federation\": {\"fi\": \"Liitto\", \"sv\": \"Förbund\", \"en\": \"Federation\"},"      \
 	" \"district\": {\"fi\": \"Piiri\", \"sv\": \"Distrikt\", \"en\": \"District\"},"           \
 	" \"branch\": {\"fi\": \"Paikallisosasto\", \"sv\": \"Lokalavdelning\","                    \
 	" \"en\": \"Local branch\"},"                                                               \
 	" \"club\": {\"fi\": \"Kerho\", \"sv\": \"Klubb\", \"en\": \"Club\"},"                      \
-	" \"group\": {\"fi\": \"Ryhmä\", \"sv\": \"Grupp\", \"en\": \"Group\"},"                    \
+	" \"group\": {\"fi\": \"Ryhmä\", \"sv\": \"Grupp\", \"en\": \"Group\"},"                   \
 	" \"other\": {\"fi\": \"Muu\", \"sv\": \"Annan\", \"en\": \"Other\"}}"
 
 /* $1 the review clock's time, $2 the frames' names. */
