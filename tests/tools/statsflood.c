@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	long secs, max_batches, per, batches = 0, events = 0, api = 0;
 	char source[33];
 	void *ctx = NULL, *s = NULL;
-	int linger = 10000, hwm = 100000, rc = 1;
+	int linger = 10000, hwm = 50, rc = 1; /* a small queue: the pushes keep pace with stats */
 	int64_t t0, end;
 
 	if (argc != 5 || (secs = arg_num(argv[2], 1, 600)) < 0 ||
