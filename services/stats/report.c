@@ -58,7 +58,7 @@ struct rtable *report_find(const struct report *r, const char *id)
 	return NULL;
 }
 
-void report_json(const struct report *r, struct strbuf *out)
+void report_json(const struct report *r, const char *table, struct strbuf *out)
 {
 	strbuf_adds(out, "{\"report\":");
 	strbuf_json_str(out, r->name);
@@ -77,9 +77,12 @@ void report_json(const struct report *r, struct strbuf *out)
 		strbuf_json_str(out, r->coverage_taken_at);
 	else
 		strbuf_adds(out, "null");
+	strbuf_addf(out, ",\"coverage_stale\":%s", r->coverage_stale ? "true" : "false");
 	strbuf_adds(out, ",\"tables\":[");
-	for (size_t i = 0; i < r->ntables; i++) {
-		if (i)
+	for (size_t i = 0, n = 0; i < r->ntables; i++) {
+		if (table && *table && strcmp(table, r->tables[i]->id))
+			continue;
+		if (n++)
 			strbuf_adds(out, ",");
 		rtable_json(r->tables[i], out);
 	}

@@ -29,6 +29,7 @@ struct report {
 	json_t *labels;             /* the latest coverage document (borrowed; may be NULL) */
 	json_t *snapshot;           /* the coverage document at 'to' (borrowed; may be NULL) */
 	char coverage_taken_at[40]; /* "" when no coverage document was used */
+	bool coverage_stale;        /* the directory did not answer: an older one was used */
 	char generated_at[32];
 	/* What was made. */
 	struct rtable *tables[REPORT_MAX_TABLES];
@@ -46,8 +47,9 @@ struct rtable *report_table(struct report *r, const char *id, const char *const 
 /* The table named id, or NULL. */
 struct rtable *report_find(const struct report *r, const char *id);
 
-/* Appends the whole JSON document of r to out. */
-void report_json(const struct report *r, struct strbuf *out);
+/* Appends the JSON document of r to out: every table, or only the one
+ * named table ("" or NULL: every one). */
+void report_json(const struct report *r, const char *table, struct strbuf *out);
 
 /*
  * Runs a query with text parameters (n of them); returns the result with

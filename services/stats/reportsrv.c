@@ -13,7 +13,9 @@
 
 #include "clock.h"
 #include "config.h"
+#include "coverage.h"
 #include "export_csv.h"
+#include "export_xlsx.h"
 #include "log.h"
 #include "pg.h"
 #include "rcalc.h"
@@ -30,14 +32,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* ingest's rollup.c is not merged yet (only rollup.h): a weak reference
- * lets the server link without it and roll up once it is there. */
-#pragma weak rollup_now
-static bool rollup_linked(void)
-{
-	return rollup_now != NULL;
-}
-
 #define REPORTSRV_MAX_IDS 8
 #define REPORTSRV_POLL_MS 500
 
@@ -48,6 +42,7 @@ struct reportsrv {
 	const char *dburl, *redis_addr, *instance;
 	PGconn *db;
 	redisContext *rc;
+	struct coverage *cov;
 };
 
 /* A reply being made: the status and error of the envelope, the payload. */
@@ -76,8 +71,6 @@ static void roll_up(struct reportsrv *s)
 	redisReply *r;
 	long long dirty = 0;
 
-	if (!rollup_linked())
-		return;
 	if (!s->rc)
 		s->rc = redisx_connect(s->redis_addr, 500, err, sizeof(err));
 	if (!s->rc)
@@ -114,8 +107,8 @@ static int build(struct report *r, char *err, size_t errlen)
 
 static bool known_report(const char *n)
 {
-	static const char *const names[] = { "coverage", "usage",	"contact_requests",
-					     "freshness", "gaps", "all" };
+	static const char *const names[] = { "coverage",  "usage", "contact_requests",
+					     "freshness", "gaps",  "all" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(n, names[i]))
@@ -123,11 +116,51 @@ static bool known_report(const char *n)
 	return false;
 }
 
+/* The made report r in the format asked into a. */
+static void render(struct report *r, const Tarjotin__StatsCall *c, struct answer *a)
+{
+	char err[256];
+	const char *ext = c->format;
+
+	if (*c->table && !report_find(r, c->table))
+		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "table",
+			    "no such table in the report");
+	if (!strcmp(c->format, "csv")) {
+		export_csv(r, c->table, &a->body);
+		a->reply.content_type = (char *)"text/csv; charset=utf-8";
+	} else if (!strcmp(c->format, "xlsx")) {
+		if (export_xlsx(r, c->table, &a->body, err, sizeof(err))) {
+			log_warn("workbook not made", "error", err, NULL);
+			return fail(a, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", "",
+				    "the workbook could not be made");
+		}
+		a->reply.content_type = (char *)EXPORT_XLSX_TYPE;
+	} else {
+		report_json(r, c->table, &a->body);
+		a->reply.content_type = (char *)"application/json; charset=utf-8";
+		ext = NULL;
+	}
+	if (ext) {
+		snprintf(a->filename, sizeof(a->filename), "tarjotin-%s-%s-%s.%s", c->report,
+			 c->from, c->to, ext);
+		a->reply.filename = a->filename;
+	}
+	a->reply.body.data = (uint8_t *)a->body.p;
+	a->reply.body.len = a->body.len;
+}
+
+/* Reports whose figures come from the coverage document itself. */
+static bool needs_coverage(const char *n)
+{
+	return !strcmp(n, "coverage") || !strcmp(n, "freshness") || !strcmp(n, "all");
+}
+
 /* Checks the call and makes the report into a. */
 static void on_call(struct reportsrv *s, const Tarjotin__StatsCall *c, bool funder,
 		    struct answer *a)
 {
 	struct report r;
+	struct coverage_docs docs;
 	long from, to;
 	char err[256];
 
@@ -137,12 +170,15 @@ static void on_call(struct reportsrv *s, const Tarjotin__StatsCall *c, bool fund
 	if (!rcalc_day(c->from, &from))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "from",
 			    "from is no date");
-	if (!rcalc_day(c->to, &to) || from > to)
+	if (!rcalc_day(c->to, &to))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "to",
-			    "to is no date on or after from");
-	if (strcmp(c->format, "json") && strcmp(c->format, "csv"))
+			    "to is no date");
+	if (from > to) /* as the gateway answers it */
+		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "from",
+			    "from is after to");
+	if (strcmp(c->format, "json") && strcmp(c->format, "csv") && strcmp(c->format, "xlsx"))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "format",
-			    "format is json or csv");
+			    "format is json, csv or xlsx");
 	if (strcmp(c->lang, "fi") && strcmp(c->lang, "sv") && strcmp(c->lang, "en"))
 		return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter", "lang",
 			    "lang is fi, sv or en");
@@ -150,7 +186,21 @@ static void on_call(struct reportsrv *s, const Tarjotin__StatsCall *c, bool fund
 		return fail(a, TARJOTIN__STATUS__STATUS_UNAVAILABLE, "unavailable", "",
 			    "the statistics database is down");
 	roll_up(s);
+	if (coverage_get(s->cov, s->db, c->to, &docs, err, sizeof(err))) {
+		log_warn("coverage not read", "error", err, NULL);
+		return fail(a, TARJOTIN__STATUS__STATUS_UNAVAILABLE, "unavailable", "",
+			    "the statistics database failed");
+	}
+	if (!docs.snapshot && needs_coverage(c->report)) {
+		coverage_docs_release(&docs);
+		return fail(a, TARJOTIN__STATUS__STATUS_UNAVAILABLE, "unavailable", "",
+			    "the directory's coverage figures are not available yet");
+	}
 	memset(&r, 0, sizeof(r));
+	r.labels = docs.latest;
+	r.snapshot = docs.snapshot;
+	r.coverage_stale = docs.stale;
+	snprintf(r.coverage_taken_at, sizeof(r.coverage_taken_at), "%s", docs.taken_at);
 	snprintf(r.name, sizeof(r.name), "%s", c->report);
 	snprintf(r.from, sizeof(r.from), "%s", c->from);
 	snprintf(r.to, sizeof(r.to), "%s", c->to);
@@ -167,26 +217,12 @@ static void on_call(struct reportsrv *s, const Tarjotin__StatsCall *c, bool fund
 	}
 	if (build(&r, err, sizeof(err))) {
 		log_warn("report failed", "report", c->report, "error", err, NULL);
-		report_release(&r);
-		return fail(a, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", "", "report failed");
-	}
-	if (!strcmp(c->format, "csv")) {
-		if (export_csv(&r, c->table, &a->body)) {
-			report_release(&r);
-			return fail(a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "invalid_parameter",
-				    "table", "no such table in the report");
-		}
-		a->reply.content_type = (char *)"text/csv; charset=utf-8";
-		snprintf(a->filename, sizeof(a->filename), "tarjotin-%s-%s-%s.csv", c->report, c->from,
-			 c->to);
-		a->reply.filename = a->filename;
+		fail(a, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", "", "report failed");
 	} else {
-		report_json(&r, &a->body);
-		a->reply.content_type = (char *)"application/json; charset=utf-8";
+		render(&r, c, a);
 	}
 	report_release(&r);
-	a->reply.body.data = (uint8_t *)a->body.p;
-	a->reply.body.len = a->body.len;
+	coverage_docs_release(&docs);
 }
 
 /* One request envelope's reply, packed into a new buffer (*len its size). */
@@ -204,8 +240,8 @@ static uint8_t *answer_frame(struct reportsrv *s, const void *data, size_t size,
 		fail(&a, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "bad_request", "",
 		     "not an envelope");
 	} else {
-		Tarjotin__Role role = req->principal ? req->principal->role
-						     : TARJOTIN__ROLE__ROLE_ANONYMOUS;
+		Tarjotin__Role role = req->principal ? req->principal->role :
+						       TARJOTIN__ROLE__ROLE_ANONYMOUS;
 		Tarjotin__StatsCall *c = NULL;
 
 		out.request_id = req->request_id;
@@ -298,6 +334,20 @@ static void on_message(struct reportsrv *s)
 		zmq_msg_close(&ids[i]);
 }
 
+/* Between calls: the day's coverage document, when the database is there. */
+static void daily_coverage(struct reportsrv *s)
+{
+	int64_t now = clock_wall_ms();
+	char err[256];
+
+	if (!coverage_tick_due(s->cov, now))
+		return;
+	if (pg_ensure(&s->db, s->dburl, err, sizeof(err)))
+		coverage_tick(s->cov, NULL, now); /* only moves the next check on */
+	else
+		coverage_tick(s->cov, s->db, now);
+}
+
 static void *run(void *arg)
 {
 	struct reportsrv *s = arg;
@@ -310,6 +360,8 @@ static void *run(void *arg)
 			break;
 		if (n > 0)
 			on_message(s);
+		else if (n == 0)
+			daily_coverage(s);
 	}
 	return NULL;
 }
@@ -324,20 +376,27 @@ struct reportsrv *reportsrv_new(void *zctx, const char *instance, char *err, siz
 	s->redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	s->instance = instance;
 	atomic_init(&s->stopping, false);
+	if (!(s->cov = coverage_new(zctx, err, errlen))) {
+		free(s);
+		return NULL;
+	}
 	s->router = zmq_socket(zctx, ZMQ_ROUTER);
 	if (!s->router) {
 		snprintf(err, errlen, "cannot make a ROUTER: %s", zmq_strerror(errno));
+		coverage_destroy(&s->cov);
 		free(s);
 		return NULL;
 	}
 	if (rpc_socket_defaults(s->router) || rpc_attach(s->router, bind, true, err, errlen)) {
 		zmq_close(s->router);
+		coverage_destroy(&s->cov);
 		free(s);
 		return NULL;
 	}
 	if (pthread_create(&s->thread, NULL, run, s)) {
 		snprintf(err, errlen, "cannot start the report thread");
 		zmq_close(s->router);
+		coverage_destroy(&s->cov);
 		free(s);
 		return NULL;
 	}
@@ -354,6 +413,7 @@ void reportsrv_destroy(struct reportsrv **sp)
 	atomic_store(&s->stopping, true);
 	pthread_join(s->thread, NULL);
 	zmq_close(s->router);
+	coverage_destroy(&s->cov);
 	if (s->db)
 		PQfinish(s->db);
 	if (s->rc)

@@ -2,7 +2,8 @@
  * reportsrv.h - the report server (docs/statistics.md section 4): a thread
  * with its own ROUTER (TARJOTIN_STATS_REPORT_BIND), PostgreSQL connection
  * and Redis connection, answering MSG_STATS_REPORT StatsCalls of admins and
- * funders with a StatsReply (JSON, CSV; XLSX when export_xlsx is there).
+ * funders with a StatsReply (JSON, CSV or XLSX), with the directory's
+ * coverage document (coverage.c).
  * A dirty roll-up is run first so that a report sees the latest counts.
  */
 #ifndef TJ_REPORTSRV_H
