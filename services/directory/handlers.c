@@ -10,6 +10,7 @@
 #include "crinbox.h"
 #include "crmine.h"
 #include "crsend.h"
+#include "coverage.h"
 #include "crwithdraw.h"
 #include "directory.h"
 #include "dlr.h"
@@ -102,6 +103,7 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
 
 	/* Issue 15, follow-up surveys (docs/statistics.md §7): */
+	{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, coverage_get },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_LIST, survey_list },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SAVE, survey_save },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_GET, survey_get },
