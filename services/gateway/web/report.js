@@ -18,19 +18,19 @@ const STR = {
     title: 'Tilastoraportti',
     print: 'Tulosta',
     back: 'Takaisin tilastoihin',
-    heading: ({ period }) => `Tarjottimen tilastot: ${period}`,
+    heading: ({ period }) => `Tilastoraportti ${period}`,
   },
   sv: {
     title: 'Statistikrapport',
     print: 'Skriv ut',
     back: 'Tillbaka till statistiken',
-    heading: ({ period }) => `Tarjotins statistik: ${period}`,
+    heading: ({ period }) => `Statistikrapport ${period}`,
   },
   en: {
     title: 'Statistics report',
     print: 'Print',
     back: 'Back to the statistics',
-    heading: ({ period }) => `Tarjotin’s statistics: ${period}`,
+    heading: ({ period }) => `Statistics report ${period}`,
   },
 };
 
@@ -47,7 +47,7 @@ gatedPage({
     // The page's heading names the period (and, printed, tops the first page).
     const heading = page.view.querySelector('h1');
     heading.id = 'report-heading';
-    heading.textContent = t('heading', { period: ptext });
+    heading.textContent = t('heading', { period: `${fmt.month(period.from)} – ${fmt.month(period.to)}` });
     const meta = h('p', { class: 'report-meta', id: 'report-meta' });
     const back = h('a', { href: `/stats.html?${new URLSearchParams({ lang, from: period.from, to: period.to }).toString()}`, text: t('back') });
     const printButton = h('button', { type: 'button', class: 'button', id: 'print', text: t('print'), onclick: () => window.print() });
