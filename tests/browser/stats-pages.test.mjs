@@ -73,7 +73,7 @@ describe('stats.html and report.html', () => {
     await everywhere(page, '/report.html?from=2026-01&to=2026-12', '#report', 'admin');
     const tables = Number(await page.getAttribute('#report', 'data-loaded'));
     assert.ok(tables >= 10, `the report has every table (${tables})`);
-    assert.equal(await page.$$eval('#report table.stat-table', (t) => t.length), tables);
+    assert.equal(await page.$$eval('#report [data-table-block]', (t) => t.length), tables);
     const h1 = await page.textContent('h1');
     assert.match(h1, /2026/, 'the heading names the period');
     assert.match(await page.title(), /\(.+\)/, 'the title names when the report was made');
