@@ -56,7 +56,7 @@ static const char sql[] =
 	"   FROM taxonomy_terms x WHERE x.taxonomy_id IN ('need', 'kind')),"
 	" 'frames', $2::json,"
 	" 'user_sites', (SELECT coalesce(json_object_agg(u.id, json_build_object('name', u.name,"
-	"   'county', u.county_key)), '{}') FROM user_sites u),"
+	"   'county', u.county)), '{}') FROM user_sites u),"
 	" 'organizations', json_build_object('total', (SELECT count(*) FROM orgs),"
 	"   'by_frame', (SELECT json_object_agg(f, (SELECT count(*) FROM orgs WHERE orgs.frame = f))"
 	"     FROM unnest(enum_range(NULL::organization_frame)::text[]) AS f),"

@@ -169,7 +169,7 @@ static int push_batch(struct crevents *c, PGconn *db)
 		     "'days')::numeric::int ELSE -1 END, "
 		     /* 7: the sending user site's county; 8, 9: the activity's
 		      * kinds and needs (comma-separated term ids) */
-		     "coalesce(us.county_key, ''), "
+		     "coalesce(us.county, ''), "
 		     "(SELECT coalesce(string_agg(k.term_id, ',' ORDER BY k.term_id), '') "
 		     " FROM activity_kinds k WHERE k.activity_id = r.activity_id), "
 		     "(SELECT coalesce(string_agg(k.term_id, ',' ORDER BY k.term_id), '') "
