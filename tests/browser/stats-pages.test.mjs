@@ -149,6 +149,44 @@ describe('stats.html and report.html', () => {
   });
 });
 
+describe("the user site's contact e-mail (admin.html)", () => {
+  let b;
+  before(async () => { b = await launch(); });
+  after(async () => { if (b) await b.close(); });
+
+  test('a wrong address is told at its field; a right one is saved and shown again', async (t) => {
+    const { page, problems } = b;
+    await signInAs(page, ADMIN);
+    await openFilled(page, '/admin.html', 'fi', '#sites-list');
+    const name = `Kyselytoimipiste ${RUN}`;
+    const contact = `kyselyt-${RUN}@example.org`;
+    noteSecret('email', contact);
+    await page.locator('#site-editor summary').click();
+    await page.fill('#site-name', name);
+    await page.selectOption('#site-county', 'PS');
+    await page.fill('#site-domains', `ks-${RUN}.example.org`);
+    await page.fill('#site-contact', 'ei-osoite');
+    await page.click('#site-form button[type="submit"]');
+    assert.equal(await page.getAttribute('#site-contact', 'aria-invalid'), 'true');
+    assert.match(await page.getAttribute('#site-contact', 'aria-describedby'), /site-contact-error/);
+    assert.ok(await page.isVisible('#site-contact-error'));
+    await assertAccessible(page, 'admin.html with the contact e-mail error');
+    await page.fill('#site-contact', contact);
+    await page.click('#site-form button[type="submit"]');
+    const row = page.locator('#sites-list tr[data-site]', { hasText: name });
+    await row.waitFor();
+    const sites = (await admin.call('/api/v1/admin/user-sites')).json.items;
+    const mine = sites.find((x) => x.name === name);
+    assert.ok(mine, 'the site was made');
+    // The directory's side of contact_email is another helper's (dir2): until it is in, a todo.
+    if (!('contact_email' in mine)) t.todo('the directory does not return contact_email yet (dir2)');
+    assert.equal(mine.contact_email, contact);
+    await row.locator('button').click();
+    assert.equal(await page.inputValue('#site-contact'), contact);
+    assert.deepEqual(problems, []);
+  });
+});
+
 describe('the follow-up survey pages', () => {
   let b;
   const orgs = [];
