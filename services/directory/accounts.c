@@ -2,7 +2,7 @@
  * accounts.c - see accounts.h.
  *
  * An account's invariants, kept here: a professional has a user site and
- * nobody else has one; only editors have organisations.
+ * nobody else has one (a funder neither); only editors have organisations.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,8 @@ static int bad(Tarjotin__Envelope *reply, const char *field, const char *why)
 
 static bool role_valid(const char *r)
 {
-	return r && (!strcmp(r, "professional") || !strcmp(r, "editor") || !strcmp(r, "admin"));
+	return r && (!strcmp(r, "professional") || !strcmp(r, "editor") || !strcmp(r, "admin") ||
+		     !strcmp(r, "funder"));
 }
 
 static bool lang_valid(const char *l)
@@ -53,7 +54,7 @@ void accounts_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	params[1] = idcall_has(&c, "q") ? idcall_str(&c, "q") : "";
 	n = idcall_int(&c, "limit", LIST_DEFAULT, LIST_MAX);
 	if (!params[0] || (*params[0] && !role_valid(params[0]))) {
-		bad(reply, "role", "role must be professional, editor or admin");
+		bad(reply, "role", "role must be professional, editor, admin or funder");
 		goto out;
 	}
 	if (!params[1] || strlen(params[1]) > 200) {
@@ -125,7 +126,7 @@ void accounts_invite(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__
 		goto out;
 	}
 	if (!role_valid(role)) {
-		bad(reply, "role", "role must be professional, editor or admin");
+		bad(reply, "role", "role must be professional, editor, admin or funder");
 		goto out;
 	}
 	if (!lang_valid(lang)) {
@@ -221,7 +222,7 @@ static int change_of(struct worker *w, const struct idcall *c, const struct curr
 		return bad(reply, "name", "name must be a string");
 	ch->role = idcall_has(c, "role") ? idcall_str(c, "role") : cur->role;
 	if (!role_valid(ch->role))
-		return bad(reply, "role", "role must be professional, editor or admin");
+		return bad(reply, "role", "role must be professional, editor, admin or funder");
 	ch->disabled = !d || json_is_null(d) ? -1 : json_is_boolean(d) ? json_is_true(d) : -2;
 	if (ch->disabled == -2)
 		return bad(reply, "disabled", "disabled must be true or false");

@@ -88,6 +88,7 @@ int audit_write(PGconn *db, const Tarjotin__Principal *p, const char *action,
 		} else if (uuid_valid(p->account_id)) {
 			a.role = p->role == TARJOTIN__ROLE__ROLE_ADMIN  ? "admin" :
 				 p->role == TARJOTIN__ROLE__ROLE_EDITOR ? "editor" :
+				 p->role == TARJOTIN__ROLE__ROLE_FUNDER ? "funder" :
 									  "professional";
 			a.account_id = p->account_id;
 			if (account_hint(db, p->account_id, hint, sizeof(hint), err, errlen))

@@ -7,6 +7,7 @@
 #include "accounts.h"
 #include "actedit.h"
 #include "auditlog.h"
+#include "coverage.h"
 #include "crinbox.h"
 #include "crmine.h"
 #include "crsend.h"
@@ -84,6 +85,7 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_GET, orgprofile_get },
 	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_SAVE, orgprofile_save },
 	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
+	{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, coverage_get },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
 

@@ -17,6 +17,8 @@ Tarjotin__Role session_info_role(const char *name)
 		return TARJOTIN__ROLE__ROLE_EDITOR;
 	if (!strcmp(name, "admin"))
 		return TARJOTIN__ROLE__ROLE_ADMIN;
+	if (!strcmp(name, "funder"))
+		return TARJOTIN__ROLE__ROLE_FUNDER;
 	return TARJOTIN__ROLE__ROLE_ANONYMOUS;
 }
 
