@@ -134,7 +134,9 @@ test('the coverage totals are what the directory holds', async (t) => {
   const r = await statsReport(admin, 'coverage', { lang: 'en' });
   assert.equal(r.status, 200, r.text);
   const totals = statsTable(r.json, 'coverage_totals');
+  assert.deepEqual(totals.keys, ['organizations', 'activities', 'activities_nationwide', 'activities_online']);
   assert.deepEqual(totals.rows.map((x) => x[1]), want, JSON.stringify(totals.rows));
+  assert.equal(totals.rows[0][0], 'Organisations', 'the measure labelled in the language asked');
   assert.ok(want[0] > 0 && want[1] > 0, 'the demo data has organisations and activities');
   // The frames add up to every approved organisation.
   const frames = statsRows(statsTable(r.json, 'coverage_by_frame'));
