@@ -50,6 +50,33 @@ static void nap(struct crevents *c, int fd, int ms)
 		poll(p, fd >= 0 ? 2 : 1, ms);
 }
 
+/* "a,b,c" as an array of its parts ({NULL} and *n 0 for ""): free the
+ * array's first element (the one copy they point into), then the array. */
+static char **split_terms(const char *list, size_t *n)
+{
+	char *copy = xstrdup(list), **v;
+	size_t k = *copy ? 1 : 0;
+
+	for (const char *p = copy; *p; p++)
+		k += *p == ',';
+	v = xcalloc(k + 1, sizeof(*v));
+	*n = 0;
+	if (!*copy) {
+		free(copy);
+		return v;
+	}
+	for (char *p = copy;;) {
+		char *comma = strchr(p, ',');
+
+		v[(*n)++] = p;
+		if (!comma)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	return v;
+}
+
 /* The rows of res (see push_batch) as one packed UsageBatch; free() it. */
 static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 {
@@ -57,6 +84,7 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 	Tarjotin__UsageBatch batch = TARJOTIN__USAGE_BATCH__INIT;
 	Tarjotin__UsageEvent *evs = xcalloc((size_t)n, sizeof(*evs));
 	Tarjotin__UsageEvent **evp = xcalloc((size_t)n, sizeof(*evp));
+	char ***terms = xcalloc(2 * (size_t)n + 1, sizeof(*terms));
 	uint8_t *buf;
 
 	for (int i = 0; i < n; i++) {
@@ -69,6 +97,12 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 		evs[i].organization_id = PQgetvalue(res, i, 4);
 		evs[i].user_site_id = PQgetvalue(res, i, 5);
 		evs[i].days = (int32_t)strtol(PQgetvalue(res, i, 6), NULL, 10);
+		evs[i].county = PQgetvalue(res, i, 7);
+		terms[2 * i] = split_terms(PQgetvalue(res, i, 8), &evs[i].n_kinds);
+		terms[2 * i + 1] = split_terms(PQgetvalue(res, i, 9), &evs[i].n_needs);
+		evs[i].kinds = terms[2 * i];
+		evs[i].needs = terms[2 * i + 1];
+		evs[i].reaction_minutes = (int32_t)strtol(PQgetvalue(res, i, 10), NULL, 10);
 		evs[i].route = (char *)"contact_request";
 		evp[i] = &evs[i];
 	}
@@ -78,6 +112,12 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 	*len = tarjotin__usage_batch__get_packed_size(&batch);
 	buf = xmalloc(*len ? *len : 1);
 	tarjotin__usage_batch__pack(&batch, buf);
+	for (int i = 0; i < 2 * n; i++) {
+		if (terms[i])
+			free(terms[i][0]);
+		free(terms[i]);
+	}
+	free(terms);
 	free(evp);
 	free(evs);
 	return buf;
@@ -126,8 +166,26 @@ static int push_batch(struct crevents *c, PGconn *db)
 		     "SELECT e.id, e.kind, (extract(epoch FROM e.created_at) * 1000)::bigint, "
 		     "r.activity_id, r.organization_id, r.user_site_id, CASE WHEN "
 		     "jsonb_typeof(e.detail -> 'days') = 'number' THEN (e.detail ->> "
-		     "'days')::numeric::int ELSE -1 END "
+		     "'days')::numeric::int ELSE -1 END, "
+		     /* 7: the sending user site's county; 8, 9: the activity's
+		      * kinds and needs (comma-separated term ids) */
+		     "coalesce(us.county, ''), "
+		     "(SELECT coalesce(string_agg(k.term_id, ',' ORDER BY k.term_id), '') "
+		     " FROM activity_kinds k WHERE k.activity_id = r.activity_id), "
+		     "(SELECT coalesce(string_agg(k.term_id, ',' ORDER BY k.term_id), '') "
+		     " FROM activity_needs k WHERE k.activity_id = r.activity_id), "
+		     /* 10: minutes from the sent event to the request's first
+		      * reaction, on the scheduler's clock; -1 for any other event */
+		     "CASE WHEN e.kind IN ('contacted', 'unreachable', 'declined', 'closed') "
+		     " AND NOT EXISTS (SELECT 1 FROM contact_request_events p "
+		     "  WHERE p.request_id = e.request_id "
+		     "  AND p.kind IN ('contacted', 'unreachable', 'declined', 'closed') "
+		     "  AND (p.at, p.created_at) < (e.at, e.created_at)) "
+		     "THEN coalesce((SELECT floor(extract(epoch FROM e.at - min(s.at)) / 60)::int "
+		     "  FROM contact_request_events s WHERE s.request_id = e.request_id "
+		     "  AND s.kind = 'sent'), -1) ELSE -1 END "
 		     "FROM contact_request_events e JOIN contact_requests r ON r.id = e.request_id "
+		     "LEFT JOIN user_sites us ON us.id = r.user_site_id "
 		     "WHERE e.pushed_at IS NULL ORDER BY e.created_at LIMIT " BATCH_SQL
 		     " "
 		     "FOR UPDATE OF e SKIP LOCKED");

@@ -7,10 +7,10 @@
 #include "accounts.h"
 #include "actedit.h"
 #include "auditlog.h"
-#include "coverage.h"
 #include "crinbox.h"
 #include "crmine.h"
 #include "crsend.h"
+#include "coverage.h"
 #include "crwithdraw.h"
 #include "directory.h"
 #include "dlr.h"
@@ -85,7 +85,6 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_GET, orgprofile_get },
 	{ TARJOTIN__MSG_TYPE__MSG_ORG_PROFILE_SAVE, orgprofile_save },
 	{ TARJOTIN__MSG_TYPE__MSG_REVIEW_REPORT, reviewreport_get },
-	{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, coverage_get },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_ADMIN_LIST, taxedit_list },
 	{ TARJOTIN__MSG_TYPE__MSG_TAXONOMY_TERM_SAVE, taxedit_save },
 
@@ -104,6 +103,7 @@ static const struct {
 	{ TARJOTIN__MSG_TYPE__MSG_CR_STATUS, crinbox_status },
 
 	/* Issue 15, follow-up surveys (docs/statistics.md §7): */
+	{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, coverage_get },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_LIST, survey_list },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_SAVE, survey_save },
 	{ TARJOTIN__MSG_TYPE__MSG_SURVEY_GET, survey_get },

@@ -328,7 +328,7 @@ static void render_ranked(struct strbuf *b, const struct index_snap *s, const ui
 }
 
 char *idx_render_search(const struct index_snap *s, const struct index_query *q,
-			const uint32_t *ranked, size_t nranked, size_t *len)
+			const uint32_t *ranked, size_t nranked, size_t *len, uint64_t *total_out)
 {
 	struct idx_plan p;
 	struct strbuf b = STRBUF_INIT;
@@ -355,6 +355,8 @@ char *idx_render_search(const struct index_snap *s, const struct index_query *q,
 	else
 		total = full_is_all ? s->n : idx_bits_count(full, s->nwords);
 
+	if (total_out)
+		*total_out = total;
 	strbuf_reserve(&b, RENDER_START_SIZE);
 	strbuf_add(&b, "{\"total\":", 9);
 	add_num(&b, (long long)total);

@@ -201,9 +201,9 @@ static const char sql_search[] = "SELECT activity_id::text FROM activity_search(
 
 /* Puts the JSON document into the reply's payload (a SearchReply), or an
  * error when it would not fit a frame (RPC_MAX_DOCUMENT): what names the
- * document in the message. */
+ * document in the message; total is SearchReply.total (-1: not a search). */
 static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len,
-			   const char *what)
+			   const char *what, int32_t total)
 {
 	Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
 	char size[24];
@@ -217,6 +217,7 @@ static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t l
 	}
 	jr.json.data = (uint8_t *)json;
 	jr.json.len = len;
+	jr.total = total;
 	rpc_pack_payload(&jr.base, &reply->payload);
 }
 
@@ -277,6 +278,7 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 	PGresult *res = NULL;
 	uint32_t *ranked = NULL;
 	size_t nranked = 0, len;
+	uint64_t total = 0;
 	const char *field = NULL;
 	char err[256], *json;
 
@@ -324,11 +326,11 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 			}
 			qcache_put(sx, gen, sr->q, ranked, nranked);
 		}
-		json = index_search(s, &q, ranked, nranked, &len);
+		json = index_search(s, &q, ranked, nranked, &len, &total);
 	} else {
-		json = index_search(s, &q, NULL, 0, &len);
+		json = index_search(s, &q, NULL, 0, &len, &total);
 	}
-	reply_json_doc(reply, json, len, "search");
+	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total);
 	free(json);
 out:
 	PQclear(res);
@@ -348,7 +350,7 @@ static void reply_snapshot_doc(struct search *sx, Tarjotin__Envelope *reply,
 	if (!s)
 		return;
 	json = doc(s, &len);
-	reply_json_doc(reply, json, len, what);
+	reply_json_doc(reply, json, len, what, -1);
 	index_release(&s);
 }
 
@@ -418,7 +420,8 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 				"no published activity '%s'", ag->id);
 		goto out;
 	}
-	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), "activity");
+	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), "activity",
+		       -1);
 out:
 	PQclear(res);
 	if (ag)
@@ -458,7 +461,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 	memcpy(doc + olen - 1, ",\"activities\":", 14);
 	memcpy(doc + olen - 1 + 14, items, ilen);
 	doc[olen - 1 + 14 + ilen] = '}';
-	reply_json_doc(reply, doc, olen + 14 + ilen, "organization");
+	reply_json_doc(reply, doc, olen + 14 + ilen, "organization", -1);
 out:
 	PQclear(res);
 	free(items);

@@ -100,6 +100,7 @@ void bridge_event(struct bridge *b, const struct bridge_event *ev)
 	if (b->ring_len == EVENT_RING) {
 		pthread_mutex_unlock(&b->lock);
 		atomic_fetch_add_explicit(&b->events_dropped, 1, memory_order_relaxed);
+		free(ev->more);
 		return;
 	}
 	b->ring[(b->ring_head + b->ring_len) % EVENT_RING] = *ev;
@@ -304,12 +305,32 @@ static void scan_timers(struct bridge *b, int64_t now)
 	}
 }
 
+/* The dimensions of m into e (pointing into m, which outlives the pack). */
+static void event_more(Tarjotin__UsageEvent *e, struct bridge_event_more *m, char **words)
+{
+	e->page = m->page;
+	e->user_site_id = m->user_site;
+	e->visit = m->visit;
+	e->activity_id = m->activity;
+	e->need = m->need;
+	e->kind_term = m->kind_term;
+	e->municipality = m->municipality;
+	e->county = m->county;
+	e->has_q = m->has_q;
+	e->zero = m->zero;
+	for (size_t i = 0; i < m->n_words && i < 5; i++)
+		words[i] = m->words[i];
+	e->words = words;
+	e->n_words = m->n_words < 5 ? m->n_words : 5;
+}
+
 static void flush_events(struct bridge *b, bool force)
 {
 	Tarjotin__UsageEvent evs[EVENT_BATCH];
 	Tarjotin__UsageEvent *ptrs[EVENT_BATCH];
 	Tarjotin__UsageBatch batch = TARJOTIN__USAGE_BATCH__INIT;
 	struct bridge_event raw[EVENT_BATCH];
+	char *wordp[EVENT_BATCH][5];
 	size_t n = 0, len;
 	uint8_t *buf;
 	int64_t now = clock_mono_us();
@@ -340,6 +361,8 @@ static void flush_events(struct bridge *b, bool force)
 			evs[i].route = (char *)b->route_names[raw[i].route];
 			evs[i].status = raw[i].status;
 			evs[i].latency_us = raw[i].latency_us;
+			if (raw[i].more)
+				event_more(&evs[i], raw[i].more, wordp[i]);
 			ptrs[i] = &evs[i];
 		}
 		batch.n_events = n;
@@ -355,6 +378,8 @@ static void flush_events(struct bridge *b, bool force)
 		else
 			atomic_fetch_add_explicit(&b->events_sent, n, memory_order_relaxed);
 		free(buf);
+		for (size_t i = 0; i < n; i++)
+			free(raw[i].more);
 	}
 }
 
@@ -540,6 +565,8 @@ void bridge_destroy(struct bridge **bp)
 	zmq_ctx_term(b->zctx);
 	close(b->wake_fd);
 	pthread_mutex_destroy(&b->lock);
+	for (size_t i = 0; i < b->ring_len; i++) /* queued after the last flush */
+		free(b->ring[(b->ring_head + i) % EVENT_RING].more);
 	free(b->slots);
 	free(b->free_slots);
 	free(b->instance);

@@ -70,12 +70,24 @@ struct bridge_stats {
 	uint64_t events_sent, events_dropped;
 };
 
+/* What a page view, search or detail view carries besides its route
+ * (docs/statistics.md section 1); "" when not given.  Every field is
+ * checked before it gets here (usage.c). */
+struct bridge_event_more {
+	char page[48], user_site[37], visit[33], activity[37];
+	char need[41], kind_term[41], municipality[4], county[9];
+	bool has_q, zero;
+	char words[5][124];
+	size_t n_words;
+};
+
 struct bridge_event {
 	uint8_t kind;  /* tarjotin.UsageEvent.Kind */
 	uint8_t route; /* index into the caller's route names */
 	uint16_t status;
 	uint32_t latency_us;
 	int64_t at_ms;
+	struct bridge_event_more *more; /* NULL, or malloc'ed: bridge_event takes it */
 };
 
 struct bridge;
@@ -91,7 +103,8 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
  */
 void bridge_submit(struct bridge *b, struct bridge_call *call);
 
-/* Queues a usage event for stats; never blocks, drops and counts when full. */
+/* Queues a usage event for stats; never blocks, drops and counts when full.
+ * Takes ev->more (freed once sent, or at once when dropped). */
 void bridge_event(struct bridge *b, const struct bridge_event *ev);
 
 /* Counters for /metrics; a consistent-enough snapshot. */

@@ -79,6 +79,30 @@ static unsigned lookup_session(struct req *r, const char *cookies)
 	return 0;
 }
 
+void guard_peek_site(struct req *r, char *site, size_t sitelen)
+{
+	struct req_principal p;
+	char id[WEBSEC_TOKEN_SIZE + 1], err[256];
+	redisContext *c;
+
+	site[0] = '\0';
+	if (r->principal) {
+		snprintf(site, sitelen, "%s", r->principal->user_site_id);
+		return;
+	}
+	if (websec_cookie_get(req_header(r, "Cookie"), r->gw->sessions.cookie, id, sizeof(id)) ||
+	    !websec_token_ok(id))
+		return;
+	if (!(c = rpool_acquire(r->gw->rpool, GUARD_REDIS_WAIT_MS, err, sizeof(err))))
+		return;
+	if (session_lookup(c, &r->gw->sessions, id, &p, err, sizeof(err)) == 1) {
+		if (p.role == TARJOTIN__ROLE__ROLE_PROFESSIONAL)
+			snprintf(site, sitelen, "%s", p.user_site_id);
+		free(p.account_json);
+	}
+	guard_redis_done(r, &c);
+}
+
 /* The CSRF rule: 0, or the 403 queued. */
 static unsigned check_csrf(struct req *r, const char *cookies)
 {

@@ -40,4 +40,9 @@ void guard_end_sessions(struct req *r, char *const *ids, size_t n);
 /* Queues the 503 a route answers when Redis failed mid-way. */
 unsigned guard_unavailable(struct req *r);
 
+/* The user site of the professional whose session the request's cookie
+ * names, into site ("" for anyone else, or when Redis does not answer: a
+ * usage event's dimension, never a reason to fail the request). */
+void guard_peek_site(struct req *r, char *site, size_t sitelen);
+
 #endif

@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "num.h"
 #include "req.h"
+#include "usage.h"
 #include "rpc.h"
 #include "stats.pb-c.h"
 #include "strbuf.h"
@@ -450,17 +451,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	latency = (uint64_t)(clock_mono_us() - r->start_us);
 	metrics_observe(s->metrics, r->route->metric, r->status, latency);
-	if (r->route->usage) {
-		struct bridge_event ev = {
-			.kind = r->page_view ? TARJOTIN__USAGE_EVENT__KIND__PAGE_VIEW :
-					       TARJOTIN__USAGE_EVENT__KIND__API_CALL,
-			.route = (uint8_t)r->route->metric,
-			.status = (uint16_t)r->status,
-			.latency_us = latency > UINT32_MAX ? UINT32_MAX : (uint32_t)latency,
-			.at_ms = clock_wall_ms(),
-		};
-		bridge_event(s->bridge, &ev);
-	}
+	if (r->route->usage)
+		usage_emit(r, latency);
+	usage_release(r);
 	/* Only a stop that waits needs the lock and the signal; it sets
 	 * 'draining' under the lock before it looks at the count, so the last
 	 * completion either sees it or came before the waiter's look. */

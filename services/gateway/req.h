@@ -127,6 +127,9 @@ struct req {
 	struct req_principal *principal; /* NULL: anonymous; owned */
 	char *headers[REQ_MAX_HEADERS][2]; /* extra response headers; owned */
 	size_t n_headers;
+	/* A page view's, search's or detail view's dimensions (usage.c); owned. */
+	struct bridge_event_more *usage;
+	uint8_t usage_kind; /* tarjotin.UsageEvent.Kind of 'usage' */
 };
 
 struct req_server_config {

@@ -21,6 +21,7 @@
 #include "selfserv.h"
 #include "smsin.h"
 #include "static.h"
+#include "usage.h"
 #include "statsroute.h"
 #include "surveyroute.h"
 #include "banned.h"
@@ -361,14 +362,19 @@ const struct req_routes routes_table = {
 
 static unsigned handle_static(struct req *r, const char *url)
 {
-	unsigned status = static_queue(r->gw->web, r->conn, url);
 	size_t n = strlen(url);
+	char *cookie = NULL;
+	unsigned status;
 
+	/* Stats count pages, not the scripts and styles each page loads. */
+	r->page_view = !strcmp(url, "/") || (n > 5 && !strcmp(url + n - 5, ".html"));
+	if (r->page_view && r->route->usage)
+		cookie = usage_page_view(r, url);
+	status = static_queue(r->gw->web, r->conn, url, cookie);
+	free(cookie);
 	if (!status)
 		return req_not_found(r, url);
 	r->state = REQ_ANSWERED;
-	/* Stats count pages, not the scripts and styles each page loads. */
-	r->page_view = !strcmp(url, "/") || (n > 5 && !strcmp(url + n - 5, ".html"));
 	return status;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "search.pb-c.h"
+#include "usage.h"
 #include "utf8.h"
 #include "uuid.h"
 #include "banned.h"
@@ -98,6 +99,7 @@ static unsigned render_document(struct req *r, const char *cache)
 		return req_reply_error(r, 502, "internal", NULL,
 				       "the directory sent a malformed reply");
 	}
+	usage_search_total(r, jr->total);
 	/* The page (12-15 KB) is sent from the unpacked reply, not copied. */
 	return req_reply_document(r, 200, jr->json.data, jr->json.len, cache, false,
 				  release_search_reply, jr);
@@ -208,6 +210,8 @@ unsigned search_route_list(struct req *r, const char *url)
 		sr.municipality = (char *)p.val[SP_MUNICIPALITY];
 	if (p.val[SP_LANGUAGE])
 		sr.language = (char *)p.val[SP_LANGUAGE];
+	if (sr.page == 1)
+		usage_search(r, sr.need, sr.kind, sr.municipality, sr.county, sr.q);
 	/* A search only reads: resending it on silence is safe, and a filter
 	 * search answers in microseconds, so silence means a lost instance.
 	 * Free text can keep PostgreSQL busy for hundreds of milliseconds on a
@@ -225,6 +229,7 @@ unsigned search_route_activity(struct req *r, const char *url)
 	if (!uuid_parse(id, strlen(id), lower))
 		return req_reply_error(r, 404, "not_found", NULL, "no such activity: %s", url);
 	ag.id = lower;
+	usage_detail(r, lower);
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_ACTIVITY_GET, &ag.base, true, 0,
 			   render_fresh);
 }

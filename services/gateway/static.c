@@ -26,7 +26,11 @@
 struct static_file {
 	char *path; /* URL path, "/index.html" */
 	char etag[40];
+	const char *type;
 	struct MHD_Response *plain, *gzip, *not_modified;
+	/* The bytes the responses own, for a response of one request. */
+	const unsigned char *data, *gz;
+	size_t len, gzlen;
 };
 
 struct static_files {
@@ -134,6 +138,8 @@ static int add_file(struct static_files *s, const char *fpath, size_t root_len, 
 	if (compressible(type) && len > 256 && (gz = gzip_bytes(data, len, &gzlen)) != NULL) {
 		if (gzlen < len) {
 			f->gzip = MHD_create_response_from_buffer(gzlen, gz, MHD_RESPMEM_MUST_FREE);
+			f->gz = gz;
+			f->gzlen = gzlen;
 			MHD_add_response_header(f->gzip, "Content-Type", type);
 			MHD_add_response_header(f->gzip, "Content-Encoding", "gzip");
 			common_headers(f->gzip, f);
@@ -142,6 +148,9 @@ static int add_file(struct static_files *s, const char *fpath, size_t root_len, 
 		}
 	}
 	f->plain = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	f->data = data;
+	f->len = len;
+	f->type = type;
 	MHD_add_response_header(f->plain, "Content-Type", type);
 	common_headers(f->plain, f);
 	f->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -313,7 +322,32 @@ bool static_accepts_gzip(const char *ae)
 	return gzip >= 0 ? gzip > 0 : star > 0;
 }
 
-unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url)
+/* A response of its own for one request, carrying set_cookie: the file's
+ * bytes (owned by its shared responses) and the same headers. */
+static void queue_with_cookie(struct MHD_Connection *conn, const struct static_file *f,
+			      unsigned status, bool gz, const char *set_cookie)
+{
+	struct MHD_Response *resp;
+
+	if (status == MHD_HTTP_NOT_MODIFIED)
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer(gz ? f->gzlen : f->len,
+						       (void *)(gz ? f->gz : f->data),
+						       MHD_RESPMEM_PERSISTENT);
+	if (status != MHD_HTTP_NOT_MODIFIED) {
+		MHD_add_response_header(resp, "Content-Type", f->type);
+		if (gz)
+			MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	}
+	common_headers(resp, f);
+	MHD_add_response_header(resp, "Set-Cookie", set_cookie);
+	MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp); /* libmicrohttpd holds its own reference */
+}
+
+unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url,
+		      const char *set_cookie)
 {
 	const char *path = strcmp(url, "/") ? url : "/index.html";
 	const char *inm, *ae;
@@ -328,11 +362,18 @@ unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const
 		return 0;
 	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
 	if (inm && etag_matches(inm, f->etag)) {
-		MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, f->not_modified);
+		if (set_cookie)
+			queue_with_cookie(conn, f, MHD_HTTP_NOT_MODIFIED, false, set_cookie);
+		else
+			MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, f->not_modified);
 		return MHD_HTTP_NOT_MODIFIED;
 	}
 	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
-	MHD_queue_response(conn, MHD_HTTP_OK,
-			   f->gzip && static_accepts_gzip(ae) ? f->gzip : f->plain);
+	if (set_cookie)
+		queue_with_cookie(conn, f, MHD_HTTP_OK, f->gzip && static_accepts_gzip(ae),
+				  set_cookie);
+	else
+		MHD_queue_response(conn, MHD_HTTP_OK,
+				   f->gzip && static_accepts_gzip(ae) ? f->gzip : f->plain);
 	return MHD_HTTP_OK;
 }

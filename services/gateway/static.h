@@ -31,9 +31,12 @@ void static_destroy(struct static_files **sp);
 /*
  * Queues the file for URL path 'url' ("/" means "/index.html") on the
  * connection, honouring If-None-Match (304) and Accept-Encoding: gzip.
- * Returns the HTTP status queued, or 0 when there is no such file.
+ * set_cookie (NULL: none) is a Set-Cookie value for this one answer (a
+ * response of its own over the same bytes).  Returns the HTTP status
+ * queued, or 0 when there is no such file.
  */
-unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url);
+unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const char *url,
+		      const char *set_cookie);
 
 /*
  * True when an Accept-Encoding value takes gzip (RFC 9110, 12.5.3): "gzip"

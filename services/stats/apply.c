@@ -163,8 +163,8 @@ enum apply_result apply_batch(struct apply *a, redisContext *rc, const struct in
 		if (!r || r->type != REDIS_REPLY_STRING || r->len != 40) {
 			snprintf(err, errlen, "cannot load the counting script: %s",
 				 r && r->type == REDIS_REPLY_ERROR ? r->str :
-				 rc->errstr[0]		       ? rc->errstr :
-								 "no reply");
+				 rc->errstr[0]                     ? rc->errstr :
+								     "no reply");
 			goto out;
 		}
 		memcpy(a->sha, r->str, 40);

@@ -18,10 +18,10 @@
 #include "ingest.h"
 
 enum apply_result {
-	APPLY_FAILED = -1,  /* Redis failed: err says why; the context may be unusable */
-	APPLY_COUNTED = 0,  /* counted */
+	APPLY_FAILED = -1,   /* Redis failed: err says why; the context may be unusable */
+	APPLY_COUNTED = 0,   /* counted */
 	APPLY_DUPLICATE = 1, /* this batch (source_id, seq) was counted before */
-	APPLY_NO_EPOCH = 2, /* Redis is not seeded: nothing counted */
+	APPLY_NO_EPOCH = 2,  /* Redis is not seeded: nothing counted */
 };
 
 /* The script's SHA-1 once loaded into a Redis; embedded, zeroed to start. */

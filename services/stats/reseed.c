@@ -31,8 +31,8 @@ static int redis_int(redisContext *rc, redisReply *r, long long *out, const char
 	} else {
 		snprintf(err, errlen, "%s: %s", what,
 			 r && r->type == REDIS_REPLY_ERROR ? r->str :
-			 rc->errstr[0]		      ? rc->errstr :
-							"unexpected reply");
+			 rc->errstr[0]                     ? rc->errstr :
+							     "unexpected reply");
 	}
 	if (r)
 		freeReplyObject(r);
@@ -145,7 +145,8 @@ int reseed_if_lost(PGconn *db, redisContext *rc, int64_t now_ms, char *err, size
 	freeReplyObject(r);
 	if (!got)
 		return 0;
-	if (hday_of(now_ms, today, sizeof(today)) || hday_add(today, -RESEED_DAYS, since, sizeof(since))) {
+	if (hday_of(now_ms, today, sizeof(today)) ||
+	    hday_add(today, -RESEED_DAYS, since, sizeof(since))) {
 		snprintf(err, errlen, "cannot name the days to seed");
 		goto out;
 	}

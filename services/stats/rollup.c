@@ -43,8 +43,8 @@ static int redis_fail(redisContext *rc, redisReply *r, const char *what, char *e
 {
 	snprintf(err, errlen, "%s: %s", what,
 		 r && r->type == REDIS_REPLY_ERROR ? r->str :
-		 rc->errstr[0]		      ? rc->errstr :
-						"unexpected reply");
+		 rc->errstr[0]                     ? rc->errstr :
+						     "unexpected reply");
 	if (r)
 		freeReplyObject(r);
 	return -1;

@@ -67,7 +67,8 @@ int main(int argc, char **argv)
 	if (argc != 5 || (secs = arg_num(argv[2], 1, 600)) < 0 ||
 	    (max_batches = arg_num(argv[3], 1, 10000000)) < 0 ||
 	    (per = arg_num(argv[4], 10, 4000)) < 0) {
-		fprintf(stderr, "usage: statsflood ENDPOINT SECONDS MAX_BATCHES EVENTS_PER_BATCH\n");
+		fprintf(stderr,
+			"usage: statsflood ENDPOINT SECONDS MAX_BATCHES EVENTS_PER_BATCH\n");
 		return 1;
 	}
 	if (sodium_init() < 0)
@@ -76,8 +77,8 @@ int main(int argc, char **argv)
 		char h[33];
 
 		hex(h, 16);
-		snprintf(sites[i], sizeof(sites[i]), "%.8s-%.4s-4%.3s-8%.3s-%.12s", h, h + 8, h + 13,
-			 h + 17, h + 20);
+		snprintf(sites[i], sizeof(sites[i]), "%.8s-%.4s-4%.3s-8%.3s-%.12s", h, h + 8,
+			 h + 13, h + 17, h + 20);
 	}
 	for (int i = 0; i < VISITS; i++)
 		hex(visits[i], 16);
