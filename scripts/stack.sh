@@ -97,6 +97,9 @@ ENV
   if [[ ${TARJOTIN_TEST_CLOCK:-0} == 1 ]]; then
     echo "TARJOTIN_TEST_CLOCK_FILE=$dir/clock-offset" >>"$dir/env"
     echo 0 >"$dir/clock-offset"
+    # Reports take the directory's coverage afresh each time: a test that
+    # changes activities sees them in the next report.
+    echo "TARJOTIN_STATS_COVERAGE_MAX_AGE_S=0" >>"$dir/env"
   fi
   # shellcheck disable=SC1091
   source "$dir/env"

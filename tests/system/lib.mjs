@@ -828,9 +828,17 @@ export function statsTable(doc, id) {
   return t;
 }
 
-/** A table's rows as objects by column id. */
+// The rows of the measure tables, in the contract's order (docs/statistics.md
+// section 4): their 'measure' cells are labels in the report's language.
+const MEASURES = {
+  coverage_totals: ['organizations', 'activities', 'activities_nationwide', 'activities_online'],
+  cr_reaction: ['first_reactions', 'median_hours', 'p90_hours', 'median_working_days', 'p90_working_days'],
+};
+
+/** A table's rows as objects by column id (a measure table's 'measure' as the measure's id). */
 export function statsRows(t) {
-  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c.id, r[i]])));
+  return t.rows.map((r, k) => Object.fromEntries(t.columns.map((c, i) => [c.id,
+    c.id === 'measure' && MEASURES[t.id] ? MEASURES[t.id][k] : r[i]])));
 }
 
 // For a funder (docs/statistics.md section 4): which columns are derived from which counts.
@@ -856,9 +864,9 @@ export function assertFunderTable(a, f) {
   if (a.rows.length !== f.rows.length) throw new Error(`${where}: ${f.rows.length} rows for the funder, ${a.rows.length} for the admin`);
   if (a.suppressed.length !== 0) throw new Error(`${where}: the admin's suppressed is ${JSON.stringify(a.suppressed)}`);
   const want = [];
-  const cols = a.columns.map((c) => c.id);
+  const objs = statsRows(a);
   a.rows.forEach((row, r) => {
-    const byId = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
+    const byId = objs[r];
     const reaction = a.id === 'cr_reaction' && small(statsRows(a).find((x) => x.measure === 'first_reactions')?.value);
     row.forEach((v, c) => {
       const col = a.columns[c];

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   http, psql, psqlStats, redisCli, until, signIn, anon, mailLinks, createActivity, activeTerms, crBody, crSend, q,
-  todayFi, CLOCK_FILE, statsDay, statsReport, statsTable, statsRows, assertFunderTable, nearestRank, dec1, visitId, noteSecret,
+  todayFi, CLOCK_FILE, setClockOffset, waitReviewRound, statsDay, statsReport, statsTable, statsRows, assertFunderTable, nearestRank, dec1, visitId, noteSecret,
 } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
@@ -32,6 +32,8 @@ const W1 = `Tyhja${letters(8)}`;
 const W2 = `Turha${letters(8)}`;
 const PRO_PAGES = ['index', 'request', 'my-requests']; // the professional view (docs/statistics.md section 4)
 let DAY; let MONTH; let admin; let pro; let funder; let ed; let SITE; let NEED; let ACT; const REQS = [];
+
+test.after(() => setClockOffset(0));
 
 test.before(async () => {
   DAY = todayFi();
@@ -129,12 +131,19 @@ test('the traffic: three visits, eight professional page views, searches, six co
     REQS.push(r.json.requests[0].id);
   }
   for (const id of REQS.slice(0, 5)) assert.equal((await ed.call(`/api/v1/editor/contact-requests/${id}`)).status, 200);
+  // Known reaction times: the scheduler's clock moved 90 minutes on for
+  // three contacts, 150 for the decline (and back at the end).
+  setClockOffset(90 * 60);
+  await waitReviewRound(Date.now() + 90 * 60 * 1000, { timeout: 20000 });
   for (const id of REQS.slice(0, 3)) {
     const r = await ed.call(`/api/v1/editor/contact-requests/${id}/status`, { method: 'POST', json: { status: 'contacted' } });
     assert.equal(r.status, 200, r.text);
   }
+  setClockOffset(150 * 60);
+  await waitReviewRound(Date.now() + 150 * 60 * 1000, { timeout: 20000 });
   const d = await ed.call(`/api/v1/editor/contact-requests/${REQS[3]}/status`, { method: 'POST', json: { status: 'declined', reason: 'Ryhmä on täynnä.' } });
   assert.equal(d.status, 200, d.text);
+  setClockOffset(0);
 
   // Redis has counted exactly that for the site (the gateway's batches
   // travel within a fraction of a second).
@@ -233,6 +242,10 @@ test('contact requests: the kinds of the day, the site county × the kind, first
   const stored = psqlStats(`SELECT id, kind, county, kinds::text, reaction_minutes, days FROM stats.cr_events
     WHERE id IN (${mine.map(q).join(',')}) ORDER BY id`).split('\n').filter(Boolean).map((l) => l.split('|'));
   assert.equal(stored.length, 4);
+  // Whole minutes on the scheduler's clock, which keeps whole seconds: 89 or 90.
+  const mins = stored.map((x) => Number(x[4])).sort((a, b) => a - b);
+  assert.ok([0, 1, 2].every((i) => mins[i] >= 89 && mins[i] <= 90) && mins[3] >= 149 && mins[3] <= 150,
+    `the reaction minutes as the clock moved: ${mins}`);
   for (const [id, kind, county, kinds, minutes] of stored) {
     assert.ok(['contacted', 'declined'].includes(kind));
     assert.equal(county, 'KS');
