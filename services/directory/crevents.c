@@ -24,6 +24,18 @@
 
 #define SNDHWM 100      /* batches queued for stats at most */
 #define BATCH_SQL "200" /* CREVENTS_BATCH */
+#define MAX_TERMS 64    /* kinds or needs of one activity sent at most */
+
+/* The first reaction (contacted, unreachable, declined or closed: none of
+ * them earlier for the request): whole minutes from the request's sent
+ * event, on the scheduler's clock ('at'); else -1. */
+#define REACTION_SQL                                                                             \
+	"CASE WHEN e.kind IN ('contacted', 'unreachable', 'declined', 'closed') AND NOT EXISTS " \
+	"(SELECT 1 FROM contact_request_events p WHERE p.request_id = e.request_id "             \
+	"AND p.kind IN ('contacted', 'unreachable', 'declined', 'closed') AND (p.at, p.id) < "   \
+	"(e.at, e.id)) THEN coalesce((SELECT floor(extract(epoch FROM e.at - min(s.at)) / 60)"   \
+	"::int FROM contact_request_events s WHERE s.request_id = e.request_id AND s.kind = "    \
+	"'sent'), -1) ELSE -1 END "
 
 struct crevents {
 	struct directory *dir;
@@ -50,6 +62,31 @@ static void nap(struct crevents *c, int fd, int ms)
 		poll(p, fd >= 0 ? 2 : 1, ms);
 }
 
+/* One event's term ids: the comma list's copy and pointers into it. */
+struct terms {
+	char *text;
+	char *ids[MAX_TERMS];
+};
+
+/* Splits the comma list 'list' into t (at most MAX_TERMS); the count. */
+static size_t split_terms(const char *list, struct terms *t)
+{
+	size_t n = 0;
+	char *p;
+
+	t->text = xstrdup(list);
+	for (p = t->text; *p && n < MAX_TERMS;) {
+		char *comma = strchr(p, ',');
+
+		t->ids[n++] = p;
+		if (!comma)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	return n;
+}
+
 /* The rows of res (see push_batch) as one packed UsageBatch; free() it. */
 static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 {
@@ -57,6 +94,7 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 	Tarjotin__UsageBatch batch = TARJOTIN__USAGE_BATCH__INIT;
 	Tarjotin__UsageEvent *evs = xcalloc((size_t)n, sizeof(*evs));
 	Tarjotin__UsageEvent **evp = xcalloc((size_t)n, sizeof(*evp));
+	struct terms *terms = xcalloc((size_t)n * 2, sizeof(*terms));
 	uint8_t *buf;
 
 	for (int i = 0; i < n; i++) {
@@ -69,6 +107,12 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 		evs[i].organization_id = PQgetvalue(res, i, 4);
 		evs[i].user_site_id = PQgetvalue(res, i, 5);
 		evs[i].days = (int32_t)strtol(PQgetvalue(res, i, 6), NULL, 10);
+		evs[i].county = PQgetvalue(res, i, 7);
+		evs[i].n_kinds = split_terms(PQgetvalue(res, i, 8), &terms[2 * i]);
+		evs[i].kinds = terms[2 * i].ids;
+		evs[i].n_needs = split_terms(PQgetvalue(res, i, 9), &terms[2 * i + 1]);
+		evs[i].needs = terms[2 * i + 1].ids;
+		evs[i].reaction_minutes = (int32_t)strtol(PQgetvalue(res, i, 10), NULL, 10);
 		evs[i].route = (char *)"contact_request";
 		evp[i] = &evs[i];
 	}
@@ -78,6 +122,9 @@ static uint8_t *pack(struct crevents *c, const PGresult *res, size_t *len)
 	*len = tarjotin__usage_batch__get_packed_size(&batch);
 	buf = xmalloc(*len ? *len : 1);
 	tarjotin__usage_batch__pack(&batch, buf);
+	for (int i = 0; i < 2 * n; i++)
+		free(terms[i].text);
+	free(terms);
 	free(evp);
 	free(evs);
 	return buf;
@@ -122,15 +169,21 @@ static int push_batch(struct crevents *c, PGconn *db)
 
 	if (pg_exec(db, "BEGIN", err, sizeof(err)))
 		goto pgfail;
-	res = PQexec(db,
-		     "SELECT e.id, e.kind, (extract(epoch FROM e.created_at) * 1000)::bigint, "
-		     "r.activity_id, r.organization_id, r.user_site_id, CASE WHEN "
-		     "jsonb_typeof(e.detail -> 'days') = 'number' THEN (e.detail ->> "
-		     "'days')::numeric::int ELSE -1 END "
-		     "FROM contact_request_events e JOIN contact_requests r ON r.id = e.request_id "
-		     "WHERE e.pushed_at IS NULL ORDER BY e.created_at LIMIT " BATCH_SQL
-		     " "
-		     "FOR UPDATE OF e SKIP LOCKED");
+	res = PQexec(
+		db,
+		"SELECT e.id, e.kind, (extract(epoch FROM e.created_at) * 1000)::bigint, "
+		"r.activity_id, r.organization_id, r.user_site_id, CASE WHEN "
+		"jsonb_typeof(e.detail -> 'days') = 'number' THEN (e.detail ->> "
+		"'days')::numeric::int ELSE -1 END, "
+		"coalesce((SELECT s.county FROM user_sites s WHERE s.id = r.user_site_id), ''), "
+		"coalesce((SELECT string_agg(k.term_id, ',' ORDER BY k.term_id) FROM "
+		"activity_kinds k WHERE k.activity_id = r.activity_id), ''), "
+		"coalesce((SELECT string_agg(n.term_id, ',' ORDER BY n.term_id) FROM "
+		"activity_needs n WHERE n.activity_id = r.activity_id), ''), " REACTION_SQL
+		"FROM contact_request_events e JOIN contact_requests r ON r.id = e.request_id "
+		"WHERE e.pushed_at IS NULL ORDER BY e.created_at LIMIT " BATCH_SQL
+		" "
+		"FOR UPDATE OF e SKIP LOCKED");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_error(db, res, err, sizeof(err));
 		goto pgfail;

@@ -328,7 +328,7 @@ static void render_ranked(struct strbuf *b, const struct index_snap *s, const ui
 }
 
 char *idx_render_search(const struct index_snap *s, const struct index_query *q,
-			const uint32_t *ranked, size_t nranked, size_t *len)
+			const uint32_t *ranked, size_t nranked, size_t *len, uint64_t *matches)
 {
 	struct idx_plan p;
 	struct strbuf b = STRBUF_INIT;
@@ -402,6 +402,7 @@ char *idx_render_search(const struct index_snap *s, const struct index_query *q,
 	free(nz);
 	free(rec);
 	*len = b.len;
+	*matches = total;
 	return strbuf_detach(&b);
 }
 

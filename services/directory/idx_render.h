@@ -11,9 +11,9 @@
 #include "idx_snap.h"
 
 /* index_search (see index.h): the search response of docs/api-v1.md,
- * malloc'ed (free()), its length in *len. */
+ * malloc'ed (free()), its length in *len, the number of matches in *total. */
 char *idx_render_search(const struct index_snap *s, const struct index_query *q,
-			const uint32_t *ranked, size_t nranked, size_t *len);
+			const uint32_t *ranked, size_t nranked, size_t *len, uint64_t *total);
 
 /* index_organization_items (see index.h): "[...]" of the organisation's
  * search items in snapshot order, malloc'ed (free()), its length in *len. */

@@ -357,9 +357,9 @@ long index_find(const struct index_snap *s, const char *id)
 }
 
 char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
-		   size_t nranked, size_t *len)
+		   size_t nranked, size_t *len, uint64_t *total)
 {
-	return idx_render_search(s, q, ranked, nranked, len);
+	return idx_render_search(s, q, ranked, nranked, len, total);
 }
 
 const char *index_taxonomies_json(const struct index_snap *s, size_t *len)

@@ -105,10 +105,11 @@ long index_find(const struct index_snap *s, const char *id);
  * With 'ranked' (a free-text search: record numbers in relevance order,
  * nranked of them, no duplicates) only those pass, in that order, and the
  * facets count over them.  Returns a malloc'ed, NUL-terminated string
- * (free()) and its length in *len.
+ * (free()) and its length in *len; the number of matches (the response's
+ * "total") in *total.
  */
 char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
-		   size_t nranked, size_t *len);
+		   size_t nranked, size_t *len, uint64_t *total);
 
 /* The taxonomies and municipalities documents; owned by the snapshot. */
 const char *index_taxonomies_json(const struct index_snap *s, size_t *len);

@@ -202,8 +202,8 @@ static const char sql_search[] = "SELECT activity_id::text FROM activity_search(
 /* Puts the JSON document into the reply's payload (a SearchReply), or an
  * error when it would not fit a frame (RPC_MAX_DOCUMENT): what names the
  * document in the message. */
-static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len,
-			   const char *what)
+static void reply_json_total(Tarjotin__Envelope *reply, const char *json, size_t len,
+			     const char *what, int32_t total)
 {
 	Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
 	char size[24];
@@ -217,7 +217,15 @@ static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t l
 	}
 	jr.json.data = (uint8_t *)json;
 	jr.json.len = len;
+	jr.total = total;
 	rpc_pack_payload(&jr.base, &reply->payload);
+}
+
+/* reply_json_total of a document that is no search (total -1). */
+static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len,
+			   const char *what)
+{
+	reply_json_total(reply, json, len, what, -1);
 }
 
 /* Runs a one-parameter query on the worker's connection, reconnecting once
@@ -277,6 +285,7 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 	PGresult *res = NULL;
 	uint32_t *ranked = NULL;
 	size_t nranked = 0, len;
+	uint64_t total = 0;
 	const char *field = NULL;
 	char err[256], *json;
 
@@ -324,11 +333,12 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 			}
 			qcache_put(sx, gen, sr->q, ranked, nranked);
 		}
-		json = index_search(s, &q, ranked, nranked, &len);
+		json = index_search(s, &q, ranked, nranked, &len, &total);
 	} else {
-		json = index_search(s, &q, NULL, 0, &len);
+		json = index_search(s, &q, NULL, 0, &len, &total);
 	}
-	reply_json_doc(reply, json, len, "search");
+	reply_json_total(reply, json, len, "search",
+			 total > INT32_MAX ? INT32_MAX : (int32_t)total);
 	free(json);
 out:
 	PQclear(res);
