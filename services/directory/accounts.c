@@ -2,7 +2,7 @@
  * accounts.c - see accounts.h.
  *
  * An account's invariants, kept here: a professional has a user site and
- * nobody else has one; only editors have organisations.
+ * nobody else has one (a funder neither); only editors have organisations.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { psql, until, anon, signIn, loginToken, noteSecret, assertAudited, helperWrites } from './lib.mjs';
+import {
+  psql, until, anon, signIn, loginToken, noteSecret, assertAudited, helperWrites, mailLinks, activityDoc,
+} from './lib.mjs';
 
 const EMAIL = {
   professional: 'ohjaaja@varkaus-terveys.example.org',
@@ -237,6 +239,85 @@ test('what only the data can tell: last editor, role mismatch, an existing accou
   assert.equal(across.status, 403, across.text);
   const still = await main['other editor'].call(`/api/v1/organizations/${alone.id}/editors`);
   assert.ok(still.json.items.some((e) => e.id === self), 'nothing was removed');
+});
+
+test('a funder (issue 15): invited by the admin, signs in by e-mail link, may change nothing', async () => {
+  const email = noted(`matrix-funder-${RUN}@example.org`);
+  // A funder has no user site and no organisations.
+  const withOrg = await main.admin.call('/api/v1/admin/accounts', { method: 'POST',
+    json: { email, name: 'Rahoittaja', role: 'funder', organization_ids: [org.id], lang: 'fi' } });
+  assert.equal(withOrg.status, 400, withOrg.text);
+  assert.equal(withOrg.json.error.field, 'organization_ids', withOrg.text);
+  const site = psql('SELECT id FROM user_sites ORDER BY name LIMIT 1');
+  const withSite = await main.admin.call('/api/v1/admin/accounts', { method: 'POST',
+    json: { email, name: 'Rahoittaja', role: 'funder', user_site_id: site, lang: 'fi' } });
+  assert.equal(withSite.status, 400, withSite.text);
+  assert.equal(withSite.json.error.field, 'user_site_id', withSite.text);
+  const inv = await asAdmin('a funder', 'POST', '/api/v1/admin/accounts',
+    { email, name: 'Rahoittaja', role: 'funder', lang: 'fi' }, 'account.invite', (r) => r.json.id);
+  assert.equal(inv.json.role, 'funder', inv.text);
+  assert.equal(psql(`SELECT role FROM accounts WHERE id = '${inv.json.id}'`), 'funder');
+
+  // The e-mail link, as any account gets it.
+  const a = await anon();
+  const ask = await a.call('/api/v1/auth/email-link', { method: 'POST', json: { email, lang: 'fi' } });
+  assert.equal(ask.status, 202, ask.text);
+  let links = [];
+  await until(async () => (links = await mailLinks(email)).length > 0, { timeout: 20000, what: 'the funder\'s sign-in mail' });
+  const token = links.at(-1).split('#')[1];
+  const funder = await signIn(email, token);
+  assert.equal(funder.account.role, 'funder', JSON.stringify(funder.account));
+  const me = await funder.call('/api/v1/session');
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.json.account.role, 'funder', me.text);
+  assert.equal(me.json.account.user_site, null, me.text);
+  assert.deepEqual(me.json.account.organizations, [], me.text);
+
+  // Everything else: 403 as for any role without the right.
+  const act = psql(`SELECT id FROM activities WHERE organization_id = '${org.id}' ORDER BY id LIMIT 1`);
+  assert.ok(act, 'the editor\'s organisation has an activity (demo data)');
+  const before = psql(`SELECT status::text || '/' || version FROM activities WHERE id = '${act}'`);
+  const calls = [
+    ['GET', '/api/v1/admin/accounts'],
+    ['POST', '/api/v1/admin/user-sites', { name: `Rahoittajan asema ${RUN}`, county: 'PS', email_domains: [`funder-${RUN}.example.org`] }],
+    ['POST', `/api/v1/editor/organizations/${org.id}/activities`, activityDoc()],
+    ['PUT', `/api/v1/editor/activities/${act}`, activityDoc()],
+    ['POST', `/api/v1/editor/activities/${act}/status`, { status: 'paused' }],
+    ['POST', `/api/v1/editor/activities/${act}/confirm`, {}],
+  ];
+  const wrong = [];
+  const version = psql(`SELECT version FROM activities WHERE id = '${act}'`);
+  for (const [method, path, json] of calls) {
+    // A valid request (the gateway checks the body and If-Match before it asks the directory).
+    const r = await funder.call(path, { method, json, headers: { 'If-Match': `"${version}"` } });
+    if (r.status !== 403 || r.json?.error?.code !== 'forbidden') wrong.push(`${method} ${path}: ${r.status} ${r.text.slice(0, 200)}`);
+  }
+  assert.deepEqual(wrong, [], 'a funder changed or read what it may not');
+  assert.equal(psql(`SELECT status::text || '/' || version FROM activities WHERE id = '${act}'`), before, 'the activity is unchanged');
+  const out = await funder.call('/api/v1/auth/signout', { method: 'POST' });
+  assert.equal(out.status, 204, out.text);
+  writes.push({ what: 'the funder signs out', action: 'signout', actor: { id: inv.json.id, role: 'funder' } });
+});
+
+test('a user site\'s contact address (issue 15): saved, read back, cleared; a bad one refused', async () => {
+  const email = noted(`kyselyt-${RUN}@example.org`);
+  const body = { name: `Kyselyasema ${RUN}`, county: 'PS', email_domains: [`kysely-${RUN}.example.org`] };
+  const made = await asAdmin('a user site with a contact address', 'POST', '/api/v1/admin/user-sites',
+    { ...body, contact_email: email.toUpperCase() }, 'user_site.create', (r) => r.json.id);
+  assert.equal(made.json.contact_email, email, made.text);
+  const listed = (await main.admin.call('/api/v1/admin/user-sites')).json.items.find((x) => x.id === made.json.id);
+  assert.equal(listed?.contact_email, email, JSON.stringify(listed));
+  assert.equal(psql(`SELECT contact_email FROM user_sites WHERE id = '${made.json.id}'`), email);
+  for (const bad of ['ei-osoite', 'a@b', `kaksi@${RUN}.example.org, toinen@example.org`, 42]) {
+    const r = await main.admin.call(`/api/v1/admin/user-sites/${made.json.id}`, { method: 'PUT', json: { ...body, contact_email: bad } });
+    assert.equal(r.status, 400, `${bad}: ${r.text}`);
+    assert.equal(r.json.error.field, 'contact_email', r.text);
+  }
+  assert.equal(psql(`SELECT contact_email FROM user_sites WHERE id = '${made.json.id}'`), email, 'a refused save changed nothing');
+  const cleared = await asAdmin('the contact address cleared', 'PUT', `/api/v1/admin/user-sites/${made.json.id}`,
+    { ...body, contact_email: null }, 'user_site.update', () => made.json.id);
+  assert.equal(cleared.json.contact_email, null, cleared.text);
+  assert.equal(psql(`SELECT coalesce(contact_email, 'none') FROM user_sites WHERE id = '${made.json.id}'`), 'none');
 });
 
 test('every write the matrix made is in the audit log with its actor and time', async () => {

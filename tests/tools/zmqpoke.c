@@ -15,6 +15,11 @@
  *                              reply's line adds the HealthReply's fields
  *                              (postgresql, checked_ms, expired_dropped,
  *                              workers, workers_busy)
+ *   zmqpoke ENDPOINT coverage ROLE ACCOUNT
+ *                              sends MSG_STATS_COVERAGE (DocCall {}) as the
+ *                              principal ROLE (service|admin|anonymous) with
+ *                              account id ACCOUNT; the reply's line adds
+ *                              "doc": the DocReply's JSON (null if none)
  *
  * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
  * "instance":"...","batched":N} (batched: how many replies came in its frame,
@@ -31,7 +36,9 @@
 
 #include "clock.h"
 #include "directory.pb-c.h"
+#include "identity.pb-c.h"
 #include "notify.pb-c.h"
+#include "selfservice.pb-c.h"
 #include "rpc.h"
 #include "banned.h"
 
@@ -39,11 +46,14 @@ static void print_reply(const Tarjotin__Envelope *env, size_t batched)
 {
 	Tarjotin__Pong *pong = NULL;
 	Tarjotin__HealthReply *health = NULL;
+	Tarjotin__DocReply *doc = NULL;
 
 	if (env->type == TARJOTIN__MSG_TYPE__MSG_PING && env->status == 0)
 		pong = tarjotin__pong__unpack(NULL, env->payload.len, env->payload.data);
 	if (env->type == TARJOTIN__MSG_TYPE__MSG_HEALTH && env->status == 0)
 		health = tarjotin__health_reply__unpack(NULL, env->payload.len, env->payload.data);
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE && env->status == 0)
+		doc = tarjotin__doc_reply__unpack(NULL, env->payload.len, env->payload.data);
 	printf("{\"status\":%d,\"request_id\":%lu,\"error\":\"%s\",\"instance\":\"%s\","
 	       "\"batched\":%zu",
 	       (int)env->status, (unsigned long)env->request_id, env->error,
@@ -57,22 +67,28 @@ static void print_reply(const Tarjotin__Envelope *env, size_t batched)
 		       health->postgresql ? "true" : "false", (long long)health->checked_ms,
 		       (unsigned long long)health->expired_dropped, (unsigned)health->workers,
 		       (unsigned)health->workers_busy);
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE)
+		printf(",\"doc\":%.*s", doc && doc->json.len ? (int)doc->json.len : 4,
+		       doc && doc->json.len ? (const char *)doc->json.data : "null");
 	printf("}\n");
+	if (doc)
+		tarjotin__doc_reply__free_unpacked(doc, NULL);
 	if (pong)
 		tarjotin__pong__free_unpacked(pong, NULL);
 	if (health)
 		tarjotin__health_reply__free_unpacked(health, NULL);
 }
 
-/* Sends one request envelope; 'more' when another frame of the same
- * message follows. */
-static void send_request(void *s, uint64_t id, int64_t deadline_ms, Tarjotin__MsgType type,
-			 const ProtobufCMessage *payload, bool more)
+/* Sends one request envelope as principal p (NULL: none); 'more' when
+ * another frame of the same message follows. */
+static void send_as(void *s, uint64_t id, int64_t deadline_ms, Tarjotin__MsgType type,
+		    const ProtobufCMessage *payload, bool more, Tarjotin__Principal *p)
 {
 	Tarjotin__Envelope env = TARJOTIN__ENVELOPE__INIT;
 	uint8_t *wire;
 	size_t len;
 
+	env.principal = p;
 	env.request_id = id;
 	env.deadline_ms = deadline_ms;
 	env.type = type;
@@ -83,11 +99,39 @@ static void send_request(void *s, uint64_t id, int64_t deadline_ms, Tarjotin__Ms
 	free(env.payload.data);
 }
 
+static void send_request(void *s, uint64_t id, int64_t deadline_ms, Tarjotin__MsgType type,
+			 const ProtobufCMessage *payload, bool more)
+{
+	send_as(s, id, deadline_ms, type, payload, more, NULL);
+}
+
+/* Sends MSG_STATS_COVERAGE as the principal role_name / account. */
+static int send_coverage(void *s, const char *role_name, const char *account)
+{
+	Tarjotin__Principal p = TARJOTIN__PRINCIPAL__INIT;
+	Tarjotin__DocCall dc = TARJOTIN__DOC_CALL__INIT;
+
+	if (!strcmp(role_name, "service"))
+		p.role = TARJOTIN__ROLE__ROLE_SERVICE;
+	else if (!strcmp(role_name, "admin"))
+		p.role = TARJOTIN__ROLE__ROLE_ADMIN;
+	else if (!strcmp(role_name, "anonymous"))
+		p.role = TARJOTIN__ROLE__ROLE_ANONYMOUS;
+	else
+		return -1;
+	p.account_id = (char *)account;
+	dc.json.data = (uint8_t *)"{}";
+	dc.json.len = 2;
+	send_as(s, 42, clock_wall_ms() + 5000, TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, &dc.base,
+		false, &p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
 	zmq_pollitem_t item = { .socket = s, .events = ZMQ_POLLIN };
-	static char buf[64 * 1024];
+	static char buf[1024 * 1024];
 	long n_lists = 0;
 	int n, rc = 1, want = 1;
 
@@ -99,14 +143,22 @@ int main(int argc, char **argv)
 		if (errno || *end || n_lists < 1 || n_lists > 10000)
 			n_lists = 0;
 	}
-	if (argc != 3 && !n_lists) {
+	bool coverage = argc == 5 && !strcmp(argv[2], "coverage");
+
+	if (argc != 3 && !n_lists && !coverage) {
 		fprintf(stderr,
-			"usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N\n");
+			"usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N|"
+			"coverage ROLE ACCOUNT\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
 	zmq_connect(s, argv[1]);
-	if (!strcmp(argv[2], "garbage")) {
+	if (coverage) {
+		if (send_coverage(s, argv[3], argv[4])) {
+			fprintf(stderr, "zmqpoke: ROLE is service, admin or anonymous\n");
+			return 2;
+		}
+	} else if (!strcmp(argv[2], "garbage")) {
 		const char junk[] = "\xff\xff\xff\xff\x0f this is not protobuf";
 
 		zmq_send(s, junk, sizeof(junk) - 1, 0);
@@ -143,7 +195,8 @@ int main(int argc, char **argv)
 	while (want > 0) {
 		Tarjotin__Envelope *frame, *env;
 
-		if (zmq_poll(&item, 1, 2000) != 1 || (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
+		if (zmq_poll(&item, 1, coverage ? 10000 : 2000) != 1 ||
+		    (n = zmq_recv(s, buf, sizeof(buf), 0)) < 0)
 			break;
 		frame = rpc_unpack_envelope(buf,
 					    (size_t)(n > (int)sizeof(buf) ? (int)sizeof(buf) : n));
