@@ -63,6 +63,7 @@ static void totals(struct report *r, const json_t *doc)
 		size_t row = rtable_row(t);
 
 		rtable_text(t, row, 0, rlabel_word(m[i][0], r->lang));
+		rtable_key(t, row, m[i][0]);
 		rtable_count(t, row, 1, num(doc, m[i][1], m[i][2]));
 	}
 }

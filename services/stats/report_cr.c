@@ -96,6 +96,7 @@ static void measure(struct rtable *t, const char *lang, const char *id, size_t n
 	size_t row = rtable_row(t);
 
 	rtable_text(t, row, 0, rlabel_word(id, lang));
+	rtable_key(t, row, id);
 	/* A median or p90 of fewer than 5 reactions would tell about them. */
 	rtable_derived(t, row, 1, v, has_value, rtable_hides(t, (long long)n));
 }
@@ -133,6 +134,7 @@ static int reaction(struct report *r, char *err, size_t errlen)
 		size_t row = rtable_row(t);
 
 		rtable_text(t, row, 0, rlabel_word("first_reactions", r->lang));
+		rtable_key(t, row, "first_reactions");
 		rtable_count(t, row, 1, (long long)n);
 	}
 	measure(t, r->lang, "median_hours", n,

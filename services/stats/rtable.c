@@ -27,6 +27,9 @@ void rtable_destroy(struct rtable **tp)
 		free(t->cells[i].text);
 	for (size_t c = 0; c < t->ncols; c++)
 		free(t->cols[c].label);
+	for (size_t r = 0; t->keys && r < t->nrows; r++)
+		free(t->keys[r]);
+	free(t->keys);
 	free(t->cells);
 	free(t->title);
 	free(t);
@@ -70,9 +73,17 @@ size_t rtable_row(struct rtable *t)
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->cells = xrealloc(t->cells,
 				    t->cap * (t->ncols ? t->ncols : 1) * sizeof(*t->cells));
+		t->keys = xrealloc(t->keys, t->cap * sizeof(*t->keys));
 	}
+	t->keys[t->nrows] = NULL;
 	memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(*t->cells));
 	return t->nrows++;
+}
+
+void rtable_key(struct rtable *t, size_t r, const char *key)
+{
+	free(t->keys[r]);
+	t->keys[r] = xstrdup(key);
 }
 
 struct rtable_cell *rtable_at(const struct rtable *t, size_t r, size_t c)
@@ -183,7 +194,7 @@ const char *rtable_type_name(enum rtable_type type)
 void rtable_json(const struct rtable *t, struct strbuf *out)
 {
 	char num[RTABLE_NUM_SIZE];
-	bool first = true;
+	bool first = true, any_key = false;
 
 	strbuf_adds(out, "{\"id\":");
 	strbuf_json_str(out, t->id);
@@ -224,6 +235,20 @@ void rtable_json(const struct rtable *t, struct strbuf *out)
 				first = false;
 			}
 	strbuf_adds(out, "]");
+	for (size_t r = 0; r < t->nrows; r++)
+		any_key = any_key || t->keys[r];
+	if (any_key) { /* every row listed, null for one without */
+		strbuf_adds(out, ",\"keys\":[");
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (r)
+				strbuf_adds(out, ",");
+			if (t->keys[r])
+				strbuf_json_str(out, t->keys[r]);
+			else
+				strbuf_adds(out, "null");
+		}
+		strbuf_adds(out, "]");
+	}
 	if (t->chart_type[0]) {
 		strbuf_adds(out, ",\"chart\":{\"type\":");
 		strbuf_json_str(out, t->chart_type);

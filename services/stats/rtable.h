@@ -50,6 +50,7 @@ struct rtable {
 	size_t ncols;
 	struct rtable_col cols[RTABLE_MAX_COLS];
 	struct rtable_cell *cells; /* nrows * ncols */
+	char **keys;               /* per row: its id (measure tables), owned; NULL when none */
 	size_t nrows, cap;
 	char chart_type[16]; /* "" no chart */
 	char chart_x[RTABLE_ID_SIZE];
@@ -73,6 +74,10 @@ void rtable_chart(struct rtable *t, const char *type, const char *x, const char 
 
 /* Appends a row of nulls; returns its index. */
 size_t rtable_row(struct rtable *t);
+
+/* Gives row r the id key (copied): measure/value tables name their rows by
+ * it, in the JSON's "keys". */
+void rtable_key(struct rtable *t, size_t r, const char *key);
 
 /* The cell of row r, column c (both in range: the caller's invariant). */
 struct rtable_cell *rtable_at(const struct rtable *t, size_t r, size_t c);

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  URL_BASE, anon, http, psql, psqlStats, readLog, signIn, newProfessional, stack, statsReport, statsTable, statsRows, until,
+  URL_BASE, anon, http, mailLinks, noteSecret, psql, psqlStats, readLog, signIn, newProfessional, stack, statsReport, statsTable, statsRows, until,
 } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
@@ -134,7 +134,9 @@ test('the coverage totals are what the directory holds', async (t) => {
   const r = await statsReport(admin, 'coverage', { lang: 'en' });
   assert.equal(r.status, 200, r.text);
   const totals = statsTable(r.json, 'coverage_totals');
+  assert.deepEqual(totals.keys, ['organizations', 'activities', 'activities_nationwide', 'activities_online']);
   assert.deepEqual(totals.rows.map((x) => x[1]), want, JSON.stringify(totals.rows));
+  assert.equal(totals.rows[0][0], 'Organisations', 'the measure labelled in the language asked');
   assert.ok(want[0] > 0 && want[1] > 0, 'the demo data has organisations and activities');
   // The frames add up to every approved organisation.
   const frames = statsRows(statsTable(r.json, 'coverage_by_frame'));
@@ -244,6 +246,36 @@ test('XLSX: an attachment whose sheets are the tables', async () => {
   const mun = sheets[json.tables.findIndex((t) => t.id === 'coverage_by_municipality')];
   assert.ok(mun.rows.some((row) => row[0].v === COUNTY_SV), `"${COUNTY_SV}" in ${mun.title}`);
   assert.ok(mun.rows.slice(1).some((row) => row[2].t === 'int'), 'populations are numbers');
+});
+
+test('a funder: "<5" in the CSV and the workbook where the JSON suppressed a count', async (t) => {
+  if (noCoverage(t)) return;
+  const email = `rahoittaja-export-${Date.now().toString(36)}@example.org`;
+  noteSecret('email', email);
+  const inv = await admin.call('/api/v1/admin/accounts', { method: 'POST', json: { email, role: 'funder', lang: 'fi' } });
+  assert.equal(inv.status, 201, inv.text);
+  const [link] = await until(async () => { const l = await mailLinks(email); return l.length && l; },
+    { timeout: 20000, what: "the funder's invitation link" });
+  const funder = await signIn(email, link.slice(link.indexOf('#') + 1));
+  const params = { from: FROM, to: TO, lang: 'fi', table: 'coverage_by_municipality' };
+  const json = (await statsReport(funder, 'coverage', params)).json;
+  assert.equal(json.role, 'funder');
+  assert.equal(json.suppress_below, 5);
+  const [tab] = json.tables;
+  assert.ok(tab.suppressed.length > 0, 'the demo data has municipalities with 1..4 organisations');
+  const csv = await raw(funder, 'coverage', { ...params, format: 'csv' });
+  assert.equal(csv.status, 200);
+  const rows = csv.bytes.subarray(3).toString('utf8').split('\r\n').slice(1).map((l) => l.split(';'));
+  const xlsx = await raw(funder, 'coverage', { ...params, format: 'xlsx' });
+  assert.equal(xlsx.status, 200);
+  const file = path.join(TMP, 'funder.xlsx');
+  writeFileSync(file, xlsx.bytes);
+  const [sheet] = readXlsx(file);
+  for (const [r, c] of tab.suppressed) {
+    assert.equal(tab.rows[r][c], null);
+    assert.equal(rows[r][c], '<5', `CSV [${r}][${c}]`);
+    assert.deepEqual(sheet.rows[r + 1][c], { t: 'str', v: '<5', f: 'General' }, `XLSX [${r}][${c}]`);
+  }
 });
 
 test('errors: 400 with the field, 404, 401, 403', async () => {

@@ -91,6 +91,11 @@ static void test_suppression(void **state)
 	rtable_json(t, &b);
 	assert_non_null(strstr(b.p, "\"rows\":[[null,null],[0,5.0]]"));
 	assert_non_null(strstr(b.p, "\"suppressed\":[[0,0],[0,1]]"));
+	assert_null(strstr(b.p, "\"keys\"")); /* no row has a key */
+	strbuf_release(&b);
+	rtable_key(t, 1, "second");
+	rtable_json(t, &b);
+	assert_non_null(strstr(b.p, "\"keys\":[null,\"second\"]"));
 	strbuf_release(&b);
 	rtable_destroy(&t);
 	assert_null(t);
