@@ -2,14 +2,16 @@
  * usersites.c - see usersites.h.
  *
  * The gateway checked the formats (name, county letters, domains, idp a
- * configured provider); here what only the data tells: the county exists,
- * the site being changed exists.
+ * configured provider, the contact address); here what only the data
+ * tells: the county exists, the site being changed exists.  The optional
+ * contact_email (where a survey to the site goes) is checked again.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
+#include "email.h"
 #include "idcall.h"
 #include "strbuf.h"
 #include "usersites.h"
@@ -17,10 +19,10 @@
 #include "wdb.h"
 #include "banned.h"
 
-#define SITE_JSON                                                                                \
-	"json_build_object('id', id, 'name', name, 'county', county, 'email_domains', "          \
-	"to_json(email_domains), 'idp', idp, 'idp_group', idp_group, 'created_at', created_at, " \
-	"'updated_at', updated_at)"
+#define SITE_JSON                                                                       \
+	"json_build_object('id', id, 'name', name, 'county', county, 'email_domains', " \
+	"to_json(email_domains), 'idp', idp, 'idp_group', idp_group, 'contact_email', " \
+	"contact_email, 'created_at', created_at, 'updated_at', updated_at)"
 
 void usersites_list(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
@@ -62,12 +64,14 @@ static int optional(const struct idcall *c, const char *key, const char **out,
 	return 0;
 }
 
-/* The body's fields into params[0..4] (name, county, domains JSON text in
- * *domains, idp, idp_group).  0, or -1 with reply filled. */
+/* The body's fields into params[0..4] and [6] (name, county, domains JSON
+ * text in *domains, idp, idp_group; contact_email or NULL).  0, or -1 with
+ * reply filled. */
 static int fields(const struct idcall *c, const char **params, char **domains,
 		  Tarjotin__Envelope *reply)
 {
 	json_t *d = json_object_get(c->body, "email_domains"), *v;
+	char err[128];
 	size_t i;
 
 	params[0] = idcall_str(c, "name");
@@ -85,8 +89,12 @@ static int fields(const struct idcall *c, const char **params, char **domains,
 		    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(s))
 			return bad(reply, "email_domains", "not a lower-case domain");
 	}
-	if (optional(c, "idp", &params[3], reply) || optional(c, "idp_group", &params[4], reply))
+	if (optional(c, "idp", &params[3], reply) || optional(c, "idp_group", &params[4], reply) ||
+	    optional(c, "contact_email", &params[6], reply))
 		return -1;
+	if (params[6] && email_valid(params[6], err, sizeof(err)))
+		return bad(reply, "contact_email",
+			   "contact_email must be an e-mail address or null");
 	*domains = json_dumps(d, JSON_COMPACT);
 	params[2] = *domains;
 	return 0;
@@ -107,7 +115,7 @@ static int county_check(struct worker *w, const char *county, Tarjotin__Envelope
 void usersites_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
 {
 	struct idcall c;
-	const char *params[6] = { 0 };
+	const char *params[7] = { 0 };
 	struct strbuf detail = STRBUF_INIT;
 	char *domains = NULL, err[256];
 	bool create;
@@ -124,19 +132,21 @@ void usersites_save(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__E
 		goto out;
 	if (county_check(w, params[1], reply))
 		goto fail;
-	params[5] = c.call->id;
+	params[5] = create ? NULL : c.call->id;
 	res = wdb_exec(
 		w,
-		create ? "INSERT INTO user_sites (name, county, email_domains, idp, idp_group) "
-			 "SELECT $1, $2, array_agg(x ORDER BY n), $4, $5 FROM "
+		create ? "INSERT INTO user_sites (name, county, email_domains, idp, idp_group, "
+			 "contact_email) "
+			 "SELECT $1, $2, array_agg(x ORDER BY n), $4, $5, lower($7) FROM "
 			 "jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n) "
+			 "WHERE $6::text IS NULL "
 			 "RETURNING id::text, " SITE_JSON "::text" :
 			 "UPDATE user_sites SET name = $1, county = $2, email_domains = "
 			 "(SELECT array_agg(x ORDER BY n) FROM "
 			 "jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(x, n)), "
-			 "idp = $4, idp_group = $5 WHERE id = $6::uuid "
+			 "idp = $4, idp_group = $5, contact_email = lower($7) WHERE id = $6::uuid "
 			 "RETURNING id::text, " SITE_JSON "::text",
-		create ? 5 : 6, params, PGRES_TUPLES_OK, reply);
+		7, params, PGRES_TUPLES_OK, reply);
 	if (!res)
 		goto fail;
 	if (PQntuples(res) != 1) {

@@ -50,6 +50,7 @@ static const struct field site_fields[] = {
 	{ "email_domains", K_DOMAINS, true, false },
 	{ "idp", K_IDP, false, true },
 	{ "idp_group", K_GROUP, false, true },
+	{ "contact_email", K_EMAIL, false, true },
 	{ NULL, 0, false, false },
 };
 

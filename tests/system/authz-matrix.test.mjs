@@ -279,15 +279,17 @@ test('a funder (issue 15): invited by the admin, signs in by e-mail link, may ch
   const before = psql(`SELECT status::text || '/' || version FROM activities WHERE id = '${act}'`);
   const calls = [
     ['GET', '/api/v1/admin/accounts'],
-    ['POST', '/api/v1/admin/user-sites', { name: `Rahoittajan asema ${RUN}`, county: 'PS', email_domains: [] }],
+    ['POST', '/api/v1/admin/user-sites', { name: `Rahoittajan asema ${RUN}`, county: 'PS', email_domains: [`funder-${RUN}.example.org`] }],
     ['POST', `/api/v1/editor/organizations/${org.id}/activities`, activityDoc()],
     ['PUT', `/api/v1/editor/activities/${act}`, activityDoc()],
     ['POST', `/api/v1/editor/activities/${act}/status`, { status: 'paused' }],
     ['POST', `/api/v1/editor/activities/${act}/confirm`, {}],
   ];
   const wrong = [];
+  const version = psql(`SELECT version FROM activities WHERE id = '${act}'`);
   for (const [method, path, json] of calls) {
-    const r = await funder.call(path, { method, json });
+    // A valid request (the gateway checks the body and If-Match before it asks the directory).
+    const r = await funder.call(path, { method, json, headers: { 'If-Match': `"${version}"` } });
     if (r.status !== 403 || r.json?.error?.code !== 'forbidden') wrong.push(`${method} ${path}: ${r.status} ${r.text.slice(0, 200)}`);
   }
   assert.deepEqual(wrong, [], 'a funder changed or read what it may not');
@@ -295,6 +297,27 @@ test('a funder (issue 15): invited by the admin, signs in by e-mail link, may ch
   const out = await funder.call('/api/v1/auth/signout', { method: 'POST' });
   assert.equal(out.status, 204, out.text);
   writes.push({ what: 'the funder signs out', action: 'signout', actor: { id: inv.json.id, role: 'funder' } });
+});
+
+test('a user site\'s contact address (issue 15): saved, read back, cleared; a bad one refused', async () => {
+  const email = noted(`kyselyt-${RUN}@example.org`);
+  const body = { name: `Kyselyasema ${RUN}`, county: 'PS', email_domains: [`kysely-${RUN}.example.org`] };
+  const made = await asAdmin('a user site with a contact address', 'POST', '/api/v1/admin/user-sites',
+    { ...body, contact_email: email.toUpperCase() }, 'user_site.create', (r) => r.json.id);
+  assert.equal(made.json.contact_email, email, made.text);
+  const listed = (await main.admin.call('/api/v1/admin/user-sites')).json.items.find((x) => x.id === made.json.id);
+  assert.equal(listed?.contact_email, email, JSON.stringify(listed));
+  assert.equal(psql(`SELECT contact_email FROM user_sites WHERE id = '${made.json.id}'`), email);
+  for (const bad of ['ei-osoite', 'a@b', `kaksi@${RUN}.example.org, toinen@example.org`, 42]) {
+    const r = await main.admin.call(`/api/v1/admin/user-sites/${made.json.id}`, { method: 'PUT', json: { ...body, contact_email: bad } });
+    assert.equal(r.status, 400, `${bad}: ${r.text}`);
+    assert.equal(r.json.error.field, 'contact_email', r.text);
+  }
+  assert.equal(psql(`SELECT contact_email FROM user_sites WHERE id = '${made.json.id}'`), email, 'a refused save changed nothing');
+  const cleared = await asAdmin('the contact address cleared', 'PUT', `/api/v1/admin/user-sites/${made.json.id}`,
+    { ...body, contact_email: null }, 'user_site.update', () => made.json.id);
+  assert.equal(cleared.json.contact_email, null, cleared.text);
+  assert.equal(psql(`SELECT coalesce(contact_email, 'none') FROM user_sites WHERE id = '${made.json.id}'`), 'none');
 });
 
 test('every write the matrix made is in the audit log with its actor and time', async () => {

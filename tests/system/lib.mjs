@@ -828,17 +828,11 @@ export function statsTable(doc, id) {
   return t;
 }
 
-// The rows of the measure tables, in the contract's order (docs/statistics.md
-// section 4): their 'measure' cells are labels in the report's language.
-const MEASURES = {
-  coverage_totals: ['organizations', 'activities', 'activities_nationwide', 'activities_online'],
-  cr_reaction: ['first_reactions', 'median_hours', 'p90_hours', 'median_working_days', 'p90_working_days'],
-};
-
-/** A table's rows as objects by column id (a measure table's 'measure' as the measure's id). */
+/** A table's rows as objects by column id; a measure table's 'measure' is
+ * the measure's id from the table's "keys" (its cell is a label). */
 export function statsRows(t) {
   return t.rows.map((r, k) => Object.fromEntries(t.columns.map((c, i) => [c.id,
-    c.id === 'measure' && MEASURES[t.id] ? MEASURES[t.id][k] : r[i]])));
+    c.id === 'measure' && t.keys ? t.keys[k] : r[i]])));
 }
 
 // For a funder (docs/statistics.md section 4): which columns are derived from which counts.

@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { http, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
+import { http, anon, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
 const RUN = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -23,12 +23,12 @@ const SURVEY = {
 };
 let admin; let orgs; let id; let tokens;
 
-const answer = (token, answers) => http('/api/v1/survey-answers', {
-  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, lang: 'fi', answers }),
+// The answer page's calls, as a browser without a session makes them (the
+// anonymous CSRF cookie and header, like the review link's page).
+const answer = async (token, answers) => (await anon()).call('/api/v1/survey-answers', {
+  method: 'POST', json: { token, lang: 'fi', answers },
 });
-const peek = (token) => http('/api/v1/survey-answers/peek', {
-  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
-});
+const peek = async (token) => (await anon()).call('/api/v1/survey-answers/peek', { method: 'POST', json: { token } });
 
 test.before(async () => {
   admin = await signIn(ADMIN);

@@ -55,6 +55,10 @@ static const struct template_var vars[] = {
 	{ "reason", "Järjestö on jo rekisteröity Tarjottimeen." },
 	{ "login_url", "https://tarjotin.example.fi/kirjaudu/3e9b0c71a4" },
 	{ "valid_minutes", "15" },
+	{ "survey_url",
+	  "https://tarjotin.example.fi/survey.html#t=Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg" },
+	{ "survey_title", "Tarjottimen seurantakysely syksyllä 2026" },
+	{ "recipient_name", "Pohjois-Savon Muistiyhdistys ry" },
 };
 #define NVARS (sizeof(vars) / sizeof(vars[0]))
 
@@ -69,7 +73,8 @@ static const char *const names[] = { "test",
 				     "review_hidden",
 				     "registration_received",
 				     "registration_rejected",
-				     "login_link" };
+				     "login_link",
+				     "survey_invitation" };
 static const char *const langs[] = { "fi", "sv", "en" };
 
 static int exists(const char *name, const char *lang, const char *ext)
