@@ -340,7 +340,8 @@ gatedPage({
             sendBtn.hidden = !r.sent;
           } catch (err) {
             if (page.refused(err)) { page.deny(null); return; }
-            out.textContent = t('load.failed');
+            out.textContent = err.code === 'no_recipients' ? t('send.none') : t('load.failed');
+            if (err.code === 'no_recipients') { out.dataset.would = '0'; sendBtn.hidden = true; }
           }
         } });
         sendBtn.addEventListener('click', async () => {
@@ -353,7 +354,7 @@ gatedPage({
             await openSurvey(id, false);
           } catch (err) {
             if (page.refused(err)) { page.deny(null); return; }
-            out.textContent = err.code === 'survey_sent' ? t('err.survey_sent') : t('save.failed');
+            out.textContent = { survey_sent: t('err.survey_sent'), no_recipients: t('send.none') }[err.code] || t('save.failed');
             sendBtn.removeAttribute('aria-disabled');
           }
         });
