@@ -127,6 +127,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/tarjotin/vendor/
 	cp -r services/directory/migrations services/directory/data \
 		$(DESTDIR)$(PREFIX)/share/tarjotin/
+	install -d $(DESTDIR)$(PREFIX)/share/tarjotin/stats-migrations
+	install -m 644 services/stats/migrations/*.sql $(DESTDIR)$(PREFIX)/share/tarjotin/stats-migrations/
 	cp -r services/notify/templates $(DESTDIR)$(PREFIX)/share/tarjotin/templates
 
 # .clang-format holds the house style: `format` rewrites every C file in it,
