@@ -121,198 +121,203 @@ async function paintTimes(page) {
   });
 }
 
-for (const [device, options] of Object.entries(DEVICES)) {
-  // Hooks live inside describe(): Node 18 does not run top-level before()/after().
-  describe(`layout shift, ${device}`, { timeout: 6 * SLOW_TIMEOUT }, () => {
-    let browser;
-    let pages;
-    before(async () => {
-      pages = await flowUrls();
-      browser = await launch(options);
-      browser.context.setDefaultTimeout(SLOW_TIMEOUT);
-      browser.context.setDefaultNavigationTimeout(SLOW_TIMEOUT);
-    });
-    after(async () => {
-      if (browser) await browser.close();
-    });
+// The two devices run side by side, each in its own browser context: a
+// throttled load mostly waits on its simulated network, so two lanes take
+// little longer than one.
+describe('layout shift', { concurrency: 2 }, () => {
+  for (const [device, options] of Object.entries(DEVICES)) {
+    // Hooks live inside describe(): Node 18 does not run top-level before()/after().
+    describe(`layout shift, ${device}`, { timeout: 6 * SLOW_TIMEOUT }, () => {
+      let browser;
+      let pages;
+      before(async () => {
+        pages = await flowUrls();
+        browser = await launch(options);
+        browser.context.setDefaultTimeout(SLOW_TIMEOUT);
+        browser.context.setDefaultNavigationTimeout(SLOW_TIMEOUT);
+      });
+      after(async () => {
+        if (browser) await browser.close();
+      });
 
-    test(`each page of the flow loaded afresh (cold cache, slow 4G, 4× CPU), ${device}`, async () => {
-      const { page } = browser;
-      const slow = await throttle(page, undefined, { cold: true });
-      const figures = [];
-      const early = [];
-      // The front page in the other two languages too: the header and the view are in
-      // the page's language from the first paint, so their text cannot reflow.
-      const loads = [...pages, ['front', '/?lang=sv', 'front (sv)'], ['front', '/?lang=en', 'front (en)']];
-      try {
-        for (const [view, path, name = view] of loads) {
-          await page.goto(url(path));
-          await waitForView(page, view);
-          const entries = await layoutShifts(page);
-          const when = await paintTimes(page);
-          // The data must arrive after the first paint, or a measured 0 proves nothing.
-          assert.ok(when.paint !== null && when.paint < when.dataAt,
-            `${name}: the page must paint before its data arrives (first paint ${when.paint} ms, data ${when.dataAt} ms)`);
-          // No frame of index.html's own content (the front page's Finnish intro) on
-          // another page or in another language: the first paint is the script's skeleton.
-          if (!(when.skeletonAt !== null && when.paint >= when.skeletonAt)) {
-            early.push(`${name}: first paint at ${Math.round(when.paint)} ms, skeleton at ${when.skeletonAt === null ? 'never' : Math.round(when.skeletonAt) + ' ms'}`);
-          }
-          figures.push({ view: name, entries, ...cls(entries) });
-        }
-      } finally {
-        await slow.release();
-      }
-      verdict(device, 'loaded afresh', figures);
-      assert.deepEqual(early, [], 'the first paint must be the page itself, not index.html\'s front page');
-      assert.deepEqual(browser.problems, []);
-    });
-
-    // The API held back: each page stays in its skeleton while it is checked. In Finnish at
-    // mobile size, in Swedish on the desktop (no Finnish may show before the script).
-    const skLang = device === 'mobile' ? 'fi' : 'sv';
-    test(`the skeletons: busy, placeholders hidden from assistive technology, axe-clean, right text (${skLang}), ${device}`, async () => {
-      const { page } = browser;
-      const gate = await holdApi(page);
-      try {
-        for (const [view, fiPath] of pages) {
-          const path = fiPath.replace('lang=fi', `lang=${skLang}`);
-          gate.holding = true;
-          await page.goto(url(path));
-          // With no data to be had, the view can be nothing but its skeleton.
-          await page.waitForSelector('#view[aria-busy="true"] .sk', { state: 'attached' });
-          const where = `${view} skeleton (${device})`;
-          const odd = await page.evaluate(() => {
-            const out = [];
-            for (const el of document.querySelectorAll('#view .sk')) {
-              if (!el.closest('[aria-hidden="true"]')) out.push(`placeholder not aria-hidden: ${el.outerHTML}`);
-            }
-            for (const el of document.querySelectorAll('#view [aria-hidden="true"] :is(a, button, input, select, textarea, [tabindex])')) {
-              out.push(`focusable inside aria-hidden: ${el.outerHTML.slice(0, 120)}`);
-            }
-            if (document.querySelector('#view [data-ready]') || document.querySelector('#view').dataset.ready) out.push('marked ready');
-            return out;
-          });
-          assert.deepEqual(odd, [], where);
-          assert.equal(await page.getAttribute('html', 'lang'), skLang, where);
-          await assertAccessible(page, where);
-          assert.equal(await hasHorizontalScroll(page), false, `${where} scrolls sideways`);
-          // The text a skeleton shows is the page's own: the same headings and header.
-          const texts = () => page.evaluate(() => ({
-            h1: [...document.querySelectorAll('#view h1')].map((e) => e.textContent.trim()),
-            steps: [...document.querySelectorAll('#view .step-count, #view .step-label')].map((e) => e.textContent.trim()),
-            tagline: document.querySelector('.brand-tagline').textContent,
-          }));
-          const early = await texts();
-          await gate.open();
-          await waitForView(page, view);
-          const done = await texts();
-          if (early.h1.length) assert.deepEqual(early.h1, done.h1, `${where}: heading`);
-          assert.deepEqual(early.steps, done.steps, `${where}: step texts`);
-          assert.equal(early.tagline, done.tagline, `${where}: header`);
-        }
-      } finally {
-        await gate.close();
-      }
-      assert.deepEqual(browser.problems, []);
-    });
-
-    // The skeleton's fields are live: typing while the data loads is kept (and the place
-    // list is filtered by it) when the page proper replaces the skeleton.
-    test(`typing before the data arrives is kept, ${device}`, async () => {
-      const { page } = browser;
-      const gate = await holdApi(page);
-      try {
-        for (const [view, field, text] of [['front', '#q', 'muisti'], ['place', '#place-filter', 'zzqx']]) {
-          gate.holding = true;
-          await page.goto(url(pages.find(([v]) => v === view)[1]));
-          await page.waitForSelector(`#view[aria-busy="true"] ${field}`);
-          await page.focus(field);
-          await page.keyboard.type(text);
-          await gate.open();
-          await waitForView(page, view);
-          assert.equal(await page.inputValue(field), text, `${view}: the typed text is kept`);
-          assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), field), true, `${view}: focus stays in ${field}`);
-          if (view === 'place') {
-            assert.equal(await page.locator('#municipality-list li:not([hidden])').count(), 0, 'the list is filtered by what was typed');
-            assert.equal(await page.locator('#view p.notice:not([hidden])').count(), 1, 'no match is said');
-          }
-        }
-      } finally {
-        await gate.close();
-      }
-      assert.deepEqual(browser.problems, []);
-    });
-
-    // The sign-in, link, administration and editors' pages, each loaded afresh (cold cache,
-    // throttled) with its session; the header's account bar fills in on every one.
-    test(`the identity pages loaded afresh (cold cache, slow 4G, 4× CPU), ${device}`, async () => {
-      const { page, context } = browser;
-      const figures = [];
-      const early = [];
-      let who = null;
-      await context.clearCookies();
-      for (const [name, path, filled, account] of IDENTITY_PAGES) {
-        if (account !== who) {
-          await signInAs(page, account); // not throttled: not what is measured
-          who = account;
-        }
+      test(`each page of the flow loaded afresh (cold cache, slow 4G, 4× CPU), ${device}`, async () => {
+        const { page } = browser;
         const slow = await throttle(page, undefined, { cold: true });
+        const figures = [];
+        const early = [];
+        // The front page in the other two languages too: the header and the view are in
+        // the page's language from the first paint, so their text cannot reflow.
+        const loads = [...pages, ['front', '/?lang=sv', 'front (sv)'], ['front', '/?lang=en', 'front (en)']];
         try {
-          await page.goto(url(typeof path === 'function' ? path() : path));
-          await page.waitForSelector('#view[data-ready="true"]', { state: 'attached' });
-          await page.waitForSelector(filled, { state: 'attached' });
-          await page.waitForSelector('#account nav', { state: 'attached' });
-          const entries = await layoutShifts(page);
-          const when = await paintTimes(page);
-          assert.ok(when.paint !== null && when.paint < when.dataAt,
-            `${name}: the page must paint before its data arrives (first paint ${when.paint} ms, data ${when.dataAt} ms)`);
-          if (!(when.skeletonAt !== null && when.paint >= when.skeletonAt)) {
-            early.push(`${name}: first paint at ${Math.round(when.paint)} ms, frame at ${when.skeletonAt === null ? 'never' : Math.round(when.skeletonAt) + ' ms'}`);
+          for (const [view, path, name = view] of loads) {
+            await page.goto(url(path));
+            await waitForView(page, view);
+            const entries = await layoutShifts(page);
+            const when = await paintTimes(page);
+            // The data must arrive after the first paint, or a measured 0 proves nothing.
+            assert.ok(when.paint !== null && when.paint < when.dataAt,
+              `${name}: the page must paint before its data arrives (first paint ${when.paint} ms, data ${when.dataAt} ms)`);
+            // No frame of index.html's own content (the front page's Finnish intro) on
+            // another page or in another language: the first paint is the script's skeleton.
+            if (!(when.skeletonAt !== null && when.paint >= when.skeletonAt)) {
+              early.push(`${name}: first paint at ${Math.round(when.paint)} ms, skeleton at ${when.skeletonAt === null ? 'never' : Math.round(when.skeletonAt) + ' ms'}`);
+            }
+            figures.push({ view: name, entries, ...cls(entries) });
           }
-          figures.push({ view: name, entries, ...cls(entries) });
         } finally {
           await slow.release();
         }
-      }
-      await context.clearCookies();
-      verdict(device, 'identity pages loaded afresh', figures);
-      assert.deepEqual(early, [], 'the first paint must be the page, built by its script');
-      assert.deepEqual(browser.problems, []);
-    });
+        verdict(device, 'loaded afresh', figures);
+        assert.deepEqual(early, [], 'the first paint must be the page itself, not index.html\'s front page');
+        assert.deepEqual(browser.problems, []);
+      });
 
-    test(`clicking through the flow (slow 4G, 4× CPU), ${device}`, async () => {
-      const { page } = browser;
-      const [, front] = pages[0];
-      const slow = await throttle(page);
-      const marks = [];
-      const mark = async (view) => marks.push({ view, at: await page.evaluate(() => performance.now()) });
-      try {
-        await page.goto(url(front));
-        await waitForView(page, 'front');
-        await mark('kind');
-        await page.click(`.need-choices a[data-value="${new URL(pages[1][1], 'http://x').searchParams.get('need')}"]`);
-        await waitForView(page, 'kind');
-        await mark('place');
-        await page.click(`.kind-choices a[data-value="${new URL(pages[2][1], 'http://x').searchParams.get('kind')}"]`);
-        await waitForView(page, 'place');
-        await mark('results');
-        await page.click(`#municipality-list a[data-value="${new URL(pages[3][1], 'http://x').searchParams.get('municipality')}"]`);
-        await waitForView(page, 'results');
-        await mark('detail');
-        await page.locator('[data-card] a[data-detail]').first().click();
-        await waitForView(page, 'detail');
-        const entries = await layoutShifts(page);
-        const bounds = [{ view: 'front', at: 0 }, ...marks, { view: null, at: Infinity }];
-        const figures = bounds.slice(0, -1).map((b, i) => {
-          const mine = entries.filter((e) => e.startTime >= b.at && e.startTime < bounds[i + 1].at);
-          return { view: b.view, entries: mine, ...cls(mine) };
-        });
-        verdict(device, 'clicked through', figures);
-      } finally {
-        await slow.release();
-      }
-      assert.deepEqual(browser.problems, []);
+      // The API held back: each page stays in its skeleton while it is checked. In Finnish at
+      // mobile size, in Swedish on the desktop (no Finnish may show before the script).
+      const skLang = device === 'mobile' ? 'fi' : 'sv';
+      test(`the skeletons: busy, placeholders hidden from assistive technology, axe-clean, right text (${skLang}), ${device}`, async () => {
+        const { page } = browser;
+        const gate = await holdApi(page);
+        try {
+          for (const [view, fiPath] of pages) {
+            const path = fiPath.replace('lang=fi', `lang=${skLang}`);
+            gate.holding = true;
+            await page.goto(url(path));
+            // With no data to be had, the view can be nothing but its skeleton.
+            await page.waitForSelector('#view[aria-busy="true"] .sk', { state: 'attached' });
+            const where = `${view} skeleton (${device})`;
+            const odd = await page.evaluate(() => {
+              const out = [];
+              for (const el of document.querySelectorAll('#view .sk')) {
+                if (!el.closest('[aria-hidden="true"]')) out.push(`placeholder not aria-hidden: ${el.outerHTML}`);
+              }
+              for (const el of document.querySelectorAll('#view [aria-hidden="true"] :is(a, button, input, select, textarea, [tabindex])')) {
+                out.push(`focusable inside aria-hidden: ${el.outerHTML.slice(0, 120)}`);
+              }
+              if (document.querySelector('#view [data-ready]') || document.querySelector('#view').dataset.ready) out.push('marked ready');
+              return out;
+            });
+            assert.deepEqual(odd, [], where);
+            assert.equal(await page.getAttribute('html', 'lang'), skLang, where);
+            await assertAccessible(page, where);
+            assert.equal(await hasHorizontalScroll(page), false, `${where} scrolls sideways`);
+            // The text a skeleton shows is the page's own: the same headings and header.
+            const texts = () => page.evaluate(() => ({
+              h1: [...document.querySelectorAll('#view h1')].map((e) => e.textContent.trim()),
+              steps: [...document.querySelectorAll('#view .step-count, #view .step-label')].map((e) => e.textContent.trim()),
+              tagline: document.querySelector('.brand-tagline').textContent,
+            }));
+            const early = await texts();
+            await gate.open();
+            await waitForView(page, view);
+            const done = await texts();
+            if (early.h1.length) assert.deepEqual(early.h1, done.h1, `${where}: heading`);
+            assert.deepEqual(early.steps, done.steps, `${where}: step texts`);
+            assert.equal(early.tagline, done.tagline, `${where}: header`);
+          }
+        } finally {
+          await gate.close();
+        }
+        assert.deepEqual(browser.problems, []);
+      });
+
+      // The skeleton's fields are live: typing while the data loads is kept (and the place
+      // list is filtered by it) when the page proper replaces the skeleton.
+      test(`typing before the data arrives is kept, ${device}`, async () => {
+        const { page } = browser;
+        const gate = await holdApi(page);
+        try {
+          for (const [view, field, text] of [['front', '#q', 'muisti'], ['place', '#place-filter', 'zzqx']]) {
+            gate.holding = true;
+            await page.goto(url(pages.find(([v]) => v === view)[1]));
+            await page.waitForSelector(`#view[aria-busy="true"] ${field}`);
+            await page.focus(field);
+            await page.keyboard.type(text);
+            await gate.open();
+            await waitForView(page, view);
+            assert.equal(await page.inputValue(field), text, `${view}: the typed text is kept`);
+            assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), field), true, `${view}: focus stays in ${field}`);
+            if (view === 'place') {
+              assert.equal(await page.locator('#municipality-list li:not([hidden])').count(), 0, 'the list is filtered by what was typed');
+              assert.equal(await page.locator('#view p.notice:not([hidden])').count(), 1, 'no match is said');
+            }
+          }
+        } finally {
+          await gate.close();
+        }
+        assert.deepEqual(browser.problems, []);
+      });
+
+      // The sign-in, link, administration and editors' pages, each loaded afresh (cold cache,
+      // throttled) with its session; the header's account bar fills in on every one.
+      test(`the identity pages loaded afresh (cold cache, slow 4G, 4× CPU), ${device}`, async () => {
+        const { page, context } = browser;
+        const figures = [];
+        const early = [];
+        let who = null;
+        await context.clearCookies();
+        for (const [name, path, filled, account] of IDENTITY_PAGES) {
+          if (account !== who) {
+            await signInAs(page, account); // not throttled: not what is measured
+            who = account;
+          }
+          const slow = await throttle(page, undefined, { cold: true });
+          try {
+            await page.goto(url(typeof path === 'function' ? path() : path));
+            await page.waitForSelector('#view[data-ready="true"]', { state: 'attached' });
+            await page.waitForSelector(filled, { state: 'attached' });
+            await page.waitForSelector('#account nav', { state: 'attached' });
+            const entries = await layoutShifts(page);
+            const when = await paintTimes(page);
+            assert.ok(when.paint !== null && when.paint < when.dataAt,
+              `${name}: the page must paint before its data arrives (first paint ${when.paint} ms, data ${when.dataAt} ms)`);
+            if (!(when.skeletonAt !== null && when.paint >= when.skeletonAt)) {
+              early.push(`${name}: first paint at ${Math.round(when.paint)} ms, frame at ${when.skeletonAt === null ? 'never' : Math.round(when.skeletonAt) + ' ms'}`);
+            }
+            figures.push({ view: name, entries, ...cls(entries) });
+          } finally {
+            await slow.release();
+          }
+        }
+        await context.clearCookies();
+        verdict(device, 'identity pages loaded afresh', figures);
+        assert.deepEqual(early, [], 'the first paint must be the page, built by its script');
+        assert.deepEqual(browser.problems, []);
+      });
+
+      test(`clicking through the flow (slow 4G, 4× CPU), ${device}`, async () => {
+        const { page } = browser;
+        const [, front] = pages[0];
+        const slow = await throttle(page);
+        const marks = [];
+        const mark = async (view) => marks.push({ view, at: await page.evaluate(() => performance.now()) });
+        try {
+          await page.goto(url(front));
+          await waitForView(page, 'front');
+          await mark('kind');
+          await page.click(`.need-choices a[data-value="${new URL(pages[1][1], 'http://x').searchParams.get('need')}"]`);
+          await waitForView(page, 'kind');
+          await mark('place');
+          await page.click(`.kind-choices a[data-value="${new URL(pages[2][1], 'http://x').searchParams.get('kind')}"]`);
+          await waitForView(page, 'place');
+          await mark('results');
+          await page.click(`#municipality-list a[data-value="${new URL(pages[3][1], 'http://x').searchParams.get('municipality')}"]`);
+          await waitForView(page, 'results');
+          await mark('detail');
+          await page.locator('[data-card] a[data-detail]').first().click();
+          await waitForView(page, 'detail');
+          const entries = await layoutShifts(page);
+          const bounds = [{ view: 'front', at: 0 }, ...marks, { view: null, at: Infinity }];
+          const figures = bounds.slice(0, -1).map((b, i) => {
+            const mine = entries.filter((e) => e.startTime >= b.at && e.startTime < bounds[i + 1].at);
+            return { view: b.view, entries: mine, ...cls(mine) };
+          });
+          verdict(device, 'clicked through', figures);
+        } finally {
+          await slow.release();
+        }
+        assert.deepEqual(browser.problems, []);
+      });
     });
-  });
-}
+  }
+});

@@ -30,6 +30,11 @@ static void test_words_are_lower_cased_letters(void **state)
 	assert_int_equal(qwords_split("ŠAKKI ŽIRAFFI", w, 5), 2);
 	assert_string_equal(w[0], "šakki");
 	assert_string_equal(w[1], "žiraffi");
+	/* ß has no upper case here; × and ÷ are no letters: they split. */
+	assert_int_equal(qwords_split("Straße kaksi×kolme", w, 5), 3);
+	assert_string_equal(w[0], "straße");
+	assert_string_equal(w[1], "kaksi");
+	assert_string_equal(w[2], "kolme");
 }
 
 static void test_short_long_and_many_words(void **state)

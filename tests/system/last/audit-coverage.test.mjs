@@ -41,11 +41,12 @@ const CHECKS = [
     audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.actor_role IN ('admin', 'editor'))`,
   },
   {
-    what: 'messages queued (sent by an admin, sign-in links, invitations)',
+    what: 'messages queued (sent by an admin, sign-in links, invitations, surveys)',
     all: `SELECT n.job_id AS id, n.created_at FROM notifications n WHERE n.created_at >= ${T0}`,
     audited: `EXISTS (SELECT 1 FROM audit_log a WHERE a.at = r.created_at AND ${ACTOR} AND a.action IN ('message.send', 'login_link.requested', 'account.invite', 'editor.add',
       'registration.submit', 'registration.approve', 'registration.reject', 'review.round',
-      'contact_request.send', 'contact_request.status', 'contact_request.withdraw', 'contact_request.round'))`,
+      'contact_request.send', 'contact_request.status', 'contact_request.withdraw', 'contact_request.round',
+      'survey.send'))`,
   },
   {
     what: 'contact requests sent',
