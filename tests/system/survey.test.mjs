@@ -7,7 +7,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { http, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DIR, readLog, http, anon, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
 const RUN = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -21,17 +23,16 @@ const SURVEY = {
     { id: 'q2', type: 'text', text: { fi: 'Mitä parantaisit?', sv: 'Vad skulle du förbättra?', en: 'What would you improve?' }, required: false },
   ],
 };
-let admin; let orgs; let id; let tokens;
+let admin; let visitor; let orgs; let id; let tokens;
 
-const answer = (token, answers) => http('/api/v1/survey-answers', {
-  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token, lang: 'fi', answers }),
-});
-const peek = (token) => http('/api/v1/survey-answers/peek', {
-  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
-});
+// The answer page is public but, as every browser POST, carries the
+// anonymous session's CSRF token.
+const answer = (token, answers) => visitor.call('/api/v1/survey-answers', { method: 'POST', json: { token, lang: 'fi', answers } });
+const peek = (token) => visitor.call('/api/v1/survey-answers/peek', { method: 'POST', json: { token } });
 
 test.before(async () => {
   admin = await signIn(ADMIN);
+  visitor = await anon();
   orgs = [];
   for (let i = 0; i < 3; i++) {
     const n = `kysely-${RUN}-${i}`;
@@ -44,6 +45,17 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   assert.equal(made.status, 201, made.text);
   assert.equal(made.json.status, 'draft');
   id = made.json.id;
+  const send = (json) => admin.call(`/api/v1/admin/surveys/${id}/send`, { method: 'POST', json });
+  // Before sending: the count the UI shows, nothing written; the ids checked.
+  const dry = await send({ recipient_ids: orgs.map((o) => o.id), dry_run: true });
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual(dry.json, { sent: 3, skipped: 0, dry_run: true });
+  assertFieldErrors(await send({ recipient_ids: ['x'] }), [{ field: 'recipient_ids', code: 'invalid' }], { what: 'not an id' });
+  assertFieldErrors(await send({ recipient_ids: ['00000000-0000-4000-8000-00000000dead'] }), [{ field: 'recipient_ids', code: 'unknown' }], { what: 'no such NGO' });
+  const none = await send({ recipient_ids: [] });
+  assert.equal(none.status, 409, none.text);
+  assert.equal(none.json.error.code, 'no_recipients');
+  assert.equal((await admin.call(`/api/v1/admin/surveys/${id}`)).json.status, 'draft', 'still a draft');
   const sent = await admin.call(`/api/v1/admin/surveys/${id}/send`, { method: 'POST', json: { recipient_ids: orgs.map((o) => o.id) } });
   assert.equal(sent.status, 200, sent.text);
   assert.deepEqual(sent.json, { sent: 3, skipped: 0 });
@@ -139,4 +151,16 @@ test('surveys are the admin\'s: others 403, nobody 401; every write audited, ans
     { what: 'the first answer', action: 'survey.answer', actor: { id: null, role: 'anonymous' }, target: id },
     { what: 'the second answer', action: 'survey.answer', actor: { id: null, role: 'anonymous' }, target: id },
   ]);
+});
+
+test('no answer link in any log of the stack (the token only in the mail and the fragment)', async () => {
+  assert.equal(tokens?.length, 3, 'the first test read the links');
+  const logs = readdirSync(path.join(DIR, 'logs'))// the mail catcher's log is the mailbox, not the stack's
+    .filter((f) => f.endsWith('.log') && f !== 'mailcatcher.log').map((f) => f.slice(0, -4));
+  // The directory logged the sending: these are the logs the services write.
+  await until(() => readLog('directory-1').includes('survey sent'), { timeout: 5000, what: 'the directory log of the sending' });
+  for (const name of logs) {
+    const text = readLog(name);
+    for (const t of tokens) assert.ok(!text.includes(t), `a survey token in ${name}.log`);
+  }
 });
