@@ -45,6 +45,14 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   assert.equal(made.status, 201, made.text);
   assert.equal(made.json.status, 'draft');
   id = made.json.id;
+  assertFieldErrors(await admin.call('/api/v1/admin/surveys', { method: 'POST', json: { ...SURVEY, questions: [] } }),
+    [{ field: 'questions', code: 'required' }], { what: 'no questions' });
+  const put1 = await admin.call(`/api/v1/admin/surveys/${id}`, { method: 'PUT', json: SURVEY });
+  assert.equal(put1.status, 200, put1.text);
+  assert.equal(put1.json.status, 'draft');
+  const notSent = await admin.call(`/api/v1/admin/surveys/${id}/close`, { method: 'POST', json: {} });
+  assert.equal(notSent.status, 409, notSent.text);
+  assert.equal(notSent.json.error.code, 'survey_draft');
   const send = (json) => admin.call(`/api/v1/admin/surveys/${id}/send`, { method: 'POST', json });
   // Before sending: the count the UI shows, nothing written; the ids checked.
   const dry = await send({ recipient_ids: orgs.map((o) => o.id), dry_run: true });
@@ -100,7 +108,10 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   assert.equal(r.status, 410, r.text);
   assert.equal(r.json.error.code, 'link_used');
   assert.equal((await peek(tokens[0])).json?.error?.code, 'link_used');
-  assert.equal((await peek(`${tokens[2].slice(0, -4)}AAAA`)).status, 404, 'an unknown token');
+  const unknown = await peek(`${tokens[2].slice(0, -4)}AAAA`);
+  assert.equal(unknown.status, 404, 'an unknown token');
+  assert.equal(unknown.json.error.code, 'link_invalid');
+  assert.equal((await peek('not a link')).json?.error?.code, 'link_invalid', 'not even a token');
 
   const got = await admin.call(`/api/v1/admin/surveys/${id}`);
   assert.equal(got.status, 200, got.text);
@@ -136,6 +147,7 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   r = await answer(tokens[2], { q1: 3 });
   assert.equal(r.status, 410, r.text);
   assert.equal(r.json.error.code, 'survey_closed');
+  assert.equal((await peek(tokens[2])).json?.error?.code, 'survey_closed');
   assert.equal((await admin.call(`/api/v1/admin/surveys/${id}`)).json.results.answered, 2);
 });
 
@@ -146,6 +158,7 @@ test('surveys are the admin\'s: others 403, nobody 401; every write audited, ans
   const who = { id: admin.account.id, role: 'admin' };
   await assertAudited(admin, T0, [
     { what: 'create', action: 'survey.create', actor: who, target: id },
+    { what: 'update', action: 'survey.update', actor: who, target: id },
     { what: 'send', action: 'survey.send', actor: who, target: id },
     { what: 'close', action: 'survey.close', actor: who, target: id },
     { what: 'the first answer', action: 'survey.answer', actor: { id: null, role: 'anonymous' }, target: id },
