@@ -7,7 +7,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { http, anon, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { DIR, readLog, http, anon, until, signIn, newOrganization, mails, noteSecret, assertAudited, assertFieldErrors } from './lib.mjs';
 
 const ADMIN = 'koordinaattori@hyvinvointialue.example.org';
 const RUN = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -21,17 +23,16 @@ const SURVEY = {
     { id: 'q2', type: 'text', text: { fi: 'Mitä parantaisit?', sv: 'Vad skulle du förbättra?', en: 'What would you improve?' }, required: false },
   ],
 };
-let admin; let orgs; let id; let tokens;
+let admin; let visitor; let orgs; let id; let tokens;
 
-// The answer page's calls, as a browser without a session makes them (the
-// anonymous CSRF cookie and header, like the review link's page).
-const answer = async (token, answers) => (await anon()).call('/api/v1/survey-answers', {
-  method: 'POST', json: { token, lang: 'fi', answers },
-});
-const peek = async (token) => (await anon()).call('/api/v1/survey-answers/peek', { method: 'POST', json: { token } });
+// The answer page is public but, as every browser POST, carries the
+// anonymous session's CSRF token.
+const answer = (token, answers) => visitor.call('/api/v1/survey-answers', { method: 'POST', json: { token, lang: 'fi', answers } });
+const peek = (token) => visitor.call('/api/v1/survey-answers/peek', { method: 'POST', json: { token } });
 
 test.before(async () => {
   admin = await signIn(ADMIN);
+  visitor = await anon();
   orgs = [];
   for (let i = 0; i < 3; i++) {
     const n = `kysely-${RUN}-${i}`;
@@ -44,6 +45,25 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   assert.equal(made.status, 201, made.text);
   assert.equal(made.json.status, 'draft');
   id = made.json.id;
+  assertFieldErrors(await admin.call('/api/v1/admin/surveys', { method: 'POST', json: { ...SURVEY, questions: [] } }),
+    [{ field: 'questions', code: 'required' }], { what: 'no questions' });
+  const put1 = await admin.call(`/api/v1/admin/surveys/${id}`, { method: 'PUT', json: SURVEY });
+  assert.equal(put1.status, 200, put1.text);
+  assert.equal(put1.json.status, 'draft');
+  const notSent = await admin.call(`/api/v1/admin/surveys/${id}/close`, { method: 'POST', json: {} });
+  assert.equal(notSent.status, 409, notSent.text);
+  assert.equal(notSent.json.error.code, 'survey_draft');
+  const send = (json) => admin.call(`/api/v1/admin/surveys/${id}/send`, { method: 'POST', json });
+  // Before sending: the count the UI shows, nothing written; the ids checked.
+  const dry = await send({ recipient_ids: orgs.map((o) => o.id), dry_run: true });
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual(dry.json, { sent: 3, skipped: 0, dry_run: true });
+  assertFieldErrors(await send({ recipient_ids: ['x'] }), [{ field: 'recipient_ids', code: 'invalid' }], { what: 'not an id' });
+  assertFieldErrors(await send({ recipient_ids: ['00000000-0000-4000-8000-00000000dead'] }), [{ field: 'recipient_ids', code: 'unknown' }], { what: 'no such NGO' });
+  const none = await send({ recipient_ids: [] });
+  assert.equal(none.status, 409, none.text);
+  assert.equal(none.json.error.code, 'no_recipients');
+  assert.equal((await admin.call(`/api/v1/admin/surveys/${id}`)).json.status, 'draft', 'still a draft');
   const sent = await admin.call(`/api/v1/admin/surveys/${id}/send`, { method: 'POST', json: { recipient_ids: orgs.map((o) => o.id) } });
   assert.equal(sent.status, 200, sent.text);
   assert.deepEqual(sent.json, { sent: 3, skipped: 0 });
@@ -88,7 +108,10 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   assert.equal(r.status, 410, r.text);
   assert.equal(r.json.error.code, 'link_used');
   assert.equal((await peek(tokens[0])).json?.error?.code, 'link_used');
-  assert.equal((await peek(`${tokens[2].slice(0, -4)}AAAA`)).status, 404, 'an unknown token');
+  const unknown = await peek(`${tokens[2].slice(0, -4)}AAAA`);
+  assert.equal(unknown.status, 404, 'an unknown token');
+  assert.equal(unknown.json.error.code, 'link_invalid');
+  assert.equal((await peek('not a link')).json?.error?.code, 'link_invalid', 'not even a token');
 
   const got = await admin.call(`/api/v1/admin/surveys/${id}`);
   assert.equal(got.status, 200, got.text);
@@ -124,6 +147,7 @@ test('a survey to three NGOs: two answer through their links, a used link is ref
   r = await answer(tokens[2], { q1: 3 });
   assert.equal(r.status, 410, r.text);
   assert.equal(r.json.error.code, 'survey_closed');
+  assert.equal((await peek(tokens[2])).json?.error?.code, 'survey_closed');
   assert.equal((await admin.call(`/api/v1/admin/surveys/${id}`)).json.results.answered, 2);
 });
 
@@ -134,9 +158,22 @@ test('surveys are the admin\'s: others 403, nobody 401; every write audited, ans
   const who = { id: admin.account.id, role: 'admin' };
   await assertAudited(admin, T0, [
     { what: 'create', action: 'survey.create', actor: who, target: id },
+    { what: 'update', action: 'survey.update', actor: who, target: id },
     { what: 'send', action: 'survey.send', actor: who, target: id },
     { what: 'close', action: 'survey.close', actor: who, target: id },
     { what: 'the first answer', action: 'survey.answer', actor: { id: null, role: 'anonymous' }, target: id },
     { what: 'the second answer', action: 'survey.answer', actor: { id: null, role: 'anonymous' }, target: id },
   ]);
+});
+
+test('no answer link in any log of the stack (the token only in the mail and the fragment)', async () => {
+  assert.equal(tokens?.length, 3, 'the first test read the links');
+  const logs = readdirSync(path.join(DIR, 'logs'))// the mail catcher's log is the mailbox, not the stack's
+    .filter((f) => f.endsWith('.log') && f !== 'mailcatcher.log').map((f) => f.slice(0, -4));
+  // The directory logged the sending: these are the logs the services write.
+  await until(() => readLog('directory-1').includes('survey sent'), { timeout: 5000, what: 'the directory log of the sending' });
+  for (const name of logs) {
+    const text = readLog(name);
+    for (const t of tokens) assert.ok(!text.includes(t), `a survey token in ${name}.log`);
+  }
 });
