@@ -127,7 +127,9 @@ async function paintTimes(page) {
 describe('layout shift', { concurrency: 2 }, () => {
   for (const [device, options] of Object.entries(DEVICES)) {
     // Hooks live inside describe(): Node 18 does not run top-level before()/after().
-    describe(`layout shift, ${device}`, { timeout: 6 * SLOW_TIMEOUT }, () => {
+    // A device's tests share its page: one after another (a subtest would
+    // otherwise take the parent's concurrency).
+    describe(`layout shift, ${device}`, { timeout: 6 * SLOW_TIMEOUT, concurrency: 1 }, () => {
       let browser;
       let pages;
       before(async () => {
