@@ -17,7 +17,6 @@
 #include "metrics.h"
 #include "num.h"
 #include "req.h"
-#include "usage.h"
 #include "rpc.h"
 #include "stats.pb-c.h"
 #include "strbuf.h"
@@ -451,9 +450,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	latency = (uint64_t)(clock_mono_us() - r->start_us);
 	metrics_observe(s->metrics, r->route->metric, r->status, latency);
-	if (r->route->usage)
-		usage_emit(r, latency);
-	usage_release(r);
+	if (r->route->usage && s->routes->finish)
+		s->routes->finish(r, latency);
+	free(r->usage);
 	/* Only a stop that waits needs the lock and the signal; it sets
 	 * 'draining' under the lock before it looks at the count, so the last
 	 * completion either sees it or came before the waiter's look. */

@@ -79,6 +79,9 @@ struct req_routes {
 	const char *const *names; /* NULL-terminated metric labels, indexed by route.metric */
 	unsigned not_found;       /* the label of the 404, 405 and 413 the server answers */
 	req_guard_fn *guard;      /* NULL: none */
+	/* A finished request of a route with .usage, for its usage events
+	 * (NULL: none); it may take r->usage, which is freed after it. */
+	void (*finish)(struct req *r, uint64_t latency_us);
 };
 
 #define REQ_MAX_ORGS 50   /* organisations a principal carries at most */

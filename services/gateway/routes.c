@@ -358,6 +358,7 @@ const struct req_routes routes_table = {
 	.names = metric_names,
 	.not_found = M_NOT_FOUND,
 	.guard = guard_request,
+	.finish = usage_emit,
 };
 
 static unsigned handle_static(struct req *r, const char *url)

@@ -127,12 +127,6 @@ void usage_detail(struct req *r, const char *activity_id)
 	guard_peek_site(r, m->user_site, sizeof(m->user_site));
 }
 
-void usage_release(struct req *r)
-{
-	free(r->usage);
-	r->usage = NULL;
-}
-
 static void emit(struct req *r, uint8_t kind, uint64_t latency_us, struct bridge_event_more *m)
 {
 	struct bridge_event ev = {

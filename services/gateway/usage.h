@@ -38,11 +38,8 @@ void usage_search_total(struct req *r, int32_t total);
 /* A detail view of the activity (a canonical uuid); counted when answered 200. */
 void usage_detail(struct req *r, const char *activity_id);
 
-/* The finished request's events to the bridge (on completion); takes what
- * the routes noted. */
+/* The finished request's events to the bridge (the route table's finish,
+ * called by req.c on completion); takes what the routes noted. */
 void usage_emit(struct req *r, uint64_t latency_us);
-
-/* Frees what a request noted and never emitted. */
-void usage_release(struct req *r);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hday.h"
+#include "ingest.h"
 #include "log.h"
 #include "pg.h"
 #include "reseed.h"
@@ -15,7 +16,6 @@
 #include "banned.h"
 
 #define DAY_S (24LL * 3600)
-#define KEEP_DAYS 10 /* as ingest.h: a day's keys live this long after it */
 
 static int redis_int(redisContext *rc, redisReply *r, long long *out, const char *what, char *err,
 		     size_t errlen)
@@ -60,7 +60,7 @@ static int64_t expire_at(const char *day)
 	int64_t end_ms = 0;
 
 	hday_end_ms(day, &end_ms);
-	return end_ms / 1000 + KEEP_DAYS * DAY_S;
+	return end_ms / 1000 + INGEST_KEEP_DAYS * DAY_S;
 }
 
 /* Queues the day counters and HyperLogLogs as commands; returns how many. */
