@@ -93,6 +93,9 @@ $(BUILD)/tests/%: tests/unit/%.c $$(call units_of,$$*) $(BUILD)/libtarjotin.a | 
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -iquote services/notify -iquote services/directory -iquote services/gateway -iquote services/stats $(LDOPT) -o $@ $< \
 		$$(sed -n 's#^// units: ##p' $<) $(BUILD)/libtarjotin.a $(LDLIBS) $(CMOCKA_LIBS)
+	@# -MP gives headers phony targets, not the units compiled with the test: a
+	@# deleted or renamed module must not stop an old build folder's next build.
+	@for u in $$(sed -n 's#^// units: ##p' $<); do echo "$$u:"; done >>$@.d
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
 	@mkdir -p $(dir $@)
