@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "file.h"
 #include "log.h"
 #include "migrate.h"
@@ -160,4 +161,63 @@ out:
 	free(names);
 	free(create);
 	return count;
+}
+
+/* The user named in a conninfo (URL or key=value), malloc'ed; NULL if none. */
+static char *conninfo_user(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	char *user = NULL;
+
+	for (o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "user") && o->val && *o->val)
+			user = xstrdup(o->val);
+	PQconninfoFree(opts);
+	return user;
+}
+
+int migrate_grant(PGconn *owner, const char *schema, const char *table,
+		  const char *runtime_conninfo, char *err, size_t errlen)
+{
+	char *user = conninfo_user(runtime_conninfo), *role = NULL, *sch = NULL, *sql = NULL;
+	int rc = -1;
+
+	if (!user) {
+		errmsg(err, errlen, "the service's database URL names no user");
+		goto out;
+	}
+	if (!strcmp(user, PQuser(owner))) {
+		rc = 0; /* one role for both: nothing to hand out */
+		goto out;
+	}
+	role = PQescapeIdentifier(owner, user, strlen(user));
+	sch = PQescapeIdentifier(owner, schema, strlen(schema));
+	if (!role || !sch) {
+		errmsg(err, errlen, "cannot quote the role: %s", PQerrorMessage(owner));
+		goto out;
+	}
+	/* 'table' is our own constant ([a-z_.]), checked by migrate_apply's
+	 * rules; the role and schema are quoted. */
+	sql = xasprintf(
+		"BEGIN;"
+		"GRANT USAGE ON SCHEMA %s TO %s;"
+		"REVOKE CREATE ON SCHEMA %s FROM %s;"
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s;"
+		"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %s TO %s;"
+		"REVOKE INSERT, UPDATE, DELETE ON %s FROM %s;"
+		"COMMIT",
+		sch, role, sch, role, sch, role, sch, role, table, role);
+	if (pg_exec(owner, sql, err, errlen)) {
+		char ignored[128];
+
+		pg_exec(owner, "ROLLBACK", ignored, sizeof(ignored));
+		goto out;
+	}
+	rc = 0;
+out:
+	PQfreemem(role);
+	PQfreemem(sch);
+	free(sql);
+	free(user);
+	return rc;
 }

@@ -31,4 +31,16 @@
 int migrate_apply(PGconn *db, const char *dir, const char *table, long long lock_key, char *err,
 		  size_t errlen);
 
+/*
+ * Least privilege (docs/security.md "Stores"): the owner's connection 'owner'
+ * (which ran the migrations) grants the role of 'runtime_conninfo' what a
+ * running service needs in 'schema' and no more: USAGE on the schema,
+ * SELECT/INSERT/UPDATE/DELETE on its tables, USAGE/SELECT/UPDATE on its
+ * sequences, only SELECT on the tracking table 'table'; never CREATE.  Run
+ * after every migration, so new tables are covered.  Nothing to do (0) when
+ * both connections are the same role.  Returns 0, or -1 with a message.
+ */
+int migrate_grant(PGconn *owner, const char *schema, const char *table,
+		  const char *runtime_conninfo, char *err, size_t errlen);
+
 #endif

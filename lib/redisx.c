@@ -1,10 +1,46 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "num.h"
 #include "redisx.h"
 #include "banned.h"
+
+/* The service's Redis user and password, read once (config_secret exits
+ * on a weak password, at the first connection, which is at start). */
+static pthread_once_t credentials_once = PTHREAD_ONCE_INIT;
+static const char *redis_user, *redis_password;
+
+static void credentials_read(void)
+{
+	redis_user = config_str("TARJOTIN_REDIS_USER", "");
+	redis_password = config_secret("TARJOTIN_REDIS_PASSWORD");
+}
+
+/* AUTH as the configured user; 0, or -1 with the reason (never the
+ * password) in err. */
+static int authenticate(redisContext *c, const char *addr, char *err, size_t errlen)
+{
+	redisReply *r;
+	int rc = -1;
+
+	if (!*redis_password)
+		return 0;
+	r = *redis_user ? redisCommand(c, "AUTH %s %s", redis_user, redis_password) :
+			  redisCommand(c, "AUTH %s", redis_password);
+	if (!r)
+		snprintf(err, errlen, "cannot authenticate to redis '%s': %s", addr, c->errstr);
+	else if (r->type == REDIS_REPLY_ERROR)
+		snprintf(err, errlen, "redis '%s' refused user '%s': %s", addr,
+			 *redis_user ? redis_user : "default", r->str);
+	else
+		rc = 0;
+	if (r)
+		freeReplyObject(r);
+	return rc;
+}
 
 redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen)
 {
@@ -41,6 +77,11 @@ redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t
 		return NULL;
 	}
 	redisSetTimeout(c, tv);
+	pthread_once(&credentials_once, credentials_read);
+	if (authenticate(c, addr, err, errlen)) {
+		redisFree(c);
+		return NULL;
+	}
 	return c;
 }
 

@@ -11,8 +11,10 @@
 
 /*
  * Connects with a timeout (milliseconds) for the connect and for every
- * command.  Returns a context, or NULL with the reason in err.  Free with
- * redisFree().
+ * command, and authenticates as TARJOTIN_REDIS_USER with
+ * TARJOTIN_REDIS_PASSWORD (or _FILE; config_secret) when a password is set:
+ * each service has its own ACL user (docs/security.md "Stores").  Returns a
+ * context, or NULL with the reason in err.  Free with redisFree().
  */
 redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen);
 

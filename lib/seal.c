@@ -11,7 +11,7 @@
 
 int seal_key_from_env(struct seal_key *key, char *err, size_t errlen)
 {
-	const char *hex = config_str("TARJOTIN_DATA_KEY", "");
+	const char *hex = config_secret("TARJOTIN_DATA_KEY"); /* or _FILE */
 	size_t n = 0;
 
 	if (strlen(hex) != 2 * SEAL_KEY_BYTES ||

@@ -17,6 +17,9 @@
 # DIR/env holds the resolved configuration (sourced by tests); DIR/pids/*.pid
 # the PIDs; DIR/logs/*.log every process's output.
 set -euo pipefail
+# Everything written here is for this user only (secrets, keys, logs): the
+# folders PostgreSQL must reach are opened for traversal one by one.
+umask 077
 # Note: every "return" here names its status: inside a trap (Ctrl-C), a bare
 # return would return the interrupted wait's 130/143, and set -e would end
 # the script before it stopped anything.
@@ -33,6 +36,9 @@ load_config() {
   if [[ -f $dir/env ]]; then
     # shellcheck disable=SC1091
     source "$dir/env"
+    # shellcheck disable=SC1091
+    source "$dir/secrets" # the stores' passwords, which env does not hold
+    export PGPASSFILE
     return 0
   fi
   : "${TARJOTIN_HTTP_PORT:=8080}"
@@ -46,6 +52,7 @@ load_config() {
   : "${TARJOTIN_STATS_PORT:=5701}"
   : "${TARJOTIN_STATS_REPORT_PORT:=5702}"
   load_secrets "$dir"
+  load_keys "$dir" || return 1
   cat >"$dir/env" <<ENV
 TARJOTIN_STACK_DIR=$dir
 TARJOTIN_BIN=$BIN
@@ -61,12 +68,21 @@ TARJOTIN_STATS_PORT=$TARJOTIN_STATS_PORT
 TARJOTIN_STATS_REPORT_PORT=$TARJOTIN_STATS_REPORT_PORT
 TARJOTIN_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
 TARJOTIN_PUBLIC_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
-TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+TARJOTIN_DATABASE_URL=postgresql://tarjotin_directory@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+TARJOTIN_MIGRATE_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+PGPASSFILE=$dir/pgpass
 TARJOTIN_REDIS_ADDR=127.0.0.1:$TARJOTIN_REDIS_PORT
+TARJOTIN_REDIS_USER=gateway
+TARJOTIN_REDIS_PASSWORD=$REDIS_PASSWORD_GATEWAY
 TARJOTIN_DIRECTORY_ENDPOINTS=${TARJOTIN_DIRECTORY_ENDPOINTS:-tcp://127.0.0.1:$TARJOTIN_DIRECTORY_PORT}
 TARJOTIN_STATS_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_PORT
 TARJOTIN_STATS_REPORT_ENDPOINT=tcp://127.0.0.1:$TARJOTIN_STATS_REPORT_PORT
 TARJOTIN_STATS_DATABASE_URL=postgresql://tarjotin_stats@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+TARJOTIN_STATS_MIGRATE_DATABASE_URL=postgresql://tarjotin_stats_owner@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
+TARJOTIN_GATEWAY_PUBLIC_KEY=$(cat "$dir/keys/gateway.pub")
+TARJOTIN_DIRECTORY_PUBLIC_KEY=$(cat "$dir/keys/directory.pub")
+TARJOTIN_STATS_PUBLIC_KEY=$(cat "$dir/keys/stats.pub")
+TARJOTIN_CURVE_SECRET_KEY_FILE=$dir/keys/gateway.key
 TARJOTIN_DATA_KEY=$TARJOTIN_DATA_KEY
 TARJOTIN_SMS_TOKEN=$TARJOTIN_SMS_TOKEN
 TARJOTIN_SMS_DLR_SECRET=$TARJOTIN_SMS_DLR_SECRET
@@ -103,6 +119,7 @@ ENV
   fi
   # shellcheck disable=SC1091
   source "$dir/env"
+  export PGPASSFILE
 }
 
 # The stack's secrets: the data key that seals recipients, the SMS provider
@@ -117,14 +134,55 @@ load_secrets() {
   sed -i '/^TARJOTIN_ADMIN_TOKEN=/d' "$f"
   # shellcheck disable=SC1090
   source "$f"
-  for spec in TARJOTIN_DATA_KEY:32 TARJOTIN_SMS_TOKEN:16 TARJOTIN_SMS_DLR_SECRET:24 \
-    TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET:24; do
+  # At least 32 bytes each, as the services demand (docs/security.md).
+  for spec in TARJOTIN_DATA_KEY:32 TARJOTIN_SMS_TOKEN:32 TARJOTIN_SMS_DLR_SECRET:32 \
+    TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET:32 PG_PASSWORD_POSTGRES:32 \
+    PG_PASSWORD_TARJOTIN:32 PG_PASSWORD_TARJOTIN_DIRECTORY:32 PG_PASSWORD_TARJOTIN_STATS:32 \
+    PG_PASSWORD_TARJOTIN_STATS_OWNER:32 REDIS_PASSWORD_ADMIN:32 REDIS_PASSWORD_GATEWAY:32 \
+    REDIS_PASSWORD_DIRECTORY:32 REDIS_PASSWORD_NOTIFY:32 REDIS_PASSWORD_STATS:32; do
     name=${spec%:*} bytes=${spec#*:}
     grep -q "^$name=" "$f" && continue
     echo "$name=${!name:-$(od -An -tx1 -N"$bytes" /dev/urandom | tr -d ' \n')}" >>"$f"
   done
+  # Secrets an older folder made shorter than 32 bytes are made again
+  # (what they sealed stays sealed with the data key, which was 32 already).
+  for name in TARJOTIN_SMS_TOKEN TARJOTIN_SMS_DLR_SECRET TARJOTIN_OIDC_POHJOIS_SAVO_CLIENT_SECRET; do
+    if [[ $(grep "^$name=" "$f" | cut -d= -f2- | tr -d '\n' | wc -c) -lt 32 ]]; then
+      sed -i "/^$name=/d" "$f"
+      echo "$name=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >>"$f"
+    fi
+  done
   # shellcheck disable=SC1090
   source "$f"
+  # libpq's password file: the URLs name users, never passwords.
+  {
+    echo "127.0.0.1:$TARJOTIN_PG_PORT:*:postgres:$PG_PASSWORD_POSTGRES"
+    echo "127.0.0.1:$TARJOTIN_PG_PORT:*:tarjotin:$PG_PASSWORD_TARJOTIN"
+    echo "127.0.0.1:$TARJOTIN_PG_PORT:*:tarjotin_directory:$PG_PASSWORD_TARJOTIN_DIRECTORY"
+    echo "127.0.0.1:$TARJOTIN_PG_PORT:*:tarjotin_stats:$PG_PASSWORD_TARJOTIN_STATS"
+    echo "127.0.0.1:$TARJOTIN_PG_PORT:*:tarjotin_stats_owner:$PG_PASSWORD_TARJOTIN_STATS_OWNER"
+  } >"$dir/pgpass"
+}
+
+# The services' CURVE key pairs (docs/security.md "Internal traffic"): one
+# per service in DIR/keys/<service>.key (secret, 0600) and .pub, made once
+# by tarjotin-admin and kept, like the secrets.
+load_keys() {
+  local dir=$1 svc pub sec
+  mkdir -p "$dir/keys"
+  for svc in gateway directory stats; do
+    [[ -s $dir/keys/$svc.key && -s $dir/keys/$svc.pub ]] && continue
+    if [[ ! -x $BIN/tarjotin-admin ]]; then
+      log "$BIN/tarjotin-admin is missing: build first (make)"
+      return 1
+    fi
+    { read -r pub && read -r sec; } < <("$BIN/tarjotin-admin" curve-keypair) || {
+      log "cannot make a CURVE key pair"
+      return 1
+    }
+    printf '%s\n' "$sec" >"$dir/keys/$svc.key"
+    printf '%s\n' "$pub" >"$dir/keys/$svc.pub"
+  done
 }
 
 pidfile() { echo "$1/pids/$2.pid"; }
@@ -160,32 +218,84 @@ pg_init() {
     fi
   fi
   log "initialising PostgreSQL in $data"
-  as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+  as_pg "$PGBIN/initdb" -D "$data" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 \
     >"$dir/logs/initdb.log" 2>&1 || { log "initdb failed, see $dir/logs/initdb.log"; return 1; }
   pg_start "$dir" || return 1
   as_pg "$PGBIN/psql" -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d postgres \
-    -c "CREATE ROLE tarjotin LOGIN" -c "CREATE DATABASE tarjotin OWNER tarjotin" >/dev/null
+    -c "CREATE ROLE tarjotin LOGIN" -c "CREATE DATABASE tarjotin OWNER tarjotin" >/dev/null ||
+    return 1
 }
 
-# pg_roles DIR: the roles every start expects, also in a cluster made before
-# they existed. Stats has its own login and creates the schema it owns
-# (docs/statistics.md section 3); it gets no right on the directory's tables.
+# pg_roles DIR: the roles every start expects, with their passwords, also
+# in a cluster made before they existed (docs/security.md "Stores"):
+#   tarjotin              owns the directory's tables: its migrations only
+#   tarjotin_directory    what the directory runs as: rows, never CREATE
+#   tarjotin_stats_owner  owns the stats schema: stats' migrations only
+#   tarjotin_stats        what stats runs as: rows in its schema only
+# The owners grant the runtime roles at every migration (lib/migrate.c).
+# Neither side has any right on the other's schema.
 pg_roles() {
   local dir=$1
-  as_pg "$PGBIN/psql" -X -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d tarjotin \
-    -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || { log "cannot create the stats role"; return 1; }
+  {
+    cat <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tarjotin_stats') THEN
     CREATE ROLE tarjotin_stats LOGIN;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tarjotin_stats_owner') THEN
+    CREATE ROLE tarjotin_stats_owner LOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tarjotin_directory') THEN
+    CREATE ROLE tarjotin_directory LOGIN;
+  END IF;
+  -- A folder from before the split: stats ran as the schema's owner.
+  IF EXISTS (SELECT 1 FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+             WHERE n.nspname = 'stats' AND r.rolname = 'tarjotin_stats') THEN
+    REASSIGN OWNED BY tarjotin_stats TO tarjotin_stats_owner;
+  END IF;
 END $$;
-GRANT CREATE ON DATABASE tarjotin TO tarjotin_stats;
+REVOKE ALL ON DATABASE tarjotin FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE tarjotin TO tarjotin_directory, tarjotin_stats,
+  tarjotin_stats_owner;
+GRANT CREATE ON DATABASE tarjotin TO tarjotin_stats_owner;
+REVOKE CREATE ON DATABASE tarjotin FROM tarjotin_stats, tarjotin_directory;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SQL
+    # Through stdin, not argv: hex, so safe inside quotes.
+    echo "ALTER ROLE postgres PASSWORD '$PG_PASSWORD_POSTGRES';"
+    echo "ALTER ROLE tarjotin PASSWORD '$PG_PASSWORD_TARJOTIN';"
+    echo "ALTER ROLE tarjotin_directory PASSWORD '$PG_PASSWORD_TARJOTIN_DIRECTORY';"
+    echo "ALTER ROLE tarjotin_stats PASSWORD '$PG_PASSWORD_TARJOTIN_STATS';"
+    echo "ALTER ROLE tarjotin_stats_owner PASSWORD '$PG_PASSWORD_TARJOTIN_STATS_OWNER';"
+  } | as_pg "$PGBIN/psql" -X -q -h "$dir/pgsock" -p "$TARJOTIN_PG_PORT" -U postgres -d tarjotin \
+    -v ON_ERROR_STOP=1 >/dev/null || { log "cannot create the roles"; return 1; }
+}
+
+# pg_hba DIR: how the cluster authenticates, written before every start so
+# that an older folder (trust) is brought along: over TCP only with a
+# password (scram-sha-256); on the private socket only the superuser, as
+# the OS user that runs PostgreSQL (peer).
+pg_hba() {
+  local data=$1/pg who
+  who=$(if [[ $(id -u) == 0 ]]; then echo postgres; else id -un; fi)
+  as_pg tee "$data/pg_hba.conf" >/dev/null <<HBA
+# Written by scripts/stack.sh at every start.
+local   all   postgres                 peer map=stack
+host    all   all        127.0.0.1/32  scram-sha-256
+HBA
+  as_pg tee "$data/pg_ident.conf" >/dev/null <<IDENT
+stack   $who   postgres
+IDENT
 }
 
 pg_start() {
   local dir=$1
-  if as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; then return 0; fi
+  pg_hba "$dir"
+  if as_pg "$PGBIN/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; then
+    as_pg "$PGBIN/pg_ctl" -D "$dir/pg" reload >/dev/null
+    return 0
+  fi
   touch "$dir/logs/postgresql.log"
   [[ $(id -u) == 0 ]] && chown postgres "$dir/logs/postgresql.log"
   as_pg "$PGBIN/pg_ctl" -D "$dir/pg" -l "$dir/logs/postgresql.log" -w -t 30 \
@@ -204,18 +314,36 @@ pg_stop() {
 }
 
 # --- Redis ------------------------------------------------------------------
+# redis_acl DIR: one ACL user per service (docs/security.md "Stores"), each
+# limited to its own keys and to reading, writing, scripts and transactions
+# (nothing dangerous, no administration, no channels); "default" is the
+# operator's and the tests' (redis-cli with REDISCLI_AUTH).
+redis_acl() {
+  local dir=$1 cmds='resetchannels -@all +@read +@write +@scripting +@transaction +@connection -@dangerous -@admin'
+  cat >"$dir/redis/users.acl" <<ACL
+user default on >$REDIS_PASSWORD_ADMIN ~* &* +@all
+user gateway on >$REDIS_PASSWORD_GATEWAY ~tj:sess:* ~tj:rl:* ~tj:oidc:* $cmds
+user directory on >$REDIS_PASSWORD_DIRECTORY ~tj:notify ~tj:notify:status ~tj:notify:status:bad $cmds
+user notify on >$REDIS_PASSWORD_NOTIFY ~tj:notify ~tj:notify:* $cmds
+user stats on >$REDIS_PASSWORD_STATS ~tj:stats:* $cmds
+ACL
+}
+
 redis_start() {
   local dir=$1 pf
   pf=$(pidfile "$dir" redis)
   alive "$pf" && return 0
   mkdir -p "$dir/redis"
+  redis_acl "$dir"
   # AOF with fsync on every write: a job on the stream survives a restart.
   redis-server --bind 127.0.0.1 --port "$TARJOTIN_REDIS_PORT" --unixsocket "$dir/redis.sock" \
     --dir "$dir/redis" --save '' --appendonly yes --appendfsync always \
+    --aclfile "$dir/redis/users.acl" \
     --daemonize no --loglevel warning >>"$dir/logs/redis.log" 2>&1 &
   echo $! >"$pf"
   for _ in $(seq 100); do
-    redis-cli -p "$TARJOTIN_REDIS_PORT" ping >/dev/null 2>&1 && return 0
+    [[ $(REDISCLI_AUTH=$REDIS_PASSWORD_ADMIN redis-cli -p "$TARJOTIN_REDIS_PORT" ping 2>/dev/null) == PONG ]] &&
+      return 0
     sleep 0.05
   done
   log "redis did not start, see $dir/logs/redis.log"; return 1
@@ -250,10 +378,12 @@ sms_start() {
   shift
   pf=$(pidfile "$dir" sms-standin)
   alive "$pf" && return 0
-  /usr/bin/python3 "$ROOT/tests/tools/sms_standin.py" --port "$TARJOTIN_SMS_PORT" \
-    --token "$TARJOTIN_SMS_TOKEN" --dlr-url "$TARJOTIN_URL/api/v1/sms/delivery-reports" \
+  # The token and the report secret through the environment, not argv.
+  TARJOTIN_SMS_TOKEN=$TARJOTIN_SMS_TOKEN TARJOTIN_SMS_DLR_SECRET=$TARJOTIN_SMS_DLR_SECRET \
+    /usr/bin/python3 "$ROOT/tests/tools/sms_standin.py" --port "$TARJOTIN_SMS_PORT" \
+    --dlr-url "$TARJOTIN_URL/api/v1/sms/delivery-reports" \
     --mo-url "$TARJOTIN_URL/api/v1/sms/incoming" \
-    --dlr-secret "$TARJOTIN_SMS_DLR_SECRET" --dlr-retries 30 --dir "$dir/sms" "$@" \
+    --dlr-retries 30 --dir "$dir/sms" "$@" \
     >>"$dir/logs/sms-standin.log" 2>&1 &
   echo $! >"$pf"
   for _ in $(seq 200); do
@@ -313,6 +443,22 @@ svc_start() {
     export TARJOTIN_STATS_REPORT_BIND=tcp://127.0.0.1:$TARJOTIN_STATS_REPORT_PORT
     export TARJOTIN_STATS_MIGRATIONS_DIR=$ROOT/services/stats/migrations
     export TARJOTIN_WEB_VENDOR_DIR=$ROOT/services/gateway/vendor/node_modules/chart.js/dist
+    # Its CURVE key, and whom its server sockets admit.
+    case $svc in
+      gateway | directory | stats) export TARJOTIN_CURVE_SECRET_KEY_FILE=$dir/keys/$svc.key ;;
+    esac
+    # Its own Redis user (redis_acl), through the environment.
+    case $svc in
+      gateway | directory | notify | stats)
+        export TARJOTIN_REDIS_USER=$svc
+        pw=REDIS_PASSWORD_${svc^^}
+        export TARJOTIN_REDIS_PASSWORD=${!pw}
+        ;;
+    esac
+    case $svc in
+      directory) export TARJOTIN_CURVE_CLIENTS=$TARJOTIN_GATEWAY_PUBLIC_KEY,$TARJOTIN_STATS_PUBLIC_KEY ;;
+      stats) export TARJOTIN_CURVE_CLIENTS=$TARJOTIN_GATEWAY_PUBLIC_KEY,$TARJOTIN_DIRECTORY_PUBLIC_KEY ;;
+    esac
     for kv in "$@"; do export "${kv?}"; done
     exec "$TARJOTIN_BIN/tarjotin-$svc" >>"$dir/logs/$name.log" 2>&1
   ) &
@@ -396,6 +542,8 @@ review_settle() {
 start_all() {
   local dir=$1
   mkdir -p "$dir/logs" "$dir/pids"
+  # PostgreSQL (user postgres) writes its log in logs/: traversal, no listing.
+  chmod 711 "$dir" "$dir/logs"
   load_config "$dir"
   # Each step checks itself: bash ignores set -e inside a function that is
   # called as "start_all || ...".

@@ -119,6 +119,11 @@ TARJOTIN_DIRECTORY2_PORT=$P_DIR2
 TARJOTIN_GATEWAY_RPC_BIND=$TARJOTIN_GATEWAY_RPC_BIND
 TARJOTIN_ROOT=$ROOT
 ENV
+# The tests' psql reach the stack's PostgreSQL with its passwords (scram).
+export PGPASSFILE=$TMP/pgpass
+# and redis-cli its Redis as the operator (user "default").
+REDISCLI_AUTH=$(sed -n 's/^REDIS_PASSWORD_ADMIN=//p' "$TMP/secrets")
+export REDISCLI_AUTH
 
 # node --test prints TAP; its closing "# pass N" / "# fail N" lines are ours.
 run_node_tests() {

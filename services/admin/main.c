@@ -8,7 +8,13 @@
  *   tarjotin-admin login-link EMAIL
  *       prints a one-time sign-in link for an existing enabled account
  *
- * Only the link goes to stdout; errors go to stderr.  Exit 0, 1 on failure,
+ *   tarjotin-admin curve-keypair
+ *       prints a new ZeroMQ CURVE key pair, the public key on the first
+ *       line and the secret key on the second (64 hex digits each): one per
+ *       service
+ *       (docs/security.md "Internal traffic"); needs no database
+ *
+ * Only the link (or the keys) goes to stdout; errors go to stderr.  Exit 0, 1 on failure,
  * 2 on a usage error.  Reads TARJOTIN_DATABASE_URL and TARJOTIN_PUBLIC_URL.
  * Every link it prints is audit-logged as login_link.issued by "operator".
  */
@@ -34,7 +40,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tarjotin-admin create-admin EMAIL [NAME]\n"
-		"       tarjotin-admin login-link EMAIL\n");
+		"       tarjotin-admin login-link EMAIL\n"
+		"       tarjotin-admin curve-keypair\n");
 	return 2;
 }
 
@@ -176,6 +183,24 @@ out:
 	return rc;
 }
 
+/* Prints a new CURVE key pair: public, then secret. */
+static int curve_keypair(void)
+{
+	unsigned char pub[crypto_box_PUBLICKEYBYTES], sec[crypto_box_SECRETKEYBYTES];
+	char hex_pub[2 * sizeof(pub) + 1], hex_sec[2 * sizeof(sec) + 1];
+
+	/* CURVE's keys are Curve25519's, which crypto_box uses too. */
+	if (sodium_init() < 0 || crypto_box_keypair(pub, sec)) {
+		fprintf(stderr, "tarjotin-admin: cannot make a key pair\n");
+		return 1;
+	}
+	printf("%s\n%s\n", sodium_bin2hex(hex_pub, sizeof(hex_pub), pub, sizeof(pub)),
+	       sodium_bin2hex(hex_sec, sizeof(hex_sec), sec, sizeof(sec)));
+	sodium_memzero(sec, sizeof(sec));
+	sodium_memzero(hex_sec, sizeof(hex_sec));
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *conninfo, *name = "";
@@ -185,6 +210,8 @@ int main(int argc, char **argv)
 	PGconn *db;
 	int rc;
 
+	if (argc == 2 && !strcmp(argv[1], "curve-keypair"))
+		return curve_keypair();
 	if (argc < 3)
 		return usage();
 	create = !strcmp(argv[1], "create-admin");

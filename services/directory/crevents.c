@@ -20,6 +20,7 @@
 #include "stats.pb-c.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 #define SNDHWM 100      /* batches queued for stats at most */
@@ -276,6 +277,10 @@ struct crevents *crevents_start(struct directory *dir)
 	    zmq_setsockopt(c->push, ZMQ_SNDHWM, &hwm, sizeof(hwm))) {
 		log_fatal("stats relay: cannot make its socket", "error", zmq_strerror(errno),
 			  NULL);
+		goto fail;
+	}
+	if (zcurve_client(c->push, dir->curve, "TARJOTIN_STATS_PUBLIC_KEY", err, sizeof(err))) {
+		log_fatal("stats relay: bad CURVE configuration", "error", err, NULL);
 		goto fail;
 	}
 	if (rpc_attach(c->push, c->endpoint, false, err, sizeof(err))) {

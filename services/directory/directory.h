@@ -46,6 +46,8 @@ struct cr_settings {
 	bool contact_in_email; /* TARJOTIN_CR_CONTACT_IN_EMAIL: client data in the NGO's e-mail */
 };
 
+struct zcurve;
+
 struct directory {
 	const char *instance;
 	const char *conninfo;
@@ -56,6 +58,7 @@ struct directory {
 	struct simclock *clock;       /* simclock.h: the review's clock (moved in tests) */
 	struct review_settings review;
 	struct cr_settings cr;
+	const struct zcurve *curve; /* zcurve.h: this service's CURVE keys */
 };
 
 /* One worker thread's own resources. */

@@ -24,6 +24,7 @@
 #include "search.h"
 #include "sig.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 /*
@@ -372,7 +373,9 @@ struct front *front_new(void *zctx, const struct directory *dir, struct workers 
 		errmsg(err, errlen, "cannot make the gateways' socket: %s", zmq_strerror(errno));
 		goto fail;
 	}
-	if (rpc_attach(f->router, cfg->bind, true, err, errlen) ||
+	/* A CURVE server whichever side dials: gateways are admitted by key. */
+	if (zcurve_server(f->router, cfg->curve, cfg->zap, err, errlen) ||
+	    rpc_attach(f->router, cfg->bind, true, err, errlen) ||
 	    rpc_attach(f->router, cfg->gateways, false, err, errlen))
 		goto fail;
 	return f;

@@ -21,11 +21,16 @@
 
 struct front;
 
+struct zcurve;
+struct zap;
+
 struct front_config {
-	const char *bind;      /* endpoints to bind (comma-separated; empty: none) */
-	const char *gateways;  /* gateway endpoints to dial (the same) */
-	long grace_ms;         /* on stopping, how long to wait for work in flight */
-	struct outbox *outbox; /* its figures go into the health reply; may be NULL */
+	const char *bind;           /* endpoints to bind (comma-separated; empty: none) */
+	const char *gateways;       /* gateway endpoints to dial (the same) */
+	long grace_ms;              /* on stopping, how long to wait for work in flight */
+	struct outbox *outbox;      /* its figures go into the health reply; may be NULL */
+	const struct zcurve *curve; /* the ROUTER is a CURVE server (zcurve.h) ... */
+	const struct zap *zap;      /* ... authenticated by this context's handler */
 };
 
 struct front_stats {

@@ -43,12 +43,15 @@
 #include "simclock.h"
 #include "workers.h"
 #include "xalloc.h"
+#include "zap.h"
+#include "zcurve.h"
 #include "banned.h"
 
 /* Everything the directory reads from its environment, read at start. */
 struct config {
 	const char *instance;
 	const char *conninfo;
+	const char *migrate_conninfo; /* the schema owner's: migrations only */
 	const char *bind, *gateways;
 	const char *migrations_dir, *data_dir;
 	const char *public_url;
@@ -63,6 +66,7 @@ static void config_read(struct config *c)
 {
 	c->conninfo = config_str("TARJOTIN_DATABASE_URL",
 				 "postgresql://tarjotin@127.0.0.1:5432/tarjotin");
+	c->migrate_conninfo = config_str("TARJOTIN_MIGRATE_DATABASE_URL", c->conninfo);
 	c->bind = config_str("TARJOTIN_DIRECTORY_BIND", "tcp://127.0.0.1:5601");
 	c->gateways = config_str("TARJOTIN_DIRECTORY_GATEWAYS", "");
 	c->migrations_dir = config_str("TARJOTIN_MIGRATIONS_DIR", "services/directory/migrations");
@@ -126,7 +130,9 @@ static int prepare_database(const struct config *cfg)
 	int64_t until = clock_mono_us() + cfg->db_wait_s * 1000000;
 	int n, rc = -1;
 
-	while (pg_ensure(&db, cfg->conninfo, err, sizeof(err))) {
+	/* As the schema's owner: migrations, the grants to the service's own
+	 * role, the reference data.  Everything else runs as that role. */
+	while (pg_ensure(&db, cfg->migrate_conninfo, err, sizeof(err))) {
 		struct pollfd pfd = { .fd = sig_fd(), .events = POLLIN };
 
 		if (sig_stopping() || clock_mono_us() > until) {
@@ -139,6 +145,10 @@ static int prepare_database(const struct config *cfg)
 			  sizeof(err));
 	if (n < 0) {
 		log_fatal("migrations failed", "error", err, NULL);
+		goto out;
+	}
+	if (migrate_grant(db, "public", "schema_migrations", cfg->conninfo, err, sizeof(err))) {
+		log_fatal("cannot grant the service's role its rights", "error", err, NULL);
 		goto out;
 	}
 	snprintf(count, sizeof(count), "%d", n);
@@ -186,6 +196,8 @@ int main(void)
 	struct crsched *crsched = NULL;
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
+	struct zcurve curve = { 0 };
+	struct zap *zap = NULL;
 	char err[512];
 	int rc = 1;
 
@@ -230,6 +242,12 @@ int main(void)
 		log_fatal("cannot install signal handlers or start libsodium", NULL);
 		goto out;
 	}
+	if (zcurve_init(&curve, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", "TARJOTIN_CURVE_*", "expected", err,
+			  NULL);
+		goto out;
+	}
+	dir.curve = &curve;
 	if (prepare_database(&cfg))
 		goto out;
 	/* The search index: built once now, then kept current by its loader
@@ -245,6 +263,13 @@ int main(void)
 		log_fatal("cannot make the zeromq context", "error", zmq_strerror(errno), NULL);
 		goto out;
 	}
+	/* Before any server socket: without a handler libzmq admits any key. */
+	if (curve.on && !(zap = zap_new(zctx, &curve, err, sizeof(err)))) {
+		log_fatal("cannot start", "error", err, NULL);
+		goto out;
+	}
+	fc.curve = &curve;
+	fc.zap = zap;
 	/* Messaging: without a data key it answers "unavailable", nothing else
 	 * changes. */
 	dir.messages = messages_new();
@@ -294,8 +319,10 @@ out:
 	if (zctx)
 		zmq_ctx_shutdown(zctx);
 	workers_destroy(&pool);
+	zap_destroy(&zap);
 	if (zctx)
 		zmq_ctx_term(zctx);
+	zcurve_release(&curve);
 	sig_request_stop(); /* for the threads that watch the signal */
 	healthwatch_release(&pgwatch);
 	outbox_stop(&outbox);

@@ -16,6 +16,7 @@
 #include "rpc.h"
 #include "stats.pb-c.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 #define SLOT_BITS 20
@@ -511,6 +512,13 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 		snprintf(err, errlen, "cannot create sockets: %s", zmq_strerror(errno));
 		goto fail;
 	}
+	/* Every peer proves its key: the directory and stats by theirs (the
+	 * handshake fails against anyone else, whichever side dials), this
+	 * gateway by its own, which their ZAP handlers look up. */
+	if (zcurve_client(b->dealer, cfg->curve, "TARJOTIN_DIRECTORY_PUBLIC_KEY", err, errlen) ||
+	    zcurve_client(b->push, cfg->curve, "TARJOTIN_STATS_PUBLIC_KEY", err, errlen) ||
+	    zcurve_client(b->stats_dealer, cfg->curve, "TARJOTIN_STATS_PUBLIC_KEY", err, errlen))
+		goto fail;
 	if (rpc_attach(b->dealer, cfg->directory_endpoints, false, err, errlen) ||
 	    rpc_attach(b->dealer, cfg->directory_bind, true, err, errlen) ||
 	    rpc_attach(b->push, cfg->stats_endpoint, false, err, errlen) ||

@@ -54,14 +54,17 @@ struct bridge_call {
 	struct bridge_call *next, *prev;
 };
 
+struct zcurve;
+
 struct bridge_config {
 	const char *directory_endpoints;   /* comma-separated, connected */
 	const char *directory_bind;        /* comma-separated, bound (instances dial in) */
 	const char *stats_endpoint;        /* where stats PULLs */
 	const char *stats_report_endpoint; /* stats' report ROUTER: every MSG_STATS_REPORT */
 	const char *instance;
-	int try_ms;         /* Lazy Pirate retry interval */
-	uint32_t max_calls; /* calls in flight at most (0: 2^20); more end
+	const struct zcurve *curve; /* this gateway's CURVE keys (zcurve.h) */
+	int try_ms;                 /* Lazy Pirate retry interval */
+	uint32_t max_calls;         /* calls in flight at most (0: 2^20); more end
 					    at once with BRIDGE_TIMEOUT */
 };
 

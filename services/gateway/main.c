@@ -31,6 +31,7 @@
 #include "static.h"
 #include "websec.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 /* How long the stop waits for the answers to calls the bridge ended. */
@@ -132,6 +133,7 @@ int main(void)
 {
 	struct gateway gw = { 0 };
 	struct bridge_config bc = { 0 };
+	struct zcurve curve = { 0 };
 	struct req_server_config hc = { 0 };
 	char *instance_buf = default_instance("gateway");
 	char err[512], portbuf[16];
@@ -168,6 +170,13 @@ int main(void)
 	bc.stats_report_endpoint = config_str("TARJOTIN_STATS_REPORT_ENDPOINT",
 					      "tcp://127.0.0.1:5702");
 	bc.instance = gw.instance;
+	if (zcurve_init(&curve, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", "TARJOTIN_CURVE_*", "expected", err,
+			  NULL);
+		rc = 2;
+		goto out;
+	}
+	bc.curve = &curve;
 	web_dir = config_str("TARJOTIN_WEB_DIR", "services/gateway/web");
 	gw.redis.addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	healthwatch_init(&gw.redis_watch, "redis",
@@ -269,6 +278,7 @@ out:
 	rpool_destroy(&gw.rpool);
 	oidc_destroy(&gw.oidc);
 	static_destroy(&gw.web);
+	zcurve_release(&curve);
 	if (rc == 0)
 		log_info("stopped", NULL);
 	free(instance_buf);

@@ -36,7 +36,7 @@ int messages_config_init(struct messages_config *mc, const char **bad_var, char 
 {
 	memset(mc, 0, sizeof(*mc));
 	*bad_var = "TARJOTIN_SMS_DLR_SECRET";
-	mc->dlr_secret = config_str("TARJOTIN_SMS_DLR_SECRET", "");
+	mc->dlr_secret = config_secret("TARJOTIN_SMS_DLR_SECRET"); /* weak: exits */
 	if (!secret_text_ok(mc->dlr_secret))
 		return errmsg(err, errlen,
 			      "empty (reports refused), or at most %d characters without blanks or "

@@ -92,7 +92,8 @@ static int provider_config(struct oidc_provider_config *p, const char **bad_var,
 
 	for (size_t i = 0; i < 6; i++) {
 		var_name(var, sizeof var, key, what[i]);
-		v[i] = config_str(var, NULL);
+		/* The client secret is a secret: a weak one ends the process. */
+		v[i] = i == 2 ? config_secret(var) : config_str(var, NULL);
 		if (v[i] && (strlen(v[i]) > (i == 0 ? OIDC_CONFIG_URL_MAX : VALUE_MAX) ||
 			     !printable(v[i], 1)))
 			return refuse(bad_var, var, err, errlen, "too long or not printable ascii");

@@ -122,12 +122,12 @@ static int configure(struct notify *n, char *err, size_t errlen)
 	n->jobs.deliver = dc;
 	dc->smtp_url = config_str("TARJOTIN_SMTP_URL", "smtp://127.0.0.1:2525");
 	dc->smtp_user = config_str("TARJOTIN_SMTP_USER", "");
-	dc->smtp_password = config_str("TARJOTIN_SMTP_PASSWORD", "");
+	dc->smtp_password = config_secret("TARJOTIN_SMTP_PASSWORD");
 	dc->smtp_starttls = config_bool("TARJOTIN_SMTP_STARTTLS", false);
 	dc->mail_from = config_str("TARJOTIN_MAIL_FROM", "tarjotin@tarjotin.localhost");
 	dc->mail_from_name = config_str("TARJOTIN_MAIL_FROM_NAME", "Tarjotin");
 	dc->sms_url = config_str("TARJOTIN_SMS_URL", "http://127.0.0.1:8026/rest/mtsms");
-	dc->sms_token = config_str("TARJOTIN_SMS_TOKEN", "");
+	dc->sms_token = config_secret("TARJOTIN_SMS_TOKEN");
 	dc->sms_sender = config_str("TARJOTIN_SMS_SENDER", "Tarjotin");
 	dc->timeout_ms = config_int("TARJOTIN_NOTIFY_SEND_TIMEOUT_MS", 20000, 100, 600000);
 	n->stream.send_timeout_ms = dc->timeout_ms;

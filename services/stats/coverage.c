@@ -19,6 +19,7 @@
 #include "rpc.h"
 #include "selfservice.pb-c.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 #define COVERAGE_ATTEMPTS 2
@@ -27,13 +28,14 @@
 struct coverage {
 	void *zctx;
 	void *sock; /* NULL until the first pull and after a silent one */
+	const struct zcurve *curve;
 	const char *endpoints;
 	long max_age_s;
 	uint64_t next_id;
 	int64_t next_tick_ms; /* 0: at the first tick */
 };
 
-struct coverage *coverage_new(void *zctx, char *err, size_t errlen)
+struct coverage *coverage_new(void *zctx, const struct zcurve *curve, char *err, size_t errlen)
 {
 	struct coverage *c;
 	const char *age = config_str("TARJOTIN_STATS_COVERAGE_MAX_AGE_S", NULL);
@@ -52,6 +54,7 @@ struct coverage *coverage_new(void *zctx, char *err, size_t errlen)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->zctx = zctx;
+	c->curve = curve;
 	c->endpoints = config_str("TARJOTIN_DIRECTORY_ENDPOINTS", "tcp://127.0.0.1:5601");
 	c->max_age_s = max_age;
 	return c;
@@ -92,6 +95,7 @@ static int open_sock(struct coverage *c, char *err, size_t errlen)
 	}
 	if (rpc_socket_defaults(c->sock) ||
 	    zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &ms, sizeof(ms)) ||
+	    zcurve_client(c->sock, c->curve, "TARJOTIN_DIRECTORY_PUBLIC_KEY", err, errlen) ||
 	    rpc_attach(c->sock, c->endpoints, false, err, errlen)) {
 		if (!*err)
 			snprintf(err, errlen, "cannot set up the DEALER");

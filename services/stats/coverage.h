@@ -34,7 +34,9 @@ struct coverage_docs {
  * made at the first pull, in zctx (borrowed).  NULL with the reason in err
  * when the configuration is invalid.  Free with coverage_destroy.
  */
-struct coverage *coverage_new(void *zctx, char *err, size_t errlen);
+struct zcurve;
+/* (curve: stats' CURVE keys, zcurve.h; the DEALER is a client of the directory.) */
+struct coverage *coverage_new(void *zctx, const struct zcurve *curve, char *err, size_t errlen);
 
 /* Closes the socket and frees c; NULL is fine; *cp becomes NULL. */
 void coverage_destroy(struct coverage **cp);

@@ -28,6 +28,8 @@
 #include "sig.h"
 #include "stats.pb-c.h"
 #include "xalloc.h"
+#include "zap.h"
+#include "zcurve.h"
 #include "banned.h"
 
 /* The counting loop's state. */
@@ -121,13 +123,23 @@ static void roll_up(struct statsd *s)
 /* The stats schema and its migrations (the role may create the schema). */
 static int migrate(struct statsd *s, const char *dir, char *err, size_t errlen)
 {
+	const char *owner_url = config_str("TARJOTIN_STATS_MIGRATE_DATABASE_URL", s->dburl);
+	PGconn *owner = NULL;
 	int n;
 
-	if (pg_ensure(&s->db, s->dburl, err, errlen))
+	/* As the schema's owner (may be the same role): the schema, its
+	 * migrations and the grants to the role stats runs as. */
+	if (pg_ensure(&owner, owner_url, err, errlen))
 		return -1;
-	if (pg_exec(s->db, "CREATE SCHEMA IF NOT EXISTS stats", err, errlen))
-		return -1;
-	n = migrate_apply(s->db, dir, "stats.schema_migrations", MIGRATE_LOCK_STATS, err, errlen);
+	if (pg_exec(owner, "CREATE SCHEMA IF NOT EXISTS stats", err, errlen))
+		n = -1;
+	else
+		n = migrate_apply(owner, dir, "stats.schema_migrations", MIGRATE_LOCK_STATS, err,
+				  errlen);
+	if (n >= 0 &&
+	    migrate_grant(owner, "stats", "stats.schema_migrations", s->dburl, err, errlen))
+		n = -1;
+	PQfinish(owner);
 	if (n > 0) {
 		char c[16];
 
@@ -156,6 +168,8 @@ int main(void)
 	struct statsd s = { 0 };
 	const char *bind, *migrations;
 	void *ctx = NULL, *pull = NULL;
+	struct zcurve curve = { 0 };
+	struct zap *zap = NULL;
 	struct reportsrv *reports = NULL;
 	int64_t next_roll;
 	zmq_msg_t msg;
@@ -178,20 +192,32 @@ int main(void)
 		log_fatal("cannot migrate the stats schema", "error", err, NULL);
 		goto out;
 	}
+	if (zcurve_init(&curve, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", "TARJOTIN_CURVE_*", "expected", err,
+			  NULL);
+		goto out;
+	}
 	ctx = zmq_ctx_new();
+	/* The ZAP handler before any server socket: without one libzmq would
+	 * admit any key. */
+	if (ctx && curve.on && !(zap = zap_new(ctx, &curve, err, sizeof(err)))) {
+		log_fatal("cannot start", "error", err, NULL);
+		goto out;
+	}
 	pull = ctx ? zmq_socket(ctx, ZMQ_PULL) : NULL;
 	if (!pull) {
 		log_fatal("cannot make a zeromq socket", "error", zmq_strerror(errno), NULL);
 		goto out;
 	}
 	rpc_socket_defaults(pull);
-	if (rpc_attach(pull, bind, true, err, sizeof(err))) {
+	if (zcurve_server(pull, &curve, zap, err, sizeof(err)) ||
+	    rpc_attach(pull, bind, true, err, sizeof(err))) {
 		log_fatal("cannot open socket", "error", err, NULL);
 		goto out;
 	}
 	/* Its own name for the roll-up lock: the two threads never roll at once. */
 	reports_name = xasprintf("%s/reports", s.instance);
-	reports = reportsrv_new(ctx, reports_name, err, sizeof(err));
+	reports = reportsrv_new(ctx, &curve, zap, reports_name, err, sizeof(err));
 	if (!reports) {
 		log_fatal("cannot serve reports", "error", err, NULL);
 		goto out;
@@ -236,8 +262,10 @@ out:
 	reportsrv_destroy(&reports);
 	if (pull)
 		zmq_close(pull);
+	zap_destroy(&zap);
 	if (ctx)
 		zmq_ctx_term(ctx);
+	zcurve_release(&curve);
 	drop_redis(&s);
 	if (s.db)
 		PQfinish(s.db);

@@ -30,6 +30,7 @@
 #include "rpc.h"
 #include "stats.pb-c.h"
 #include "xalloc.h"
+#include "zcurve.h"
 #include "banned.h"
 
 #define REPORTSRV_MAX_IDS 8
@@ -366,7 +367,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct reportsrv *reportsrv_new(void *zctx, const char *instance, char *err, size_t errlen)
+struct reportsrv *reportsrv_new(void *zctx, const struct zcurve *curve, const struct zap *zap,
+				const char *instance, char *err, size_t errlen)
 {
 	struct reportsrv *s = xcalloc(1, sizeof(*s));
 	const char *bind = config_str("TARJOTIN_STATS_REPORT_BIND", "tcp://127.0.0.1:5702");
@@ -376,7 +378,7 @@ struct reportsrv *reportsrv_new(void *zctx, const char *instance, char *err, siz
 	s->redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	s->instance = instance;
 	atomic_init(&s->stopping, false);
-	if (!(s->cov = coverage_new(zctx, err, errlen))) {
+	if (!(s->cov = coverage_new(zctx, curve, err, errlen))) {
 		free(s);
 		return NULL;
 	}
@@ -387,7 +389,8 @@ struct reportsrv *reportsrv_new(void *zctx, const char *instance, char *err, siz
 		free(s);
 		return NULL;
 	}
-	if (rpc_socket_defaults(s->router) || rpc_attach(s->router, bind, true, err, errlen)) {
+	if (rpc_socket_defaults(s->router) || zcurve_server(s->router, curve, zap, err, errlen) ||
+	    rpc_attach(s->router, bind, true, err, errlen)) {
 		zmq_close(s->router);
 		coverage_destroy(&s->cov);
 		free(s);

@@ -17,7 +17,11 @@ struct reportsrv;
  * reason in err when the socket cannot be bound or the thread not started.
  * Free with reportsrv_destroy.
  */
-struct reportsrv *reportsrv_new(void *zctx, const char *instance, char *err, size_t errlen);
+struct zcurve;
+struct zap;
+/* (curve, zap: the ROUTER is a CURVE server that zap authenticates.) */
+struct reportsrv *reportsrv_new(void *zctx, const struct zcurve *curve, const struct zap *zap,
+				const char *instance, char *err, size_t errlen);
 
 /* Stops the thread (it ends within a poll interval), closes its socket and
  * connections and frees it; NULL is fine; *sp becomes NULL. */

@@ -158,7 +158,9 @@ test('two directory instances migrating one new database at once apply each migr
   const url = `postgresql://tarjotin@127.0.0.1:${env.TARJOTIN_PG_PORT}/tarjotin_mig`;
   const procs = [1, 2].map((i) => spawn(path.join(BIN, 'tarjotin-directory'), [], {
     cwd: ROOT,
-    env: { ...process.env, TARJOTIN_DATABASE_URL: url, TARJOTIN_INSTANCE: `mig-${i}`,
+    // The stack's configuration (its CURVE keys among it), then this test's.
+    env: { ...process.env, ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_'))),
+      TARJOTIN_DATABASE_URL: url, TARJOTIN_MIGRATE_DATABASE_URL: url, TARJOTIN_INSTANCE: `mig-${i}`,
       TARJOTIN_DIRECTORY_BIND: '', TARJOTIN_MIGRATIONS_DIR: path.join(ROOT, 'services/directory/migrations'),
       TARJOTIN_DATA_DIR: path.join(ROOT, 'services/directory/data') },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -483,9 +483,13 @@ def send_dlr(st, target, payload, entry, attempt):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--token", required=True)
+    # Secrets come from the environment, never the command line (ps shows
+    # that to every user): TARJOTIN_SMS_TOKEN, TARJOTIN_SMS_DLR_SECRET.
+    ap.add_argument("--token", default=os.environ.get("TARJOTIN_SMS_TOKEN"),
+                    help="(default: $TARJOTIN_SMS_TOKEN)")
     ap.add_argument("--dlr-url", default=None, help="default webhook for delivery reports")
-    ap.add_argument("--dlr-secret", default=None, help="JWT secret for X-Gwapi-Signature")
+    ap.add_argument("--dlr-secret", default=os.environ.get("TARJOTIN_SMS_DLR_SECRET") or None,
+                    help="JWT secret for X-Gwapi-Signature (default: $TARJOTIN_SMS_DLR_SECRET)")
     ap.add_argument("--dlr-delay", type=float, default=0.2)
     ap.add_argument("--dlr-retries", type=int, default=3)
     ap.add_argument("--mo-url", default=None,
@@ -496,6 +500,8 @@ def main():
                     help="behave like the real API: a repeated userref is sent again")
     ap.add_argument("--dir", default=None, help="append accepted messages to DIR/messages.jsonl")
     args = ap.parse_args()
+    if not args.token:
+        ap.error("no token: set TARJOTIN_SMS_TOKEN (or --token)")
 
     stopping = threading.Event()
     httpd = None

@@ -26,6 +26,7 @@
 #include "num.h"
 #include "stats.pb-c.h"
 #include "xalloc.h"
+#include "toolcurve.h"
 #include "banned.h"
 
 #define SITES 20
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
 	ctx = zmq_ctx_new();
 	s = ctx ? zmq_socket(ctx, ZMQ_PUSH) : NULL;
 	if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) ||
-	    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm)) || zmq_connect(s, argv[1])) {
+	    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm)) || toolcurve_client(s, "stats") ||
+	    zmq_connect(s, argv[1])) {
 		fprintf(stderr, "statsflood: %s: %s\n", argv[1], zmq_strerror(errno));
 		goto out;
 	}

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "stats.pb-c.h"
+#include "toolcurve.h"
 #include "banned.h"
 
 static json_t *strings(char **v, size_t n)
@@ -57,6 +58,8 @@ static void print_event(const Tarjotin__UsageBatch *b, const Tarjotin__UsageEven
 int main(int argc, char **argv)
 {
 	void *ctx, *pull;
+	struct zcurve z;
+	struct zap *zap = NULL;
 	long seconds, max, seen = 0;
 	int64_t end;
 
@@ -67,7 +70,9 @@ int main(int argc, char **argv)
 	max = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
 	ctx = zmq_ctx_new();
 	pull = zmq_socket(ctx, ZMQ_PULL);
-	if (!pull || zmq_bind(pull, argv[1]) < 0) {
+	/* As the stack's stats (toolcurve.h), so that its gateways may send. */
+	if (!pull || toolcurve_server(ctx, pull, "stats", &z, &zap) ||
+	    zmq_bind(pull, argv[1]) < 0) {
 		fprintf(stderr, "statspull: cannot bind %s: %s\n", argv[1],
 			zmq_strerror(zmq_errno()));
 		return 1;
@@ -99,6 +104,7 @@ int main(int argc, char **argv)
 		tarjotin__usage_batch__free_unpacked(b, NULL);
 	}
 	zmq_close(pull);
+	zap_destroy(&zap);
 	zmq_ctx_term(ctx);
 	return 0;
 }

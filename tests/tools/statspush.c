@@ -24,6 +24,7 @@
 #include "num.h"
 #include "stats.pb-c.h"
 #include "xalloc.h"
+#include "toolcurve.h"
 #include "banned.h"
 
 static int usage(void)
@@ -51,7 +52,8 @@ static int push(const char *ep, const uint8_t *buf, size_t len, long times)
 	void *s = ctx ? zmq_socket(ctx, ZMQ_PUSH) : NULL;
 	int linger = 5000, rc = -1;
 
-	if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) || zmq_connect(s, ep)) {
+	if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) ||
+	    toolcurve_client(s, "stats") || zmq_connect(s, ep)) {
 		fprintf(stderr, "statspush: %s: %s\n", ep, zmq_strerror(errno));
 		goto out;
 	}

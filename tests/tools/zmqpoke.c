@@ -21,6 +21,17 @@
  *                              account id ACCOUNT; the reply's line adds
  *                              "doc": the DocReply's JSON (null if none)
  *
+ *   zmqpoke ENDPOINT listen MS
+ *                              stands in for a directory that dials a
+ *                              gateway's bound socket (TARJOTIN_GATEWAY_RPC_BIND):
+ *                              a ROUTER, a CURVE server, connects to ENDPOINT,
+ *                              counts the request frames that arrive in MS
+ *                              milliseconds, prints {"received":N}, exits 0
+ *
+ * Keys: tests/tools/toolcurve.h (TOOL_CURVE=stack|random|none); as a client
+ * the tool is the stack's gateway (of the directory, or of the server that
+ * TOOL_SERVER names: "stats"), in "listen" its directory.
+ *
  * Prints each reply as one JSON line {"status":N,"request_id":N,"error":"...",
  * "instance":"...","batched":N} (batched: how many replies came in its frame,
  * a MSG_BATCH envelope holding several; batch: until three came) and exits 0,
@@ -35,6 +46,7 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "toolcurve.h"
 #include "directory.pb-c.h"
 #include "identity.pb-c.h"
 #include "notify.pb-c.h"
@@ -127,6 +139,38 @@ static int send_coverage(void *s, const char *role_name, const char *account)
 	return 0;
 }
 
+/* The "listen" mode: how many frames a stand-in directory receives. */
+static int listen_as_directory(void *ctx, const char *endpoint, const char *ms_text)
+{
+	void *r = zmq_socket(ctx, ZMQ_ROUTER);
+	long ms = strtol(ms_text, NULL, 10), received = 0;
+	int64_t end = clock_mono_us() / 1000 + (ms > 0 && ms <= 60000 ? ms : 1000);
+	struct zcurve z;
+	struct zap *zap = NULL;
+
+	if (!r || rpc_socket_defaults(r) || toolcurve_server(ctx, r, "directory", &z, &zap) ||
+	    zmq_connect(r, endpoint)) {
+		fprintf(stderr, "zmqpoke: cannot listen on %s\n", endpoint);
+		return 1;
+	}
+	for (int64_t now; (now = clock_mono_us() / 1000) < end;) {
+		zmq_pollitem_t it = { .socket = r, .events = ZMQ_POLLIN };
+		zmq_msg_t m;
+
+		if (zmq_poll(&it, 1, (long)(end - now)) <= 0)
+			continue;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, r, 0) >= 0)
+			received++;
+		zmq_msg_close(&m);
+	}
+	printf("{\"received\":%ld}\n", received);
+	zmq_close(r);
+	zap_destroy(&zap);
+	zmq_ctx_term(ctx);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
@@ -145,13 +189,22 @@ int main(int argc, char **argv)
 	}
 	bool coverage = argc == 5 && !strcmp(argv[2], "coverage");
 
+	if (argc == 4 && !strcmp(argv[2], "listen")) {
+		zmq_close(s);
+		return listen_as_directory(ctx, argv[1], argv[3]);
+	}
+
 	if (argc != 3 && !n_lists && !coverage) {
 		fprintf(stderr,
 			"usage: zmqpoke ENDPOINT garbage|frames|ping|batch|health|lists N|"
-			"coverage ROLE ACCOUNT\n");
+			"coverage ROLE ACCOUNT|listen MS\n");
 		return 2;
 	}
 	rpc_socket_defaults(s);
+	if (toolcurve_client(s, getenv("TOOL_SERVER") ? getenv("TOOL_SERVER") : "directory")) {
+		fprintf(stderr, "zmqpoke: cannot set up CURVE\n");
+		return 1;
+	}
 	zmq_connect(s, argv[1]);
 	if (coverage) {
 		if (send_coverage(s, argv[3], argv[4])) {

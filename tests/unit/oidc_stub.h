@@ -18,7 +18,7 @@
 #include "oidc.h"
 
 #define OIDC_STUB_CLIENT_ID "tarjotin"
-#define OIDC_STUB_SECRET "s3cret:with/odd chars"
+#define OIDC_STUB_SECRET "s3cret:with/odd chars, and 32+ bytes long"
 #define OIDC_STUB_NONCE "nonce-1"
 #define OIDC_STUB_REDIRECT "http://127.0.0.1:1/auth/oidc/callback"
 

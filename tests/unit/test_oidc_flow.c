@@ -81,8 +81,8 @@ static void test_finish(void **state)
 	struct oidc_stub *stub = *state;
 	struct oidc *o = stub->rp;
 	struct oidc_identity id = { 0 };
-	char err[160], basic[128], *tok, *reply, *form, *auth;
-	const char *cred = "tarjotin:s3cret%3Awith%2Fodd%20chars";
+	char err[160], basic[160], *tok, *reply, *form, *auth;
+	const char *cred = "tarjotin:s3cret%3Awith%2Fodd%20chars%2C%20and%2032%2B%20bytes%20long";
 
 	tok = oidc_stub_sign(stub->rsa1, "RS256", oidc_stub_claims(stub, time(NULL)));
 	reply = malloc(strlen(tok) + 64);
@@ -226,7 +226,7 @@ static void test_config(void **state)
 		snprintf(var, sizeof var, "TARJOTIN_OIDC_P%d_CLIENT_ID", i);
 		setenv(var, "c", 1);
 		snprintf(var, sizeof var, "TARJOTIN_OIDC_P%d_CLIENT_SECRET", i);
-		setenv(var, "s", 1);
+		setenv(var, "a-client-secret-of-at-least-32-bytes", 1);
 	}
 	setenv("TARJOTIN_OIDC_PROVIDERS", list, 1);
 	refused_config("TARJOTIN_OIDC_PROVIDERS");
