@@ -45,7 +45,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps run test bench install clean unit tools browser-deps format format-check
+.PHONY: all deps run test bench soak install clean unit tools browser-deps format format-check
 .SECONDARY:
 
 all: $(BINS) $(BUILD)/tarjotin-admin $(TOOL_BINS)
@@ -120,6 +120,12 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory -s VARIANT=release all
 	@TARJOTIN_BIN=$(CURDIR)/$(BUILD) tests/bench/bench.sh
+
+# The soak under faults (tests/soak/soak.sh): about ten minutes, not part of
+# make test.
+soak: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@TARJOTIN_BIN=$(CURDIR)/build/release tests/soak/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tarjotin

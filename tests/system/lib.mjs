@@ -803,7 +803,7 @@ export function statsDay(day) {
   return out;
 }
 
-/** psql as stats' own role (tarjotin_stats), which owns the schema stats. */
+/** psql as the role stats runs as (tarjotin_stats: rows of the schema stats only). */
 export function psqlStats(sql) {
   return psql(sql, { user: 'tarjotin_stats' });
 }
