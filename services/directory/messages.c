@@ -15,6 +15,7 @@
 #include "config.h"
 #include "email.h"
 #include "log.h"
+#include "mailq.h"
 #include "mask.h"
 #include "messages.h"
 #include "notify.pb-c.h"
@@ -224,7 +225,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	PGresult *res = NULL;
 	uint8_t *sealed = NULL;
 	size_t sealed_len = 0;
-	char err[256], hint[300], detail[160], *vars_text = NULL;
+	char err[256], hint[300], detail[160], job[UUID_STR_SIZE], *vars_text = NULL;
 	int failed = 0;
 
 	const struct messages *ms = w->dir->messages;
@@ -301,14 +302,21 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 				"the recipient cannot be used");
 		goto out;
 	}
-	sealed = seal_box(&ms->key, m->recipient, strlen(m->recipient), &sealed_len);
+	mailq_job_id(job);
+	sealed = seal_job_box(&ms->key, "recipient", job, m->channel, m->template_, m->recipient,
+			      strlen(m->recipient), &sealed_len);
+	if (!sealed) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "to",
+				"the recipient cannot be sealed");
+		goto out;
+	}
 	vars_text = json_dumps(vars, JSON_COMPACT);
 	{
-		const char *params[7] = { m->channel,           m->template_, m->lang,
+		const char *params[8] = { m->channel,           m->template_, m->lang,
 					  (const char *)sealed, hint,         vars_text,
-					  m->idempotency_key };
-		int lengths[7] = { 0, 0, 0, (int)sealed_len, 0, 0, 0 };
-		int formats[7] = { 0, 0, 0, 1, 0, 0, 0 };
+					  m->idempotency_key,   job };
+		int lengths[8] = { 0, 0, 0, (int)sealed_len, 0, 0, 0, 0 };
+		int formats[8] = { 0, 0, 0, 1, 0, 0, 0, 0 };
 
 		/* One transaction: the notification, its outbox row, the relay's
 		 * wake-up and the audit row commit together or not at all. */
@@ -318,14 +326,14 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 		}
 		res = PQexecParams(
 			db,
-			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
+			"WITH n AS (INSERT INTO notifications (job_id, channel, template, lang, "
 			"recipient_enc, recipient_hint, vars, idempotency_key) "
-			"VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) "
+			"VALUES ($8::uuid, $1, $2, $3, $4, $5, $6::jsonb, $7) "
 			"ON CONFLICT (idempotency_key) DO NOTHING RETURNING job_id), "
 			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
 			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL "
 			"FROM n, o",
-			7, NULL, params, lengths, formats, 0);
+			8, NULL, params, lengths, formats, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_failed(w, res, reply);

@@ -81,11 +81,15 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 		uint8_t *sealed = seal_unb64(in->vars_enc, SEAL_MAX_PLAIN + SEAL_OVERHEAD,
 					     &blob_len);
 
-		opened = sealed ? seal_open(&cfg->key, sealed, blob_len) : NULL;
+		opened = sealed ? seal_job_open(&cfg->key, "vars", in->job_id, in->channel,
+						in->template_, sealed, blob_len) :
+				  NULL;
 		free(sealed);
 		if (!opened) {
 			snprintf(err, errlen,
-				 "the sealed vars cannot be opened (wrong TARJOTIN_DATA_KEY?)");
+				 "the sealed vars do not open for this job, channel and template "
+				 "(copied from another entry, an old format, or another "
+				 "TARJOTIN_DATA_KEY)");
 			goto out;
 		}
 	}
@@ -107,9 +111,13 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 	blob = in->recipient ?
 		       seal_unb64(in->recipient, SEAL_MAX_PLAIN + SEAL_OVERHEAD, &blob_len) :
 		       NULL;
-	out->to = blob ? seal_open(&cfg->key, blob, blob_len) : NULL;
+	out->to = blob ? seal_job_open(&cfg->key, "recipient", in->job_id, in->channel,
+				       in->template_, blob, blob_len) :
+			 NULL;
 	if (!out->to) {
-		snprintf(err, errlen, "the recipient cannot be opened (wrong TARJOTIN_DATA_KEY?)");
+		snprintf(err, errlen,
+			 "the recipient does not open for this job, channel and template (copied "
+			 "from another entry, an old format, or another TARJOTIN_DATA_KEY)");
 		goto out;
 	}
 	if (!strcmp(in->channel, "sms")) {
