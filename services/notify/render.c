@@ -104,6 +104,9 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 	tv = xcalloc(json_object_size(vars) + 1, sizeof(*tv));
 	json_object_foreach(vars, k, v) {
 		if (json_is_string(v)) {
+			if (linkcheck_is_link(k) &&
+			    linkcheck_url(&cfg->links, k, json_string_value(v), err, errlen))
+				goto out;
 			tv[nv].key = k;
 			tv[nv++].value = json_string_value(v);
 		}
