@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "dlrrule.h"
 #include "email.h"
 #include "log.h"
 #include "mailq.h"
@@ -36,6 +37,7 @@ struct messages {
 	struct seal_key key;
 	bool have_key;
 	const char *templates_dir;
+	struct dlrrule_window dlr;
 };
 
 struct messages *messages_new(void)
@@ -44,6 +46,7 @@ struct messages *messages_new(void)
 	char err[256];
 
 	ms->templates_dir = config_str("TARJOTIN_TEMPLATES_DIR", "services/notify/templates");
+	dlrrule_window_init(&ms->dlr);
 	if (seal_key_from_env(&ms->key, err, sizeof(err)))
 		log_warn("messaging disabled", "error", err, NULL);
 	else
@@ -59,6 +62,11 @@ static bool messages_enabled(const struct messages *ms)
 const struct seal_key *messages_key(const struct messages *ms)
 {
 	return messages_enabled(ms) ? &ms->key : NULL;
+}
+
+const struct dlrrule_window *messages_dlr_window(const struct messages *ms)
+{
+	return &ms->dlr;
 }
 
 void messages_destroy(struct messages **msp)
