@@ -204,8 +204,9 @@ static void test_render_only_for_its_own_job(void **state)
 
 static void test_render_sealed_vars_bound_too(void **state)
 {
-	const char *lv = "{\"login_url\":\"https://tarjotin.example.org/l?t=T\",\"valid_minutes\":"
-			 "\"15\"}";
+	const char *lv =
+		"{\"login_url\":\"https://tarjotin.example.org/l?t=T\",\"valid_minutes\":"
+		"\"15\"}";
 	char *to = sealed_b64("recipient", JOB_A, "email", "login_link", TO);
 	char *v = sealed_b64("vars", JOB_A, "email", "login_link", lv);
 	char *v_other = sealed_b64("vars", JOB_B, "email", "login_link", lv);
@@ -219,7 +220,8 @@ static void test_render_sealed_vars_bound_too(void **state)
 			 -1);
 	assert_non_null(strstr(err, "sealed vars"));
 	/* the recipient field used as the vars and the vars as the recipient */
-	assert_int_equal(render(JOB_A, "email", "login_link", v, "{}", to_as_vars, err, sizeof(err)),
+	assert_int_equal(render(JOB_A, "email", "login_link", v, "{}", to_as_vars, err,
+				sizeof(err)),
 			 -1);
 	free(to);
 	free(v);
