@@ -6,6 +6,8 @@
 
 #include "config.h"
 #include "seal.h"
+#include "template.h"
+#include "uuid.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -22,41 +24,6 @@ int seal_key_from_env(struct seal_key *key, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-uint8_t *seal_box(const struct seal_key *key, const void *plain, size_t len, size_t *outlen)
-{
-	uint8_t *out;
-
-	if (len > SEAL_MAX_PLAIN)
-		return NULL;
-	out = xmalloc(len + SEAL_OVERHEAD);
-	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
-	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, len, out, key->k);
-	*outlen = len + SEAL_OVERHEAD;
-	return out;
-}
-
-char *seal_open(const struct seal_key *key, const uint8_t *blob, size_t len)
-{
-	char *out;
-	size_t n;
-
-	if (len < SEAL_OVERHEAD || len > SEAL_MAX_PLAIN + SEAL_OVERHEAD)
-		return NULL;
-	n = len - SEAL_OVERHEAD;
-	out = xmalloc(n + 1);
-	if (crypto_secretbox_open_easy((uint8_t *)out, blob + crypto_secretbox_NONCEBYTES,
-				       len - crypto_secretbox_NONCEBYTES, blob, key->k)) {
-		free(out);
-		return NULL;
-	}
-	out[n] = '\0';
-	if (strlen(out) != n) { /* an embedded NUL: not one of ours */
-		seal_wipe_free(out);
-		return NULL;
-	}
-	return out;
 }
 
 /* The subkey for 'purpose' (<= 8 characters; "aead" for seal_box_ad):
@@ -114,6 +81,39 @@ char *seal_open_ad(const struct seal_key *key, const uint8_t *blob, size_t len, 
 		return NULL;
 	}
 	return out;
+}
+
+int seal_job_ad(char ad[SEAL_JOB_AD_MAX], const char *field, const char *job_id,
+		const char *channel, const char *tmpl)
+{
+	ad[0] = '\0';
+	if (!field || (strcmp(field, "recipient") && strcmp(field, "vars")) ||
+	    !uuid_valid(job_id) || !channel ||
+	    (strcmp(channel, "email") && strcmp(channel, "sms")) || !template_name_valid(tmpl))
+		return -1;
+	snprintf(ad, SEAL_JOB_AD_MAX, "notify-v1/%s/%s/%s/%s", field, job_id, channel, tmpl);
+	return 0;
+}
+
+uint8_t *seal_job_box(const struct seal_key *key, const char *field, const char *job_id,
+		      const char *channel, const char *tmpl, const void *plain, size_t len,
+		      size_t *outlen)
+{
+	char ad[SEAL_JOB_AD_MAX];
+
+	if (seal_job_ad(ad, field, job_id, channel, tmpl))
+		return NULL;
+	return seal_box_ad(key, plain, len, ad, outlen);
+}
+
+char *seal_job_open(const struct seal_key *key, const char *field, const char *job_id,
+		    const char *channel, const char *tmpl, const uint8_t *blob, size_t len)
+{
+	char ad[SEAL_JOB_AD_MAX];
+
+	if (seal_job_ad(ad, field, job_id, channel, tmpl))
+		return NULL;
+	return seal_open_ad(key, blob, len, ad);
 }
 
 void seal_mac(const struct seal_key *key, const char *purpose, const void *data, size_t len,

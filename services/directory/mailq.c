@@ -5,10 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "mailq.h"
 #include "mask.h"
 #include "pg.h"
 #include "banned.h"
+
+void mailq_job_id(char out[UUID_STR_SIZE])
+{
+	uint8_t b[16];
+	char hex[33];
+
+	randombytes_buf(b, sizeof(b));
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	sodium_bin2hex(hex, sizeof(hex), b, sizeof(b));
+	snprintf(out, UUID_STR_SIZE, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+		 hex + 20);
+}
 
 int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
 		const char *tmpl, const char *vars_json, bool seal_vars, char *err, size_t errlen)
@@ -23,7 +38,7 @@ int mailq_queue(PGconn *db, const struct seal_key *key, const char *channel, con
 {
 	uint8_t *to = NULL, *sealed = NULL;
 	size_t to_len = 0, sealed_len = 0;
-	char hint[300];
+	char hint[300], job[UUID_STR_SIZE];
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -36,32 +51,35 @@ int mailq_queue(PGconn *db, const struct seal_key *key, const char *channel, con
 		snprintf(err, errlen, "the address cannot be used");
 		return -1;
 	}
-	to = seal_box(key, to_text, strlen(to_text), &to_len);
+	mailq_job_id(job);
+	to = seal_job_box(key, "recipient", job, channel, tmpl, to_text, strlen(to_text), &to_len);
 	if (seal_vars)
-		sealed = seal_box(key, vars_json, strlen(vars_json), &sealed_len);
+		sealed = seal_job_box(key, "vars", job, channel, tmpl, vars_json, strlen(vars_json),
+				      &sealed_len);
 	if (!to || (seal_vars && !sealed)) {
-		snprintf(err, errlen, "the message is too long to seal");
+		snprintf(err, errlen, "the message is too long to seal or its template is unknown");
 		goto out;
 	}
 	{
-		const char *params[7] = { tmpl,
+		const char *params[8] = { tmpl,
 					  lang,
 					  (const char *)to,
 					  hint,
 					  seal_vars ? "{}" : vars_json,
 					  seal_vars ? (const char *)sealed : NULL,
-					  channel };
-		int lengths[7] = { 0, 0, (int)to_len, 0, 0, (int)sealed_len, 0 };
-		int formats[7] = { 0, 0, 1, 0, 0, 1, 0 };
+					  channel,
+					  job };
+		int lengths[8] = { 0, 0, (int)to_len, 0, 0, (int)sealed_len, 0, 0 };
+		int formats[8] = { 0, 0, 1, 0, 0, 1, 0, 0 };
 
 		res = PQexecParams(
 			db,
-			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
+			"WITH n AS (INSERT INTO notifications (job_id, channel, template, lang, "
 			"recipient_enc, recipient_hint, vars, vars_enc) "
-			"VALUES ($7, $1, $2, $3, $4, $5::jsonb, $6) RETURNING job_id), "
+			"VALUES ($8::uuid, $7, $1, $2, $3, $4, $5::jsonb, $6) RETURNING job_id), "
 			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
 			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL FROM n, o",
-			7, NULL, params, lengths, formats, 0);
+			8, NULL, params, lengths, formats, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		pg_error(db, res, err, errlen);

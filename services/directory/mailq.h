@@ -13,12 +13,14 @@
 #include <libpq-fe.h>
 
 #include "seal.h"
+#include "uuid.h"
 
 /*
  * Queues template 'tmpl' in 'lang' (fi/sv/en) to 'email' (one valid
- * address) with 'vars_json' (a JSON object of strings).  With
- * 'seal_vars' the vars are stored sealed under 'key' (vars_enc; for vars
- * that carry a token: login and review links) and erased once sent.
+ * address) with 'vars_json' (a JSON object of strings).  The recipient is
+ * sealed under 'key' bound to the new job (seal_job_box).  With
+ * 'seal_vars' the vars are stored sealed too, bound the same way (vars_enc;
+ * for vars that carry a token: login and review links) and erased once sent.
  * Returns 0, or -1 with err (the caller rolls back).
  */
 int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const char *lang,
@@ -34,5 +36,12 @@ int mailq_email(PGconn *db, const struct seal_key *key, const char *email, const
 int mailq_queue(PGconn *db, const struct seal_key *key, const char *channel, const char *to,
 		const char *lang, const char *tmpl, const char *vars_json, bool seal_vars,
 		char *job_out, char *err, size_t errlen);
+
+/*
+ * A fresh job id (a random version 4 uuid, lower case) into out: drawn here,
+ * not by PostgreSQL, because the recipient is sealed for its job id
+ * (seal_job_box) before the row is inserted.
+ */
+void mailq_job_id(char out[UUID_STR_SIZE]);
 
 #endif

@@ -13,8 +13,10 @@
 
 #include "audit.h"
 #include "config.h"
+#include "dlrrule.h"
 #include "email.h"
 #include "log.h"
+#include "mailq.h"
 #include "mask.h"
 #include "messages.h"
 #include "notify.pb-c.h"
@@ -35,6 +37,7 @@ struct messages {
 	struct seal_key key;
 	bool have_key;
 	const char *templates_dir;
+	struct dlrrule_window dlr;
 };
 
 struct messages *messages_new(void)
@@ -43,6 +46,7 @@ struct messages *messages_new(void)
 	char err[256];
 
 	ms->templates_dir = config_str("TARJOTIN_TEMPLATES_DIR", "services/notify/templates");
+	dlrrule_window_init(&ms->dlr);
 	if (seal_key_from_env(&ms->key, err, sizeof(err)))
 		log_warn("messaging disabled", "error", err, NULL);
 	else
@@ -58,6 +62,11 @@ static bool messages_enabled(const struct messages *ms)
 const struct seal_key *messages_key(const struct messages *ms)
 {
 	return messages_enabled(ms) ? &ms->key : NULL;
+}
+
+const struct dlrrule_window *messages_dlr_window(const struct messages *ms)
+{
+	return &ms->dlr;
 }
 
 void messages_destroy(struct messages **msp)
@@ -224,7 +233,7 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 	PGresult *res = NULL;
 	uint8_t *sealed = NULL;
 	size_t sealed_len = 0;
-	char err[256], hint[300], detail[160], *vars_text = NULL;
+	char err[256], hint[300], detail[160], job[UUID_STR_SIZE], *vars_text = NULL;
 	int failed = 0;
 
 	const struct messages *ms = w->dir->messages;
@@ -301,14 +310,21 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 				"the recipient cannot be used");
 		goto out;
 	}
-	sealed = seal_box(&ms->key, m->recipient, strlen(m->recipient), &sealed_len);
+	mailq_job_id(job);
+	sealed = seal_job_box(&ms->key, "recipient", job, m->channel, m->template_, m->recipient,
+			      strlen(m->recipient), &sealed_len);
+	if (!sealed) {
+		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, "to",
+				"the recipient cannot be sealed");
+		goto out;
+	}
 	vars_text = json_dumps(vars, JSON_COMPACT);
 	{
-		const char *params[7] = { m->channel,           m->template_, m->lang,
+		const char *params[8] = { m->channel,           m->template_, m->lang,
 					  (const char *)sealed, hint,         vars_text,
-					  m->idempotency_key };
-		int lengths[7] = { 0, 0, 0, (int)sealed_len, 0, 0, 0 };
-		int formats[7] = { 0, 0, 0, 1, 0, 0, 0 };
+					  m->idempotency_key,   job };
+		int lengths[8] = { 0, 0, 0, (int)sealed_len, 0, 0, 0, 0 };
+		int formats[8] = { 0, 0, 0, 1, 0, 0, 0, 0 };
 
 		/* One transaction: the notification, its outbox row, the relay's
 		 * wake-up and the audit row commit together or not at all. */
@@ -318,14 +334,14 @@ void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__En
 		}
 		res = PQexecParams(
 			db,
-			"WITH n AS (INSERT INTO notifications (channel, template, lang, "
+			"WITH n AS (INSERT INTO notifications (job_id, channel, template, lang, "
 			"recipient_enc, recipient_hint, vars, idempotency_key) "
-			"VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) "
+			"VALUES ($8::uuid, $1, $2, $3, $4, $5, $6::jsonb, $7) "
 			"ON CONFLICT (idempotency_key) DO NOTHING RETURNING job_id), "
 			"o AS (INSERT INTO outbox (job_id) SELECT job_id FROM n RETURNING id) "
 			"SELECT n.job_id::text, pg_notify('tarjotin_outbox', '') IS NULL "
 			"FROM n, o",
-			7, NULL, params, lengths, formats, 0);
+			8, NULL, params, lengths, formats, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_failed(w, res, reply);

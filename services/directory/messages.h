@@ -10,8 +10,11 @@
 
 #include <stdbool.h>
 
-/* The messaging state: the data key (TARJOTIN_DATA_KEY) and the templates
- * folder (TARJOTIN_TEMPLATES_DIR), read at start.  Without a usable key
+#include "dlrrule.h"
+
+/* The messaging state: the data key (TARJOTIN_DATA_KEY), the templates
+ * folder (TARJOTIN_TEMPLATES_DIR) and the delivery reports' window, read at
+ * start.  Without a usable key
  * messaging calls answer STATUS_UNAVAILABLE (logged once here), everything
  * else works.  messages_destroy() wipes the key, frees (NULL is fine) and
  * NULLs *msp. */
@@ -20,6 +23,9 @@ void messages_destroy(struct messages **msp);
 
 /* The data key, or NULL when messaging is not configured. */
 const struct seal_key *messages_key(const struct messages *ms);
+
+/* The delivery reports' window (dlrrule.h), read at start. */
+const struct dlrrule_window *messages_dlr_window(const struct messages *ms);
 
 /* Worker handlers (see handler_fn); they use w->dir->messages. */
 void messages_send(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);

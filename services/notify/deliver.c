@@ -2,16 +2,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "deliver.h"
+#include "errmsg.h"
 #include "smstext.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define RESPONSE_MAX (64 * 1024)
+
+int deliver_check_smtp(const struct deliver_config *cfg, char *err, size_t errlen)
+{
+	bool login = (cfg->smtp_user && *cfg->smtp_user) ||
+		     (cfg->smtp_password && *cfg->smtp_password);
+	const char *url = cfg->smtp_url ? cfg->smtp_url : "";
+
+	if (strncasecmp(url, "smtps://", 8) && strncasecmp(url, "smtp://", 7))
+		return errmsg(err, errlen, "TARJOTIN_SMTP_URL must start with smtp:// or smtps://");
+	if (!login || !strncasecmp(url, "smtps://", 8) || cfg->smtp_starttls)
+		return 0;
+	return errmsg(err, errlen,
+		      "an SMTP login (TARJOTIN_SMTP_USER/TARJOTIN_SMTP_PASSWORD) needs TLS: use "
+		      "smtps:// or set TARJOTIN_SMTP_STARTTLS=true");
+}
 
 struct upload {
 	const char *data;

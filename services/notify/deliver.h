@@ -11,6 +11,7 @@
 #define TJ_DELIVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <curl/curl.h>
 
@@ -33,6 +34,15 @@ struct deliver_result {
 	char error[300];      /* lower case, for last_error; never a recipient */
 	char provider_id[64]; /* the SMS provider's message id */
 };
+
+/*
+ * Refuses an SMTP login that would travel in clear (docs/security.md
+ * "Messaging"): with a user or a password configured, the URL must be
+ * smtps:// (TLS from the start) or smtp:// with smtp_starttls (libcurl's
+ * CURLUSESSL_ALL: no TLS, no mail).  Without a login, plain smtp:// is
+ * allowed (a local mail catcher).  Returns 0, or -1 with a reason in err.
+ */
+int deliver_check_smtp(const struct deliver_config *cfg, char *err, size_t errlen);
 
 /* Sends the finished RFC 5322 message 'msg' to 'to' (already validated).
  * Returns the outcome, with details in *res. */

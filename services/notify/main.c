@@ -31,6 +31,7 @@
 #include "deliver.h"
 #include "email.h"
 #include "job.h"
+#include "linkcheck.h"
 #include "log.h"
 #include "render.h"
 #include "sig.h"
@@ -146,6 +147,17 @@ static int configure(struct notify *n, char *err, size_t errlen)
 		snprintf(err, errlen, "credentials must not contain line breaks");
 		return -1;
 	}
+	/* A login over plain SMTP would hand the password to anyone on the way. */
+	if (deliver_check_smtp(dc, err, errlen))
+		return -1;
+	if (linkcheck_init(&n->render.links, config_str("TARJOTIN_LINK_HOSTS", ""),
+			   config_str("TARJOTIN_PUBLIC_URL", ""), err, errlen))
+		return -1;
+	if (n->render.links.n == 0)
+		log_warn(
+			"no TARJOTIN_LINK_HOSTS or public TARJOTIN_PUBLIC_URL host: only links to "
+			"loopback hosts are sent",
+			NULL);
 	n->render.templates_dir = config_str("TARJOTIN_TEMPLATES_DIR", "services/notify/templates");
 	n->render.mail_from = dc->mail_from;
 	n->render.mail_from_name = dc->mail_from_name;

@@ -81,11 +81,15 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 		uint8_t *sealed = seal_unb64(in->vars_enc, SEAL_MAX_PLAIN + SEAL_OVERHEAD,
 					     &blob_len);
 
-		opened = sealed ? seal_open(&cfg->key, sealed, blob_len) : NULL;
+		opened = sealed ? seal_job_open(&cfg->key, "vars", in->job_id, in->channel,
+						in->template_, sealed, blob_len) :
+				  NULL;
 		free(sealed);
 		if (!opened) {
 			snprintf(err, errlen,
-				 "the sealed vars cannot be opened (wrong TARJOTIN_DATA_KEY?)");
+				 "the sealed vars do not open for this job, channel and template "
+				 "(copied from another entry, an old format, or another "
+				 "TARJOTIN_DATA_KEY)");
 			goto out;
 		}
 	}
@@ -100,6 +104,9 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 	tv = xcalloc(json_object_size(vars) + 1, sizeof(*tv));
 	json_object_foreach(vars, k, v) {
 		if (json_is_string(v)) {
+			if (linkcheck_is_link(k) &&
+			    linkcheck_url(&cfg->links, k, json_string_value(v), err, errlen))
+				goto out;
 			tv[nv].key = k;
 			tv[nv++].value = json_string_value(v);
 		}
@@ -107,9 +114,13 @@ int render_job(const struct render_config *cfg, const struct render_input *in,
 	blob = in->recipient ?
 		       seal_unb64(in->recipient, SEAL_MAX_PLAIN + SEAL_OVERHEAD, &blob_len) :
 		       NULL;
-	out->to = blob ? seal_open(&cfg->key, blob, blob_len) : NULL;
+	out->to = blob ? seal_job_open(&cfg->key, "recipient", in->job_id, in->channel,
+				       in->template_, blob, blob_len) :
+			 NULL;
 	if (!out->to) {
-		snprintf(err, errlen, "the recipient cannot be opened (wrong TARJOTIN_DATA_KEY?)");
+		snprintf(err, errlen,
+			 "the recipient does not open for this job, channel and template (copied "
+			 "from another entry, an old format, or another TARJOTIN_DATA_KEY)");
 		goto out;
 	}
 	if (!strcmp(in->channel, "sms")) {

@@ -1,6 +1,6 @@
 /*
  * render.h - what a job turns into before it is handed over: the sealed
- * recipient opened, the template rendered, and for e-mail the finished MIME
+ * recipient opened, the links checked, the template rendered, and for e-mail the finished MIME
  * message (mime.h), for SMS the checked text (smstext.h).
  *
  * Recipients are never logged; the opened one is wiped when released.
@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "linkcheck.h"
 #include "seal.h"
 
 /* What rendering needs, set up once at start. */
@@ -17,6 +18,7 @@ struct render_config {
 	const char *templates_dir;
 	struct seal_key key; /* TARJOTIN_DATA_KEY */
 	const char *mail_from, *mail_from_name, *mail_domain;
+	struct linkcheck links; /* the rule for *_url variables */
 };
 
 /* One job's fields as they came off the stream (strings not owned). */
@@ -35,9 +37,12 @@ struct render_output {
 };
 
 /*
- * Renders job 'in' into *out.  Returns 0, or -1 with a lower-case reason in
- * err (never the recipient) and *out empty: such a job cannot succeed later
- * either (a template, the vars, the seal), so it is a permanent failure.
+ * Renders job 'in' into *out: the recipient (and sealed vars) opened only
+ * with the job's own id, channel and template (seal_job_open), every link
+ * variable checked (linkcheck.h).  Returns 0, or -1 with a lower-case reason
+ * in err (never the recipient, never a link's path) and *out empty: such a
+ * job cannot succeed later either (a template, the vars, a link, the seal),
+ * so it is a permanent failure.
  */
 int render_job(const struct render_config *cfg, const struct render_input *in,
 	       struct render_output *out, char *err, size_t errlen);

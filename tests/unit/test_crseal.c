@@ -56,12 +56,14 @@ static void test_sealed_for_one_request_only(void **state)
 	blob[0] ^= 1; /* the nonce */
 	assert_null(crstore_open(&key, REQ_A, blob, n));
 	free(blob);
-	/* the secretbox of recipients does not open an AEAD blob, nor the reverse */
-	blob = seal_box_ad(&key, "x", 1, REQ_A, &n);
-	assert_null(seal_open(&key, blob, n));
+	/* a notification's recipient sealed for a job with the same uuid is no
+	 * client record, nor the reverse */
+	blob = seal_job_box(&key, "recipient", REQ_A, "sms", "contact_receipt", "x", 1, &n);
+	assert_non_null(blob);
+	assert_null(crstore_open(&key, REQ_A, blob, n));
 	free(blob);
-	blob = seal_box(&key, "x", 1, &n);
-	assert_null(seal_open_ad(&key, blob, n, REQ_A));
+	blob = crstore_seal(&key, REQ_A, "x", &n);
+	assert_null(seal_job_open(&key, "recipient", REQ_A, "sms", "contact_receipt", blob, n));
 	free(blob);
 }
 

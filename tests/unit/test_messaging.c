@@ -4,6 +4,7 @@
  * masking, delivery-report JWT verification and sealing recipients.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -201,33 +202,98 @@ static void test_jwt_roundtrip_with_our_signature(void **state)
 	assert_null(verify(tok, "k3y "));
 }
 
+#define JOB_A "0b7e2c55-6d1a-4f0e-9b3c-2a1d4e5f6a7b"
+#define JOB_B "0b7e2c55-6d1a-4f0e-9b3c-2a1d4e5f6a7c"
+
+/* Opens 'blob' as the recipient of (job, channel, tmpl): true when it did
+ * and gave "+358401234567". */
+static bool opens_as(const struct seal_key *key, const char *field, const char *job,
+		     const char *channel, const char *tmpl, const uint8_t *blob, size_t n)
+{
+	char *plain = seal_job_open(key, field, job, channel, tmpl, blob, n);
+	bool ok = plain && !strcmp(plain, "+358401234567");
+
+	seal_wipe_free(plain);
+	return ok;
+}
+
 static void test_seal_roundtrip(void **state)
 {
 	struct seal_key key, other;
 	size_t n = 0, bn = 0;
 	uint8_t *blob, *back;
-	char *plain, *b64;
+	char *b64;
 
 	(void)state;
 	randombytes_buf(key.k, sizeof(key.k));
 	randombytes_buf(other.k, sizeof(other.k));
-	blob = seal_box(&key, "+358401234567", 13, &n);
+	blob = seal_job_box(&key, "recipient", JOB_A, "sms", "test", "+358401234567", 13, &n);
+	assert_non_null(blob);
 	assert_int_equal(n, 13 + SEAL_OVERHEAD);
 	assert_null(memmem(blob, n, "358401234567", 12));
 	b64 = seal_b64(blob, n);
 	back = seal_unb64(b64, 1000, &bn);
 	assert_int_equal(bn, n);
-	plain = seal_open(&key, back, bn);
-	assert_string_equal(plain, "+358401234567");
-	seal_wipe_free(plain);
-	assert_null(seal_open(&other, back, bn));
+	assert_true(opens_as(&key, "recipient", JOB_A, "sms", "test", back, bn));
+	assert_false(opens_as(&other, "recipient", JOB_A, "sms", "test", back, bn));
 	back[bn - 1] ^= 1;
-	assert_null(seal_open(&key, back, bn));
-	assert_null(seal_open(&key, back, 10));
+	assert_false(opens_as(&key, "recipient", JOB_A, "sms", "test", back, bn));
+	assert_false(opens_as(&key, "recipient", JOB_A, "sms", "test", back, 10));
 	assert_null(seal_unb64("not base64!", 1000, &bn));
 	free(back);
 	free(b64);
 	free(blob);
+}
+
+/* A recipient (or sealed vars) opens only in the entry it was sealed for:
+ * its own job id, channel, template and field; copied into any other it
+ * does not open. */
+static void test_seal_bound_to_its_job(void **state)
+{
+	struct seal_key key;
+	size_t n = 0;
+	uint8_t *blob, *old;
+	char ad[SEAL_JOB_AD_MAX], *plain;
+
+	(void)state;
+	randombytes_buf(key.k, sizeof(key.k));
+	blob = seal_job_box(&key, "recipient", JOB_A, "sms", "contact_receipt", "+358401234567", 13,
+			    &n);
+	assert_non_null(blob);
+	assert_true(opens_as(&key, "recipient", JOB_A, "sms", "contact_receipt", blob, n));
+	assert_false(opens_as(&key, "recipient", JOB_B, "sms", "contact_receipt", blob, n));
+	assert_false(opens_as(&key, "recipient", JOB_A, "email", "contact_receipt", blob, n));
+	assert_false(opens_as(&key, "recipient", JOB_A, "sms", "login_link", blob, n));
+	assert_false(opens_as(&key, "recipient", JOB_A, "sms", "contact_receipt_x", blob, n));
+	assert_false(opens_as(&key, "vars", JOB_A, "sms", "contact_receipt", blob, n));
+	/* the upper-case form of the same uuid is not what we write */
+	assert_false(opens_as(&key, "recipient", "0B7E2C55-6D1A-4F0E-9B3C-2A1D4E5F6A7B", "sms",
+			      "contact_receipt", blob, n));
+	/* nor any other AD that merely contains the job's */
+	assert_null(seal_open_ad(&key, blob, n, JOB_A));
+	assert_null(seal_open_ad(&key, blob, n, ""));
+	assert_int_equal(seal_job_ad(ad, "recipient", JOB_A, "sms", "contact_receipt"), 0);
+	assert_string_equal(ad, "notify-v1/recipient/" JOB_A "/sms/contact_receipt");
+	plain = seal_open_ad(&key, blob, n, ad); /* the documented layout, byte for byte */
+	assert_non_null(plain);
+	seal_wipe_free(plain);
+	free(blob);
+	/* malformed parts neither seal nor open, and cannot shift the layout */
+	assert_null(seal_job_box(&key, "recipient", "not-a-uuid", "sms", "t", "x", 1, &n));
+	assert_null(seal_job_box(&key, "recipient", JOB_A, "fax", "t", "x", 1, &n));
+	assert_null(seal_job_box(&key, "recipient", JOB_A, "sms", "a/b", "x", 1, &n));
+	assert_null(seal_job_box(&key, "to", JOB_A, "sms", "t", "x", 1, &n));
+	assert_int_equal(seal_job_ad(ad, "recipient", JOB_A, "sms", ""), -1);
+	assert_string_equal(ad, "");
+	/* an old-format recipient (secretbox, no associated data) opens no more */
+	n = 13 + SEAL_OVERHEAD;
+	old = malloc(n);
+	assert_non_null(old);
+	randombytes_buf(old, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(old + crypto_secretbox_NONCEBYTES, (const uint8_t *)"+358401234567",
+			      13, old, key.k);
+	assert_false(opens_as(&key, "recipient", JOB_A, "sms", "contact_receipt", old, n));
+	free(old);
 }
 
 int main(void)
@@ -241,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_jwt_refusals),
 		cmocka_unit_test(test_jwt_roundtrip_with_our_signature),
 		cmocka_unit_test(test_seal_roundtrip),
+		cmocka_unit_test(test_seal_bound_to_its_job),
 	};
 
 	if (sodium_init() < 0)
