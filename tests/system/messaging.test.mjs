@@ -418,10 +418,13 @@ test('a stream ahead of the database is reported, and its rows are not taken as 
  */
 async function startNoDedupStandin() {
   const port = (await run(path.join(ROOT, 'scripts/free-ports'), ['1'])).stdout.trim();
+  // Its token and report secret through the environment, never argv.
   const child = spawn('/usr/bin/python3', [path.join(ROOT, 'tests/tools/sms_standin.py'), '--port', port,
-    '--token', env.TARJOTIN_SMS_TOKEN, '--dlr-url', `${env.TARJOTIN_URL}/api/v1/sms/delivery-reports`,
-    '--dlr-secret', env.TARJOTIN_SMS_DLR_SECRET, '--dlr-retries', '30', '--no-dedup',
-    '--dir', path.join(DIR, 'sms-nodedup')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--dlr-url', `${env.TARJOTIN_URL}/api/v1/sms/delivery-reports`, '--dlr-retries', '30', '--no-dedup',
+    '--dir', path.join(DIR, 'sms-nodedup')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TARJOTIN_SMS_TOKEN: env.TARJOTIN_SMS_TOKEN, TARJOTIN_SMS_DLR_SECRET: env.TARJOTIN_SMS_DLR_SECRET },
+  });
   let ready = false;
   child.stdout.on('data', (d) => { ready ||= String(d).includes('sms_standin ready'); });
   const exited = new Promise((resolve) => child.on('exit', resolve));
