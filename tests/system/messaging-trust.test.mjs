@@ -244,7 +244,7 @@ test('notify refuses to start with an SMTP login over plain SMTP', async () => {
   // With STARTTLS required it starts (and stops cleanly on SIGTERM).
   const child = spawn(path.join(BIN, 'tarjotin-notify'), [], {
     env: { ...base, TARJOTIN_SMTP_URL: 'smtp://127.0.0.1:2525', TARJOTIN_SMTP_USER: 'tarjotin',
-      TARJOTIN_SMTP_PASSWORD: 'x', TARJOTIN_SMTP_STARTTLS: 'true', TARJOTIN_NOTIFY_STREAM: `tj:tls-check:${RUN}` },
+      TARJOTIN_SMTP_PASSWORD: 'a-long-enough-password-for-the-relay-0123', TARJOTIN_SMTP_STARTTLS: 'true', TARJOTIN_NOTIFY_STREAM: `tj:tls-check:${RUN}` },
     stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
