@@ -4,8 +4,9 @@
  * holding the query arguments and headers a harness gives.  The harness
  * binary defines libmicrohttpd's connection calls (lookup, iterate, queue,
  * suspend) and the few gateway functions that would reach Redis, the
- * bridge thread or stats (bridge_submit, guard_*, usage_*, oidc_find,
- * ratelimit_hit); the route handlers, req.c, and the checks under them are
+ * bridge thread or stats (bridge_submit, guard_*, usage_*, session_*,
+ * oidc_find/count/provider, ratelimit_hit: Redis never answers, OIDC has
+ * no provider); the route handlers, req.c, and the checks under them are
  * the real modules.  Responses are built by the real libmicrohttpd and
  * dropped; the status is kept.  A forwarded call's payload is kept for the
  * harness to decode.
