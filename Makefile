@@ -107,7 +107,7 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
 # `// units: ...` line names, like a unit test.  Only `make fuzz` needs clang.
 FUZZ_BUILD := build/fuzz
 FUZZ_CC := clang
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 50
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	-MMD -MP -I. -Ilib -I$(GEN) $(PKG_CFLAGS)

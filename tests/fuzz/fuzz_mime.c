@@ -2,7 +2,7 @@
 /*
  * fuzz_mime - what notify turns a job into (services/notify/render.c):
  * the sealed recipient and vars opened, the real templates of
- * services/notify/templates rendered (lib/template.c) and the e-mail built
+ * services/notify/templates (under FUZZ_TOP, default .) rendered (lib/template.c) and the e-mail built
  * (services/notify/mime.c) or the SMS text checked; then mime_build and
  * mime_encode_subject on their own with every field from the input, and
  * template_render on a template file the input writes.  Checks: a built
@@ -33,10 +33,10 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define TEMPLATES "services/notify/templates"
 #define MAX_TEMPLATES 64
 
 static struct render_config cfg;
+static char templates[4096];       /* services/notify/templates under FUZZ_TOP (or .) */
 static char *names[MAX_TEMPLATES]; /* the real templates' names */
 static size_t n_names;
 static char tmpdir[] = "/tmp/tarjotin-fuzz-XXXXXX"; /* template_render's own files */
@@ -62,16 +62,17 @@ static void remove_tmp(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	DIR *d = opendir(TEMPLATES);
+	const char *top = getenv("FUZZ_TOP");
+	DIR *d;
 	struct dirent *e;
 	char path[128];
 
 	(void)argc;
 	(void)argv;
-	if (!d || sodium_init() < 0 || !mkdtemp(tmpdir)) {
-		fprintf(stderr,
-			"fuzz_mime: no %s or no temporary folder (run from the top folder)\n",
-			TEMPLATES);
+	snprintf(templates, sizeof(templates), "%s/services/notify/templates", top ? top : ".");
+	if (!(d = opendir(templates)) || sodium_init() < 0 || !mkdtemp(tmpdir)) {
+		fprintf(stderr, "fuzz_mime: no %s or no temporary folder (set FUZZ_TOP)\n",
+			templates);
 		exit(1);
 	}
 	while ((e = readdir(d)) && n_names < MAX_TEMPLATES)
@@ -85,7 +86,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	atexit(remove_tmp);
-	cfg.templates_dir = TEMPLATES;
+	cfg.templates_dir = templates;
 	randombytes_buf(cfg.key.k, sizeof(cfg.key.k));
 	cfg.mail_from = "noreply@tarjotin.example";
 	cfg.mail_from_name = "Tarjotin – palvelut";

@@ -9,13 +9,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-seconds=${FUZZ_SECONDS:-45}
+seconds=${FUZZ_SECONDS:-50}
 jobs=${FUZZ_JOBS:-2}
 out=build/fuzz
 total=0
 failed=()
 start=$SECONDS
 
+# The harnesses run in their logs' folder (-jobs writes fuzz-<n>.log there)
+# and find the web folder and the templates through FUZZ_TOP.
+export FUZZ_TOP=$PWD
 mkdir -p "$out/artifacts" "$out/logs"
 for bin in "$@"; do
   name=$(basename "$bin")
@@ -26,7 +29,6 @@ for bin in "$@"; do
   mkdir -p "$corpus" "$logs"
   rm -f "$logs"/*.log
   [[ -d $seeds ]] || { echo "fuzz: $name: no seed corpus $seeds" >&2; failed+=("$name"); continue; }
-  # -jobs writes fuzz-<n>.log into the working folder: run from the logs'.
   (cd "$logs" && "$OLDPWD/$bin" -jobs="$jobs" -workers="$jobs" \
     -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=1024 \
     -artifact_prefix="$OLDPWD/$out/artifacts/$name-" \
@@ -54,6 +56,11 @@ for bin in "$@"; do
   fi
 done
 printf 'fuzz: total      %10d executions in %ds\n' "$total" $((SECONDS - start))
+# Issue 16 asks for 10 million in one run; the rate follows the machine's
+# load, so a short run is named, not failed.
+if ((total < 10000000)); then
+  echo "fuzz: note: fewer than 10 million executions (a busy machine? raise FUZZ_SECONDS)" >&2
+fi
 if ((${#failed[@]})); then
   echo "fuzz: FAILED: ${failed[*]}" >&2
   exit 1
