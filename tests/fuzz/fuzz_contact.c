@@ -75,6 +75,7 @@ static void check_sms(const char *s, size_t max_parts)
 	smstext_parts_free(&parts);
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

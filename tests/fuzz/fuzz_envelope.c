@@ -126,6 +126,7 @@ static const struct {
 };
 #define N_TYPES (sizeof(types) / sizeof(types[0]))
 
+/* libFuzzer's: once at start. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -258,6 +259,7 @@ static void packed(struct fuzzin *in, size_t t)
 		free(env.payload.data);
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

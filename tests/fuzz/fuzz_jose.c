@@ -29,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t secret[] = "a delivery-report secret of 32+ bytes";
 
+/* libFuzzer's: once at start. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -129,6 +130,7 @@ static void jwks(struct fuzzin *in)
 	oidc_jwks_destroy(&j);
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

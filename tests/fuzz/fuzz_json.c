@@ -43,6 +43,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libFuzzer's: once at start. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -174,6 +175,7 @@ static void directory(json_t *body, unsigned which, uint8_t flags)
 	docerr_release(&e);
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

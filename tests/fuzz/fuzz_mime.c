@@ -60,6 +60,7 @@ static void remove_tmp(void)
 	rmdir(tmpdir);
 }
 
+/* libFuzzer's: once at start. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *top = getenv("FUZZ_TOP");
@@ -206,6 +207,7 @@ static void template(struct fuzzin *in, uint8_t flags)
 	free(out);
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct static_files *web; /* the real web folder, loaded once */
 
+/* libFuzzer's: once at start. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *top = getenv("FUZZ_TOP");
@@ -174,6 +175,7 @@ static void pure(struct fuzzin *in, unsigned which)
 	}
 }
 
+/* libFuzzer's: one input; returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzzin in;

@@ -117,6 +117,7 @@ void gwfake_release(struct gwfake *f)
 
 /* --- libmicrohttpd's connection, as the harness binary defines it -------- */
 
+/* libmicrohttpd's: the first value of that kind and name (headers case-insensitively), or NULL. */
 const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum MHD_ValueKind kind,
 					const char *key)
 {
@@ -130,6 +131,7 @@ const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum 
 	return NULL;
 }
 
+/* libmicrohttpd's: calls iterator on each value of the kind until it says no; returns how many. */
 int MHD_get_connection_values(struct MHD_Connection *connection, enum MHD_ValueKind kind,
 			      MHD_KeyValueIterator iterator, void *iterator_cls)
 {
@@ -147,6 +149,7 @@ int MHD_get_connection_values(struct MHD_Connection *connection, enum MHD_ValueK
 	return n;
 }
 
+/* libmicrohttpd's: notes the status; the caller still destroys its reference. */
 enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned int status_code,
 				   struct MHD_Response *response)
 {
@@ -159,11 +162,13 @@ enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned i
 	return MHD_YES;
 }
 
+/* libmicrohttpd's: nothing to suspend on a fake connection. */
 void MHD_suspend_connection(struct MHD_Connection *connection)
 {
 	(void)connection;
 }
 
+/* libmicrohttpd's: nothing to resume. */
 void MHD_resume_connection(struct MHD_Connection *connection)
 {
 	(void)connection;
@@ -171,6 +176,7 @@ void MHD_resume_connection(struct MHD_Connection *connection)
 
 /* --- the gateway's ways out, answered as by an idle stack ---------------- */
 
+/* The bridge's: notes the call's type; its payload stays in r->call for the harness. */
 void bridge_submit(struct bridge *b, struct bridge_call *call)
 {
 	(void)b;
@@ -178,18 +184,21 @@ void bridge_submit(struct bridge *b, struct bridge_call *call)
 		current->forwarded_type = (int)call->type;
 }
 
+/* guard.c's: Redis is down, so the route answers 503 (queued here). */
 redisContext *guard_redis(struct req *r, unsigned *status)
 {
 	*status = guard_unavailable(r);
 	return NULL;
 }
 
+/* guard.c's: nothing to give back. */
 void guard_redis_done(struct req *r, redisContext **cp)
 {
 	(void)r;
 	*cp = NULL;
 }
 
+/* guard.c's: no sessions to end. */
 void guard_end_sessions(struct req *r, char *const *ids, size_t n)
 {
 	(void)r;
@@ -197,11 +206,13 @@ void guard_end_sessions(struct req *r, char *const *ids, size_t n)
 	(void)n;
 }
 
+/* guard.c's: queues the 503 and returns it. */
 unsigned guard_unavailable(struct req *r)
 {
 	return req_reply_error(r, 503, "unavailable", NULL, "try again");
 }
 
+/* oidc.c's: no provider is configured. */
 const struct oidc_provider_config *oidc_find(const struct oidc *o, const char *key)
 {
 	(void)o;
@@ -209,6 +220,7 @@ const struct oidc_provider_config *oidc_find(const struct oidc *o, const char *k
 	return NULL;
 }
 
+/* ratelimit.c's: never over the limit. */
 int ratelimit_hit(redisContext *c, const char *name, long limit, long window_s, int64_t now,
 		  long *retry_after)
 {
@@ -221,6 +233,7 @@ int ratelimit_hit(redisContext *c, const char *name, long limit, long window_s, 
 	return 0;
 }
 
+/* usage.c's: no usage events are kept. */
 void usage_search(struct req *r, const char *need, const char *kind, const char *municipality,
 		  const char *county, const char *q)
 {
@@ -232,24 +245,28 @@ void usage_search(struct req *r, const char *need, const char *kind, const char 
 	(void)q;
 }
 
+/* usage.c's: as usage_search. */
 void usage_search_total(struct req *r, int32_t total)
 {
 	(void)r;
 	(void)total;
 }
 
+/* usage.c's: as usage_search. */
 void usage_detail(struct req *r, const char *activity_id)
 {
 	(void)r;
 	(void)activity_id;
 }
 
+/* oidc.c's: no providers. */
 size_t oidc_count(const struct oidc *o)
 {
 	(void)o;
 	return 0;
 }
 
+/* oidc.c's: none to give. */
 const struct oidc_provider_config *oidc_provider(const struct oidc *o, size_t i)
 {
 	(void)o;
@@ -271,6 +288,7 @@ int session_create(redisContext *c, const struct session_config *sc,
 	return -1;
 }
 
+/* session.c's: fails (no Redis). */
 int session_end(redisContext *c, const char *hash, const char *account_id)
 {
 	(void)c;
@@ -279,6 +297,7 @@ int session_end(redisContext *c, const char *hash, const char *account_id)
 	return -1;
 }
 
+/* session.c's: fails (no Redis). */
 int session_end_account(redisContext *c, const char *account_id)
 {
 	(void)c;
