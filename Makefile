@@ -45,7 +45,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps run test bench soak install clean unit tools browser-deps format format-check
+.PHONY: all deps run test bench soak install clean unit tools browser-deps format format-check fuzz fuzz-build
 .SECONDARY:
 
 all: $(BINS) $(BUILD)/tarjotin-admin $(TOOL_BINS)
@@ -101,6 +101,47 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libtarjotin.a | $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDOPT) -o $@ $< $(BUILD)/libtarjotin.a $(LDLIBS)
 
+# libFuzzer harnesses (tests/fuzz/README.md): the real modules compiled with
+# clang into build/fuzz, each harness run for FUZZ_SECONDS from its seed
+# corpus.  A harness links lib/ and the service modules its
+# `// units: ...` line names, like a unit test.  Only `make fuzz` needs clang.
+FUZZ_BUILD := build/fuzz
+FUZZ_CC := clang
+FUZZ_SECONDS ?= 50
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	-MMD -MP -I. -Ilib -I$(GEN) $(PKG_CFLAGS)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRC))
+fuzz_units_of = $(shell sed -n 's|^// units: ||p' tests/fuzz/$(1).c)
+fuzz_objs = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(call fuzz_units_of,$(1)))
+
+$(FUZZ_BUILD)/obj/%.o: %.c | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/obj/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -Werror,$(FUZZ_CFLAGS)) -c $< -o $@
+
+$(FUZZ_BUILD)/libtarjotin.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(call fuzz_objs,fuzz_$$*) \
+		$(FUZZ_BUILD)/libtarjotin.a | $(PROTO_H)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(call fuzz_objs,fuzz_$*) \
+		$(FUZZ_BUILD)/libtarjotin.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory -s fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_BINS)
+
 unit: $(UNIT_BINS)
 tools: $(TOOL_BINS)
 
@@ -153,3 +194,6 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+ifneq ($(filter fuzz fuzz-build build/fuzz/%,$(MAKECMDGOALS)),)
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+endif

@@ -5,15 +5,20 @@
 #
 #   scripts/deps.sh            everything for make run / make test / make bench
 #   scripts/deps.sh --check    list what is missing, install nothing
+#   scripts/deps.sh --fuzz     only what `make fuzz` needs: the build packages,
+#                              clang and its libFuzzer/sanitizer runtimes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(
-  # build
+BUILD_PACKAGES=(
   gcc make libc6-dev pkg-config git ca-certificates
   libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
   libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
   libcjose-dev libxlsxwriter-dev
+)
+PACKAGES=(
+  # build
+  "${BUILD_PACKAGES[@]}"
   # run: private PostgreSQL and Redis, the mail catcher
   postgresql-15 redis-server python3 python3-aiosmtpd curl procps util-linux
   # test and bench: browser, load generator, reference web server, metrics checker
@@ -25,6 +30,12 @@ PACKAGES=(
   # the statistics export test reads the XLSX back with a reader other than ours
   python3-openpyxl
 )
+
+# make fuzz: Debian's clang 14 with libFuzzer and the sanitizer runtimes;
+# nothing else (no npm), and make test / make run never need it.
+if [[ ${1:-} == --fuzz ]]; then
+  PACKAGES=("${BUILD_PACKAGES[@]}" clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -51,6 +62,7 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[[ ${1:-} == --fuzz ]] && exit 0
 
 # npm packages of the browser tests (playwright-core, axe-core), the system
 # tests (JSON Schema and OpenAPI validators) and the development OpenID

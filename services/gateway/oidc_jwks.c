@@ -42,6 +42,34 @@ static int usable_type(json_t *k)
 	return strcmp(kty, "EC") == 0 && crv && strcmp(crv, "P-256") == 0;
 }
 
+/*
+ * True when every member cjose base64url-decodes is absent or base64url
+ * text (RFC 7515: no padding) it can decode: libcjose 0.6 asserts,
+ * aborting the gateway, on a length that leaves a single character over
+ * (length % 4 == 1), so such a key from a provider's JWKS is refused here
+ * first.
+ */
+static int b64url_members_ok(json_t *k)
+{
+	static const char *const names[] = { "n", "e", "d", "p", "q", "dp", "dq", "qi", "x", "y" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_t *v = json_object_get(k, names[i]);
+		size_t n;
+
+		if (!v)
+			continue;
+		if (!json_is_string(v))
+			return 0;
+		n = json_string_length(v);
+		if (n % 4 == 1 || strspn(json_string_value(v),
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "abcdefghijklmnopqrstuvwxyz0123456789-_") != n)
+			return 0;
+	}
+	return 1;
+}
+
 static int add_key(struct oidc_jwks *j, json_t *k)
 {
 	const char *use = str_member(k, "use");
@@ -51,7 +79,8 @@ static int add_key(struct oidc_jwks *j, json_t *k)
 	cjose_jwk_t *jwk;
 	char *text;
 
-	if (!json_is_object(k) || (use && strcmp(use, "sig") != 0) || !usable_type(k))
+	if (!json_is_object(k) || (use && strcmp(use, "sig") != 0) || !usable_type(k) ||
+	    !b64url_members_ok(k))
 		return -1;
 	text = json_dumps(k, JSON_COMPACT);
 	if (!text)
