@@ -21,6 +21,7 @@
 #include "pg.h"
 #include "rpc.h"
 #include "xalloc.h"
+#include "wdb.h"
 #include "banned.h"
 
 #define NPARAMS 10
@@ -424,16 +425,10 @@ static PGresult *run(struct worker *w, const char *sql, const char *const *param
 	res = PQexecParams(w->db, sql, NPARAMS, types, params, NULL, NULL, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
-	pg_error(w->db, res, err, sizeof(err));
+	/* UNAVAILABLE when broken or timed out (a slow free-text search),
+	 * else INTERNAL, the server's text logged with the request id. */
+	wdb_failed(w, res, "hsds", reply);
 	PQclear(res);
-	if (PQstatus(w->db) != CONNECTION_OK) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
-				"the database is unavailable");
-	} else {
-		log_error("hsds query failed", "error", err, NULL);
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the hsds query failed");
-	}
 	return NULL;
 }
 
