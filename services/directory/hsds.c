@@ -540,8 +540,8 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	}
 	len = (size_t)PQgetlength(res, 0, 0);
 	if (len > RPC_MAX_DOCUMENT) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the %s document is too large (%zu bytes)", what, len);
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "too_large", NULL,
+			       "the %s document is too large (%zu bytes)", what, len);
 		goto out;
 	}
 	/* Packed straight from libpq's buffer: the one copy is the payload. */

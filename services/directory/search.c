@@ -212,8 +212,8 @@ static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t l
 	if (len > RPC_MAX_DOCUMENT) {
 		snprintf(size, sizeof(size), "%zu", len);
 		log_warn("document too large to send", "document", what, "bytes", size, NULL);
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the %s document is too large (%zu bytes)", what, len);
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "too_large", NULL,
+			       "the %s document is too large (%zu bytes)", what, len);
 		return;
 	}
 	jr.json.data = (uint8_t *)json;

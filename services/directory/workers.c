@@ -108,12 +108,15 @@ static void drop_stale_db(struct worker *w)
 
 /* An internal failure's text stays here: logged with the call's id, which
  * the gateway puts into the client's error body, and answered with a
- * generic message (whatever a handler wrote, database text included). */
+ * generic message (whatever a handler wrote, database text included).  A
+ * reply with a code of its own other than "internal" (too_large) was
+ * written to be read and is left alone. */
 static void redact(const struct worker *w, Tarjotin__Envelope *reply)
 {
 	char id[17];
 
-	if (reply->status != TARJOTIN__STATUS__STATUS_INTERNAL)
+	if (reply->status != TARJOTIN__STATUS__STATUS_INTERNAL ||
+	    (reply->error_code && *reply->error_code && strcmp(reply->error_code, "internal")))
 		return;
 	snprintf(id, sizeof(id), "%016llx", (unsigned long long)w->request_id);
 	log_error("internal error answered", "request_id", id, "error",

@@ -2,7 +2,6 @@
  * conntime.c - see conntime.h.
  */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +16,16 @@
 #define SWEEP_MS 1000
 
 /* What a cut connection is told before its socket is shut down. */
-#define BODY_408                                             \
+#define BODY_408                                                   \
 	"{\"error\":{\"status\":408,\"code\":\"request_timeout\"," \
 	"\"message\":\"the request did not arrive in time\"}}"
 _Static_assert(sizeof(BODY_408) - 1 == 96, "Content-Length below");
-static const char answer_408[] = "HTTP/1.1 408 Request Timeout\r\n"
-				 "Connection: close\r\n"
-				 "Content-Type: application/json; charset=utf-8\r\n"
-				 "Content-Length: 96\r\n"
-				 "\r\n" BODY_408;
+static const char answer_408[] =
+	"HTTP/1.1 408 Request Timeout\r\n"
+	"Connection: close\r\n"
+	"Content-Type: application/json; charset=utf-8\r\n"
+	"Content-Length: 96\r\n"
+	"\r\n" BODY_408;
 
 struct entry {
 	struct conntime *t;
@@ -41,7 +41,6 @@ struct conntime {
 	bool stopping;
 	int64_t limit_us;
 	struct entry *head;
-	atomic_uint_least64_t cut;
 };
 
 /* Cuts every connection past its deadline; under the lock, so that no
@@ -56,7 +55,6 @@ static void sweep(struct conntime *t, int64_t now)
 		/* Best effort: a client that reads nothing gets nothing. */
 		(void)send(e->fd, answer_408, sizeof(answer_408) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 		shutdown(e->fd, SHUT_RDWR);
-		atomic_fetch_add(&t->cut, 1);
 	}
 }
 
@@ -216,9 +214,4 @@ bool conntime_overdue(struct MHD_Connection *conn)
 	late = e->deadline_us && e->deadline_us <= clock_mono_us();
 	pthread_mutex_unlock(&e->t->lock);
 	return late;
-}
-
-uint64_t conntime_cut(struct conntime *t)
-{
-	return t ? atomic_load(&t->cut) : 0;
 }

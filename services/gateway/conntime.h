@@ -52,7 +52,4 @@ void conntime_done(struct MHD_Connection *conn);
  * path: a body still dripping in is cut there). */
 bool conntime_overdue(struct MHD_Connection *conn);
 
-/* Connections cut by the limit since the start. */
-uint64_t conntime_cut(struct conntime *t);
-
 #endif

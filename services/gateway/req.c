@@ -555,11 +555,6 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 	return 0;
 }
 
-uint64_t req_server_cut(struct req_server *s)
-{
-	return conntime_cut(s->conntime);
-}
-
 void req_server_quiesce(struct req_server *s)
 {
 	if (s->daemon)

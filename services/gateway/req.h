@@ -185,9 +185,6 @@ struct req_server {
 int req_server_init(struct req_server *s, const struct req_server_config *cfg, char *err,
 		    size_t errlen);
 
-/* Requests cut by the whole-request time limit since the start. */
-uint64_t req_server_cut(struct req_server *s);
-
 /* Stops taking new connections; those open go on being served. */
 void req_server_quiesce(struct req_server *s);
 

@@ -13,8 +13,8 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !memcmp(s + n - m, suffix, m);
 }
 
-const struct route *rtable_match(const struct req_routes *t, const char *method,
-				 const char *url, bool *method_mismatch, bool *cors)
+const struct route *rtable_match(const struct req_routes *t, const char *method, const char *url,
+				 bool *method_mismatch, bool *cors)
 {
 	*method_mismatch = false;
 	*cors = false;

@@ -14,7 +14,7 @@
  * has the path).  *cors is set when an open-data route has the path, so
  * that its 405 is open too.
  */
-const struct route *rtable_match(const struct req_routes *t, const char *method,
-				 const char *url, bool *method_mismatch, bool *cors);
+const struct route *rtable_match(const struct req_routes *t, const char *method, const char *url,
+				 bool *method_mismatch, bool *cors);
 
 #endif
