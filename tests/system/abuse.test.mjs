@@ -16,7 +16,7 @@ import net from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   INTERNAL_URL, URL_BASE, env, http, until, psql, readLog, stack, freePorts, startGateway, stopGateway,
-  lockTable,
+  lockTable, metric,
 } from './lib.mjs';
 
 const started = [];
@@ -221,6 +221,28 @@ test('slow clients dripping headers cannot starve a normal one, and are cut by t
     drips.forEach(clearInterval);
     for (const s of slow) s.destroy();
   }
+});
+
+// --- resends -------------------------------------------------------------------
+
+test('an HSDS free-text search is not resent on silence; a plain HSDS list is', async () => {
+  const [nobody] = freePorts(1);
+  const gw = await gateway('gateway-abuse-resend', {
+    // No directory answers there: every call meets silence until its deadline.
+    TARJOTIN_DIRECTORY_ENDPOINTS: `tcp://127.0.0.1:${nobody}`,
+    TARJOTIN_RPC_TIMEOUT_MS: '1000', TARJOTIN_RPC_TRY_MS: '100',
+  });
+  const retries = async () => metric((await http('/metrics', { base: gw.internal })).text, 'tarjotin_rpc_retries_total');
+  const before = await retries();
+  const search = await http('/hsds/services?search=vertaistuki', { base: gw.base });
+  assert.equal(search.status, 503, search.text);
+  assert.equal(await retries(), before, 'the search was sent once');
+  const api = await http('/api/v1/activities?q=vertaistuki', { base: gw.base });
+  assert.equal(api.status, 503, api.text);
+  assert.equal(await retries(), before, 'as /api/v1 free text');
+  const list = await http('/hsds/services', { base: gw.base });
+  assert.equal(list.status, 503, list.text);
+  assert.ok(await retries() > before, 'a list without search is resent (idempotent)');
 });
 
 // --- the directory: statement_timeout, the full queue, database errors ----------
