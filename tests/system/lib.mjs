@@ -333,7 +333,7 @@ export function freePorts(n) {
  */
 export function startGateway(extra) {
   const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
-  const internal = extra.TARJOTIN_INTERNAL_PORT ?? freePorts(1)[0];
+  const internal = extra?.TARJOTIN_INTERNAL_PORT ?? freePorts(1)[0];
   const all = { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra, TARJOTIN_INTERNAL_PORT: internal };
   const p = spawn(path.join(BIN, 'tarjotin-gateway'), [], { cwd: ROOT, env: all, stdio: ['ignore', 'ignore', 'pipe'] });
   p.log = '';
