@@ -20,6 +20,13 @@ void pg_error(PGconn *db, const PGresult *res, char *err, size_t errlen)
 	snprintf(err, errlen, "%.*s", (int)n, msg);
 }
 
+bool pg_timed_out(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return state && !strcmp(state, "57014");
+}
+
 static void quiet_notices(void *arg, const char *message)
 {
 	(void)arg;
@@ -28,17 +35,20 @@ static void quiet_notices(void *arg, const char *message)
 
 PGconn *pg_connect(const char *conninfo, char *err, size_t errlen)
 {
-	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
-	char timeout[16];
-	const char *vals[4];
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", "options", NULL };
+	char timeout[16], options[64];
+	const char *vals[5];
 	PGconn *db;
 
 	snprintf(timeout, sizeof(timeout), "%ld",
 		 config_int("TARJOTIN_DB_CONNECT_TIMEOUT_S", 2, 1, 600));
+	snprintf(options, sizeof(options), "-c statement_timeout=%ld",
+		 config_int("TARJOTIN_DB_STATEMENT_TIMEOUT_MS", 30000, 0, 86400000));
 	vals[0] = conninfo;
 	vals[1] = timeout;
 	vals[2] = "tarjotin";
-	vals[3] = NULL;
+	vals[3] = options;
+	vals[4] = NULL;
 	/* expand_dbname: conninfo may be a URI or key=value string, and the
 	 * keys after it only fill what it leaves unset. */
 	db = PQconnectdbParams(keys, vals, 1);

@@ -16,8 +16,10 @@
 
 /*
  * Connects; returns the connection or NULL with the reason in err.  The
- * connect timeout comes from TARJOTIN_DB_CONNECT_TIMEOUT_S (default 2).
- * Free with PQfinish().
+ * connect timeout comes from TARJOTIN_DB_CONNECT_TIMEOUT_S (default 2), the
+ * session's statement_timeout from TARJOTIN_DB_STATEMENT_TIMEOUT_MS
+ * (default 30000; 0: none), so that no statement runs for ever (an
+ * "options" in conninfo takes precedence).  Free with PQfinish().
  */
 PGconn *pg_connect(const char *conninfo, char *err, size_t errlen);
 
@@ -29,6 +31,10 @@ int pg_ensure(PGconn **db, const char *conninfo, char *err, size_t errlen);
 
 /* Runs a command without results; 0, or -1 with the server's message. */
 int pg_exec(PGconn *db, const char *sql, char *err, size_t errlen);
+
+/* True when the statement of res was cancelled (SQLSTATE 57014:
+ * statement_timeout, or a cancel request). */
+bool pg_timed_out(const PGresult *res);
 
 /* Copies the first line of the connection's or result's error into err. */
 void pg_error(PGconn *db, const PGresult *res, char *err, size_t errlen);

@@ -51,6 +51,7 @@ load_config() {
   : "${TARJOTIN_DIRECTORY_PORT:=5601}"
   : "${TARJOTIN_STATS_PORT:=5701}"
   : "${TARJOTIN_STATS_REPORT_PORT:=5702}"
+  : "${TARJOTIN_INTERNAL_PORT:=8081}"
   load_secrets "$dir"
   load_keys "$dir" || return 1
   cat >"$dir/env" <<ENV
@@ -67,6 +68,8 @@ TARJOTIN_DIRECTORY_PORT=$TARJOTIN_DIRECTORY_PORT
 TARJOTIN_STATS_PORT=$TARJOTIN_STATS_PORT
 TARJOTIN_STATS_REPORT_PORT=$TARJOTIN_STATS_REPORT_PORT
 TARJOTIN_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
+TARJOTIN_INTERNAL_PORT=$TARJOTIN_INTERNAL_PORT
+TARJOTIN_INTERNAL_URL=http://127.0.0.1:$TARJOTIN_INTERNAL_PORT
 TARJOTIN_PUBLIC_URL=http://127.0.0.1:$TARJOTIN_HTTP_PORT
 TARJOTIN_DATABASE_URL=postgresql://tarjotin_directory@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
 TARJOTIN_MIGRATE_DATABASE_URL=postgresql://tarjotin@127.0.0.1:$TARJOTIN_PG_PORT/tarjotin
@@ -106,6 +109,15 @@ ENV
   if [[ -n ${TARJOTIN_REGISTER_LIMIT_IP:-} ]]; then
     echo "TARJOTIN_REGISTER_LIMIT_IP=$TARJOTIN_REGISTER_LIMIT_IP" >>"$dir/env"
   fi
+  # Test stacks and make bench only ("start"): every request comes from
+  # 127.0.0.1, so the per-IP request rate and connection limit of the
+  # gateway (docs/security.md "Abuse limits") would throttle them; the abuse
+  # test starts a gateway of its own with low limits.
+  local v
+  for v in TARJOTIN_HTTP_RATE_IP TARJOTIN_HTTP_BURST_IP TARJOTIN_HTTP_RATE_SESSION \
+    TARJOTIN_HTTP_BURST_SESSION TARJOTIN_HTTP_MAX_CONNECTIONS_IP; do
+    [[ -n ${!v:-} ]] && echo "$v=${!v}" >>"$dir/env"
+  done
   # Test stacks only (tests/run.sh exports TARJOTIN_TEST_CLOCK=1): the
   # review's clock reads its offset from DIR/clock-offset (seconds, "0" at
   # start), which a test rewrites to move time (docs/selfservice.md "Time").
@@ -483,6 +495,8 @@ svc_stop() {
   rm -f "$pf"
 }
 
+# wait_ready URL: URL is the gateway's internal listener (/readyz is not on
+# the public port).
 wait_ready() {
   local url=$1 tries=${2:-300}
   for _ in $(seq "$tries"); do
@@ -560,7 +574,7 @@ start_all() {
   svc_start "$dir" stats-1 stats
   svc_start "$dir" notify-1 notify
   svc_start "$dir" gateway-1 gateway
-  wait_ready "$TARJOTIN_URL"
+  wait_ready "$TARJOTIN_INTERNAL_URL"
 }
 
 stop_all() {
@@ -590,8 +604,8 @@ case $cmd in
     cat <<MSG
 
   Tarjotin is running:  $TARJOTIN_URL/
-  readiness:            $TARJOTIN_URL/readyz
-  metrics:              $TARJOTIN_URL/metrics
+  readiness:            $TARJOTIN_INTERNAL_URL/readyz  (internal listener)
+  metrics:              $TARJOTIN_INTERNAL_URL/metrics
   data and logs:        $dir  (logs/ has one file per process)
   PostgreSQL:           psql -h 127.0.0.1 -p $TARJOTIN_PG_PORT -U tarjotin tarjotin
   Redis:                redis-cli -p $TARJOTIN_REDIS_PORT
@@ -629,6 +643,12 @@ MSG
     # A test stack: the many sign-ins of a test run all come from 127.0.0.1.
     : "${TARJOTIN_SIGNIN_LIMIT_IP:=100000}"
     : "${TARJOTIN_REGISTER_LIMIT_IP:=100000}"
+    # Its own internal port (stacks run side by side), and request rates
+    # that 127.0.0.1 alone does not reach.
+    : "${TARJOTIN_INTERNAL_PORT:=$("$ROOT/scripts/free-ports" 1)}"
+    : "${TARJOTIN_HTTP_RATE_IP:=1000000}" "${TARJOTIN_HTTP_BURST_IP:=1000000}"
+    : "${TARJOTIN_HTTP_RATE_SESSION:=1000000}" "${TARJOTIN_HTTP_BURST_SESSION:=1000000}"
+    : "${TARJOTIN_HTTP_MAX_CONNECTIONS_IP:=0}"
     start_all "$2"
     ;;
   stop) stop_all "$2" ;;
@@ -644,6 +664,6 @@ MSG
   oidc-stop) load_config "$2"; svc_stop "$2" oidc ;;
   svc-start) load_config "$2"; svc_start "$2" "$3" "$4" "${@:5}" ;;
   svc-stop) load_config "$2"; svc_stop "$2" "$3" "${4:-TERM}" ;;
-  wait-ready) load_config "$2"; wait_ready "$TARJOTIN_URL" ;;
+  wait-ready) load_config "$2"; wait_ready "$TARJOTIN_INTERNAL_URL" ;;
   *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

@@ -66,6 +66,7 @@ struct worker {
 	struct directory *dir;
 	PGconn *db;          /* connected lazily, reset when it went bad */
 	uint64_t pg_outages; /* PostgreSQL outages seen when db was last checked */
+	uint64_t request_id; /* the call being served: its log lines name it */
 	int index;
 };
 

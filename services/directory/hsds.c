@@ -21,6 +21,7 @@
 #include "pg.h"
 #include "rpc.h"
 #include "xalloc.h"
+#include "wdb.h"
 #include "banned.h"
 
 #define NPARAMS 10
@@ -424,16 +425,10 @@ static PGresult *run(struct worker *w, const char *sql, const char *const *param
 	res = PQexecParams(w->db, sql, NPARAMS, types, params, NULL, NULL, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
-	pg_error(w->db, res, err, sizeof(err));
+	/* UNAVAILABLE when broken or timed out (a slow free-text search),
+	 * else INTERNAL, the server's text logged with the request id. */
+	wdb_failed(w, res, "hsds", reply);
 	PQclear(res);
-	if (PQstatus(w->db) != CONNECTION_OK) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
-				"the database is unavailable");
-	} else {
-		log_error("hsds query failed", "error", err, NULL);
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the hsds query failed");
-	}
 	return NULL;
 }
 
@@ -545,8 +540,8 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	}
 	len = (size_t)PQgetlength(res, 0, 0);
 	if (len > RPC_MAX_DOCUMENT) {
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the %s document is too large (%zu bytes)", what, len);
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "too_large", NULL,
+			       "the %s document is too large (%zu bytes)", what, len);
 		goto out;
 	}
 	/* Packed straight from libpq's buffer: the one copy is the payload. */

@@ -141,6 +141,12 @@ static int prepare_database(const struct config *cfg)
 		}
 		poll(&pfd, 1, 200); /* the next try, or a stop signal */
 	}
+	/* Migrations may take longer than a request's statement_timeout
+	 * (lib/pg.h, TARJOTIN_DB_STATEMENT_TIMEOUT_MS): none for this session. */
+	if (pg_exec(db, "SET statement_timeout = 0", err, sizeof(err))) {
+		log_fatal("cannot prepare the migration session", "error", err, NULL);
+		goto out;
+	}
 	n = migrate_apply(db, cfg->migrations_dir, "schema_migrations", MIGRATE_LOCK_DIRECTORY, err,
 			  sizeof(err));
 	if (n < 0) {

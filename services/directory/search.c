@@ -16,6 +16,7 @@
 #include "search.pb-c.h"
 #include "uuid.h"
 #include "xalloc.h"
+#include "wdb.h"
 #include "banned.h"
 
 /*
@@ -211,8 +212,8 @@ static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t l
 	if (len > RPC_MAX_DOCUMENT) {
 		snprintf(size, sizeof(size), "%zu", len);
 		log_warn("document too large to send", "document", what, "bytes", size, NULL);
-		reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-				"the %s document is too large (%zu bytes)", what, len);
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "too_large", NULL,
+			       "the %s document is too large (%zu bytes)", what, len);
 		return;
 	}
 	jr.json.data = (uint8_t *)json;
@@ -240,13 +241,13 @@ static PGresult *worker_query(struct worker *w, const char *sql, const char *par
 		res = PQexecParams(w->db, sql, 1, NULL, &param, NULL, NULL, 0);
 		if (PQresultStatus(res) == PGRES_TUPLES_OK)
 			return res;
-		pg_error(w->db, res, err, sizeof(err));
-		PQclear(res);
 		if (PQstatus(w->db) == CONNECTION_OK) {
-			reply_set_error(reply, TARJOTIN__STATUS__STATUS_INTERNAL, NULL,
-					"query failed: %s", err);
+			/* Logged there with the request id; the text is not answered. */
+			wdb_failed(w, res, "search", reply);
+			PQclear(res);
 			return NULL;
 		}
+		PQclear(res);
 	}
 	reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
 			"the database is not reachable");

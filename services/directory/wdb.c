@@ -1,6 +1,7 @@
 /*
  * wdb.c - see wdb.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -22,14 +23,21 @@ PGconn *wdb_conn(struct worker *w, Tarjotin__Envelope *reply)
 
 void wdb_failed(struct worker *w, const PGresult *res, const char *what, Tarjotin__Envelope *reply)
 {
-	char err[256];
+	char err[256], id[17];
 
 	pg_error(w->db, res, err, sizeof(err));
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)w->request_id);
 	if (!w->db || PQstatus(w->db) != CONNECTION_OK) {
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, "unavailable", NULL,
 			       "the database is unavailable");
+	} else if (pg_timed_out(res)) {
+		/* statement_timeout (TARJOTIN_DB_STATEMENT_TIMEOUT_MS): busy, not broken. */
+		log_warn("query timed out", "what", what, "request_id", id, NULL);
+		reply_set_code(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, "timeout", NULL,
+			       "the database did not answer in time, try again");
 	} else {
-		log_error("query failed", "what", what, "error", err, NULL);
+		/* The server's text (SQL, names) only here, never to the client. */
+		log_error("query failed", "what", what, "request_id", id, "error", err, NULL);
 		reply_set_code(reply, TARJOTIN__STATUS__STATUS_INTERNAL, "internal", NULL,
 			       "database error");
 	}

@@ -15,7 +15,9 @@
 PGconn *wdb_conn(struct worker *w, Tarjotin__Envelope *reply);
 
 /* Answers a failed statement (res may be NULL; not cleared here):
- * UNAVAILABLE when the connection broke, else INTERNAL, logged with 'what'. */
+ * UNAVAILABLE when the connection broke or the statement timed out (code
+ * "timeout"), else INTERNAL "database error", the server's text logged
+ * with 'what' and the call's request id, never answered. */
 void wdb_failed(struct worker *w, const PGresult *res, const char *what, Tarjotin__Envelope *reply);
 
 /* BEGIN.  Returns 0, or -1 with 'reply' filled. */

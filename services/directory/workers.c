@@ -106,6 +106,25 @@ static void drop_stale_db(struct worker *w)
 	}
 }
 
+/* An internal failure's text stays here: logged with the call's id, which
+ * the gateway puts into the client's error body, and answered with a
+ * generic message (whatever a handler wrote, database text included).  A
+ * reply with a code of its own other than "internal" (too_large) was
+ * written to be read and is left alone. */
+static void redact(const struct worker *w, Tarjotin__Envelope *reply)
+{
+	char id[17];
+
+	if (reply->status != TARJOTIN__STATUS__STATUS_INTERNAL ||
+	    (reply->error_code && *reply->error_code && strcmp(reply->error_code, "internal")))
+		return;
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)w->request_id);
+	log_error("internal error answered", "request_id", id, "error",
+		  reply->error ? reply->error : "", NULL);
+	free(reply->error);
+	reply->error = xstrdup("internal error");
+}
+
 static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body)
 {
 	Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
@@ -122,6 +141,7 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 
 		reply.request_id = req->request_id;
 		reply.type = req->type;
+		s->w.request_id = req->request_id;
 		/* Authorization first, for every type (default deny): a refused
 		 * call never reaches its handler. */
 		drop_stale_db(&s->w);
@@ -134,6 +154,7 @@ static int serve(struct slot *s, void *sock, zmq_msg_t *gateway, zmq_msg_t *body
 						"type", "unknown message type %d", (int)req->type);
 		}
 		tarjotin__envelope__free_unpacked(req, NULL);
+		redact(&s->w, &reply);
 	}
 	buf = rpc_pack_envelope(&reply, &len);
 	rc = zmq_msg_send(gateway, sock, ZMQ_SNDMORE) < 0 || zmq_send(sock, buf, len, 0) < 0 ? -1 :

@@ -17,6 +17,7 @@
 #include "websec.h"
 
 struct oidc;
+struct admit;
 
 /* Identity's configuration (docs/identity.md), read once at start. */
 struct gateway_identity {
@@ -34,6 +35,8 @@ struct gateway_redis {
 
 struct gateway {
 	struct req_server http;
+	struct req_server internal; /* /healthz, /readyz, /metrics (TARJOTIN_INTERNAL_*) */
+	struct admit *admit;        /* the per-IP and per-session request rates */
 	struct bridge *bridge;
 	struct metrics *metrics;
 	struct static_files *web;

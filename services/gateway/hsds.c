@@ -362,5 +362,8 @@ unsigned hsds_route(struct req *r, const char *url)
 		if (status)
 			return status;
 	}
-	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_HSDS, &hr.base, true, 0, render_hsds);
+	/* A free-text search runs SQL: never resent on silence (a slow one
+	 * would run again on every instance), as /api/v1's. */
+	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_HSDS, &hr.base, !hr.search || !*hr.search, 0,
+			   render_hsds);
 }

@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "admit.h"
 #include "config.h"
 #include "gateway.h"
 #include "log.h"
@@ -100,6 +101,57 @@ static int identity_config(struct gateway *gw, const char **bad_var, char *err, 
 	return gw->oidc ? 0 : -1;
 }
 
+/* --- abuse limits and the internal listener (docs/security.md) ----------- */
+
+/* An IPv4 address and port into sa; -1 when the address is not one. */
+static int ipv4(struct sockaddr_in *sa, const char *addr, long port)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, addr, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+/* Reads the limits into the public server's config and makes the rate
+ * tables; fills the internal listener's config.  Returns 0, or -1 with the
+ * variable in *bad_var and the rule in err. */
+static int limits_config(struct gateway *gw, struct req_server_config *hc,
+			 struct req_server_config *ic, const char **bad_var, char *err,
+			 size_t errlen)
+{
+	struct admit_config ac = { 0 };
+	const char *iaddr = config_str("TARJOTIN_INTERNAL_ADDR", "127.0.0.1");
+	long iport = config_int("TARJOTIN_INTERNAL_PORT", 8081, 1, 65535);
+
+	hc->per_ip_limit = (unsigned)config_int("TARJOTIN_HTTP_MAX_CONNECTIONS_IP", 128, 0,
+						1000000);
+	hc->request_limit_s = (unsigned)config_int("TARJOTIN_HTTP_REQUEST_TIMEOUT_S", 30, 0, 3600);
+	hc->hsts = !strncmp(gw->ident.public_url, "https://", 8);
+	ac.ip_rate = (double)config_int("TARJOTIN_HTTP_RATE_IP", 100, 0, 100000000);
+	ac.ip_burst = (double)config_int("TARJOTIN_HTTP_BURST_IP", (long)ac.ip_rate, 1, 100000000);
+	ac.session_rate = (double)config_int("TARJOTIN_HTTP_RATE_SESSION", 20, 0, 100000000);
+	ac.session_burst = (double)config_int("TARJOTIN_HTTP_BURST_SESSION",
+					      (long)(ac.session_rate * 2), 1, 100000000);
+	ac.slots = (size_t)config_int("TARJOTIN_HTTP_RATE_SLOTS", 65536, 64, 16 << 20);
+	ac.cookie = gw->sessions.cookie;
+	if (!(gw->admit = admit_new(&ac))) {
+		*bad_var = "TARJOTIN_HTTP_RATE_SLOTS";
+		snprintf(err, errlen, "the rate tables' locks cannot be made");
+		return -1;
+	}
+	*ic = *hc;
+	ic->threads = 1;
+	ic->max_connections = 64;
+	ic->per_ip_limit = 0;
+	ic->routes = &routes_internal;
+	if (ipv4(&ic->addr, iaddr, iport)) {
+		*bad_var = "TARJOTIN_INTERNAL_ADDR";
+		snprintf(err, errlen, "an IPv4 address");
+		return -1;
+	}
+	return 0;
+}
+
 /* --- main ---------------------------------------------------------------- */
 
 static char *default_instance(const char *role)
@@ -119,8 +171,10 @@ static char *default_instance(const char *role)
 static void stop(struct gateway *gw, long grace_ms)
 {
 	req_server_quiesce(&gw->http);
+	req_server_quiesce(&gw->internal);
 	req_server_wait_idle(&gw->http, (int)grace_ms);
 	bridge_stop(gw->bridge);
+	req_server_wait_idle(&gw->internal, STOP_DRAIN_MS);
 	if (!req_server_wait_idle(&gw->http, STOP_DRAIN_MS)) {
 		char n[16];
 
@@ -134,7 +188,7 @@ int main(void)
 	struct gateway gw = { 0 };
 	struct bridge_config bc = { 0 };
 	struct zcurve curve = { 0 };
-	struct req_server_config hc = { 0 };
+	struct req_server_config hc = { 0 }, ic = { 0 };
 	char *instance_buf = default_instance("gateway");
 	char err[512], portbuf[16];
 	const char *addr, *web_dir, *bad_var;
@@ -194,10 +248,7 @@ int main(void)
 		rc = 2;
 		goto out;
 	}
-	memset(&hc.addr, 0, sizeof(hc.addr));
-	hc.addr.sin_family = AF_INET;
-	hc.addr.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &hc.addr.sin_addr) != 1) {
+	if (ipv4(&hc.addr, addr, port)) {
 		log_fatal("bad configuration", "variable", "TARJOTIN_HTTP_ADDR", "value", addr,
 			  "expected", "an IPv4 address", NULL);
 		rc = 2;
@@ -244,11 +295,27 @@ int main(void)
 	hc.gw = &gw;
 	hc.bridge = gw.bridge;
 	hc.metrics = gw.metrics;
+	if (limits_config(&gw, &hc, &ic, &bad_var, err, sizeof(err))) {
+		log_fatal("bad configuration", "variable", bad_var, "expected", err, NULL);
+		rc = 2;
+		goto out;
+	}
+	if (hc.hsts)
+		static_add_header(gw.web, "Strict-Transport-Security",
+				  "max-age=31536000; includeSubDomains");
 	snprintf(portbuf, sizeof(portbuf), "%ld", port);
 	if (req_server_init(&gw.http, &hc, err, sizeof(err))) {
 		log_fatal("cannot listen", "address", addr, "port", portbuf, "error", err, NULL);
 		goto out;
 	}
+	snprintf(portbuf, sizeof(portbuf), "%u", (unsigned)ntohs(ic.addr.sin_port));
+	if (req_server_init(&gw.internal, &ic, err, sizeof(err))) {
+		log_fatal("cannot listen", "address", "internal", "port", portbuf, "error", err,
+			  NULL);
+		goto out;
+	}
+	log_info("internal listener", "port", portbuf, "paths", "/healthz /readyz /metrics", NULL);
+	snprintf(portbuf, sizeof(portbuf), "%ld", port);
 	{
 		char files[32], bytes[32];
 
@@ -270,8 +337,10 @@ out:
 	 * whatever might be, before libmicrohttpd goes. */
 	if (gw.bridge)
 		bridge_stop(gw.bridge);
+	req_server_release(&gw.internal);
 	req_server_release(&gw.http);
 	bridge_destroy(&gw.bridge);
+	admit_destroy(&gw.admit);
 	if (watching)
 		healthwatch_release(&gw.redis_watch);
 	metrics_destroy(&gw.metrics);

@@ -12,12 +12,14 @@
 #include <microhttpd.h>
 
 #include "clock.h"
+#include "conntime.h"
 #include "errmsg.h"
 #include "log.h"
 #include "metrics.h"
 #include "num.h"
 #include "req.h"
 #include "rpc.h"
+#include "rtable.h"
 #include "stats.pb-c.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -28,9 +30,12 @@
 
 /* --- replies ------------------------------------------------------------- */
 
-/* Adds the request's extra headers (Set-Cookie) to a response. */
-static void add_extra_headers(struct req *r, struct MHD_Response *resp)
+#define HSTS "max-age=31536000; includeSubDomains"
+
+void req_add_common_headers(struct req *r, struct MHD_Response *resp)
 {
+	if (r->srv->hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security", HSTS);
 	for (size_t i = 0; i < r->n_headers; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
 }
@@ -54,7 +59,7 @@ unsigned req_reply_empty(struct req *r, unsigned status, const char *location)
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (location)
 		MHD_add_response_header(resp, "Location", location);
-	add_extra_headers(r, resp);
+	req_add_common_headers(r, resp);
 	MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	r->status = status;
@@ -103,7 +108,7 @@ static unsigned queue_json(struct req *r, unsigned status, struct MHD_Response *
 {
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", cache);
-	add_extra_headers(r, resp);
+	req_add_common_headers(r, resp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (cors || r->cors)
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
@@ -173,6 +178,8 @@ unsigned req_reply_error(struct req *r, unsigned status, const char *code, const
 		strbuf_adds(&b, ",\"field\":");
 		strbuf_json_str(&b, field);
 	}
+	if (r->request_id[0])
+		strbuf_addf(&b, ",\"request_id\":\"%s\"", r->request_id);
 	strbuf_adds(&b, "}}");
 	free(msg);
 	n = (int)b.len;
@@ -287,6 +294,9 @@ unsigned req_reply_rpc_failure(struct req *r)
 				       "the directory did not answer within %d ms, try again",
 				       r->call.timeout_ms);
 	}
+	/* The directory logs a failure with this id (never its details to us). */
+	snprintf(r->request_id, sizeof(r->request_id), "%016llx",
+		 (unsigned long long)env->request_id);
 	field = env->error_field && *env->error_field ? env->error_field : NULL;
 	code = env->error_code && *env->error_code ? env->error_code : NULL;
 	if (env->status == TARJOTIN__STATUS__STATUS_OK)
@@ -299,39 +309,6 @@ unsigned req_reply_rpc_failure(struct req *r)
 }
 
 /* --- routing and the access handler -------------------------------------- */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !memcmp(s + n - m, suffix, m);
-}
-
-/* The route for method and url, or NULL (*method_mismatch: another method
- * has the path).  *cors is set when an open-data route has the path, so
- * that its 405 is open too. */
-static const struct route *route_match(const struct req_routes *t, const char *method,
-				       const char *url, bool *method_mismatch, bool *cors)
-{
-	*method_mismatch = false;
-	*cors = false;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct route *rt = &t->routes[i];
-		bool hit = rt->prefix ? !strncmp(url, rt->path, strlen(rt->path)) &&
-						(!rt->suffix || ends_with(url, rt->suffix)) :
-					!strcmp(url, rt->path);
-
-		if (!hit)
-			continue;
-		*cors = *cors || rt->cors;
-		if (!strcmp(method, rt->method))
-			return rt;
-		if (rt->ends_search)
-			break;
-		*method_mismatch = true;
-	}
-	return NULL;
-}
 
 static unsigned reply_too_large(struct req *r)
 {
@@ -348,6 +325,10 @@ static enum MHD_Result take_body(struct req *r, const char *data, size_t *size)
 		*size = 0; /* answered already: discard */
 		return MHD_YES;
 	}
+	/* A body still dripping in past the whole-request limit: no answer can
+	 * be queued while it streams, so the connection is closed. */
+	if (r->srv->conntime && conntime_overdue(r->conn))
+		return MHD_NO;
 	if (r->too_large || r->body_len + *size > max) {
 		/* A chunked body has no length up front, and libmicrohttpd takes
 		 * no response while a body streams in: discard it and answer 413
@@ -379,6 +360,13 @@ static bool needs_guard(const struct req_routes *t, const struct route *rt, cons
 	return rt->auth != REQ_AUTH_PUBLIC || (!rt->no_csrf && !safe_method(method));
 }
 
+/* The request has arrived: the whole-request clock stops. */
+static void arrived(struct req_server *s, struct MHD_Connection *conn)
+{
+	if (s->conntime)
+		conntime_arrived(conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -396,19 +384,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->start_us = clock_mono_us();
 		r->head = !strcmp(method, "HEAD");
-		r->route = route_match(s->routes, r->head ? "GET" : method, url, &mismatch,
-				       &r->cors);
+		r->route = rtable_match(s->routes, r->head ? "GET" : method, url, &mismatch,
+					&r->cors);
 		*con_cls = r;
+		if (!r->route) {
+			r->route = &s->not_found;
+			r->status = mismatch ? 405 : 404;
+		}
+		/* Counted before anything else is done for it; answered at once,
+		 * which also closes the connection (no keep-alive for it). */
+		if (s->routes->admit && s->routes->admit(r)) {
+			arrived(s, conn);
+			return MHD_YES;
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
 			/* Answer before reading: libmicrohttpd then closes the
 			 * connection instead of draining the body. */
 			r->route = &s->not_found;
+			arrived(s, conn);
 			return reply_too_large(r) ? MHD_YES : MHD_NO;
-		}
-		if (!r->route) {
-			r->route = &s->not_found;
-			r->status = mismatch ? 405 : 404;
 		}
 		r->state = REQ_BODY;
 		return MHD_YES;
@@ -417,6 +412,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return take_body(r, upload_data, upload_data_size);
 	switch (r->state) {
 	case REQ_BODY:
+		arrived(s, conn); /* headers and body are in */
 		if (r->too_large)
 			return reply_too_large(r) ? MHD_YES : MHD_NO;
 		if (r->status == 405)
@@ -444,13 +440,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	uint64_t latency;
 
-	(void)conn;
 	(void)toe;
 	if (!r)
 		return;
+	if (s->conntime)
+		conntime_done(conn); /* the next request's clock */
 	latency = (uint64_t)(clock_mono_us() - r->start_us);
 	metrics_observe(s->metrics, r->route->metric, r->status, latency);
-	if (r->route->usage && s->routes->finish)
+	if (r->route->usage && s->routes->finish && !r->throttled)
 		s->routes->finish(r, latency);
 	free(r->usage);
 	/* Only a stop that waits needs the lock and the signal; it sets
@@ -519,6 +516,10 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 	s->metrics = cfg->metrics;
 	s->max_body = cfg->max_body;
 	s->rpc_timeout_ms = cfg->rpc_timeout_ms;
+	s->hsts = cfg->hsts;
+	if (cfg->request_limit_s &&
+	    !(s->conntime = conntime_new(cfg->request_limit_s, err, errlen)))
+		return -1;
 	/* The stop waits with a bound on the monotonic clock. */
 	if ((e = pthread_condattr_init(&ca)))
 		return errmsg(err, errlen, "cannot make a condition variable: %s", strerror(e));
@@ -532,21 +533,24 @@ int req_server_init(struct req_server *s, const struct req_server_config *cfg, c
 		return errmsg(err, errlen, "cannot make a mutex: %s", strerror(e));
 	}
 	s->locks_made = true;
+	/* The per-connection pool holds the request line and headers;
+	 * libmicrohttpd zeroes all of it for every request, so it is kept small
+	 * (perf: a 64 KB pool cost 4% of the gateway's CPU in memset). */
 	s->daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 					     MHD_USE_ERROR_LOG,
 				     0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
 				     mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
 				     (struct sockaddr *)&cfg->addr, MHD_OPTION_THREAD_POOL_SIZE,
-				     cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-				     cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-				     cfg->idle_timeout_s,
-				     /* The per-connection pool holds the request line and headers;
-		 * libmicrohttpd zeroes all of it for every request, so it is kept
-		 * small (perf: a 64 KB pool cost 4% of the gateway's CPU in
-		 * memset). */
+				     cfg->threads > 1 ? cfg->threads : 0,
+				     MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+				     MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
 				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
 				     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				     MHD_OPTION_NOTIFY_CONNECTION,
+				     s->conntime ? conntime_notify : NULL, s->conntime,
+				     MHD_OPTION_END);
 	if (!s->daemon)
 		return errmsg(err, errlen, "%s", strerror(errno));
 	return 0;
@@ -584,6 +588,7 @@ void req_server_release(struct req_server *s)
 		MHD_stop_daemon(s->daemon);
 		s->daemon = NULL;
 	}
+	conntime_destroy(&s->conntime); /* after the daemon reported every connection closed */
 	if (s->locks_made) {
 		pthread_mutex_destroy(&s->lock);
 		pthread_cond_destroy(&s->idle);

@@ -82,6 +82,10 @@ struct req_routes {
 	/* A finished request of a route with .usage, for its usage events
 	 * (NULL: none); it may take r->usage, which is freed after it. */
 	void (*finish)(struct req *r, uint64_t latency_us);
+	/* Counts every request as soon as its headers are in, before routing
+	 * has any effect (NULL: none): 0 to go on, or the status it queued
+	 * (429); a request it refused reports no usage. */
+	unsigned (*admit)(struct req *r);
 };
 
 #define REQ_MAX_ORGS 50   /* organisations a principal carries at most */
@@ -121,7 +125,9 @@ struct req {
 	bool cors;      /* the path is open data (a route with 'cors' matched it) */
 	char *body;     /* POST/PUT body, NUL-terminated; owned */
 	size_t body_len;
-	bool too_large; /* the body went past the limit: answer 413 */
+	bool too_large;      /* the body went past the limit: answer 413 */
+	bool throttled;      /* refused by the admit hook: no usage events */
+	char request_id[17]; /* the directory call's id (hex) once it replied; "" before */
 	size_t discarded;
 	req_render_fn render; /* turns call.reply into the response */
 	struct bridge_call call;
@@ -142,7 +148,10 @@ struct req_server_config {
 	unsigned idle_timeout_s;
 	size_t conn_memory; /* libmicrohttpd's per-connection pool */
 	size_t max_body;
-	int rpc_timeout_ms; /* the deadline of a call forwarded with timeout 0 */
+	int rpc_timeout_ms;       /* the deadline of a call forwarded with timeout 0 */
+	unsigned per_ip_limit;    /* connections from one address at most; 0: no limit */
+	unsigned request_limit_s; /* a whole request must arrive within it (conntime.h); 0: off */
+	bool hsts;                /* Strict-Transport-Security on every answer */
 	const struct req_routes *routes;
 	struct gateway *gw;
 	struct bridge *bridge;
@@ -159,6 +168,8 @@ struct req_server {
 	struct metrics *metrics;
 	size_t max_body;
 	int rpc_timeout_ms;
+	bool hsts;
+	struct conntime *conntime; /* the whole-request limit; NULL: off */
 	pthread_mutex_t lock;
 	pthread_cond_t idle;   /* signalled when 'forwarded' drops to 0 while draining */
 	atomic_uint forwarded; /* requests sent to the directory, not yet completed */
@@ -230,10 +241,17 @@ unsigned req_forward(struct req *r, Tarjotin__MsgType type, const ProtobufCMessa
 /*
  * For render(): answers the usual failures (timeout: 503, shutdown: 503,
  * directory error statuses: 400/404/503/500 with the directory's message and
- * field).  Returns the status it queued, or 0 when the reply is OK and the
- * route must answer itself.
+ * field; the error body then carries "request_id", the call's id that the
+ * directory's log line of the failure names).  Returns the status it
+ * queued, or 0 when the reply is OK and the route must answer itself.
  */
 unsigned req_reply_rpc_failure(struct req *r);
+
+/*
+ * Adds what every answer carries (Strict-Transport-Security behind TLS, the
+ * extra headers of req_add_header) to a response a route builds itself.
+ */
+void req_add_common_headers(struct req *r, struct MHD_Response *resp);
 
 /*
  * Adds a header (copied) to the response this request will queue, such as

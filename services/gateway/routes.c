@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admit.h"
 #include "auth.h"
 #include "crroute.h"
 #include "directory.pb-c.h"
@@ -177,9 +178,8 @@ static const char *const metric_names[M_N + 1] = {
 #define SIGNED_IN .auth = REQ_AUTH_SIGNED_IN
 #define OPTIONAL .auth = REQ_AUTH_OPTIONAL
 static const struct route routes[] = {
+	/* /readyz and /metrics are on the internal listener only (below). */
 	{ "GET", "/healthz", .metric = M_HEALTHZ, .handle = handle_healthz },
-	{ "GET", "/readyz", .metric = M_READYZ, .handle = handle_readyz },
-	{ "GET", "/metrics", .metric = M_METRICS, .handle = handle_metrics },
 	{ "GET", "/api/v1/ping", .metric = M_PING, .handle = handle_ping, .usage = true },
 	/* The OpenAPI document of /api/v1, a static file: web/api/v1/openapi.json. */
 	{ "GET", "/api/v1/openapi.json", .metric = M_OPENAPI, .handle = handle_static,
@@ -359,6 +359,22 @@ const struct req_routes routes_table = {
 	.not_found = M_NOT_FOUND,
 	.guard = guard_request,
 	.finish = usage_emit,
+	.admit = admit_request,
+};
+
+/* The internal listener's (TARJOTIN_INTERNAL_ADDR/PORT): probes and
+ * Prometheus, no limits, no usage events. */
+static const struct route internal_routes[] = {
+	{ "GET", "/healthz", .metric = M_HEALTHZ, .handle = handle_healthz },
+	{ "GET", "/readyz", .metric = M_READYZ, .handle = handle_readyz },
+	{ "GET", "/metrics", .metric = M_METRICS, .handle = handle_metrics },
+};
+
+const struct req_routes routes_internal = {
+	.routes = internal_routes,
+	.n = sizeof(internal_routes) / sizeof(internal_routes[0]),
+	.names = metric_names,
+	.not_found = M_NOT_FOUND,
 };
 
 static unsigned handle_static(struct req *r, const char *url)
@@ -448,6 +464,7 @@ static unsigned handle_metrics(struct req *r, const char *url)
 	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	req_add_common_headers(r, resp);
 	MHD_queue_response(r->conn, 200, resp);
 	MHD_destroy_response(resp);
 	r->state = REQ_ANSWERED;

@@ -11,4 +11,8 @@
  * (also the route names stats counts by). */
 extern const struct req_routes routes_table;
 
+/* The internal listener's table: /healthz, /readyz and /metrics (the
+ * public one answers 404 for the last two). */
+extern const struct req_routes routes_internal;
+
 #endif

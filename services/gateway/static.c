@@ -36,6 +36,7 @@ struct static_file {
 struct static_files {
 	struct static_file *files;
 	size_t n, bytes;
+	char *extra[2]; /* static_add_header's name and value; NULL: none */
 };
 
 static const struct {
@@ -211,6 +212,22 @@ int static_add(struct static_files *s, const char *fpath, const char *url, char 
 	return add_file(s, fpath, 0, url, err, errlen);
 }
 
+void static_add_header(struct static_files *s, const char *name, const char *value)
+{
+	free(s->extra[0]);
+	free(s->extra[1]);
+	s->extra[0] = xstrdup(name);
+	s->extra[1] = xstrdup(value);
+	for (size_t i = 0; i < s->n; i++) {
+		struct static_file *f = &s->files[i];
+
+		MHD_add_response_header(f->plain, name, value);
+		MHD_add_response_header(f->not_modified, name, value);
+		if (f->gzip)
+			MHD_add_response_header(f->gzip, name, value);
+	}
+}
+
 void static_destroy(struct static_files **sp)
 {
 	struct static_files *s = *sp;
@@ -227,6 +244,8 @@ void static_destroy(struct static_files **sp)
 			MHD_destroy_response(s->files[i].not_modified);
 	}
 	free(s->files);
+	free(s->extra[0]);
+	free(s->extra[1]);
 	free(s);
 	*sp = NULL;
 }
@@ -324,8 +343,9 @@ bool static_accepts_gzip(const char *ae)
 
 /* A response of its own for one request, carrying set_cookie: the file's
  * bytes (owned by its shared responses) and the same headers. */
-static void queue_with_cookie(struct MHD_Connection *conn, const struct static_file *f,
-			      unsigned status, bool gz, const char *set_cookie)
+static void queue_with_cookie(const struct static_files *s, struct MHD_Connection *conn,
+			      const struct static_file *f, unsigned status, bool gz,
+			      const char *set_cookie)
 {
 	struct MHD_Response *resp;
 
@@ -341,6 +361,8 @@ static void queue_with_cookie(struct MHD_Connection *conn, const struct static_f
 			MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	}
 	common_headers(resp, f);
+	if (s->extra[0])
+		MHD_add_response_header(resp, s->extra[0], s->extra[1]);
 	MHD_add_response_header(resp, "Set-Cookie", set_cookie);
 	MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp); /* libmicrohttpd holds its own reference */
@@ -363,14 +385,14 @@ unsigned static_queue(struct static_files *s, struct MHD_Connection *conn, const
 	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
 	if (inm && etag_matches(inm, f->etag)) {
 		if (set_cookie)
-			queue_with_cookie(conn, f, MHD_HTTP_NOT_MODIFIED, false, set_cookie);
+			queue_with_cookie(s, conn, f, MHD_HTTP_NOT_MODIFIED, false, set_cookie);
 		else
 			MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, f->not_modified);
 		return MHD_HTTP_NOT_MODIFIED;
 	}
 	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
 	if (set_cookie)
-		queue_with_cookie(conn, f, MHD_HTTP_OK, f->gzip && static_accepts_gzip(ae),
+		queue_with_cookie(s, conn, f, MHD_HTTP_OK, f->gzip && static_accepts_gzip(ae),
 				  set_cookie);
 	else
 		MHD_queue_response(conn, MHD_HTTP_OK,

@@ -25,6 +25,12 @@ struct static_files *static_load(const char *dir, char *err, size_t errlen);
  */
 int static_add(struct static_files *s, const char *fpath, const char *url, char *err,
 	       size_t errlen);
+/*
+ * Adds a header (copied) to every answer of the files loaded so far and of
+ * every answer with a cookie (Strict-Transport-Security); at start, before
+ * serving, and after the last static_add.
+ */
+void static_add_header(struct static_files *s, const char *name, const char *value);
 /* Frees s; accepts NULL and NULLs *sp. */
 void static_destroy(struct static_files **sp);
 

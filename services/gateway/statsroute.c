@@ -56,6 +56,7 @@ static unsigned render(struct req *r)
 		snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", m->filename);
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	}
+	req_add_common_headers(r, resp);
 	MHD_queue_response(r->conn, 200, resp);
 	MHD_destroy_response(resp);
 	r->status = 200;

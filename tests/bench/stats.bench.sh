@@ -38,7 +38,7 @@ printf '%-28s %10s\n' "  ratio counting/stopped" "$ratio"
 printf '  pings counted while wrk ran: %s (%.0f events/s)\n' "$((p1 - p0))" "$(awk "BEGIN {print ($p1 - $p0) / $SECS}")"
 
 # 2. Stats alone, as fast as it takes them.
-for _ in $(seq 100); do curl -s -o /dev/null -w '%{http_code}' "$URL/readyz" | grep -q 200 && break; sleep 0.1; done
+for _ in $(seq 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_INTERNAL/readyz" | grep -q 200 && break; sleep 0.1; done
 b0=$(stats_hget 'api|bench|200')
 t0=$(date +%s.%N)
 flood=$("$TARJOTIN_BIN/tools/statsflood" "tcp://127.0.0.1:$P_STATS" "${BENCH_STATS_FLOOD_S:-5}" 400000 500)

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
+import { INTERNAL_URL,
   http, env, until, psql, sleep, ROOT, DIR, signIn, crActivity, crBody, crSend, clientPhone, idempotencyKey, smsMessages, q, noteSecret,
 } from './lib.mjs';
 
@@ -32,7 +32,7 @@ async function stackAsync(cmd, ...args) {
 
 /** Waits (bounded) until the gateway is ready and the professional's session answers again. */
 async function ready(what) {
-  await until(async () => (await http('/readyz')).status === 200, { timeout: 60000, every: 200, what: `ready after ${what}` });
+  await until(async () => (await http('/readyz', { base: INTERNAL_URL })).status === 200, { timeout: 60000, every: 200, what: `ready after ${what}` });
   await until(async () => (await pro.call('/api/v1/session')).json?.signed_in === true,
     { timeout: 30000, every: 200, what: `the session to answer after ${what}` });
 }
@@ -69,7 +69,7 @@ test.after(async () => {
   await stackAsync('pg-start').catch(() => {});
   await stackAsync('redis-start').catch(() => {});
   await stackAsync('svc-start', 'directory-1', 'directory').catch(() => {});
-  await until(async () => (await http('/readyz')).status === 200, { timeout: 60000, every: 200, what: 'the stack ready at the end' }).catch(() => {});
+  await until(async () => (await http('/readyz', { base: INTERNAL_URL })).status === 200, { timeout: 60000, every: 200, what: 'the stack ready at the end' }).catch(() => {});
 });
 
 test('sends answered 201 survive a directory SIGKILL, a Redis restart and a PostgreSQL restart, and each message arrives once', async () => {

@@ -5,9 +5,9 @@
 // holds: an admin message list reads the notifications table.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { http, env, until, psql, metric, signIn, BIN } from './lib.mjs';
+import { INTERNAL_URL, lockTable, http, env, until, psql, metric, signIn, BIN } from './lib.mjs';
 
 // An admin session (issue 12): the message list is an admin call.
 let admin;
@@ -32,38 +32,8 @@ function waiting() {
     + "AND query LIKE 'SELECT json_build_object(''messages''%'"));
 }
 
-/**
- * A psql session holding ACCESS EXCLUSIVE on notifications until release();
- * release() also kills the process if it does not go by itself.
- */
-async function lockNotifications() {
-  const child = spawn('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', env.TARJOTIN_PG_PORT,
-    '-U', 'tarjotin', '-d', 'tarjotin', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let exited = false;
-  const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
-  const release = async () => {
-    if (!exited) {
-      child.stdin.end('COMMIT;\n');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-    }
-    if (!exited) {
-      child.kill('SIGKILL');
-      await gone;
-    }
-  };
-  try {
-    child.stdin.write("BEGIN;\nLOCK TABLE notifications IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n");
-    await until(() => out.includes('locked') || exited, { timeout: 10000, every: 20, what: 'the lock' });
-    assert.ok(!exited && out.includes('locked'), `psql: ${out}`);
-  } catch (e) {
-    await release();
-    throw e;
-  }
-  return release;
-}
+/** ACCESS EXCLUSIVE on notifications until release() (lib.mjs lockTable). */
+const lockNotifications = () => lockTable('notifications');
 
 /** Starts an admin list (it waits on the lock); resolves to its HTTP status. */
 function blockedList() {
@@ -181,8 +151,8 @@ test('with every worker busy and the queue full, a request is refused at once, c
 test('/metrics shows the directory\'s expired-request count', async () => {
   assert.notEqual(droppedBefore, undefined, 'runs after the test above');
   await until(async () => {
-    assert.equal((await http('/readyz')).status, 200);
-    const r = await http('/metrics');
+    assert.equal((await http('/readyz', { base: INTERNAL_URL })).status, 200);
+    const r = await http('/metrics', { base: INTERNAL_URL });
     const n = metric(r.text, 'tarjotin_directory_expired_dropped_total');
     return n !== undefined && n > droppedBefore;
   }, { timeout: 10000, what: 'tarjotin_directory_expired_dropped_total above its earlier value' });

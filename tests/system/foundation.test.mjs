@@ -6,7 +6,7 @@ import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { http, env, BIN, readLog, metric, until } from './lib.mjs';
+import { INTERNAL_URL, http, env, BIN, readLog, metric, until } from './lib.mjs';
 
 test('healthz says the gateway is alive', async () => {
   const r = await http('/healthz');
@@ -15,7 +15,7 @@ test('healthz says the gateway is alive', async () => {
 });
 
 test('readyz lists every dependency as ok', async () => {
-  const r = await http('/readyz');
+  const r = await http('/readyz', { base: INTERNAL_URL });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.checks, { directory: 'ok', postgresql: 'ok', redis: 'ok' });
 });
@@ -141,7 +141,7 @@ test('gzip bytes decode to the same page', async () => {
 
 test('metrics are valid Prometheus text with per-route counts', async () => {
   await http('/api/v1/ping');
-  const r = await http('/metrics');
+  const r = await http('/metrics', { base: INTERNAL_URL });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   assert.ok(metric(r.text, 'tarjotin_http_requests_total{route="ping",code="2xx"}') >= 1);

@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { http, until, signIn, freePorts, startGateway, stopGateway, URL_BASE, ORIGIN } from './lib.mjs';
+import { INTERNAL_URL, http, until, signIn, freePorts, startGateway, stopGateway, URL_BASE, ORIGIN } from './lib.mjs';
 
 // The admin's session headers (issue 12), set before the tests.
 const ADMIN = {};
@@ -75,8 +75,8 @@ test('Accept-Encoding q-values: gzip;q=0 gets the identity body, gzip;q=0.5 gzip
 });
 
 test('the directory\'s health reply shows in /metrics, which stays valid', async () => {
-  assert.equal((await http('/readyz')).status, 200);
-  const r = await http('/metrics');
+  assert.equal((await http('/readyz', { base: INTERNAL_URL })).status, 200);
+  const r = await http('/metrics', { base: INTERNAL_URL });
   const lines = r.text.split('\n');
   for (const name of ['tarjotin_directory_expired_dropped_total', 'tarjotin_directory_workers',
     'tarjotin_directory_workers_busy']) {
@@ -131,7 +131,7 @@ test('SIGTERM with directory calls in flight: every request answered, exit 0', a
     const calls = Array.from({ length: N }, () => raw(base, '/api/v1/ping', { timeout: 30000 })
       .then((r) => r, (e) => ({ error: e.message })));
     await until(async () => {
-      const m = (await raw(base, '/metrics')).body.toString('utf8');
+      const m = (await raw(p.internal, '/metrics')).body.toString('utf8');
       return /^tarjotin_rpc_in_flight (\d+)$/m.exec(m)?.[1] === String(N);
     }, { timeout: 20000, what: `${N} calls in flight` });
     p.kill('SIGTERM');

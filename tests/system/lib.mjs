@@ -19,6 +19,8 @@ export const env = Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 export const URL_BASE = env.TARJOTIN_URL;
+/** The gateway's internal listener: /readyz and /metrics are there only. */
+export const INTERNAL_URL = env.TARJOTIN_INTERNAL_URL;
 export const BIN = env.TARJOTIN_BIN;
 
 /** fetch with a hard timeout (base: another server than the stack's gateway); resolves to {status, headers, text, json, ms}. */
@@ -54,6 +56,40 @@ export function psql(sql, { db = 'tarjotin', user = 'tarjotin' } = {}) {
     '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8', timeout: 60000 });
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+/**
+ * A psql session (on db) holding ACCESS EXCLUSIVE on table: resolves, once
+ * the lock is held, to release(), which commits (and kills psql if it does
+ * not go by itself).
+ */
+export async function lockTable(table, { db = 'tarjotin' } = {}) {
+  const child = spawn('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', env.TARJOTIN_PG_PORT,
+    '-U', 'tarjotin', '-d', db, '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let exited = false;
+  const gone = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const release = async () => {
+    if (!exited) {
+      child.stdin.end('COMMIT;\n');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    if (!exited) {
+      child.kill('SIGKILL');
+      await gone;
+    }
+  };
+  try {
+    child.stdin.write(`BEGIN;\nLOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n`);
+    await until(() => out.includes('locked') || exited, { timeout: 10000, every: 20, what: 'the lock' });
+    if (exited || !out.includes('locked')) throw new Error(`psql: ${out}`);
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  return release;
 }
 
 export function readLog(name) {
@@ -292,13 +328,16 @@ export function freePorts(n) {
  * Starts another gateway with the stack's configuration and 'extra'; the
  * caller stops it with stopGateway.  Its stderr (the JSON log) accumulates in
  * .log, and stopGateway writes it to DIR/logs/<TARJOTIN_INSTANCE>.log, where
- * the log search at the end reads it.
+ * the log search at the end reads it.  Its internal listener gets a free
+ * port unless extra names one: .internal is its URL.
  */
 export function startGateway(extra) {
   const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
-  const all = { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra };
+  const internal = extra?.TARJOTIN_INTERNAL_PORT ?? freePorts(1)[0];
+  const all = { ...process.env, ...vars, TARJOTIN_GATEWAY_RPC_BIND: '', TARJOTIN_INSTANCE: 'gateway-test', ...extra, TARJOTIN_INTERNAL_PORT: internal };
   const p = spawn(path.join(BIN, 'tarjotin-gateway'), [], { cwd: ROOT, env: all, stdio: ['ignore', 'ignore', 'pipe'] });
   p.log = '';
+  p.internal = `http://127.0.0.1:${internal}`;
   p.instance = all.TARJOTIN_INSTANCE;
   p.stderr.on('data', (d) => { p.log += d; });
   p.exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));

@@ -7,7 +7,7 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { http, env, stack, until, psql, sleep, readLog, ROOT, DIR, signIn, anon } from './lib.mjs';
+import { INTERNAL_URL, http, env, stack, until, psql, sleep, readLog, ROOT, DIR, signIn, anon } from './lib.mjs';
 
 const run = promisify(execFile);
 // The admin calls go with the demo admin's session (issue 12).
@@ -190,7 +190,7 @@ test('delivery reports: a bad signature gets 401, a good one sets delivered', as
 async function restartDirectory(...vars) {
   await stackAsync('svc-stop', 'directory-1');
   await stackAsync('svc-start', 'directory-1', 'directory', ...vars);
-  await until(async () => (await http('/readyz')).status === 200, { timeout: 30000, what: 'directory-1 ready again' });
+  await until(async () => (await http('/readyz', { base: INTERNAL_URL })).status === 200, { timeout: 30000, what: 'directory-1 ready again' });
 }
 
 // Sessions live in Redis (issue 12), so with Redis stopped nobody is signed
@@ -390,8 +390,8 @@ test('a stream ahead of the database is reported, and its rows are not taken as 
     // ... and counted where an operator's alert can see it (the gateway
     // shows each directory's count from its latest health reply).
     await until(async () => {
-      await http('/readyz');
-      return (await http('/metrics')).text.split('\n').some((l) =>
+      await http('/readyz', { base: INTERNAL_URL });
+      return (await http('/metrics', { base: INTERNAL_URL })).text.split('\n').some((l) =>
         l.startsWith('tarjotin_directory_outbox_stream_ahead_total{') && Number(l.split(' ').pop()) > 0);
     }, { timeout: 10000, what: 'tarjotin_directory_outbox_stream_ahead_total above 0 in /metrics' });
     assert.equal(psql(`SELECT count(*) FROM outbox WHERE job_id = '${job}' AND relayed_at IS NULL`), '1',

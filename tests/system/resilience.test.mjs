@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { http, env, stack, until, psql, readLog, metric, signIn, BIN, ROOT } from './lib.mjs';
+import { INTERNAL_URL, http, env, stack, until, psql, readLog, metric, signIn, BIN, ROOT } from './lib.mjs';
 
 const DEADLINE_MS = 2000; // TARJOTIN_RPC_TIMEOUT_MS default
 
@@ -18,7 +18,7 @@ test('readyz names PostgreSQL when it stops, and recovers without restarts', asy
   stack('pg-stop');
   try {
     const down = await until(async () => {
-      const r = await http('/readyz');
+      const r = await http('/readyz', { base: INTERNAL_URL });
       return r.status === 503 && r.json.checks.postgresql === 'down' ? r : null;
     }, { what: 'readyz to report postgresql down' });
     assert.equal(down.json.status, 'unavailable');
@@ -27,7 +27,7 @@ test('readyz names PostgreSQL when it stops, and recovers without restarts', asy
   } finally {
     stack('pg-start');
   }
-  const up = await until(async () => ((await http('/readyz')).status === 200), { what: 'readyz 200 again' });
+  const up = await until(async () => ((await http('/readyz', { base: INTERNAL_URL })).status === 200), { what: 'readyz 200 again' });
   assert.ok(up);
   // The workers' connections from before the restart are dead, which libpq
   // learns only when a statement fails on them: the first calls after the
@@ -46,14 +46,14 @@ test('readyz names Redis when it stops, and recovers without restarts', async ()
   stack('redis-stop');
   try {
     const down = await until(async () => {
-      const r = await http('/readyz');
+      const r = await http('/readyz', { base: INTERNAL_URL });
       return r.status === 503 && r.json.checks.redis === 'down' ? r : null;
     }, { what: 'readyz to report redis down' });
     assert.equal(down.json.checks.postgresql, 'ok');
   } finally {
     stack('redis-start');
   }
-  await until(async () => ((await http('/readyz')).status === 200), { what: 'readyz 200 again' });
+  await until(async () => ((await http('/readyz', { base: INTERNAL_URL })).status === 200), { what: 'readyz 200 again' });
   // The pooled connections from before the restart are dead, which hiredis
   // learns only when a command fails on them; the session survived (AOF).
   const after = await sessionCalls();
@@ -136,7 +136,7 @@ test('a directory instance can join (dialling the gateway) and leave while it ru
 });
 
 test('with stats down, requests go on and dropped events are counted', async () => {
-  const dropped = async () => metric((await http('/metrics')).text, 'tarjotin_stats_events_dropped_total');
+  const dropped = async () => metric((await http('/metrics', { base: INTERNAL_URL })).text, 'tarjotin_stats_events_dropped_total');
   stack('svc-stop', 'stats-1', 'TERM');
   try {
     const before = await dropped();
@@ -147,7 +147,7 @@ test('with stats down, requests go on and dropped events are counted', async () 
     stack('svc-start', 'stats-1', 'stats');
   }
   // Back up: events flow again.
-  const sent = async () => metric((await http('/metrics')).text, 'tarjotin_stats_events_sent_total');
+  const sent = async () => metric((await http('/metrics', { base: INTERNAL_URL })).text, 'tarjotin_stats_events_sent_total');
   const s0 = await sent();
   await until(async () => { await pings(20, 4); return (await sent()) > s0; }, { timeout: 15000, what: 'events to flow again' });
 });

@@ -5,7 +5,7 @@
 // database showing through a second directory instance within a second.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { http, env, stack, until, psql } from './lib.mjs';
+import { INTERNAL_URL, http, env, stack, until, psql } from './lib.mjs';
 
 const DIMS = ['need', 'kind', 'target_group', 'municipality', 'county', 'language', 'takes_new'];
 
@@ -378,7 +378,7 @@ test('a change in the database shows through a second directory instance within 
   } finally {
     psql(`UPDATE activities SET status = 'published' WHERE id = '${item.id}'`);
     if (stopped1) stack('svc-start', 'directory-1', 'directory');
-    await until(async () => (await http('/readyz')).status === 200, { timeout: 20000, what: 'ready' });
+    await until(async () => (await http('/readyz', { base: INTERNAL_URL })).status === 200, { timeout: 20000, what: 'ready' });
     await until(async () => {
       for (let i = 0; i < 10; i++) if ((await ping()) === 'directory-1') return true;
       return false;

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
+import { INTERNAL_URL,
   URL_BASE, anon, http, mailLinks, noteSecret, psql, psqlStats, readLog, signIn, newProfessional, stack, statsReport, statsTable, statsRows, until,
 } from './lib.mjs';
 
@@ -316,7 +316,7 @@ test('the directory silent: the stored coverage, and the report says when it was
   } finally {
     stack('svc-start', 'directory-1', 'directory');
   }
-  await until(async () => (await http('/readyz')).status === 200, { timeout: 60000, every: 200, what: 'the directory back' });
+  await until(async () => (await http('/readyz', { base: INTERNAL_URL })).status === 200, { timeout: 60000, every: 200, what: 'the directory back' });
   // Back: a fresh one again (the stored one is an hour old).
   await until(async () => (await statsReport(admin, 'coverage', {})).json?.coverage_stale === false,
     { timeout: 20000, what: 'a fresh coverage document' });
