@@ -114,8 +114,11 @@ static void check_message(const char *m, size_t max_line, const char *what)
 	}
 }
 
-/* A sealed copy of s as base64 (free()), or s itself copied when raw. */
-static char *sealed(const char *s, bool raw)
+/* A copy of s sealed for the job (field, ri's job, channel and template) as
+ * base64 (free()), or s itself copied when raw.  A job id, channel or
+ * template that seal_job_ad refuses seals nothing (""), as the directory
+ * would never queue it. */
+static char *sealed(const char *s, bool raw, const char *field, const struct render_input *ri)
 {
 	size_t n;
 	uint8_t *blob;
@@ -123,7 +126,8 @@ static char *sealed(const char *s, bool raw)
 
 	if (raw || strlen(s) > SEAL_MAX_PLAIN)
 		return xstrdup(s);
-	blob = seal_box(&cfg.key, s, strlen(s), &n);
+	blob = seal_job_box(&cfg.key, field, ri->job_id, ri->channel, ri->template_, s, strlen(s),
+			    &n);
 	b64 = blob ? seal_b64(blob, n) : xstrdup("");
 	free(blob);
 	return b64;
@@ -136,14 +140,16 @@ static void job(struct fuzzin *in, uint8_t flags)
 	char err[256], *rcpt, *vars = NULL;
 	uint8_t which = fuzzin_byte(in);
 
-	ri.job_id = fuzzin_str(in);
+	/* A well-formed job id (flag 128), so that the sealed fields open and
+	 * the rendering behind them is reached, or the input's own. */
+	ri.job_id = flags & 128 ? "00000000-0000-4000-8000-000000000001" : fuzzin_str(in);
 	ri.channel = flags & 1 ? "sms" : flags & 2 ? "email" : fuzzin_str(in);
 	ri.template_ = n_names && !(flags & 4) ? names[which % n_names] : fuzzin_str(in);
 	ri.lang = fuzzin_str(in);
-	rcpt = sealed(fuzzin_str(in), flags & 8);
+	rcpt = sealed(fuzzin_str(in), flags & 8, "recipient", &ri);
 	ri.recipient = flags & 16 ? NULL : rcpt;
 	if (flags & 32)
-		ri.vars_enc = vars = sealed(fuzzin_str(in), flags & 64);
+		ri.vars_enc = vars = sealed(fuzzin_str(in), flags & 64, "vars", &ri);
 	else
 		ri.vars = fuzzin_str(in);
 	if (render_job(&cfg, &ri, &ro, err, sizeof(err)) == 0) {
