@@ -1,4 +1,5 @@
-// units: tests/fuzz/fuzzin.c tests/fuzz/gwfake.c services/gateway/req.c services/gateway/metrics.c
+// units: tests/fuzz/fuzzin.c tests/fuzz/gwfake.c services/gateway/req.c
+// units: services/gateway/conntime.c services/gateway/admit.c services/gateway/bucket.c services/gateway/rtable.c services/gateway/metrics.c
 // units: services/gateway/identity.c services/gateway/messages.c services/gateway/auth.c
 // units: services/gateway/docroute.c services/gateway/docparse.c services/gateway/fields.c
 // units: services/gateway/websec.c services/gateway/smssig.c services/gateway/jwt.c

@@ -1,4 +1,4 @@
-// units: tests/fuzz/fuzzin.c services/notify/mime.c services/notify/render.c
+// units: tests/fuzz/fuzzin.c services/notify/mime.c services/notify/render.c services/notify/linkcheck.c
 /*
  * fuzz_mime - what notify turns a job into (services/notify/render.c):
  * the sealed recipient and vars opened, the real templates of

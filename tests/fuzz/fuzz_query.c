@@ -1,4 +1,5 @@
-// units: tests/fuzz/fuzzin.c tests/fuzz/gwfake.c services/gateway/req.c services/gateway/metrics.c
+// units: tests/fuzz/fuzzin.c tests/fuzz/gwfake.c services/gateway/req.c
+// units: services/gateway/conntime.c services/gateway/admit.c services/gateway/bucket.c services/gateway/rtable.c services/gateway/metrics.c services/gateway/websec.c
 // units: services/gateway/search.c services/gateway/statsroute.c services/gateway/statsparam.c
 // units: services/gateway/static.c services/gateway/qwords.c services/gateway/fields.c
 // units: services/gateway/docparse.c
