@@ -41,6 +41,10 @@ echo "bench: abuse limits for 127.0.0.1: $TARJOTIN_HTTP_RATE_IP requests/s per I
 echo "bench: starting the stack in $TMP"
 scripts/stack.sh start "$TMP" || { tail "$TMP"/logs/*.log; exit 1; }
 URL=http://127.0.0.1:$P_HTTP
+# psql and redis-cli of the benchmarks reach the stack with its passwords.
+export PGPASSFILE=$TMP/pgpass
+REDISCLI_AUTH=$(sed -n 's/^REDIS_PASSWORD_ADMIN=//p' "$TMP/secrets")
+export REDISCLI_AUTH
 
 # nginx, configured for speed, serves files from $TMP/www.
 mkdir -p "$TMP/www" "$TMP/nginx"

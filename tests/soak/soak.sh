@@ -34,9 +34,11 @@ export TARJOTIN_DIRECTORY_ENDPOINTS="tcp://127.0.0.1:$P_DIR1,tcp://127.0.0.1:$P_
 export TARJOTIN_PG_FSYNC=off
 # Everything comes from 127.0.0.1: the soak sets its own abuse limits far
 # above its load (the per-IP rate would otherwise answer most of it 429).
-export TARJOTIN_RATE_IP=${SOAK_RATE_IP:-1000000} TARJOTIN_RATE_IP_BURST=${SOAK_RATE_IP:-1000000}
-export TARJOTIN_RATE_SESSION=${SOAK_RATE_IP:-1000000} TARJOTIN_RATE_SESSION_BURST=${SOAK_RATE_IP:-1000000}
-echo "soak: abuse limits for this run: ${TARJOTIN_RATE_IP} requests/s per IP and per session"
+export TARJOTIN_HTTP_RATE_IP=${TARJOTIN_HTTP_RATE_IP:-10000000} TARJOTIN_HTTP_BURST_IP=${TARJOTIN_HTTP_BURST_IP:-10000000}
+export TARJOTIN_HTTP_RATE_SESSION=${TARJOTIN_HTTP_RATE_SESSION:-10000000} TARJOTIN_HTTP_BURST_SESSION=${TARJOTIN_HTTP_BURST_SESSION:-10000000}
+export TARJOTIN_HTTP_MAX_CONNECTIONS_IP=${TARJOTIN_HTTP_MAX_CONNECTIONS_IP:-0}
+echo "soak: abuse limits for 127.0.0.1: $TARJOTIN_HTTP_RATE_IP requests/s per IP and per session," \
+  "connections per IP ${TARJOTIN_HTTP_MAX_CONNECTIONS_IP/#0/unlimited}"
 echo "soak: starting the stack in $TMP"
 scripts/stack.sh start "$TMP" || { tail -n 5 "$TMP"/logs/*.log; exit 1; }
 # The second directory instance, the one killed every minute.
