@@ -41,7 +41,7 @@ printf '  pings counted while wrk ran: %s (%.0f events/s)\n' "$((p1 - p0))" "$(a
 for _ in $(seq 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_INTERNAL/readyz" | grep -q 200 && break; sleep 0.1; done
 b0=$(stats_hget 'api|bench|200')
 t0=$(date +%s.%N)
-flood=$("$TARJOTIN_BIN/tools/statsflood" "tcp://127.0.0.1:$P_STATS" "${BENCH_STATS_FLOOD_S:-5}" 400000 500)
+flood=$(TARJOTIN_STACK_DIR=$TMP "$TARJOTIN_BIN/tools/statsflood" "tcp://127.0.0.1:$P_STATS" "${BENCH_STATS_FLOOD_S:-5}" 400000 500)
 read -r _ batches _ events _ api _ <<<"$flood"
 for _ in $(seq 1200); do
   b1=$(stats_hget 'api|bench|200')
