@@ -255,6 +255,7 @@ test('directory: statement_timeout answers 503, a full queue 503 at once, a data
   psql(`CREATE DATABASE ${DB} OWNER tarjotin`, { user: 'postgres', db: 'postgres' });
   stack('svc-start', 'directory-abuse', 'directory',
     `TARJOTIN_DATABASE_URL=postgresql://tarjotin@127.0.0.1:${env.TARJOTIN_PG_PORT}/${DB}`,
+    `TARJOTIN_MIGRATE_DATABASE_URL=postgresql://tarjotin@127.0.0.1:${env.TARJOTIN_PG_PORT}/${DB}`,
     `TARJOTIN_DIRECTORY_BIND=tcp://127.0.0.1:${dirPort}`, 'TARJOTIN_DIRECTORY_GATEWAYS=',
     `TARJOTIN_DB_STATEMENT_TIMEOUT_MS=${STATEMENT_MS}`,
     'TARJOTIN_DIRECTORY_WORKERS=1', 'TARJOTIN_DIRECTORY_QUEUE=1');
