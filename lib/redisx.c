@@ -42,6 +42,11 @@ static int authenticate(redisContext *c, const char *addr, char *err, size_t err
 	return rc;
 }
 
+void redisx_config(void)
+{
+	pthread_once(&credentials_once, credentials_read);
+}
+
 redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen)
 {
 	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };

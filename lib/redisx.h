@@ -18,6 +18,12 @@
  */
 redisContext *redisx_connect(const char *addr, int timeout_ms, char *err, size_t errlen);
 
+/* Reads the Redis user and password now (a weak password ends the process,
+ * config_secret): call it from main before any thread starts, because
+ * exiting while threads run is not safe.  redisx_connect would otherwise
+ * read them at the first connection.  Idempotent. */
+void redisx_config(void);
+
 /* Sends PING; returns 0 when Redis answered PONG, else -1. */
 int redisx_ping(redisContext *c);
 

@@ -103,7 +103,7 @@ int zcurve_server(void *sock, const struct zcurve *z, const struct zap *zap, cha
 {
 	int one = 1;
 
-	if (!z->on)
+	if (!z || !z->on)
 		return 0;
 	if (!zap)
 		return errmsg(err, errlen, "a CURVE server socket needs its context's ZAP handler");
@@ -120,7 +120,7 @@ int zcurve_client(void *sock, const struct zcurve *z, const char *server_var, ch
 {
 	unsigned char server[ZCURVE_KEY_BYTES];
 
-	if (!z->on)
+	if (!z || !z->on)
 		return 0;
 	if (zcurve_key_parse(config_str(server_var, ""), server))
 		return errmsg(err, errlen, "%s must be the server's public key", server_var);

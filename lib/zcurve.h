@@ -63,7 +63,7 @@ bool zcurve_admits(const struct zcurve *z, const unsigned char key[32]);
  * Makes 'sock' a CURVE server with z's secret key, authenticated by 'zap'
  * (which must be running in the socket's context: without a handler libzmq
  * would admit every key).  Call before binding or connecting.  Returns 0, or
- * -1 with a message in err.  Nothing to do (0) when z is off.
+ * -1 with a message in err.  Nothing to do (0) when z is off or NULL.
  */
 int zcurve_server(void *sock, const struct zcurve *z, const struct zap *zap, char *err,
 		  size_t errlen);
@@ -72,7 +72,7 @@ int zcurve_server(void *sock, const struct zcurve *z, const struct zap *zap, cha
  * Makes 'sock' a CURVE client of the server whose public key is in the
  * variable 'server_var' (e.g. "TARJOTIN_DIRECTORY_PUBLIC_KEY").  Call before
  * connecting or binding.  Returns 0, or -1 with a message in err (the
- * variable unset or not a key).  Nothing to do (0) when z is off.
+ * variable unset or not a key).  Nothing to do (0) when z is off or NULL.
  */
 int zcurve_client(void *sock, const struct zcurve *z, const char *server_var, char *err,
 		  size_t errlen);

@@ -39,6 +39,7 @@
 #include "review.h"
 #include "crsched.h"
 #include "search.h"
+#include "redisx.h"
 #include "sig.h"
 #include "simclock.h"
 #include "workers.h"
@@ -209,6 +210,7 @@ int main(void)
 
 	cfg.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("directory", cfg.instance);
+	redisx_config(); /* its Redis password is checked now, before any thread */
 	config_read(&cfg);
 	public_url = links_public_url(cfg.public_url, err, sizeof(err));
 	if (!public_url) {

@@ -203,6 +203,7 @@ int main(void)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	gw.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("gateway", gw.instance);
+	redisx_config(); /* its Redis password is checked now, before any thread */
 	if (sig_install() || sodium_init() < 0) {
 		log_fatal("cannot initialise", NULL);
 		goto out;

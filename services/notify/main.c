@@ -34,6 +34,7 @@
 #include "linkcheck.h"
 #include "log.h"
 #include "render.h"
+#include "redisx.h"
 #include "sig.h"
 #include "stream.h"
 #include "xalloc.h"
@@ -190,6 +191,7 @@ int main(void)
 
 	n.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("notify", n.instance);
+	redisx_config(); /* its Redis password is checked now, before any thread */
 	nworkers = config_int("TARJOTIN_NOTIFY_WORKERS", 16, 1, 256);
 	if (sig_install() || sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		log_fatal("cannot initialise", NULL);

@@ -178,6 +178,7 @@ int main(void)
 
 	s.instance = config_str("TARJOTIN_INSTANCE", instance_buf);
 	log_init("stats", s.instance);
+	redisx_config(); /* its Redis password is checked now, before any thread */
 	bind = config_str("TARJOTIN_STATS_BIND", "tcp://127.0.0.1:5701");
 	s.redis_addr = config_str("TARJOTIN_REDIS_ADDR", "127.0.0.1:6379");
 	s.dburl = config_str("TARJOTIN_STATS_DATABASE_URL",

@@ -26,10 +26,12 @@ function health() {
   return JSON.parse(out.split('\n')[0]);
 }
 
-/** Admin list queries (of directory workers) that wait on a lock. */
+/** Admin list queries (of directory workers) that wait on a lock.  As the
+ * superuser: the workers run as their own role, whose query text another
+ * role does not see. */
 function waiting() {
   return Number(psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-    + "AND query LIKE 'SELECT json_build_object(''messages''%'"));
+    + "AND query LIKE 'SELECT json_build_object(''messages''%'", { user: 'postgres' }));
 }
 
 /** ACCESS EXCLUSIVE on notifications until release() (lib.mjs lockTable). */

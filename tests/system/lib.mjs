@@ -773,7 +773,7 @@ export function redisClient(port) {
     }
   });
   sock.on('error', (e) => { while (waiting.length) waiting.shift().reject(e); });
-  return {
+  const client = {
     cmd(...args) {
       return new Promise((resolve, reject) => {
         waiting.push({ resolve, reject });
@@ -787,6 +787,10 @@ export function redisClient(port) {
     },
     close() { sock.destroy(); },
   };
+  // The stack's Redis has no anonymous user: the operator's password, as
+  // redis-cli takes it (REDISCLI_AUTH, tests/run.sh), goes first.
+  if (process.env.REDISCLI_AUTH) client.cmd('AUTH', process.env.REDISCLI_AUTH).catch(() => {});
+  return client;
 }
 
 const str = (v) => (Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? v.map(str).join(' ') : String(v));

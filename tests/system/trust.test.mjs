@@ -226,7 +226,7 @@ test('no secret is on the command line of any process the stack started', () => 
 function startRefused(binary, extra) {
   const vars = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TARJOTIN_')));
   const r = spawnSync(path.join(BIN, binary), [], {
-    cwd: ROOT, timeout: 15000, encoding: 'utf8',
+    cwd: ROOT, timeout: 15000, killSignal: 'SIGKILL', encoding: 'utf8',
     env: { ...process.env, ...vars, TARJOTIN_HTTP_PORT: '1', TARJOTIN_DIRECTORY_BIND: '', TARJOTIN_STATS_BIND: '', ...extra },
   });
   return { code: r.status, log: r.stderr };

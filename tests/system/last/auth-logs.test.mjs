@@ -49,7 +49,14 @@ async function gatherSecrets() {
     if (token) add('login_token', token);
   }
   // The stack's secrets: the data key, provider tokens, client secrets.
-  for (const [k, v] of Object.entries(env)) if (/(SECRET|TOKEN|_KEY)$/.test(k)) add(`config ${k}`, v);
+  for (const [k, v] of Object.entries(env)) if (/(SECRET|TOKEN|_KEY|PASSWORD)$/.test(k)) add(`config ${k}`, v);
+  // And every generated one (the stores' passwords among them) and the
+  // services' CURVE secret keys.
+  for (const l of readFileSync(path.join(DIR, 'secrets'), 'utf8').split('\n')) {
+    const i = l.indexOf('=');
+    if (i > 0 && l.length - i > 16) add(`secret ${l.slice(0, i)}`, l.slice(i + 1));
+  }
+  for (const k of ['gateway', 'directory', 'stats']) add(`curve key ${k}`, readFileSync(path.join(DIR, 'keys', `${k}.key`), 'utf8').trim());
   return out;
 }
 
