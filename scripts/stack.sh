@@ -326,19 +326,12 @@ pg_stop() {
 }
 
 # --- Redis ------------------------------------------------------------------
-# redis_acl DIR: one ACL user per service (docs/security.md "Stores"), each
-# limited to its own keys and to reading, writing, scripts and transactions
-# (nothing dangerous, no administration, no channels); "default" is the
-# operator's and the tests' (redis-cli with REDISCLI_AUTH).
+# redis_acl DIR: one ACL user per service (deploy/redis-acl.sh holds their
+# rights); the passwords through the environment.
 redis_acl() {
-  local dir=$1 cmds='resetchannels -@all +@read +@write +@scripting +@transaction +@connection -@dangerous -@admin'
-  cat >"$dir/redis/users.acl" <<ACL
-user default on >$REDIS_PASSWORD_ADMIN ~* &* +@all
-user gateway on >$REDIS_PASSWORD_GATEWAY ~tj:sess:* ~tj:rl:* ~tj:oidc:* $cmds
-user directory on >$REDIS_PASSWORD_DIRECTORY ~tj:notify ~tj:notify:status ~tj:notify:status:bad $cmds
-user notify on >$REDIS_PASSWORD_NOTIFY ~tj:notify ~tj:notify:* $cmds
-user stats on >$REDIS_PASSWORD_STATS ~tj:stats:* $cmds
-ACL
+  REDIS_PASSWORD_ADMIN=$REDIS_PASSWORD_ADMIN REDIS_PASSWORD_GATEWAY=$REDIS_PASSWORD_GATEWAY \
+    REDIS_PASSWORD_DIRECTORY=$REDIS_PASSWORD_DIRECTORY REDIS_PASSWORD_NOTIFY=$REDIS_PASSWORD_NOTIFY \
+    REDIS_PASSWORD_STATS=$REDIS_PASSWORD_STATS sh "$ROOT/deploy/redis-acl.sh" "$1/redis/users.acl"
 }
 
 redis_start() {
@@ -346,7 +339,7 @@ redis_start() {
   pf=$(pidfile "$dir" redis)
   alive "$pf" && return 0
   mkdir -p "$dir/redis"
-  redis_acl "$dir"
+  redis_acl "$dir" || { log "cannot write the Redis users"; return 1; }
   # AOF with fsync on every write: a job on the stream survives a restart.
   redis-server --bind 127.0.0.1 --port "$TARJOTIN_REDIS_PORT" --unixsocket "$dir/redis.sock" \
     --dir "$dir/redis" --save '' --appendonly yes --appendfsync always \

@@ -214,6 +214,15 @@ async function main() {
     }
   })();
 
+  // Resident memory every 30 s from the start: a step after a fault and a
+  // slope look different.
+  const samples = [];
+  const sampler = (async () => {
+    while (!stopping) {
+      samples.push({ t: Math.round((Date.now() - tStart) / 1000), ...rss() });
+      await sleep(30000);
+    }
+  })();
   await sleep(warmEnd - Date.now());
   warm = rss();
   say(`warm; resident memory ${JSON.stringify(warm)} KiB; faults begin`);
@@ -237,6 +246,8 @@ async function main() {
   await sleep(Math.max(0, end - Date.now()));
   stopping = true;
   const last = rss();
+  samples.push({ t: Math.round((Date.now() - tStart) / 1000), ...last });
+  await sampler;
   await load;
   await msgs;
   const drainEnd = Date.now() + HANG_MS + 2000;
@@ -281,6 +292,9 @@ async function main() {
   for (const name of SERVICES) growth[name] = (last[name] - warm[name]) / warm[name];
   console.log('  resident memory, after warm-up -> end (KiB):');
   for (const name of SERVICES) console.log(`    ${name.padEnd(12)} ${String(warm[name]).padStart(8)} -> ${String(last[name]).padStart(8)}  ${(growth[name] * 100).toFixed(1)} %`);
+  console.log(`  resident memory every 30 s (KiB; s from the start, warm-up ends at ${WARMUP_S} s):`);
+  console.log(`    ${'s'.padStart(5)} ${SERVICES.map((n) => n.padStart(12)).join(' ')}`);
+  for (const x of samples) console.log(`    ${String(x.t).padStart(5)} ${SERVICES.map((n) => String(x[n]).padStart(12)).join(' ')}`);
   for (const r of [...out503, ...lost, ...hung].slice(0, 5)) console.log(`  e.g. ${JSON.stringify(r)}`);
 
   const targets = [
