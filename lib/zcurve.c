@@ -124,6 +124,14 @@ int zcurve_client(void *sock, const struct zcurve *z, const char *server_var, ch
 		return 0;
 	if (zcurve_key_parse(config_str(server_var, ""), server))
 		return errmsg(err, errlen, "%s must be the server's public key", server_var);
+	return zcurve_client_key(sock, z, server, err, errlen);
+}
+
+int zcurve_client_key(void *sock, const struct zcurve *z,
+		      const unsigned char server[ZCURVE_KEY_BYTES], char *err, size_t errlen)
+{
+	if (!z || !z->on)
+		return 0;
 	if (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server, ZCURVE_KEY_BYTES) ||
 	    zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, z->public_key, ZCURVE_KEY_BYTES) ||
 	    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, z->secret, ZCURVE_KEY_BYTES))

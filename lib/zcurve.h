@@ -77,6 +77,10 @@ int zcurve_server(void *sock, const struct zcurve *z, const struct zap *zap, cha
 int zcurve_client(void *sock, const struct zcurve *z, const char *server_var, char *err,
 		  size_t errlen);
 
+/* zcurve_client with the server's public key given (32 bytes). */
+int zcurve_client_key(void *sock, const struct zcurve *z,
+		      const unsigned char server[ZCURVE_KEY_BYTES], char *err, size_t errlen);
+
 /* Decodes a key written as 64 hex digits or 40 Z85 characters into out;
  * returns 0, or -1 when 's' is neither. */
 int zcurve_key_parse(const char *s, unsigned char out[ZCURVE_KEY_BYTES]);

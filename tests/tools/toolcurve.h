@@ -58,8 +58,9 @@ static inline const char *toolcurve_mode(void)
 static inline int toolcurve_client(void *sock, const char *server)
 {
 	const char *mode = toolcurve_mode();
-	unsigned char pub[32], sec[32], srv[32];
-	char name[64];
+	struct zcurve z = { .on = true };
+	unsigned char srv[32];
+	char name[64], err[256];
 
 	if (!strcmp(mode, "none"))
 		return 0;
@@ -69,16 +70,16 @@ static inline int toolcurve_client(void *sock, const char *server)
 	if (!strcmp(mode, "random")) {
 		if (sodium_init() < 0)
 			return -1;
-		randombytes_buf(sec, sizeof(sec));
-		crypto_scalarmult_base(pub, sec);
-	} else if (toolcurve_read("gateway.pub", pub) || toolcurve_read("gateway.key", sec)) {
+		randombytes_buf(z.secret, sizeof(z.secret));
+	} else if (toolcurve_read("gateway.key", z.secret)) {
 		return -1;
 	}
-	return zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, srv, 32) ||
-			       zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, pub, 32) ||
-			       zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, sec, 32) ?
-		       -1 :
-		       0;
+	crypto_scalarmult_base(z.public_key, z.secret);
+	if (zcurve_client_key(sock, &z, srv, err, sizeof(err))) {
+		fprintf(stderr, "toolcurve: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -92,7 +93,6 @@ static inline int toolcurve_server(void *ctx, void *sock, const char *server, st
 {
 	const char *mode = toolcurve_mode();
 	char name[64], err[256];
-	int one = 1;
 
 	memset(z, 0, sizeof(*z));
 	*zap = NULL;
@@ -110,15 +110,12 @@ static inline int toolcurve_server(void *ctx, void *sock, const char *server, st
 		z->n_clients = 1;
 	}
 	crypto_scalarmult_base(z->public_key, z->secret);
-	if (!(*zap = zap_new(ctx, z, err, sizeof(err)))) {
+	if (!(*zap = zap_new(ctx, z, err, sizeof(err))) ||
+	    zcurve_server(sock, z, *zap, err, sizeof(err))) {
 		fprintf(stderr, "toolcurve: %s\n", err);
 		return -1;
 	}
-	return zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) ||
-			       zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, z->secret, 32) ||
-			       zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "tarjotin", 8) ?
-		       -1 :
-		       0;
+	return 0;
 }
 
 #endif
