@@ -158,3 +158,33 @@ test('the /proc probes pass on a working service and fail without its connection
     assert.ok(!probe(of(stopped.pid)), `${name} liveness fails when the process is gone`);
   }
 });
+
+test('Kubernetes: each service with internal sockets takes its CURVE key from its own Secret, mounted as a file', () => {
+  const docs = k8s();
+  const cm = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'tarjotin');
+  for (const k of ['TARJOTIN_GATEWAY_PUBLIC_KEY', 'TARJOTIN_DIRECTORY_PUBLIC_KEY', 'TARJOTIN_STATS_PUBLIC_KEY']) {
+    assert.ok(k in cm.data, `the ConfigMap names ${k}`);
+  }
+  for (const name of ['gateway', 'directory', 'stats']) {
+    const w = docs.find((d) => ['Deployment', 'StatefulSet'].includes(d.kind) && d.metadata.name === name);
+    const pod = w.spec.template.spec;
+    const ct = pod.containers[0];
+    const file = ct.env.find((e) => e.name === 'TARJOTIN_CURVE_SECRET_KEY_FILE')?.value;
+    assert.ok(file, `${name} reads its key from a file`);
+    const mount = ct.volumeMounts.find((m) => file.startsWith(`${m.mountPath}/`));
+    assert.ok(mount?.readOnly, `${name}: ${file} is on a read-only mount`);
+    const vol = pod.volumes.find((v) => v.name === mount.name);
+    assert.equal(vol.secret?.secretName, `tarjotin-${name}`, `${name}: the key comes from its own Secret`);
+    const secret = docs.find((d) => d.kind === 'Secret' && d.metadata.name === `tarjotin-${name}`);
+    assert.ok(path.basename(file) in secret.stringData, `${name}: the Secret holds ${path.basename(file)}`);
+    assert.deepEqual(ct.envFrom.filter((e) => e.secretRef).map((e) => e.secretRef.name), [`tarjotin-${name}`],
+      `${name} sees no other service's Secret`);
+    if (name !== 'gateway') assert.ok(ct.env.some((e) => e.name === 'TARJOTIN_CURVE_CLIENTS'), `${name} lists its clients`);
+  }
+  // Every secret there is a placeholder the services refuse, never a usable value.
+  for (const s of docs.filter((d) => d.kind === 'Secret')) {
+    for (const [k, v] of Object.entries(s.stringData)) {
+      if (/PASSWORD|SECRET|TOKEN|KEY|key|pem/.test(k)) assert.match(v, /CHANGE-ME/, `${s.metadata.name} ${k} is a placeholder`);
+    }
+  }
+});
