@@ -22,13 +22,15 @@ OPT := -O2 -g
 LDOPT :=
 endif
 
-PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib cjose xlsxwriter
+PKGS := libmicrohttpd libzmq libprotobuf-c libpq hiredis libcurl jansson libsodium zlib cjose xlsxwriter \
+	libvoikko sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS := $(STD) $(WARN) $(OPT) -MMD -MP -Ilib -I$(GEN) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS := $(PKG_LIBS) -lpthread -lm
+# Snowball's libstemmer has no pkg-config file.
+LDLIBS := $(PKG_LIBS) -lstemmer -lpthread -lm
 
 PROTOS := $(wildcard proto/*.proto)
 PROTO_C := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))

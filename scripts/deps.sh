@@ -15,6 +15,8 @@ BUILD_PACKAGES=(
   libmicrohttpd-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
   libhiredis-dev libcurl4-openssl-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
   libcjose-dev libxlsxwriter-dev
+  # the search's morphology: Voikko with its Finnish dictionary, Snowball, SQLite FTS5
+  libvoikko-dev voikko-fi libstemmer-dev libsqlite3-dev
 )
 PACKAGES=(
   # build
