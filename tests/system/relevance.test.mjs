@@ -49,6 +49,9 @@ test('every expected activity exists and is searchable', async () => {
 test('nDCG@5 and the zero-result rate stay above the floors', async () => {
   const m = await measure(URL_BASE.replace(/\/$/, ''));
   console.log(report(m));
+  // make test's summary shows the lines that start with "report:".
+  console.log(`report: relevance nDCG@5 ${m.ndcg5.toFixed(3)} (floor ${FLOOR_NDCG}), zero-result rate ` +
+    `${m.zeroRate.toFixed(3)} (floor ${FLOOR_ZERO}) over ${QUERIES.length} queries`);
   assert.ok(m.ndcg5 >= FLOOR_NDCG, `nDCG@5 ${m.ndcg5.toFixed(3)} < ${FLOOR_NDCG}`);
   assert.ok(m.zeroRate <= FLOOR_ZERO, `zero-result rate ${m.zeroRate.toFixed(3)} > ${FLOOR_ZERO}`);
 });
