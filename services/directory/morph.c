@@ -164,24 +164,18 @@ static void add_stem(struct terms *t, struct sb_stemmer *st, const char *w, size
 
 size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn emit, void *ctx)
 {
-	struct terms *t = xcalloc(1, sizeof(*t));
+	struct terms terms = { .emit = emit, .ctx = ctx }, *t = &terms;
 	char w[MORPH_WORD_MAX];
 	struct voikko_mor_analysis **an;
-	size_t n;
 
-	t->emit = emit;
-	t->ctx = ctx;
 	if (len >= MORPH_WORD_MAX)
 		len = MORPH_WORD_MAX - 1;
 	memcpy(w, word, len);
 	w[len] = '\0';
 	morph_lower(w, len);
 	add_term(t, w, len, MORPH_SURFACE);
-	if (len >= MORPH_WORD_MAX - 1) {
-		n = t->n;
-		free(t);
-		return n;
-	}
+	if (len >= MORPH_WORD_MAX - 1)
+		return t->n;
 	if ((an = voikkoAnalyzeWordCstr(m->voikko, w))) {
 		for (size_t i = 0; an[i]; i++) {
 			char *base = voikko_mor_analysis_value_cstr(an[i], "BASEFORM");
@@ -198,9 +192,7 @@ size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn 
 	}
 	add_stem(t, m->sv, w, len);
 	add_stem(t, m->en, w, len);
-	n = t->n;
-	free(t);
-	return n;
+	return t->n;
 }
 
 bool morph_known(struct morph *m, const char *word, size_t len)

@@ -29,7 +29,7 @@ async function search(baseUrl, q) {
   const r = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
   const j = await r.json();
-  return { ids: j.items.map((it) => it.id), total: j.total ?? j.items.length };
+  return j.items.map((it) => it.id);
 }
 
 export async function measure(baseUrl, queries = QUERIES) {
@@ -39,8 +39,8 @@ export async function measure(baseUrl, queries = QUERIES) {
     while (next < queries.length) {
       const i = next++;
       const { q, kind, expect } = queries[i];
-      const { ids, total } = await search(baseUrl, q);
-      perQuery[i] = { q, kind, ndcg5: ndcg5(ids, expect), zero: ids.length === 0, total, ids };
+      const ids = await search(baseUrl, q);
+      perQuery[i] = { q, kind, ndcg5: ndcg5(ids, expect), zero: ids.length === 0, ids };
     }
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
