@@ -48,6 +48,10 @@ class Store:
     def __init__(self, directory):
         self.dir = directory
         self.lock = threading.Lock()
+        # A stored message never changes: its summary is parsed once.  (The
+        # listing parsed every message on every request, which by the last
+        # test file -- over a thousand messages -- took seconds a request.)
+        self.summaries = {}
         os.makedirs(directory, exist_ok=True)
         ids = [int(f[:-5]) for f in os.listdir(directory)
                if f.endswith(".json") and f[:-5].isdigit()]
@@ -80,6 +84,16 @@ class Store:
             return None
 
     def summary(self, mid):
+        with self.lock:
+            s = self.summaries.get(mid)
+        if s is None:
+            s = self.parse_summary(mid)
+            if s is not None:
+                with self.lock:
+                    self.summaries[mid] = s
+        return s
+
+    def parse_summary(self, mid):
         base = os.path.join(self.dir, "%08d" % mid)
         try:
             with open(base + ".json") as f:
@@ -106,6 +120,7 @@ class Store:
 
     def clear(self):
         with self.lock:
+            self.summaries.clear()
             n = 0
             for f in os.listdir(self.dir):
                 if f.endswith(".eml") or f.endswith(".json"):
