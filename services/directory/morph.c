@@ -120,38 +120,115 @@ static size_t letters(const char *s, size_t len)
 	return n;
 }
 
+/* Copies s[0..n) lower-cased into out when it is a part of three letters
+ * or more; returns 1 when it was copied. */
+static size_t copy_part(char (*out)[MORPH_WORD_MAX], const char *s, size_t n)
+{
+	if (!n || n >= MORPH_WORD_MAX || letters(s, n) < 3)
+		return 0;
+	memcpy(*out, s, n);
+	(*out)[n] = '\0';
+	morph_lower(*out, n);
+	return 1;
+}
+
 /*
- * The compound parts of a WORDBASES value, "+vertais(vertainen)+tuki(tuki)
- * +ryhmä(ryhmä)": the base form in parentheses when there is one, the part
- * as written otherwise.  A single part is the word itself, not a compound.
+ * The compound parts of one WORDBASES value, "+vertais(vertainen)+tuki(tuki)
+ * +ryhmä(ryhmä)", into parts (at most max): a piece's base form in
+ * parentheses when it has one, the piece as written otherwise; a part's
+ * own compound (vertais=tuki) gives its halves.  Derivational pieces, whose
+ * base starts with '+' ("+us(+us)", "+n"), and parts shorter than three
+ * letters are left out.  Returns how many; fewer than two means the word
+ * is no compound.
  */
+static size_t wordbases_parts(const char *wb, char (*parts)[MORPH_WORD_MAX], size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = wb; *p && n < max;) {
+		const char *s, *e, *open, *close;
+		int depth = 0;
+
+		if (*p != '+') {
+			p++;
+			continue;
+		}
+		s = ++p;
+		for (e = s; *e && (depth || *e != '+'); e++)
+			depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
+		p = e;
+		open = memchr(s, '(', (size_t)(e - s));
+		if (!open) {
+			n += copy_part(&parts[n], s, (size_t)(e - s));
+			continue;
+		}
+		close = memchr(open, ')', (size_t)(e - open));
+		if (!close || open[1] == '+')
+			continue;
+		for (const char *a = open + 1; a < close && n < max;) {
+			const char *b = memchr(a, '=', (size_t)(close - a));
+
+			if (!b)
+				b = close;
+			n += copy_part(&parts[n], a, (size_t)(b - a));
+			a = b + 1;
+		}
+	}
+	return n;
+}
+
+#define MORPH_PARTS_MAX 8
+
+/* The parts of a compound; of a derived word (masentunut, masennus), the
+ * word it derives from (masentaa), which relates the two. */
 static void add_parts(struct terms *t, const char *wb)
 {
-	const char *p = wb;
-	int parts = 0;
+	char parts[MORPH_PARTS_MAX][MORPH_WORD_MAX];
+	size_t n = wordbases_parts(wb, parts, MORPH_PARTS_MAX);
 
-	for (const char *q = wb; *q; q++)
-		parts += *q == '+';
-	if (parts < 2)
+	if (n == 1)
+		add_term(t, parts[0], strlen(parts[0]), MORPH_BASE);
+	if (n < 2)
 		return;
-	while ((p = strchr(p, '+'))) {
-		const char *s = ++p, *e = s, *open;
-		size_t n;
+	for (size_t i = 0; i < n; i++)
+		add_term(t, parts[i], strlen(parts[i]), MORPH_PART);
+}
 
-		while (*e && *e != '+')
-			e++;
-		open = memchr(s, '(', (size_t)(e - s));
-		if (open && e > open + 1 && e[-1] == ')') {
-			s = open + 1;
-			n = (size_t)(e - 1 - s);
-		} else {
-			n = (size_t)((open ? open : e) - s);
-		}
-		/* Voikko joins a part's own compound with '=' (vertais=tuki). */
-		if (n && !memchr(s, '=', n) && letters(s, n) >= 3)
-			add_term(t, s, n, MORPH_PART);
-		p = e;
+size_t morph_compounds(struct morph *m, const char *word, size_t len, morph_compound_fn fn,
+		       void *ctx)
+{
+	char w[MORPH_WORD_MAX], seen[MORPH_PARTS_MAX][MORPH_PARTS_MAX * MORPH_WORD_MAX + 1];
+	struct voikko_mor_analysis **an;
+	size_t nseen = 0;
+
+	if (!len || len >= MORPH_WORD_MAX)
+		return 0;
+	memcpy(w, word, len);
+	w[len] = '\0';
+	morph_lower(w, len);
+	if (!(an = voikkoAnalyzeWordCstr(m->voikko, w)))
+		return 0;
+	for (size_t i = 0; an[i] && nseen < MORPH_PARTS_MAX; i++) {
+		char *wb = voikko_mor_analysis_value_cstr(an[i], "WORDBASES");
+		char parts[MORPH_PARTS_MAX][MORPH_WORD_MAX],
+			key[MORPH_PARTS_MAX * MORPH_WORD_MAX + 1];
+		size_t n = wb ? wordbases_parts(wb, parts, MORPH_PARTS_MAX) : 0, k = 0, j;
+
+		voikko_free_mor_analysis_value_cstr(wb);
+		if (n < 2)
+			continue;
+		key[0] = '\0';
+		for (j = 0; j < n; j++)
+			k += (size_t)snprintf(key + k, sizeof(key) - k, "%s+", parts[j]);
+		for (j = 0; j < nseen && strcmp(seen[j], key); j++)
+			;
+		if (j < nseen)
+			continue;
+		memcpy(seen[nseen++], key, k + 1);
+		fn(ctx, parts, n);
 	}
+	voikko_free_mor_analysis(an);
+	return nseen;
 }
 
 static void add_stem(struct terms *t, struct sb_stemmer *st, const char *w, size_t len)
@@ -167,6 +244,7 @@ size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn 
 	struct terms terms = { .emit = emit, .ctx = ctx }, *t = &terms;
 	char w[MORPH_WORD_MAX];
 	struct voikko_mor_analysis **an;
+	bool finnish = false;
 
 	if (len >= MORPH_WORD_MAX)
 		len = MORPH_WORD_MAX - 1;
@@ -177,6 +255,7 @@ size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn 
 	if (len >= MORPH_WORD_MAX - 1)
 		return t->n;
 	if ((an = voikkoAnalyzeWordCstr(m->voikko, w))) {
+		finnish = an[0] != NULL;
 		for (size_t i = 0; an[i]; i++) {
 			char *base = voikko_mor_analysis_value_cstr(an[i], "BASEFORM");
 			char *wb = voikko_mor_analysis_value_cstr(an[i], "WORDBASES");
@@ -190,8 +269,13 @@ size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn 
 		}
 		voikko_free_mor_analysis(an);
 	}
-	add_stem(t, m->sv, w, len);
-	add_stem(t, m->en, w, len);
+	/* A Finnish word's stems would only be noise (and room in the index:
+	 * a term at every position); Swedish and English words Voikko does
+	 * not know get theirs. */
+	if (!finnish) {
+		add_stem(t, m->sv, w, len);
+		add_stem(t, m->en, w, len);
+	}
 	return t->n;
 }
 

@@ -46,6 +46,16 @@ typedef void (*morph_emit_fn)(void *ctx, const char *term, size_t len, enum morp
  */
 size_t morph_terms(struct morph *m, const char *word, size_t len, morph_emit_fn emit, void *ctx);
 
+/*
+ * Calls fn once for every distinct way Voikko splits the word into
+ * compound parts (two or more base forms of three letters or more:
+ * muistisairausryhmä -> muisti + sairas + ryhmä, muisti + sairaus +
+ * ryhmä); returns how many.
+ */
+typedef void (*morph_compound_fn)(void *ctx, char (*parts)[MORPH_WORD_MAX], size_t n);
+size_t morph_compounds(struct morph *m, const char *word, size_t len, morph_compound_fn fn,
+		       void *ctx);
+
 /* True when Voikko accepts the word as correct Finnish. */
 bool morph_known(struct morph *m, const char *word, size_t len);
 

@@ -72,6 +72,54 @@ static int teardown(void **state)
 	return 0;
 }
 
+struct splits {
+	char all[1024];
+	size_t n;
+};
+
+static void collect_split(void *ctx, char (*parts)[MORPH_WORD_MAX], size_t n)
+{
+	struct splits *sp = ctx;
+	size_t at = strlen(sp->all);
+
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(sp->all + at, sizeof(sp->all) - at, "%s%s", i ? "+" : "|",
+				       parts[i]);
+	snprintf(sp->all + at, sizeof(sp->all) - at, "|");
+	sp->n++;
+}
+
+/* Each way a compound splits on its own, derivational pieces left out:
+ * the query needs all parts of one way, not of every way at once. */
+static void test_compound_splits(void **state)
+{
+	const char *w = "muistisairausryhmä";
+	struct splits sp = { "", 0 };
+	size_t n = morph_compounds(*state, w, strlen(w), collect_split, &sp);
+
+	assert_int_equal(n, sp.n);
+	assert_true(n >= 2);
+	assert_non_null(strstr(sp.all, "|muisti+sairaus+ryhmä|"));
+	assert_non_null(strstr(sp.all, "|muisti+sairas+ryhmä|")); /* sairaus = sairas + -us */
+	assert_null(strstr(sp.all, "+us"));
+	memset(&sp, 0, sizeof(sp));
+	/* A derived word is no compound (masentuneille: masentaa + -tua + -ut). */
+	assert_int_equal(morph_compounds(*state, "masentuneille", 13, collect_split, &sp), 0);
+}
+
+/* A derived word also gives the word it derives from, which relates
+ * masentuneille and masennus; a Finnish word gets no Snowball stems. */
+static void test_derivation_root(void **state)
+{
+	struct got a = terms_of(*state, "masentuneille"), b = terms_of(*state, "masennus");
+
+	assert_true(has(&a, "masentunut"));
+	assert_true(has(&a, "masentaa"));
+	assert_true(has(&b, "masentaa"));
+	assert_int_equal(a.kinds[MORPH_STEM], 0);
+	assert_false(has(&a, "tua)") || has(&a, "ut)"));
+}
+
 static void test_compound_parts(void **state)
 {
 	struct got g = terms_of(*state, "vertaistukiryhmät");
@@ -186,6 +234,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compound_parts),
+		cmocka_unit_test(test_compound_splits),
+		cmocka_unit_test(test_derivation_root),
 		cmocka_unit_test(test_inflected_to_base),
 		cmocka_unit_test(test_not_a_compound),
 		cmocka_unit_test(test_upper_case_and_unknown),
