@@ -11,6 +11,7 @@
 
 #include "idx_bits.h"
 #include "idx_tables.h"
+#include "idx_text.h"
 #include "pg.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -226,6 +227,7 @@ int idx_build_row(struct index_snap *s, PGresult *res, int row, size_t r, struct
 	for (const char *c = langs; *c; c++)
 		nlangs += *c == ',';
 	snprintf(rec->id, sizeof(rec->id), "%s", PQgetvalue(res, row, IDX_BUILD_COL_ID));
+	rec->doc = TEXTIDX_NO_DOC;
 	snprintf(rec->org_id, sizeof(rec->org_id), "%s", PQgetvalue(res, row, 1));
 	snprintf(rec->assured, sizeof(rec->assured), "%s",
 		 PQgetvalue(res, row, IDX_BUILD_COL_ASSURED));
@@ -400,7 +402,8 @@ static int build_muni_counties(struct index_snap *s, PGconn *db, char *err, size
 	return 0;
 }
 
-struct index_snap *idx_build_snap(PGconn *db, char *err, size_t errlen)
+struct index_snap *idx_build_snap(PGconn *db, const struct icd10 *crosswalk, char *err,
+				  size_t errlen)
 {
 	struct index_snap *s = idx_snap_new();
 	PGresult *res = NULL;
@@ -441,9 +444,11 @@ struct index_snap *idx_build_snap(PGconn *db, char *err, size_t errlen)
 		idx_build_row(s, res, (int)r, r, &text, &names);
 	PQclear(res);
 	res = NULL;
+	idx_build_finish(s, &text, &names);
+	if (idx_text_build(s, db, crosswalk, err, errlen))
+		goto out;
 	if (pg_exec(db, "COMMIT", err, errlen))
 		goto out;
-	idx_build_finish(s, &text, &names);
 	ok = 1;
 out:
 	PQclear(res);

@@ -14,6 +14,7 @@
 
 #include <libpq-fe.h>
 
+#include "icd10.h"
 #include "idx_snap.h"
 #include "strbuf.h"
 
@@ -25,10 +26,12 @@ enum {
 	IDX_BUILD_COL_UNVERIFIED = 13
 };
 
-/* A new snapshot (one reference, generation 0) of everything, read over
+/* A new snapshot (one reference, generation 0) of everything, with its
+ * free-text index (ICD-10 codes through crosswalk, may be NULL), read over
  * db (an idle connection, idle again afterwards).  NULL with err on a
  * database error or too many values of a dimension. */
-struct index_snap *idx_build_snap(PGconn *db, char *err, size_t errlen);
+struct index_snap *idx_build_snap(PGconn *db, const struct icd10 *crosswalk, char *err,
+				  size_t errlen);
 
 /*
  * Inside the caller's transaction: the rows of the activities in 'acts'

@@ -4,6 +4,7 @@
 #include "idx_snap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 #include "banned.h"
@@ -40,5 +41,25 @@ void idx_snap_destroy(struct index_snap **sp)
 	free(s->tables);
 	free(s->nk_off);
 	free(s->nk_rec);
+	textidx_unref(&s->textidx);
+	free(s->doc_rec);
 	free(s);
+}
+
+long idx_snap_find(const struct index_snap *s, const char *id)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->rec[s->by_id[mid]].id, id);
+
+		if (c == 0)
+			return (long)s->by_id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }

@@ -13,6 +13,7 @@
 
 #include "idx_dim.h"
 #include "index.h"
+#include "textidx.h"
 
 struct idx_snap_record {
 	char id[37];
@@ -21,6 +22,7 @@ struct idx_snap_record {
 	bool unverified;           /* freshness 'unverified': after the current ones */
 	size_t json_off, json_len; /* into snap->text */
 	size_t name_off, name_len; /* into snap->names */
+	uint32_t doc;              /* its text in snap->textidx, or TEXTIDX_NO_DOC */
 };
 
 /* How a record's area maps to municipalities and counties. */
@@ -71,6 +73,11 @@ struct index_snap {
 	 * both, in order, at nk_rec[nk_off[i] .. nk_off[i + 1]) where
 	 * i = n * kinds + k. */
 	uint32_t *nk_off, *nk_rec;
+	/* The free text of the records (shared with older and newer
+	 * snapshots: a record's doc names its text there). */
+	struct textidx *textidx;
+	uint32_t *doc_rec; /* a doc of textidx -> its record here, or UINT32_MAX */
+	size_t ndoc_rec;
 };
 
 /* An empty snapshot with one reference (the caller's); free it with
@@ -80,5 +87,8 @@ struct index_snap *idx_snap_new(void);
 /* Frees the snapshot and everything it holds, whatever its reference
  * count; accepts NULL and NULLs *sp. */
 void idx_snap_destroy(struct index_snap **sp);
+
+/* The record number of activity id, or -1 (once idx_build_finish ran). */
+long idx_snap_find(const struct index_snap *s, const char *id);
 
 #endif

@@ -11,6 +11,8 @@
  *   idx_refresh  notifications noted, and a snapshot refreshed from them
  *   idx_plan     a search's bitmaps, table lookups and counting
  *   idx_render   the JSON of a search page, its facets and an organisation
+ *   idx_text     the free text of a snapshot (textidx.c: SQLite FTS5 with
+ *                morph.c's Finnish, Swedish and English forms, icd10.c)
  *   index        this file
  */
 #include "index.h"
@@ -45,6 +47,7 @@ struct index {
 	struct index_snap *cur;
 	uint64_t generation;
 	const char *conninfo;
+	const struct icd10 *crosswalk;
 	PGconn *listen_db; /* handed from index_start to the thread */
 	pthread_t thread;
 	bool started; /* the thread runs and stop_fd wakes it */
@@ -53,12 +56,13 @@ struct index {
 
 /* --- the holder ------------------------------------------------------------ */
 
-struct index *index_new(const char *conninfo)
+struct index *index_new(const char *conninfo, const struct icd10 *crosswalk)
 {
 	struct index *ix = xcalloc(1, sizeof(*ix));
 
 	pthread_mutex_init(&ix->lock, NULL);
 	ix->conninfo = conninfo;
+	ix->crosswalk = crosswalk;
 	ix->stop_fd = -1;
 	return ix;
 }
@@ -108,7 +112,7 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 static int index_rebuild(struct index *ix, PGconn *db, char *err, size_t errlen)
 {
 	int64_t t0 = clock_mono_us();
-	struct index_snap *s = idx_build_snap(db, err, errlen);
+	struct index_snap *s = idx_build_snap(db, ix->crosswalk, err, errlen);
 
 	if (!s)
 		return -1;
@@ -340,20 +344,7 @@ int index_check(const struct index_snap *s, const struct index_query *q, const c
 
 long index_find(const struct index_snap *s, const char *id)
 {
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->rec[s->by_id[mid]].id, id);
-
-		if (c == 0)
-			return (long)s->by_id[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return idx_snap_find(s, id);
 }
 
 char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,

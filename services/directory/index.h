@@ -63,9 +63,12 @@ struct index_query {
 	int per_page; /* 1..100 */
 };
 
-/* A holder without a snapshot; conninfo is not copied.  Free with
- * index_destroy(). */
-struct index *index_new(const char *conninfo);
+struct icd10;
+
+/* A holder without a snapshot; conninfo is not copied, the ICD-10
+ * crosswalk of the free-text search (may be NULL) must outlive it.  Free
+ * with index_destroy(). */
+struct index *index_new(const char *conninfo, const struct icd10 *crosswalk);
 
 /*
  * Builds the first snapshot (on a connection of its own that then LISTENs)
@@ -98,6 +101,14 @@ int index_check(const struct index_snap *s, const struct index_query *q, const c
 
 /* The record number of an activity id (canonical lower-case uuid), or -1. */
 long index_find(const struct index_snap *s, const char *id);
+
+/*
+ * The records that match the free text q, best first (idx_text.c): by
+ * BM25 relevance (an unverified activity's halved), relevances within a
+ * twentieth of the best counting as equal, then in snapshot order.  A
+ * malloc'ed array (free()) of *n record numbers.  Needs no database.
+ */
+uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n);
 
 /*
  * Renders the search response of docs/api-v1.md.  Without 'ranked' the

@@ -27,6 +27,7 @@
 #include "directory.h"
 #include "front.h"
 #include "healthwatch.h"
+#include "icd10.h"
 #include "index.h"
 #include "links.h"
 #include "log.h"
@@ -201,6 +202,7 @@ int main(void)
 	struct review *review = NULL;
 	struct crevents *crevents = NULL; /* contact requests' events to stats */
 	struct crsched *crsched = NULL;
+	struct icd10 *crosswalk = NULL;
 	char *instance_buf = default_instance(), *public_url = NULL;
 	void *zctx = NULL;
 	struct zcurve curve = { 0 };
@@ -260,7 +262,17 @@ int main(void)
 		goto out;
 	/* The search index: built once now, then kept current by its loader
 	 * thread; the front and the workers read it. */
-	ix = index_new(dir.conninfo);
+	{
+		char *path = xasprintf("%s/icd10.tsv", cfg.data_dir);
+
+		crosswalk = icd10_load(path, err, sizeof(err));
+		free(path);
+		if (!crosswalk) {
+			log_fatal("cannot read the ICD-10 crosswalk", "error", err, NULL);
+			goto out;
+		}
+	}
+	ix = index_new(dir.conninfo, crosswalk);
 	dir.search = search_new(ix);
 	if (!dir.search || index_start(ix)) {
 		log_fatal("cannot start the search index loader", NULL);
@@ -341,6 +353,7 @@ out:
 	search_destroy(&dir.search);
 	messages_destroy(&dir.messages);
 	index_destroy(&ix);
+	icd10_destroy(&crosswalk);
 	simclock_destroy(&dir.clock);
 	if (rc == 0) {
 		char m[24], e[24], r[24], d[24];

@@ -20,9 +20,9 @@
 #include "banned.h"
 
 /*
- * Free-text results, kept per snapshot: PostgreSQL needs hundreds of
- * milliseconds to rank a common word at national scale, and professionals
- * type the same words again and again.  Direct-mapped by a hash of the
+ * Free-text results, kept per snapshot: the text index needs milliseconds
+ * to rank a common word at national scale, and professionals type the
+ * same words again and again.  Direct-mapped by a hash of the
  * query; an entry of an older snapshot generation is a miss, so a change of
  * the data empties the cache in effect.  What it holds is bounded by
  * QCACHE_MAX_IDS record numbers in all (4 bytes each): past that, new
@@ -198,8 +198,6 @@ static const char sql_organization[] =
 	" 'email', o.email, 'phone', o.phone, 'seat_municipality', o.seat_municipality)::text"
 	" FROM organizations AS o WHERE o.id = $1::uuid AND o.status = 'approved'";
 
-static const char sql_search[] = "SELECT activity_id::text FROM activity_search($1)";
-
 /* Puts the JSON document into the reply's payload (a SearchReply), or an
  * error when it would not fit a frame (RPC_MAX_DOCUMENT): what names the
  * document in the message; total is SearchReply.total (-1: not a search). */
@@ -269,14 +267,12 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* The search itself, on a decoded request; w is NULL on the socket thread,
- * which only ever gets searches without free text. */
-static void run_search(struct search *sx, struct worker *w, const Tarjotin__SearchRequest *sr,
+/* The search itself, on a decoded request, from the snapshot alone. */
+static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 		       Tarjotin__Envelope *reply)
 {
 	struct index_snap *s = NULL;
 	struct index_query q = { 0 };
-	PGresult *res = NULL;
 	uint32_t *ranked = NULL;
 	size_t nranked = 0, len;
 	uint64_t total = 0;
@@ -311,20 +307,7 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 
 		ranked = qcache_get(sx, gen, sr->q, &nranked);
 		if (!ranked) {
-			int n;
-
-			if (!(res = worker_query(w, sql_search, sr->q, reply)))
-				goto out;
-			n = PQntuples(res);
-			ranked = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*ranked));
-			for (int i = 0; i < n; i++) {
-				long r = index_find(s, PQgetvalue(res, i, 0));
-
-				/* An activity newer than the snapshot is left out
-				 * until the index catches up (well within a second). */
-				if (r >= 0)
-					ranked[nranked++] = (uint32_t)r;
-			}
+			ranked = index_text(s, sr->q, &nranked);
 			qcache_put(sx, gen, sr->q, ranked, nranked);
 		}
 		json = index_search(s, &q, ranked, nranked, &len, &total);
@@ -334,7 +317,6 @@ static void run_search(struct search *sx, struct worker *w, const Tarjotin__Sear
 	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total);
 	free(json);
 out:
-	PQclear(res);
 	free(ranked);
 	index_release(&s);
 }
@@ -366,7 +348,7 @@ void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 				"malformed search request");
 		return;
 	}
-	run_search(w->dir->search, w, sr, reply);
+	run_search(w->dir->search, sr, reply);
 	tarjotin__search_request__free_unpacked(sr, NULL);
 }
 
@@ -387,8 +369,10 @@ bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__E
 	default:
 		return false;
 	}
-	/* Free text waits on PostgreSQL: that is the workers' job.  The rest is
-	 * answered here from the request decoded once. */
+	/* Free text takes milliseconds at national scale (the text index
+	 * ranks every match, one query at a time): the workers' job, so the
+	 * socket thread stays free.  The rest is answered here from the
+	 * request decoded once. */
 	sr = tarjotin__search_request__unpack(NULL, req->payload.len, req->payload.data);
 	if (!sr) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
@@ -397,7 +381,7 @@ bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__E
 	}
 	text = *sr->q != '\0';
 	if (!text)
-		run_search(sx, NULL, sr, reply);
+		run_search(sx, sr, reply);
 	tarjotin__search_request__free_unpacked(sr, NULL);
 	return !text;
 }

@@ -3,9 +3,8 @@
  * (proto/search.proto, docs/api-v1.md).
  *
  * Filter-only searches, facets, taxonomies and municipalities are answered
- * from the in-memory index (index.h) without PostgreSQL; free text asks
- * PostgreSQL's activity_search(q) for the ranked ids and intersects them
- * with the index; details are read from PostgreSQL.
+ * from the in-memory index (index.h) without PostgreSQL, free text too
+ * (its text index, textidx.h); details are read from PostgreSQL.
  */
 #ifndef TJ_SEARCH_H
 #define TJ_SEARCH_H

@@ -9,8 +9,9 @@
 #   - filter-only searches drawn at random over need x kind x municipality
 #     (real values from the API), answered from the in-memory index;
 #   - free-text searches drawn from a list of real words, inflections,
-#     typos and ICD-10 codes, half of them with a municipality, answered by
-#     PostgreSQL (activity_search) and intersected with the index.
+#     typos and ICD-10 codes, half of them with a municipality, answered from
+#     the directory's in-memory text index (textidx.c) and intersected with
+#     the index.
 # Targets: filter-only p99 < 10 ms and >= 40 % of nginx; free text p99 < 50 ms.
 
 search_bench() {
@@ -114,9 +115,9 @@ LUA
   echo "  ($CONNS connections, ${SECS}s x $ROUNDS rounds, best of each)"
   compare "search-filters" "$URL" search-filters.json "$TMP/filters.lua"
 
-  # Free text: PostgreSQL ranks every match, which at this scale takes
-  # 0.1-0.7 s for a common word; the directory keeps each word's ranking
-  # until the data changes.  First the cold figures, one query at a time,
+  # Free text: the text index (SQLite FTS5) ranks every match, which at
+  # this scale takes 30-140 ms for a common word; the directory keeps each
+  # word's ranking until the data changes.  First the cold figures, one query at a time,
   # then every word once (the cache warm), then the load.
   local w cold
   cold=$(for w in muistisairaille vertaistukiryhmät omaishoitja G30 anhöriga kuoro "F32.1" syöpäpotilaille; do

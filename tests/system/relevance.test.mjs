@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { URL_BASE, http } from './lib.mjs';
 import { QUERIES, measure, report } from '../relevance/relevance.mjs';
 
-// Set from the figures measured on the current PostgreSQL activity_search on
-// 2026-12-02: nDCG@5 0.694, zero-result rate 0.036 (4 of 111). Raise them when
-// the new engine lands.
-const FLOOR_NDCG = 0.67;
-const FLOOR_ZERO = 0.05;
+// Set from measurement.  PostgreSQL's activity_search (2026-12-02): nDCG@5
+// 0.694, zero-result rate 0.036 (4 of 111).  The in-memory text index
+// (SQLite FTS5 + Voikko, 2026-12-03): nDCG@5 0.744, no zero-result query.
+// The target is 0.85; the floors keep what was reached.
+const FLOOR_NDCG = 0.70;
+const FLOOR_ZERO = 0.02;
 
 const KINDS = ['inflected', 'compound', 'typo1', 'typo2', 'swedish', 'english',
   'icd10', 'icd10-range', 'two-word', 'plain'];

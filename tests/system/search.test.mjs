@@ -1,8 +1,9 @@
 // The search API against the demo data the stack loads (docs/api-v1.md):
 // facet counts against a brute-force count, coverage of county-wide,
-// nationwide and online activities, free text in Finnish and Swedish and
-// ICD-10 codes, what must never appear, bad input, and a change in the
-// database showing through a second directory instance within a second.
+// nationwide and online activities, free text (compounds, inflections,
+// typos, Swedish, English, ICD-10 codes), what must never appear, bad
+// input, and a change in the database (also to the text) showing through
+// a second directory instance within a second.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { INTERNAL_URL, http, env, stack, until, psql } from './lib.mjs';
@@ -233,8 +234,23 @@ test('county-wide, nationwide and online activities appear under every municipal
   }
 });
 
-test('free text: inflected Finnish, one-letter typos, Swedish words and ICD-10 codes', async () => {
+test('free text: compounds, inflected Finnish, one- and two-letter typos, Swedish, English and ICD-10 codes', async () => {
+  const parkinson = (i) => /parkinson/i.test(i.name);
   const cases = [
+    // Compounds whose parts are in the data but the compound is not.
+    ['muistisairausryhmä', (i) => i.needs.includes('memory')],
+    ['parkinsonliikunta', parkinson, 1],
+    ['masennusryhmä', (i) => i.needs.includes('mental-health')],
+    // Inflected and derived forms (masentuneille: masentunut <- masentaa -> masennus).
+    ['masentuneille', (i) => i.needs.includes('mental-health')],
+    ['omaishoitajille', (i) => i.needs.includes('caregivers')],
+    // Two letters wrong.
+    ['omaishotja', (i) => i.needs.includes('caregivers')],
+    // English.
+    ['caregiver', (i) => i.needs.includes('caregivers')],
+    ['dementia', (i) => i.needs.includes('memory')],
+    // A code ranks the activities of that very condition first.
+    ['G20', parkinson, 1], // one Parkinson activity in the demo data
     ['muistisairaille', (i) => i.needs.includes('memory')],
     ['vertaistukiryhmät', (i) => i.kinds.includes('peer-support')],
     ['muistisairsus', (i) => i.needs.includes('memory')],          // one letter wrong
@@ -245,12 +261,12 @@ test('free text: inflected Finnish, one-letter typos, Swedish words and ICD-10 c
     ['F32.1', (i) => i.needs.includes('mental-health')],
     ['g30', (i) => i.needs.includes('memory')],
   ];
-  for (const [q, fits] of cases) {
+  for (const [q, fits, most = 3] of cases) {
     const res = await get(`/api/v1/activities?q=${encodeURIComponent(q)}&per_page=5`);
     assert.ok(res.total > 0, `'${q}' finds something`);
     assert.ok(fits(res.items[0]), `'${q}': the best hit fits (${res.items[0].name})`);
     const fitting = res.items.filter(fits).length;
-    assert.ok(fitting >= Math.min(3, res.items.length), `'${q}': most top hits fit`);
+    assert.ok(fitting >= Math.min(most, res.items.length), `'${q}': most top hits fit`);
   }
   // Free text with filters and facets computed over the text hits.
   const q = await get('/api/v1/activities?q=muistisairaille&per_page=100');
@@ -370,6 +386,24 @@ test('a change in the database shows through a second directory instance within 
     console.log(`# change visible through directory-2 after ${hide} ms (paused) and ${show} ms (published again)`);
     assert.ok(hide < 1000, `paused visible after ${hide} ms`);
     assert.ok(show < 1000, `published visible after ${show} ms`);
+
+    // A new word in the name: found by free text, in an inflected form,
+    // through directory-2's refreshed text index; gone again with the word.
+    const found = async () => (await get('/api/v1/activities?q=seepraviikolle&per_page=100'))
+      .items.some((i) => i.id === item.id);
+    assert.equal(await found(), false);
+    const textTimed = async (sql, want) => {
+      const t0 = Date.now();
+      psql(sql);
+      await until(async () => (await found()) === want, { timeout: 5000, every: 20, what: `found=${want}` });
+      return Date.now() - t0;
+    };
+    const named = await textTimed(`UPDATE activities SET name = name || ' seepraviikko' WHERE id = '${item.id}'`, true);
+    const unnamed = await textTimed(
+      `UPDATE activities SET name = regexp_replace(name, ' seepraviikko$', '') WHERE id = '${item.id}'`, false);
+    console.log(`# text change searchable through directory-2 after ${named} ms (added) and ${unnamed} ms (removed)`);
+    assert.ok(named < 1000, `new word searchable after ${named} ms`);
+    assert.ok(unnamed < 1000, `removed word gone after ${unnamed} ms`);
     // The refreshed snapshot equals a full build of the same data.
     assert.deepEqual((await all()).items.map((i) => i.id), everything, 'same records in the same order');
     for (let i = 0; i < probes.length; i++) {

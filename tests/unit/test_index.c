@@ -5,7 +5,9 @@
 // units: services/directory/index.c services/directory/idx_bits.c services/directory/idx_dim.c
 // units: services/directory/idx_snap.c services/directory/idx_tables.c
 // units: services/directory/idx_build.c services/directory/idx_refresh.c
-// units: services/directory/idx_plan.c services/directory/idx_render.c
+// units: services/directory/idx_plan.c services/directory/idx_render.c services/directory/idx_text.c
+// units: services/directory/textidx.c services/directory/textquery.c services/directory/morph.c
+// units: services/directory/icd10.c
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +47,7 @@ static void test_start_without_descriptors_fails_and_destroy_returns(void **stat
 	low = saved;
 	low.rlim_cur = lowest_free_fd();
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-	ix = index_new(NOWHERE);
+	ix = index_new(NOWHERE, NULL);
 	rc = index_start(ix);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
 	assert_int_equal(rc, -1);
@@ -58,7 +60,7 @@ static void test_start_without_descriptors_fails_and_destroy_returns(void **stat
 
 static void test_start_and_destroy_without_database(void **state)
 {
-	struct index *ix = index_new(NOWHERE);
+	struct index *ix = index_new(NOWHERE, NULL);
 
 	(void)state;
 	alarm(10);

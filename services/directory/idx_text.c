@@ -1,0 +1,118 @@
+/*
+ * idx_text.c - a snapshot's free text (see idx_text.h, index.h).
+ */
+#include "idx_text.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+/* Ranking buckets: scores in steps of 5 % (a logarithmic scale), so that
+ * scores within about 5 % of each other count as equal and the snapshot
+ * order (recently verified first) decides among them. */
+#define SCORE_STEP 1.01
+#define GARBAGE_MIN 1000 /* replaced docs always tolerated */
+
+static void set_doc(void *ctx, const char *id, uint32_t doc)
+{
+	struct index_snap *s = ctx;
+	long r = idx_snap_find(s, id);
+
+	if (r >= 0)
+		s->rec[r].doc = doc;
+}
+
+/* The docs' records, for ranking without a lookup by id per match. */
+static void map_docs(struct index_snap *s)
+{
+	s->ndoc_rec = textidx_docs(s->textidx);
+	s->doc_rec = xmalloc((s->ndoc_rec ? s->ndoc_rec : 1) * sizeof(*s->doc_rec));
+	memset(s->doc_rec, 0xff, s->ndoc_rec * sizeof(*s->doc_rec));
+	for (size_t r = 0; r < s->n; r++)
+		if (s->rec[r].doc < s->ndoc_rec)
+			s->doc_rec[s->rec[r].doc] = (uint32_t)r;
+}
+
+int idx_text_build(struct index_snap *s, PGconn *db, const struct icd10 *crosswalk, char *err,
+		   size_t errlen)
+{
+	if (!(s->textidx = textidx_new(crosswalk, err, errlen)) ||
+	    textidx_load(s->textidx, db, NULL, NULL, set_doc, s, err, errlen))
+		return -1;
+	map_docs(s);
+	return 0;
+}
+
+int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db,
+		     const char *acts, const char *orgs, bool all, char *err, size_t errlen)
+{
+	size_t docs = o->textidx ? textidx_docs(o->textidx) : 0;
+	size_t garbage = docs > s->n ? docs - s->n : 0;
+
+	if (all || !o->textidx || garbage > (s->n / 4 > GARBAGE_MIN ? s->n / 4 : GARBAGE_MIN)) {
+		for (size_t r = 0; r < s->n; r++)
+			s->rec[r].doc = TEXTIDX_NO_DOC;
+		return idx_text_build(s, db, o->textidx ? textidx_crosswalk(o->textidx) : NULL,
+				      err, errlen);
+	}
+	textidx_ref(o->textidx);
+	s->textidx = o->textidx;
+	if (textidx_load(s->textidx, db, acts, orgs, set_doc, s, err, errlen))
+		return -1;
+	map_docs(s);
+	return 0;
+}
+
+struct ranked {
+	uint32_t r;
+	int bucket;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->bucket != b->bucket)
+		return a->bucket > b->bucket ? -1 : 1;
+	return a->r < b->r ? -1 : a->r > b->r;
+}
+
+uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n)
+{
+	struct textidx_hit *hits = NULL;
+	struct ranked *rk;
+	uint32_t *out;
+	size_t nh = s->textidx ? textidx_search(s->textidx, q, &hits) : 0, k = 0;
+	double top = 0;
+
+	rk = xcalloc(nh ? nh : 1, sizeof(*rk));
+	for (size_t i = 0; i < nh; i++) {
+		uint32_t r = hits[i].doc < s->ndoc_rec ? s->doc_rec[hits[i].doc] : UINT32_MAX;
+
+		/* A doc this snapshot does not use: replaced, or newer. */
+		if (r == UINT32_MAX)
+			continue;
+		if (s->rec[r].unverified)
+			hits[i].score *= 0.5;
+		if (hits[i].score > top)
+			top = hits[i].score;
+		hits[k] = hits[i];
+		rk[k++].r = r;
+	}
+	for (size_t i = 0; i < k; i++)
+		rk[i].bucket = hits[i].score > 0 ? (int)floor(log(hits[i].score / top) /
+							       log(SCORE_STEP)) :
+						   INT32_MIN;
+	qsort(rk, k, sizeof(*rk), cmp_ranked);
+	out = xcalloc(k ? k : 1, sizeof(*out));
+	for (size_t i = 0; i < k; i++)
+		out[i] = rk[i].r;
+	free(rk);
+	free(hits);
+	*n = k;
+	return out;
+}
