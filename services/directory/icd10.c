@@ -16,7 +16,7 @@
 struct icd10_entry {
 	char lo[8], hi[8]; /* a code: lo == hi; a range: its categories */
 	bool range;
-	char **terms; /* every language's terms, in the file's order */
+	char **terms;       /* every language's terms, in the file's order */
 	size_t nterms, nfi; /* the first nfi are Finnish */
 };
 
@@ -90,8 +90,9 @@ static int parse_code(const char *s, struct icd10_entry *e)
 	const char *dash = strchr(s, '-');
 
 	if (dash) {
-		if (!icd10_code(s, (size_t)(dash - s), e->lo) || !icd10_code(dash + 1, strlen(dash + 1), e->hi) ||
-		    strlen(e->lo) != 3 || strlen(e->hi) != 3 || strcmp(e->lo, e->hi) > 0)
+		if (!icd10_code(s, (size_t)(dash - s), e->lo) ||
+		    !icd10_code(dash + 1, strlen(dash + 1), e->hi) || strlen(e->lo) != 3 ||
+		    strlen(e->hi) != 3 || strcmp(e->lo, e->hi) > 0)
 			return -1;
 		e->range = true;
 		return 0;
@@ -125,7 +126,8 @@ struct icd10 *icd10_load(const char *path, char *err, size_t errlen)
 	size_t lineno = 0, cap = 0;
 
 	if (!f) {
-		errmsg(err, errlen, "cannot open the ICD-10 crosswalk \"%s\": %s", path, strerror(errno));
+		errmsg(err, errlen, "cannot open the ICD-10 crosswalk \"%s\": %s", path,
+		       strerror(errno));
 		icd10_destroy(&c);
 		return NULL;
 	}
@@ -144,7 +146,8 @@ struct icd10 *icd10_load(const char *path, char *err, size_t errlen)
 				*p++ = '\0';
 		}
 		if (ncol != 4 || p || parse_code(col[0], &e)) {
-			errmsg(err, errlen, "the ICD-10 crosswalk \"%s\" line %zu is malformed", path, lineno);
+			errmsg(err, errlen, "the ICD-10 crosswalk \"%s\" line %zu is malformed",
+			       path, lineno);
 			fclose(f);
 			icd10_destroy(&c);
 			return NULL;
@@ -233,8 +236,8 @@ bool icd10_overlaps(const char *lo, const char *hi, const char *range)
 	return strcmp(rlo, hi) <= 0 && strcmp(rhi, lo) >= 0;
 }
 
-void icd10_translations(const struct icd10 *c, void (*fn)(void *ctx, const char *term, const char *fi),
-			void *ctx)
+void icd10_translations(const struct icd10 *c,
+			void (*fn)(void *ctx, const char *term, const char *fi), void *ctx)
 {
 	for (size_t i = 0; c && i < c->n; i++)
 		for (size_t k = c->e[i].nfi; c->e[i].nfi && k < c->e[i].nterms; k++)

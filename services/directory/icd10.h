@@ -30,8 +30,8 @@ bool icd10_code(const char *word, size_t len, char out[8]);
 
 /* Calls fn for every condition term (UTF-8, lower case, may hold spaces)
  * of the normalised code; returns how many.  c may be NULL (none). */
-size_t icd10_terms(const struct icd10 *c, const char *code,
-		   void (*fn)(void *ctx, const char *term), void *ctx);
+size_t icd10_terms(const struct icd10 *c, const char *code, void (*fn)(void *ctx, const char *term),
+		   void *ctx);
 
 /* The same for a range of categories lo..hi ("F30", "F39"): the terms of
  * the range's own entry or, when it has none, of the categories inside. */
@@ -45,8 +45,8 @@ bool icd10_overlaps(const char *lo, const char *hi, const char *range);
 /* Calls fn for every Swedish or English condition term of the crosswalk
  * with the first Finnish term of its code ("depression", "masennus"):
  * what the search translates a Swedish or English word with. */
-void icd10_translations(const struct icd10 *c, void (*fn)(void *ctx, const char *term, const char *fi),
-			void *ctx);
+void icd10_translations(const struct icd10 *c,
+			void (*fn)(void *ctx, const char *term, const char *fi), void *ctx);
 
 /* True when the code's category lies in 'range' (a category "F99" or a
  * range "F30-F39", as taxonomy_terms.icd10 holds them). */

@@ -47,8 +47,8 @@ int idx_text_build(struct index_snap *s, PGconn *db, const struct icd10 *crosswa
 	return 0;
 }
 
-int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db,
-		     const char *acts, const char *orgs, bool all, char *err, size_t errlen)
+int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db, const char *acts,
+		     const char *orgs, bool all, char *err, size_t errlen)
 {
 	size_t docs = o->textidx ? textidx_docs(o->textidx) : 0;
 	size_t garbage = docs > s->n ? docs - s->n : 0;
@@ -56,8 +56,8 @@ int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *d
 	if (all || !o->textidx || garbage > (s->n / 4 > GARBAGE_MIN ? s->n / 4 : GARBAGE_MIN)) {
 		for (size_t r = 0; r < s->n; r++)
 			s->rec[r].doc = TEXTIDX_NO_DOC;
-		return idx_text_build(s, db, o->textidx ? textidx_crosswalk(o->textidx) : NULL,
-				      err, errlen);
+		return idx_text_build(s, db, o->textidx ? textidx_crosswalk(o->textidx) : NULL, err,
+				      errlen);
 	}
 	textidx_ref(o->textidx);
 	s->textidx = o->textidx;
@@ -104,9 +104,9 @@ uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n)
 		rk[k++].r = r;
 	}
 	for (size_t i = 0; i < k; i++)
-		rk[i].bucket = hits[i].score > 0 ? (int)floor(log(hits[i].score / top) /
-							       log(SCORE_STEP)) :
-						   INT32_MIN;
+		rk[i].bucket = hits[i].score > 0 ?
+				       (int)floor(log(hits[i].score / top) / log(SCORE_STEP)) :
+				       INT32_MIN;
 	qsort(rk, k, sizeof(*rk), cmp_ranked);
 	out = xcalloc(k ? k : 1, sizeof(*out));
 	for (size_t i = 0; i < k; i++)

@@ -30,7 +30,7 @@ int idx_text_build(struct index_snap *s, PGconn *db, const struct icd10 *crosswa
  * changed) or when replaced docs would outnumber a quarter of the live
  * ones.  0, or -1 with err.
  */
-int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db,
-		     const char *acts, const char *orgs, bool all, char *err, size_t errlen);
+int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db, const char *acts,
+		     const char *orgs, bool all, char *err, size_t errlen);
 
 #endif

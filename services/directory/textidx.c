@@ -19,7 +19,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-
 /* --- words ----------------------------------------------------------------- */
 
 size_t textidx_word_char(const unsigned char *s, size_t n, size_t i)
@@ -93,8 +92,8 @@ static struct word *vocab_get(struct textidx *t, const char *w, size_t len)
 
 		for (size_t i = 0; i < t->vcap; i++)
 			if (t->vocab[i].w)
-				*vocab_slot(v, cap, t->vocab[i].w, strlen(t->vocab[i].w)) =
-					t->vocab[i];
+				*vocab_slot(v, cap, t->vocab[i].w,
+					    strlen(t->vocab[i].w)) = t->vocab[i];
 		free(t->vocab);
 		t->vocab = v;
 		t->vcap = cap;
@@ -339,39 +338,42 @@ size_t textidx_docs(struct textidx *t)
  * id), not the terms' words: a query word finds the terms whose labels and
  * synonyms have it (struct term_form), and every activity is spared the
  * same few hundred bytes of labels in three languages. */
-#define SQL_TEXT(PRE, F, W)                                                                        \
-	"WITH " PRE " x AS (SELECT activity_id, term_id FROM activity_needs WHERE " F                   \
-	"   UNION ALL SELECT activity_id, term_id FROM activity_kinds WHERE " F                         \
-	"   UNION ALL SELECT activity_id, term_id FROM activity_target_groups WHERE " F ")," \
-	" tk AS (SELECT activity_id, string_agg('" NEED_PREFIX "' ||"                                  \
+#define SQL_TEXT(PRE, F, W)                                                                           \
+	"WITH " PRE " x AS (SELECT activity_id, term_id FROM activity_needs WHERE " F                 \
+	"   UNION ALL SELECT activity_id, term_id FROM activity_kinds WHERE " F                       \
+	"   UNION ALL SELECT activity_id, term_id FROM activity_target_groups WHERE " F               \
+	"),"                                                                                          \
+	" tk AS (SELECT activity_id, string_agg('" NEED_PREFIX                                        \
+	"' ||"                                                                                        \
 	"   encode(convert_to(term_id, 'UTF8'), 'hex'), ' ') AS txt FROM x GROUP BY 1),"              \
 	" mu AS (SELECT am.activity_id, string_agg(m.name_fi || ' ' || coalesce(m.name_sv, ''), ' ')" \
 	"   AS txt FROM activity_municipalities AS am JOIN municipalities AS m"                       \
-	"   ON m.code = am.municipality_code WHERE " F " GROUP BY 1)"                                 \
+	"   ON m.code = am.municipality_code WHERE " F                                                \
+	" GROUP BY 1)"                                                                                \
 	" SELECT a.id, a.name, coalesce(a.summary, ''), coalesce(tk.txt, ''),"                        \
 	"  concat_ws(' ', o.name, CASE a.area_type WHEN 'municipalities' THEN mu.txt"                 \
 	"   WHEN 'county' THEN c.name_fi || ' ' || c.name_sv || ' ' || c.name_en"                     \
 	"   WHEN 'nationwide' THEN 'valtakunnallinen koko Suomi riksomfattande nationwide'"           \
-	"   ELSE 'verkossa etänä netissä online på nätet distans' END),"                              \
+	"   ELSE 'verkossa etänä netissä online på nätet distans' END),"                         \
 	"  concat_ws(' ', a.for_whom, a.description, a.how_to_join, a.schedule, a.accessibility,"     \
-	"   a.cost)"                                                                                   \
+	"   a.cost)"                                                                                  \
 	" FROM activities AS a JOIN organizations AS o ON o.id = a.organization_id"                   \
 	" LEFT JOIN tk ON tk.activity_id = a.id LEFT JOIN mu ON mu.activity_id = a.id"                \
 	" LEFT JOIN counties AS c ON c.key = a.area_county"                                           \
 	" WHERE a.status = 'published' AND o.status = 'approved' AND a.freshness <> 'hidden'"         \
 	" AND " W
 
-static const char sql_text_all[] =
-	"DECLARE tj_text NO SCROLL CURSOR FOR " SQL_TEXT("", "true", "true");
-static const char sql_text_some[] =
-	SQL_TEXT("sel AS (SELECT id FROM activities WHERE id = ANY ($1::uuid[])"
-		 " OR organization_id = ANY ($2::uuid[])),",
-		 "activity_id IN (SELECT id FROM sel)", "a.id IN (SELECT id FROM sel)");
+static const char sql_text_all[] = "DECLARE tj_text NO SCROLL CURSOR FOR " SQL_TEXT("", "true",
+										    "true");
+static const char sql_text_some[] = SQL_TEXT(
+	"sel AS (SELECT id FROM activities WHERE id = ANY ($1::uuid[])"
+	" OR organization_id = ANY ($2::uuid[])),",
+	"activity_id IN (SELECT id FROM sel)", "a.id IN (SELECT id FROM sel)");
 
-static const char sql_needs[] =
-	"SELECT '" NEED_PREFIX "' || encode(convert_to(id, 'UTF8'), 'hex'),"
-	" array_to_string(icd10, ',') FROM taxonomy_terms"
-	" WHERE taxonomy_id = 'need' AND active AND icd10 <> '{}'";
+static const char sql_needs[] = "SELECT '" NEED_PREFIX
+				"' || encode(convert_to(id, 'UTF8'), 'hex'),"
+				" array_to_string(icd10, ',') FROM taxonomy_terms"
+				" WHERE taxonomy_id = 'need' AND active AND icd10 <> '{}'";
 
 struct add_transl {
 	struct textidx *t;
@@ -439,7 +441,8 @@ static int load_translations(struct textidx *t, PGconn *db, char *err, size_t er
 }
 
 static const char sql_term_words[] =
-	"SELECT '" NEED_PREFIX "' || encode(convert_to(id, 'UTF8'), 'hex'),"
+	"SELECT '" NEED_PREFIX
+	"' || encode(convert_to(id, 'UTF8'), 'hex'),"
 	" concat_ws(' ', label_fi, label_sv, label_en, array_to_string(synonyms_fi, ' '),"
 	" array_to_string(synonyms_sv, ' '), array_to_string(synonyms_en, ' '))"
 	" FROM taxonomy_terms WHERE active";
@@ -634,8 +637,7 @@ int textidx_load(struct textidx *t, PGconn *db, const char *acts, const char *or
 		PQclear(res);
 	}
 	if (sqlite3_get_autocommit(t->db) == 0 &&
-	    sqlite3_exec(t->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
-	    !rc) {
+	    sqlite3_exec(t->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc) {
 		errmsg(err, errlen, "the text index: %s", sqlite3_errmsg(t->db));
 		rc = -1;
 	}

@@ -52,7 +52,7 @@ struct textidx {
 	sqlite3_stmt *ins, *match, *probe;
 	struct morph *m;
 	const struct icd10 *icd;
-	size_t ndocs; /* rowids 0 .. ndocs - 1 */
+	size_t ndocs;       /* rowids 0 .. ndocs - 1 */
 	struct word *vocab; /* open addressing, a power of two */
 	size_t vcap, vn;
 	bool bulk; /* a full load runs: keep terms with the words */

@@ -29,11 +29,11 @@
 
 /* Words that say nothing about an activity (fi, sv, en), left out of a
  * query that has other words. */
-static const char *const stop_words[] = {
-	"ja",  "tai", "sekä", "tai", "on",  "ei",  "myös", "kuin", "kun", "jos", "että",
-	"och", "eller", "för", "med", "på", "av",  "en",   "ett",  "som", "till", "att",
-	"and", "or",  "for", "with", "the", "of",  "in",   "on",   "an",  "to",  "at", "by"
-};
+static const char *const stop_words[] = { "ja",   "tai", "sekä", "tai",  "on",   "ei",    "myös",
+					  "kuin", "kun", "jos",  "että", "och",  "eller", "för",
+					  "med",  "på",  "av",   "en",   "ett",  "som",   "till",
+					  "att",  "and", "or",   "for",  "with", "the",   "of",
+					  "in",   "on",  "an",   "to",   "at",   "by" };
 
 static bool stop_word(const char *w)
 {
@@ -147,8 +147,7 @@ static void add_term_tokens(struct textidx *t, const char *w, size_t len, struct
 /* Appends to g (alternatives joined by OR) a word's forms and, with
  * compounds, all of the parts of each way it splits.  Returns whether
  * anything was added. */
-static bool add_word(struct textidx *t, const char *w, size_t len, bool compounds,
-		     struct strbuf *g)
+static bool add_word(struct textidx *t, const char *w, size_t len, bool compounds, struct strbuf *g)
 {
 	struct strbuf alt = STRBUF_INIT;
 	bool any;
@@ -311,7 +310,8 @@ static void translate_form(void *ctx, const char *term, size_t len, enum morph_k
 	if (kind != MORPH_SURFACE && kind != MORPH_STEM)
 		return;
 	for (size_t i = 0; i < tr->t->ntransl && tr->n < CONDITIONS_MAX; i++)
-		if (strlen(tr->t->transl[i].form) == len && !memcmp(tr->t->transl[i].form, term, len))
+		if (strlen(tr->t->transl[i].form) == len &&
+		    !memcmp(tr->t->transl[i].form, term, len))
 			tr->fi[tr->n++] = tr->t->transl[i].fi;
 }
 
@@ -542,7 +542,8 @@ size_t textidx_search(struct textidx *t, const char *q, struct textidx_hit **hit
 	for (size_t i = 0; i < QUERY_WORDS; i++)
 		g[i] = (struct strbuf)STRBUF_INIT;
 	/* Stop words count only in a query of nothing else. */
-	for (size_t pos = 0, start, len; textidx_next_word(text, strlen(text), &pos, &start, &len);) {
+	for (size_t pos = 0, start, len;
+	     textidx_next_word(text, strlen(text), &pos, &start, &len);) {
 		char w[MORPH_WORD_MAX];
 
 		if (len < 2 || len >= MORPH_WORD_MAX)
