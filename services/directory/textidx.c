@@ -15,6 +15,7 @@
 #include "errmsg.h"
 #include "log.h"
 #include "morph.h"
+#include "pg.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -582,10 +583,9 @@ static int load_all(struct textidx *t, PGconn *db,
 		    void (*fn)(void *ctx, const char *id, uint32_t doc), void *ctx, char *err,
 		    size_t errlen)
 {
-	PGresult *res = PQexec(db, sql_text_all);
-	int rc = pg_ok(db, res, PGRES_COMMAND_OK, "the activities' text", err, errlen);
+	PGresult *res;
+	int rc = pg_exec(db, sql_text_all, err, errlen);
 
-	PQclear(res);
 	while (!rc) {
 		res = PQexec(db, "FETCH 2000 FROM tj_text");
 		rc = pg_ok(db, res, PGRES_TUPLES_OK, "the activities' text", err, errlen);
@@ -597,12 +597,7 @@ static int load_all(struct textidx *t, PGconn *db,
 			rc = add_rows(t, res, fn, ctx, err, errlen);
 		PQclear(res);
 	}
-	if (!rc) {
-		res = PQexec(db, "CLOSE tj_text");
-		rc = pg_ok(db, res, PGRES_COMMAND_OK, "the activities' text", err, errlen);
-		PQclear(res);
-	}
-	return rc;
+	return rc ? rc : pg_exec(db, "CLOSE tj_text", err, errlen);
 }
 
 int textidx_load(struct textidx *t, PGconn *db, const char *acts, const char *orgs,

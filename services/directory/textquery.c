@@ -29,11 +29,11 @@
 
 /* Words that say nothing about an activity (fi, sv, en), left out of a
  * query that has other words. */
-static const char *const stop_words[] = { "ja",   "tai", "sekä", "tai",  "on",   "ei",    "myös",
-					  "kuin", "kun", "jos",  "että", "och",  "eller", "för",
-					  "med",  "på",  "av",   "en",   "ett",  "som",   "till",
-					  "att",  "and", "or",   "for",  "with", "the",   "of",
-					  "in",   "on",  "an",   "to",   "at",   "by" };
+static const char *const stop_words[] = { "ja",  "tai", "sekä", "on",   "ei",    "myös", "kuin",
+					  "kun", "jos", "että", "och",  "eller", "för",  "med",
+					  "på",  "av",  "en",   "ett",  "som",   "till", "att",
+					  "and", "or",  "for",  "with", "the",   "of",   "in",
+					  "on",  "an",  "to",   "at",   "by" };
 
 static bool stop_word(const char *w)
 {
