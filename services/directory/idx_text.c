@@ -11,9 +11,10 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Ranking buckets: scores in steps of 5 % (a logarithmic scale), so that
- * scores within about 5 % of each other count as equal and the snapshot
- * order (recently verified first) decides among them. */
+/* Ranking buckets: scores in steps of 1 % (a logarithmic scale), so that
+ * scores within about 1 % of each other count as equal and the snapshot
+ * order (recently verified first) decides among them (1 % measured best
+ * on the relevance set: 5 % and 15 % gave less). */
 #define SCORE_STEP 1.01
 #define GARBAGE_MIN 1000 /* replaced docs always tolerated */
 
