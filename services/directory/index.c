@@ -342,11 +342,6 @@ int index_check(const struct index_snap *s, const struct index_query *q, const c
 	return 0;
 }
 
-long index_find(const struct index_snap *s, const char *id)
-{
-	return idx_snap_find(s, id);
-}
-
 char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
 		   size_t nranked, size_t *len, uint64_t *total)
 {

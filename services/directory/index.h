@@ -99,9 +99,6 @@ uint64_t index_snap_generation(const struct index_snap *s);
 int index_check(const struct index_snap *s, const struct index_query *q, const char **field,
 		char *err, size_t errlen);
 
-/* The record number of an activity id (canonical lower-case uuid), or -1. */
-long index_find(const struct index_snap *s, const char *id);
-
 /*
  * The records that match the free text q, best first (idx_text.c): by
  * BM25 relevance (an unverified activity's halved), relevances within a

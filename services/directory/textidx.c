@@ -6,14 +6,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "errmsg.h"
-#include "log.h"
 #include "morph.h"
 #include "pg.h"
 #include "strbuf.h"
