@@ -251,7 +251,6 @@ struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, stru
 	if (c->terms && idx_build_taxonomies(s, db, err, errlen))
 		goto out;
 	idx_build_finish(s, &text, &names);
-	/* A term's words are in the text of every activity that has it. */
 	if (idx_text_refresh(s, o, db, acts, orgs, c->terms, err, errlen))
 		goto out;
 	ok = 1;

@@ -49,12 +49,12 @@ int idx_text_build(struct index_snap *s, PGconn *db, const struct icd10 *crosswa
 }
 
 int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db, const char *acts,
-		     const char *orgs, bool all, char *err, size_t errlen)
+		     const char *orgs, bool terms, char *err, size_t errlen)
 {
 	size_t docs = o->textidx ? textidx_docs(o->textidx) : 0;
 	size_t garbage = docs > s->n ? docs - s->n : 0;
 
-	if (all || !o->textidx || garbage > (s->n / 4 > GARBAGE_MIN ? s->n / 4 : GARBAGE_MIN)) {
+	if (!o->textidx || garbage > (s->n / 4 > GARBAGE_MIN ? s->n / 4 : GARBAGE_MIN)) {
 		for (size_t r = 0; r < s->n; r++)
 			s->rec[r].doc = TEXTIDX_NO_DOC;
 		return idx_text_build(s, db, o->textidx ? textidx_crosswalk(o->textidx) : NULL, err,
@@ -62,6 +62,9 @@ int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *d
 	}
 	textidx_ref(o->textidx);
 	s->textidx = o->textidx;
+	/* A term's words changed: the docs hold its token, not its words. */
+	if (terms && textidx_reload_terms(s->textidx, db, err, errlen))
+		return -1;
 	if (textidx_load(s->textidx, db, acts, orgs, set_doc, s, err, errlen))
 		return -1;
 	map_docs(s);

@@ -26,11 +26,11 @@ int idx_text_build(struct index_snap *s, PGconn *db, const struct icd10 *crosswa
 /*
  * The same for a refreshed snapshot s of o: o's text index shared, with
  * new docs for the changed activities acts and those of the organisations
- * orgs (uuid[] literals); a new index when 'all' (a taxonomy term's words
- * changed) or when replaced docs would outnumber a quarter of the live
- * ones.  0, or -1 with err.
+ * orgs (uuid[] literals), and with 'terms' (a taxonomy term's words
+ * changed) the taxonomies' words loaded again; a new index when replaced
+ * docs would outnumber a quarter of the live ones.  0, or -1 with err.
  */
 int idx_text_refresh(struct index_snap *s, const struct index_snap *o, PGconn *db, const char *acts,
-		     const char *orgs, bool all, char *err, size_t errlen);
+		     const char *orgs, bool terms, char *err, size_t errlen);
 
 #endif

@@ -54,6 +54,15 @@ int textidx_load(struct textidx *t, PGconn *db, const char *acts, const char *or
 		 void (*fn)(void *ctx, const char *id, uint32_t doc), void *ctx, char *err,
 		 size_t errlen);
 
+/*
+ * Inside the caller's transaction on db: what the index knows of the
+ * taxonomies (the words of their labels and synonyms, the translations,
+ * the needs' ICD-10 ranges) loaded again, for a term's words changed; the
+ * docs hold the terms' tokens, so none changes.  0, or -1 with err (the
+ * index then keeps what it knew).
+ */
+int textidx_reload_terms(struct textidx *t, PGconn *db, char *err, size_t errlen);
+
 /* The number of docs added so far (live and replaced). */
 size_t textidx_docs(struct textidx *t);
 

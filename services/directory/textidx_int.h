@@ -45,6 +45,20 @@ struct need_ranges {
 	size_t n;
 };
 
+/* What the index knows of the taxonomies: the docs hold only the terms'
+ * tokens, so a label or a synonym changed is a new set of these, loaded
+ * again without touching a doc. */
+struct textidx_terms {
+	struct need_ranges *needs;
+	size_t nneeds;
+	struct transl *transl;
+	size_t ntransl;
+	char **terms; /* every taxonomy term's token */
+	size_t nterms;
+	struct term_form *forms; /* sorted by form */
+	size_t nforms, formcap;
+};
+
 struct textidx {
 	atomic_long refs;
 	pthread_mutex_t lock;
@@ -56,15 +70,8 @@ struct textidx {
 	struct word *vocab; /* open addressing, a power of two */
 	size_t vcap, vn;
 	bool bulk; /* a full load runs: keep terms with the words */
-	struct need_ranges *needs;
-	size_t nneeds;
-	bool needs_loaded;
-	struct transl *transl;
-	size_t ntransl;
-	char **terms; /* every taxonomy term's token */
-	size_t nterms;
-	struct term_form *forms; /* sorted by form */
-	size_t nforms, formcap;
+	bool terms_loaded;
+	struct textidx_terms tx;
 };
 
 /* The length of the word character at s[i] (ASCII letters and digits, the
@@ -78,6 +85,10 @@ bool textidx_next_word(const char *s, size_t n, size_t *pos, size_t *start, size
 /* Whether a term is one word (a suggestion or base form may hold a
  * hyphen or a blank, which FTS5 would read as a phrase). */
 bool textidx_one_word(const char *term, size_t len);
+
+/* The first translation of a form (t->tx.transl is sorted by form), or
+ * t->tx.ntransl when it has none. */
+size_t textidx_translations(const struct textidx *t, const char *form, size_t len);
 
 /* Whether the docs (or the taxonomies' labels) have the word. */
 bool textidx_in_vocab(const struct textidx *t, const char *w, size_t len);

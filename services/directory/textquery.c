@@ -107,7 +107,7 @@ static void term_tokens_of(void *ctx, const char *term, size_t len, enum morph_k
 {
 	struct term_tokens *tt = ctx;
 	struct textidx *t = tt->t;
-	size_t lo = 0, hi = t->nforms;
+	size_t lo = 0, hi = t->tx.nforms;
 	char key[MORPH_WORD_MAX];
 
 	if (kind == MORPH_PART || len < 3)
@@ -117,21 +117,21 @@ static void term_tokens_of(void *ctx, const char *term, size_t len, enum morph_k
 	while (lo < hi) { /* the first form >= key */
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(t->forms[mid].form, key) < 0)
+		if (strcmp(t->tx.forms[mid].form, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < t->nforms && !strcmp(t->forms[lo].form, key); lo++) {
+	for (; lo < t->tx.nforms && !strcmp(t->tx.forms[lo].form, key); lo++) {
 		size_t k;
 
-		for (k = 0; k < tt->n && tt->seen[k] != t->forms[lo].token; k++)
+		for (k = 0; k < tt->n && tt->seen[k] != t->tx.forms[lo].token; k++)
 			;
 		if (k < tt->n || tt->n == 64)
 			continue;
-		tt->seen[tt->n++] = t->forms[lo].token;
+		tt->seen[tt->n++] = t->tx.forms[lo].token;
 		add_sep(tt->alt, " OR ");
-		add_quoted(tt->alt, t->forms[lo].token, strlen(t->forms[lo].token));
+		add_quoted(tt->alt, t->tx.forms[lo].token, strlen(t->tx.forms[lo].token));
 	}
 }
 
@@ -306,13 +306,15 @@ static void add_condition(void *ctx, const char *term);
 static void translate_form(void *ctx, const char *term, size_t len, enum morph_kind kind)
 {
 	struct translate *tr = ctx;
+	const struct textidx_terms *x = &tr->t->tx;
 
 	if (kind != MORPH_SURFACE && kind != MORPH_STEM)
 		return;
-	for (size_t i = 0; i < tr->t->ntransl && tr->n < CONDITIONS_MAX; i++)
-		if (strlen(tr->t->transl[i].form) == len &&
-		    !memcmp(tr->t->transl[i].form, term, len))
-			tr->fi[tr->n++] = tr->t->transl[i].fi;
+	for (size_t i = textidx_translations(tr->t, term, len);
+	     i < x->ntransl && tr->n < CONDITIONS_MAX && strlen(x->transl[i].form) == len &&
+	     !memcmp(x->transl[i].form, term, len);
+	     i++)
+		tr->fi[tr->n++] = x->transl[i].fi;
 }
 
 /* Adds the Finnish terms a Swedish or English word translates to: the
@@ -451,11 +453,11 @@ static bool code_group(struct textidx *t, const char *code, const char *lo, cons
 		icd10_terms(t->icd, code, add_condition, &c);
 	else
 		icd10_range_terms(t->icd, lo, hi, add_condition, &c);
-	for (size_t i = 0; i < t->nneeds; i++) {
-		for (size_t k = 0; k < t->needs[i].n; k++) {
-			if (icd10_overlaps(lo, hi, t->needs[i].ranges[k])) {
+	for (size_t i = 0; i < t->tx.nneeds; i++) {
+		for (size_t k = 0; k < t->tx.needs[i].n; k++) {
+			if (icd10_overlaps(lo, hi, t->tx.needs[i].ranges[k])) {
 				add_sep(g, " OR ");
-				add_quoted(g, t->needs[i].token, strlen(t->needs[i].token));
+				add_quoted(g, t->tx.needs[i].token, strlen(t->tx.needs[i].token));
 				break;
 			}
 		}
