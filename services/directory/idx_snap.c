@@ -46,6 +46,27 @@ void idx_snap_destroy(struct index_snap **sp)
 	free(s);
 }
 
+void idx_snap_sizes(const struct index_snap *s, struct idx_snap_sizes *z)
+{
+	size_t nk = s->dims[INDEX_NEED].n * s->dims[INDEX_KIND].n;
+
+	memset(z, 0, sizeof(*z));
+	for (size_t r = 0; r < s->n; r++) {
+		z->items += s->rec[r].json_len;
+		z->records += s->rec[r].name_len;
+	}
+	z->records += s->n * (sizeof(*s->rec) + sizeof(*s->by_id) + sizeof(*s->area) +
+			      sizeof(*s->area_county)) +
+		      s->ndoc_rec * sizeof(*s->doc_rec) + s->nwords * sizeof(*s->all);
+	for (int d = 0; d < INDEX_NDIMS; d++)
+		z->facets += s->dims[d].n * s->nwords * sizeof(uint64_t) +
+			     (s->n + 1) * sizeof(uint32_t) + s->dims[d].nval * sizeof(uint16_t);
+	for (size_t i = 0; i < s->ntables; i++)
+		z->tables += s->tables[i].len * sizeof(uint32_t);
+	if (s->nk_off)
+		z->tables += (nk + 1) * sizeof(uint32_t) + s->nk_off[nk] * sizeof(uint32_t);
+}
+
 long idx_snap_find(const struct index_snap *s, const char *id)
 {
 	size_t lo = 0, hi = s->n;

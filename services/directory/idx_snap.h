@@ -88,6 +88,17 @@ struct index_snap *idx_snap_new(void);
  * count; accepts NULL and NULLs *sp. */
 void idx_snap_destroy(struct index_snap **sp);
 
+/* What a snapshot's own parts take, in bytes (the text index, shared
+ * between snapshots, apart: textidx_memory()). */
+struct idx_snap_sizes {
+	size_t items;   /* the items' JSON */
+	size_t records; /* per record: ids, dates, offsets, names */
+	size_t facets;  /* the dimensions' bitmaps and per-record values */
+	size_t tables;  /* the count tables and need x kind lists */
+};
+
+void idx_snap_sizes(const struct index_snap *s, struct idx_snap_sizes *z);
+
 /* The record number of activity id, or -1 (once idx_build_finish ran). */
 long idx_snap_find(const struct index_snap *s, const char *id);
 

@@ -18,6 +18,7 @@
 #include "index.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include "idx_snap.h"
 #include "log.h"
 #include "pg.h"
+#include "textidx.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -88,11 +90,27 @@ void index_release(struct index_snap **sp)
 		idx_snap_destroy(&s);
 }
 
-/* Makes s current and logs it; 'how' says what kind of build it was. */
+/* The process's resident memory in KiB, or 0. */
+static long resident_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Makes s current and logs it with what it takes; 'how' says what kind
+ * of build it was. */
 static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const char *how)
 {
 	struct index_snap *old;
-	char n[24], ms[24], gen[24];
+	struct idx_snap_sizes z;
+	char n[24], ms[24], gen[24], items[24], recs[24], facets[24], tables[24], text[24], rss[24];
 
 	pthread_mutex_lock(&ix->lock);
 	s->generation = ++ix->generation;
@@ -103,8 +121,20 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 	snprintf(n, sizeof(n), "%zu", s->n);
 	snprintf(ms, sizeof(ms), "%.1f", (double)(clock_mono_us() - t0) / 1000.0);
 	snprintf(gen, sizeof(gen), "%llu", (unsigned long long)s->generation);
+	/* A build frees as much as it keeps (the rows read, the old
+	 * snapshot): give the free pages back, which the trim threshold
+	 * (main.c) would otherwise keep. */
+	malloc_trim(0);
+	idx_snap_sizes(s, &z);
+	snprintf(items, sizeof(items), "%zu", z.items >> 10);
+	snprintf(recs, sizeof(recs), "%zu", z.records >> 10);
+	snprintf(facets, sizeof(facets), "%zu", z.facets >> 10);
+	snprintf(tables, sizeof(tables), "%zu", z.tables >> 10);
+	snprintf(text, sizeof(text), "%zu", textidx_memory() >> 10);
+	snprintf(rss, sizeof(rss), "%ld", resident_kib());
 	log_info("search index built", "activities", n, "ms", ms, "generation", gen, "how", how,
-		 NULL);
+		 "items_kib", items, "records_kib", recs, "facets_kib", facets, "tables_kib",
+		 tables, "text_index_kib", text, "resident_kib", rss, NULL);
 }
 
 /* Builds a snapshot from 'db' (idle connection) and makes it current.

@@ -304,6 +304,13 @@ void textidx_unref(struct textidx **tp)
 		textidx_free(t);
 }
 
+size_t textidx_memory(void)
+{
+	sqlite3_int64 n = sqlite3_memory_used();
+
+	return n > 0 ? (size_t)n : 0;
+}
+
 size_t textidx_docs(struct textidx *t)
 {
 	size_t n;

@@ -63,6 +63,10 @@ int textidx_load(struct textidx *t, PGconn *db, const char *acts, const char *or
  */
 int textidx_reload_terms(struct textidx *t, PGconn *db, char *err, size_t errlen);
 
+/* What the process's text indexes take in SQLite (all of them: the live
+ * one, and one being built), in bytes. */
+size_t textidx_memory(void);
+
 /* The number of docs added so far (live and replaced). */
 size_t textidx_docs(struct textidx *t);
 
