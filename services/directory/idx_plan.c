@@ -13,12 +13,13 @@
 #include "banned.h"
 
 void idx_plan_init(struct idx_plan *p, const struct index_snap *s, const struct index_query *q,
-		   const uint32_t *ranked, size_t nranked)
+		   const uint64_t *text)
 {
 	size_t words = s->nwords ? s->nwords : 1;
 
 	memset(p, 0, sizeof(*p));
-	p->tables = !ranked && s->ntables;
+	p->tables = !text && s->ntables;
+	p->text = text;
 	for (int d = 0; d < INDEX_NDIMS; d++) {
 		const char *v = q->value[d];
 		long k;
@@ -40,18 +41,10 @@ void idx_plan_init(struct idx_plan *p, const struct index_snap *s, const struct 
 		if (k < 0 || !(IDX_SNAP_TABLE_DIMS & (1u << d)))
 			p->tables = false;
 	}
-	if (ranked) {
-		p->own_text = xcalloc(words, sizeof(uint64_t));
-		for (size_t i = 0; i < nranked; i++)
-			if (ranked[i] < s->n)
-				idx_bits_set(p->own_text, ranked[i]);
-		p->text = p->own_text;
-	}
 }
 
 void idx_plan_release(struct idx_plan *p)
 {
-	free(p->own_text);
 	free(p->own_zero);
 	memset(p, 0, sizeof(*p));
 }

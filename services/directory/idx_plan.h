@@ -16,21 +16,22 @@
  * result.  filter[d] is NULL where dimension d is not filtered. */
 struct idx_plan {
 	const uint64_t *filter[INDEX_NDIMS];
-	const uint64_t *text;       /* free-text hits, or NULL */
+	const uint64_t *text;       /* free-text hits (the caller's), or NULL */
 	int32_t value[INDEX_NDIMS]; /* the filters' value numbers, -1 where none */
 	bool tables;                /* counts come from the count tables */
 	int nfilters;
-	uint64_t *own_text, *own_zero; /* what the plan allocated */
+	uint64_t *own_zero; /* what the plan allocated */
 };
 
 /*
- * Plans the query q over s: with ranked (free text: record numbers, any
- * order) only those records pass.  The tables answer when only need, kind
- * and municipality filter, with known values, and there is no free text.
- * Release with idx_plan_release().
+ * Plans the query q over s: with text (free text: a bitmap of s->nwords
+ * words, kept by the caller while the plan lives) only those records pass.
+ * The tables answer when only need, kind and municipality filter, with
+ * known values, and there is no free text.  Release with
+ * idx_plan_release().
  */
 void idx_plan_init(struct idx_plan *p, const struct index_snap *s, const struct index_query *q,
-		   const uint32_t *ranked, size_t nranked);
+		   const uint64_t *text);
 void idx_plan_release(struct idx_plan *p);
 
 /* out = AND of every bitmap in the plan except dimension 'skip' (-1: none),

@@ -76,14 +76,12 @@ static void render_counts(struct strbuf *b, const struct index_snap *s, int d, c
 	b->len = (size_t)(p - b->p);
 }
 
-/* Writes the facet of one dimension under 'mask', whose non-zero words
- * are nz[0..nnz). */
-static void render_facet(struct strbuf *b, const struct index_snap *s, int d, const uint64_t *mask,
-			 bool mask_is_all, const uint32_t *nz, size_t nnz)
+/* cnt[0..dims[d].n) = the counts of dimension d's values under 'mask',
+ * whose non-zero words are nz[0..nnz). */
+static void count_facet(const struct index_snap *s, int d, const uint64_t *mask, bool mask_is_all,
+			const uint32_t *nz, size_t nnz, uint32_t *cnt)
 {
 	const struct idx_dim *dm = &s->dims[d];
-	uint32_t small[512];
-	uint32_t *cnt = dm->n <= 512 ? small : xmalloc(dm->n * sizeof(*cnt));
 	bool sparse = nnz * 2 < s->nwords;
 	size_t k = 0, live = 0;
 
@@ -105,9 +103,49 @@ static void render_facet(struct strbuf *b, const struct index_snap *s, int d, co
 									      sparse ? nnz :
 										       s->nwords);
 	}
+}
+
+/* Writes the facet of one dimension under 'mask', whose non-zero words
+ * are nz[0..nnz). */
+static void render_facet(struct strbuf *b, const struct index_snap *s, int d, const uint64_t *mask,
+			 bool mask_is_all, const uint32_t *nz, size_t nnz)
+{
+	uint32_t small[512];
+	uint32_t *cnt = s->dims[d].n <= 512 ? small : xmalloc(s->dims[d].n * sizeof(*cnt));
+
+	count_facet(s, d, mask, mask_is_all, nz, nnz, cnt);
 	render_counts(b, s, d, cnt, 1);
 	if (cnt != small)
 		free(cnt);
+}
+
+size_t idx_facet_off(const struct index_snap *s, int d)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < d && i < INDEX_NDIMS; i++)
+		off += s->dims[i].n;
+	return off;
+}
+
+void idx_render_text_facets(const struct index_snap *s, struct index_text *text)
+{
+	size_t words = s->nwords ? s->nwords : 1, nnz = 0;
+	uint32_t *nz = xmalloc(words * sizeof(*nz));
+
+	text->bits = xcalloc(words, sizeof(uint64_t));
+	text->nwords = words;
+	for (size_t i = 0; i < text->n; i++)
+		if (text->ranked[i] < s->n)
+			idx_bits_set(text->bits, text->ranked[i]);
+	for (size_t i = 0; i < s->nwords; i++)
+		if (text->bits[i])
+			nz[nnz++] = (uint32_t)i;
+	text->nfacets = idx_facet_off(s, INDEX_NDIMS);
+	text->facets = xcalloc(text->nfacets ? text->nfacets : 1, sizeof(uint32_t));
+	for (int d = 0; d < INDEX_NDIMS; d++)
+		count_facet(s, d, text->bits, false, nz, nnz, text->facets + idx_facet_off(s, d));
+	free(nz);
 }
 
 /* Writes the facet of dimension d for a search by need, kind and
@@ -138,12 +176,14 @@ static void render_facet_list(struct strbuf *b, const struct index_snap *s,
 
 /* Writes the facets: from the tables where they have them, else for a
  * search by need, kind and municipality from the nationwide tables and
- * the other records rec[0..nrec), else under 'full' (nz[0..nnz_full) its
- * non-zero words) or, for a filtered dimension, under the other filters
- * ANDed into scratch (nz has room for twice nwords). */
+ * the other records rec[0..nrec), else from a free-text answer's own
+ * counts where no other filter applies, else under 'full' (nz[0..nnz_full)
+ * its non-zero words) or, for a filtered dimension, under the other
+ * filters ANDed into scratch (nz has room for twice nwords). */
 static void render_facets(struct strbuf *b, const struct index_snap *s, const struct idx_plan *p,
-			  const uint32_t *rec, size_t nrec, const uint64_t *full, bool full_is_all,
-			  uint64_t *scratch, uint32_t *nz, size_t nnz_full)
+			  const struct index_text *text, const uint32_t *rec, size_t nrec,
+			  const uint64_t *full, bool full_is_all, uint64_t *scratch, uint32_t *nz,
+			  size_t nnz_full)
 {
 	strbuf_add(b, "\"facets\":{", 10);
 	for (int d = 0; d < INDEX_NDIMS; d++) {
@@ -161,6 +201,11 @@ static void render_facets(struct strbuf *b, const struct index_snap *s, const st
 		}
 		if (p->tables) {
 			render_facet_list(b, s, p, d, rec, nrec);
+			continue;
+		}
+		if (text && text->facets &&
+		    (p->nfilters == 0 || (p->nfilters == 1 && p->filter[d]))) {
+			render_counts(b, s, d, text->facets + idx_facet_off(s, d), 1);
 			continue;
 		}
 		if (p->filter[d]) {
@@ -328,7 +373,7 @@ static void render_ranked(struct strbuf *b, const struct index_snap *s, const ui
 }
 
 char *idx_render_search(const struct index_snap *s, const struct index_query *q,
-			const uint32_t *ranked, size_t nranked, size_t *len, uint64_t *total_out)
+			const struct index_text *text, size_t *len, uint64_t *total_out)
 {
 	struct idx_plan p;
 	struct strbuf b = STRBUF_INIT;
@@ -337,7 +382,7 @@ char *idx_render_search(const struct index_snap *s, const struct index_query *q,
 	uint32_t *nz = NULL, *rec = NULL;
 	bool full_is_all = false;
 
-	idx_plan_init(&p, s, q, ranked, nranked);
+	idx_plan_init(&p, s, q, text ? text->bits : NULL);
 	/* The records that pass: as a list when all three of need, kind and
 	 * municipality filter (four facets are counted over them), not at all
 	 * with fewer (the tables know everything but the page, which
@@ -367,8 +412,9 @@ char *idx_render_search(const struct index_snap *s, const struct index_query *q,
 	strbuf_add(&b, ",\"items\":[", 10);
 	skip = (uint64_t)(q->page - 1) * (uint64_t)q->per_page;
 	if (skip < total) {
-		if (ranked) {
-			render_ranked(&b, s, ranked, nranked, full, skip, (uint64_t)q->per_page);
+		if (text) {
+			render_ranked(&b, s, text->ranked, text->n, full, skip,
+				      (uint64_t)q->per_page);
 		} else if (rec) {
 			struct page pg = { .n = 0 };
 
@@ -391,7 +437,7 @@ char *idx_render_search(const struct index_snap *s, const struct index_query *q,
 		}
 		nrec = k;
 	}
-	render_facets(&b, s, &p, rec, nrec, full, full_is_all, scratch, nz, nnz);
+	render_facets(&b, s, &p, text, rec, nrec, full, full_is_all, scratch, nz, nnz);
 	strbuf_add(&b, ",", 1);
 	if (total)
 		strbuf_add(&b, "\"broader\":null", 14);

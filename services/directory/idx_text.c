@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idx_render.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -85,9 +86,10 @@ static int cmp_ranked(const void *pa, const void *pb)
 	return a->r < b->r ? -1 : a->r > b->r;
 }
 
-uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n)
+struct index_text *index_text(const struct index_snap *s, const char *q)
 {
 	struct textidx_hit *hits = NULL;
+	struct index_text *t = xcalloc(1, sizeof(*t));
 	struct ranked *rk;
 	uint32_t *out;
 	size_t nh = s->textidx ? textidx_search(s->textidx, q, &hits) : 0, k = 0;
@@ -117,6 +119,27 @@ uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n)
 		out[i] = rk[i].r;
 	free(rk);
 	free(hits);
-	*n = k;
-	return out;
+	atomic_init(&t->refs, 1);
+	t->ranked = out;
+	t->n = k;
+	idx_render_text_facets(s, t);
+	return t;
+}
+
+void index_text_ref(struct index_text *t)
+{
+	atomic_fetch_add(&t->refs, 1);
+}
+
+void index_text_unref(struct index_text **tp)
+{
+	struct index_text *t = *tp;
+
+	*tp = NULL;
+	if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
+		return;
+	free(t->ranked);
+	free(t->bits);
+	free(t->facets);
+	free(t);
 }

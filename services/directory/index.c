@@ -372,10 +372,10 @@ int index_check(const struct index_snap *s, const struct index_query *q, const c
 	return 0;
 }
 
-char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
-		   size_t nranked, size_t *len, uint64_t *total)
+char *index_search(const struct index_snap *s, const struct index_query *q,
+		   const struct index_text *text, size_t *len, uint64_t *total)
 {
-	return idx_render_search(s, q, ranked, nranked, len, total);
+	return idx_render_search(s, q, text, len, total);
 }
 
 const char *index_taxonomies_json(const struct index_snap *s, size_t *len)

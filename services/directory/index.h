@@ -35,6 +35,7 @@
 #ifndef TJ_INDEX_H
 #define TJ_INDEX_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,24 +101,45 @@ int index_check(const struct index_snap *s, const struct index_query *q, const c
 		char *err, size_t errlen);
 
 /*
- * The records that match the free text q, best first (idx_text.c): by
- * BM25 relevance (an unverified activity's halved), relevances within a
- * twentieth of the best counting as equal, then in snapshot order.  A
- * malloc'ed array (free()) of *n record numbers.  Needs no database.
+ * A free-text search's answer over one snapshot, kept and shared while the
+ * snapshot is current (search.c): its records best first, the same as a
+ * bitmap, and the facet counts they give on their own (what a search by
+ * the words alone, or by the words and one filter for that filter's
+ * dimension, shows), so that a search again takes no ranking and little
+ * counting.  Reference-counted.
  */
-uint32_t *index_text(const struct index_snap *s, const char *q, size_t *n);
+struct index_text {
+	atomic_long refs;
+	uint32_t *ranked; /* record numbers, best first, no duplicates */
+	size_t n;
+	uint64_t *bits; /* the same records, a bitmap of the snapshot's nwords */
+	size_t nwords;
+	uint32_t *facets; /* dimension d's counts at facets[idx_facet_off(s, d)] */
+	size_t nfacets;
+};
 
 /*
- * Renders the search response of docs/api-v1.md.  Without 'ranked' the
- * results are every record that passes the filters, in snapshot order.
- * With 'ranked' (a free-text search: record numbers in relevance order,
- * nranked of them, no duplicates) only those pass, in that order, and the
- * facets count over them.  Returns a malloc'ed, NUL-terminated string
- * (free()) and its length in *len; the number of matches in *total when
- * total is not NULL (the gateway's zero-result event).
+ * The records that match the free text q (idx_text.c), with one reference:
+ * by BM25 relevance (an unverified activity's halved), relevances within
+ * 1 % of each other counting as equal, then in snapshot order.  Needs no
+ * database.
  */
-char *index_search(const struct index_snap *s, const struct index_query *q, const uint32_t *ranked,
-		   size_t nranked, size_t *len, uint64_t *total);
+struct index_text *index_text(const struct index_snap *s, const char *q);
+void index_text_ref(struct index_text *t);
+/* Drops a reference (frees with the last); NULLs *tp. */
+void index_text_unref(struct index_text **tp);
+
+/*
+ * Renders the search response of docs/api-v1.md.  Without 'text' the
+ * results are every record that passes the filters, in snapshot order.
+ * With it (a free-text search of this snapshot) only its records pass, in
+ * its order, and the facets count over them.  Returns a malloc'ed,
+ * NUL-terminated string (free()) and its length in *len; the number of
+ * matches in *total when total is not NULL (the gateway's zero-result
+ * event).
+ */
+char *index_search(const struct index_snap *s, const struct index_query *q,
+		   const struct index_text *text, size_t *len, uint64_t *total);
 
 /* The taxonomies and municipalities documents; owned by the snapshot. */
 const char *index_taxonomies_json(const struct index_snap *s, size_t *len);

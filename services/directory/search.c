@@ -20,29 +20,31 @@
 #include "banned.h"
 
 /*
- * Free-text results, kept per snapshot: the text index needs milliseconds
- * to rank a common word at national scale, and professionals type the
- * same words again and again.  Direct-mapped by a hash of the
- * query; an entry of an older snapshot generation is a miss, so a change of
- * the data empties the cache in effect.  What it holds is bounded by
- * QCACHE_MAX_IDS record numbers in all (4 bytes each): past that, new
- * rankings are not kept until older ones are replaced.
+ * Free-text answers (index.h: struct index_text), kept per snapshot: the
+ * text index needs milliseconds to rank a common word at national scale,
+ * and professionals type the same words again and again.  Direct-mapped
+ * by a hash of the query; an entry of an older snapshot generation is a
+ * miss, so a change of the data empties the cache in effect.  An answer is
+ * shared, not copied: a search holds a reference while it renders.  What
+ * the cache holds is bounded by QCACHE_MAX_WORDS 32-bit words in all
+ * (8 MB): past that, new answers are not kept until older ones are
+ * replaced.
  */
 #define QCACHE_SLOTS 4096
-#define QCACHE_MAX_IDS (8u << 20)
+#define QCACHE_MAX_WORDS (2u << 20)
 
 struct qcache_entry {
 	uint64_t generation;
 	char *q;
-	uint32_t *ranked;
-	size_t n;
+	struct index_text *text;
+	size_t words; /* what text takes, in 32-bit words */
 };
 
 struct search {
 	struct index *ix;
 	pthread_mutex_t qcache_lock;
 	struct qcache_entry qcache[QCACHE_SLOTS];
-	size_t qcache_ids; /* record numbers held in all slots */
+	size_t qcache_words; /* held in all slots */
 };
 
 static size_t qcache_slot(const char *q)
@@ -54,72 +56,62 @@ static size_t qcache_slot(const char *q)
 	return (size_t)(h % QCACHE_SLOTS);
 }
 
-/* A copy of the cached ranking of q (free()), or NULL. */
-static uint32_t *qcache_get(struct search *sx, uint64_t generation, const char *q, size_t *n)
+static void qcache_drop(struct search *sx, struct qcache_entry *e)
+{
+	sx->qcache_words -= e->words;
+	free(e->q);
+	index_text_unref(&e->text);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The cached answer to q with a reference taken, or NULL. */
+static struct index_text *qcache_get(struct search *sx, uint64_t generation, const char *q)
 {
 	struct qcache_entry *e = &sx->qcache[qcache_slot(q)];
-	uint32_t *out = NULL;
+	struct index_text *t = NULL;
 
 	pthread_mutex_lock(&sx->qcache_lock);
 	if (e->q && e->generation == generation && !strcmp(e->q, q)) {
-		out = xmalloc(e->n ? e->n * sizeof(*out) : 1);
-		memcpy(out, e->ranked, e->n * sizeof(*out));
-		*n = e->n;
+		t = e->text;
+		index_text_ref(t);
 	}
 	pthread_mutex_unlock(&sx->qcache_lock);
-	return out;
+	return t;
 }
 
-static void qcache_put(struct search *sx, uint64_t generation, const char *q,
-		       const uint32_t *ranked, size_t n)
+static void qcache_put(struct search *sx, uint64_t generation, const char *q, struct index_text *t)
 {
 	struct qcache_entry *e = &sx->qcache[qcache_slot(q)];
-	uint32_t *copy;
-	char *qc;
+	size_t words = t->n + t->nfacets + 2 * t->nwords;
+	char *qc = xstrdup(q);
 
-	copy = xmalloc(n ? n * sizeof(*copy) : 1);
-	memcpy(copy, ranked, n * sizeof(*copy));
-	qc = xstrdup(q);
 	pthread_mutex_lock(&sx->qcache_lock);
-	if (sx->qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
-		/* Full: rankings of older snapshots go first. */
-		for (size_t i = 0; i < QCACHE_SLOTS; i++) {
-			struct qcache_entry *o = &sx->qcache[i];
-
-			if (!o->q || o->generation == generation)
-				continue;
-			sx->qcache_ids -= o->n;
-			free(o->q);
-			free(o->ranked);
-			memset(o, 0, sizeof(*o));
-		}
+	if (sx->qcache_words - e->words + words > QCACHE_MAX_WORDS) {
+		/* Full: answers of older snapshots go first. */
+		for (size_t i = 0; i < QCACHE_SLOTS; i++)
+			if (sx->qcache[i].q && sx->qcache[i].generation != generation)
+				qcache_drop(sx, &sx->qcache[i]);
 	}
-	if (sx->qcache_ids - (e->q ? e->n : 0) + n > QCACHE_MAX_IDS) {
+	if (sx->qcache_words - e->words + words > QCACHE_MAX_WORDS) {
 		pthread_mutex_unlock(&sx->qcache_lock);
-		free(copy);
 		free(qc);
 		return;
 	}
-	sx->qcache_ids -= e->q ? e->n : 0;
-	sx->qcache_ids += n;
-	free(e->q);
-	free(e->ranked);
+	qcache_drop(sx, e);
+	index_text_ref(t);
 	e->generation = generation;
 	e->q = qc;
-	e->ranked = copy;
-	e->n = n;
+	e->text = t;
+	e->words = words;
+	sx->qcache_words += words;
 	pthread_mutex_unlock(&sx->qcache_lock);
 }
 
 static void qcache_clear(struct search *sx)
 {
 	pthread_mutex_lock(&sx->qcache_lock);
-	for (size_t i = 0; i < QCACHE_SLOTS; i++) {
-		free(sx->qcache[i].q);
-		free(sx->qcache[i].ranked);
-		memset(&sx->qcache[i], 0, sizeof(sx->qcache[i]));
-	}
-	sx->qcache_ids = 0;
+	for (size_t i = 0; i < QCACHE_SLOTS; i++)
+		qcache_drop(sx, &sx->qcache[i]);
 	pthread_mutex_unlock(&sx->qcache_lock);
 }
 
@@ -273,8 +265,8 @@ static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 {
 	struct index_snap *s = NULL;
 	struct index_query q = { 0 };
-	uint32_t *ranked = NULL;
-	size_t nranked = 0, len;
+	struct index_text *text = NULL;
+	size_t len;
 	uint64_t total = 0;
 	const char *field = NULL;
 	char err[256], *json;
@@ -305,19 +297,17 @@ static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 	if (*sr->q) {
 		uint64_t gen = index_snap_generation(s);
 
-		ranked = qcache_get(sx, gen, sr->q, &nranked);
-		if (!ranked) {
-			ranked = index_text(s, sr->q, &nranked);
-			qcache_put(sx, gen, sr->q, ranked, nranked);
+		text = qcache_get(sx, gen, sr->q);
+		if (!text) {
+			text = index_text(s, sr->q);
+			qcache_put(sx, gen, sr->q, text);
 		}
-		json = index_search(s, &q, ranked, nranked, &len, &total);
-	} else {
-		json = index_search(s, &q, NULL, 0, &len, &total);
 	}
+	json = index_search(s, &q, text, &len, &total);
 	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total);
 	free(json);
 out:
-	free(ranked);
+	index_text_unref(&text);
 	index_release(&s);
 }
 
