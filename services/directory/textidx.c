@@ -228,6 +228,7 @@ static void textidx_free(struct textidx *t)
 	sqlite3_finalize(t->ins);
 	sqlite3_finalize(t->match);
 	sqlite3_finalize(t->probe);
+	sqlite3_finalize(t->ids);
 	if (t->db)
 		sqlite3_close(t->db);
 	morph_free(&t->m);
@@ -275,7 +276,9 @@ struct textidx *textidx_new(const struct icd10 *crosswalk, char *err, size_t err
 			       " WHERE doc MATCH ?1",
 			       -1, &t->match, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(t->db, "SELECT rowid FROM doc WHERE doc MATCH ?1 LIMIT 1", -1,
-			       &t->probe, NULL) != SQLITE_OK) {
+			       &t->probe, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(t->db, "SELECT rowid FROM doc WHERE doc MATCH ?1", -1, &t->ids,
+			       NULL) != SQLITE_OK) {
 		errmsg(err, errlen, "cannot make the text index: %s", sqlite3_errmsg(t->db));
 		goto fail;
 	}

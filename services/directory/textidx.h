@@ -11,7 +11,8 @@
  * any form.  A query is parsed here into an FTS5 expression: per word its
  * forms, or all of its compound parts; a typo's spelling suggestions; an
  * ICD-10 code's condition terms (icd10.h) and the needs whose ranges hold
- * it.  Ranking is FTS5's BM25 over the weighted columns.
+ * it.  Ranking is FTS5's BM25 over the weighted columns, doubled for a doc
+ * that has the query's own words (textquery.c: LITERAL_BOOST).
  *
  * Docs are only ever added: a changed activity gets a new doc and its old
  * one is left unreferenced (the snapshot's record names its current doc),

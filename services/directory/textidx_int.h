@@ -63,7 +63,7 @@ struct textidx {
 	atomic_long refs;
 	pthread_mutex_t lock;
 	sqlite3 *db;
-	sqlite3_stmt *ins, *match, *probe;
+	sqlite3_stmt *ins, *match, *probe, *ids;
 	struct morph *m;
 	const struct icd10 *icd;
 	size_t ndocs;       /* rowids 0 .. ndocs - 1 */

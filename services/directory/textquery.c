@@ -26,6 +26,14 @@
 #define QUERY_WORDS 8 /* words of a query used, as in the old search */
 #define QUERY_MAX 400 /* bytes of a query read */
 #define SUGGESTIONS 4 /* spelling corrections tried per unknown word */
+#define PREFIX_MIN 4  /* letters of an unknown word matched as a prefix */
+/* A doc that has the query's words themselves (in any of their forms, or
+ * an unknown word as a prefix) counts twice against one found only through
+ * a translation, a compound's parts, a correction or a taxonomy term:
+ * anhöriga finds the Swedish group that says anhöriga above the Finnish
+ * ones that say omaishoitaja (measured on the relevance set: 1.5 gave
+ * 0.790, 2 0.793, 3 0.792, 5 0.793). */
+#define LITERAL_BOOST 2.0
 
 /* Words that say nothing about an activity (fi, sv, en), left out of a
  * query that has other words. */
@@ -365,6 +373,26 @@ static void add_splits(struct textidx *t, const char *w, size_t len, struct strb
 	}
 }
 
+/* For a word Voikko does not know (Swedish, English), the words that
+ * begin with it: Snowball does not split compounds (stöd finds
+ * stödperson). */
+static void add_prefix(struct textidx *t, const char *w, size_t len, struct strbuf *g)
+{
+	if (len < PREFIX_MIN || morph_known(t->m, w, len))
+		return;
+	add_sep(g, " OR ");
+	add_quoted(g, w, len);
+	strbuf_adds(g, "*");
+}
+
+/* A word's literal group: its own forms, and the words it begins. */
+static void literal_group(struct textidx *t, const char *w, size_t len, struct strbuf *g)
+{
+	morph_terms(t->m, w, len, collect_forms, g);
+	if (!strpbrk(w, "0123456789"))
+		add_prefix(t, w, len, g);
+}
+
 /* The group of one query word: its forms, and for a word that matches
  * nothing, the two words it may be made of, else Voikko's corrections,
  * else the nearest words of the docs. */
@@ -376,6 +404,8 @@ static bool word_group(struct textidx *t, const char *w, size_t len, struct strb
 
 	if (!add_word(t, w, len, true, g))
 		return false;
+	if (!digits)
+		add_prefix(t, w, len, g);
 	add_translations(t, w, len, g);
 	if (digits || matches(t, g->p))
 		return true;
@@ -519,12 +549,14 @@ static size_t run(struct textidx *t, const char *expr, struct textidx_hit **hits
 	return n;
 }
 
-/* Joins the groups with op, each in parentheses. */
+/* Joins the groups with op, each in parentheses (empty ones left out). */
 static char *join(struct strbuf *g, size_t n, const char *op)
 {
 	struct strbuf e = STRBUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
+		if (!g[i].len)
+			continue;
 		add_sep(&e, op);
 		strbuf_adds(&e, "(");
 		strbuf_add(&e, g[i].p, g[i].len);
@@ -533,16 +565,37 @@ static char *join(struct strbuf *g, size_t n, const char *op)
 	return strbuf_detach(&e);
 }
 
+/* Multiplies by LITERAL_BOOST the scores of the hits (in doc order, as
+ * FTS5 gives them) that the expression matches too. */
+static void boost(struct textidx *t, const char *expr, struct textidx_hit *hits, size_t n)
+{
+	size_t i = 0;
+
+	if (!*expr)
+		return;
+	sqlite3_bind_text(t->ids, 1, expr, -1, SQLITE_STATIC);
+	while (i < n && sqlite3_step(t->ids) == SQLITE_ROW) {
+		sqlite3_int64 doc = sqlite3_column_int64(t->ids, 0);
+
+		while (i < n && hits[i].doc < doc)
+			i++;
+		if (i < n && hits[i].doc == doc)
+			hits[i++].score *= LITERAL_BOOST;
+	}
+	sqlite3_reset(t->ids);
+	sqlite3_clear_bindings(t->ids);
+}
+
 size_t textidx_search(struct textidx *t, const char *q, struct textidx_hit **hits)
 {
-	struct strbuf g[QUERY_WORDS];
+	struct strbuf g[QUERY_WORDS], lit[QUERY_WORDS];
 	char text[QUERY_MAX + 1], *save = NULL, *expr;
 	size_t ng = 0, n = 0, nonstop = 0;
 
 	*hits = NULL;
 	snprintf(text, sizeof(text), "%s", q);
 	for (size_t i = 0; i < QUERY_WORDS; i++)
-		g[i] = (struct strbuf)STRBUF_INIT;
+		g[i] = lit[i] = (struct strbuf)STRBUF_INIT;
 	/* Stop words count only in a query of nothing else. */
 	for (size_t pos = 0, start, len;
 	     textidx_next_word(text, strlen(text), &pos, &start, &len);) {
@@ -588,23 +641,33 @@ size_t textidx_search(struct textidx *t, const char *q, struct textidx_hit **hit
 			morph_lower(w, len);
 			if (nonstop && stop_word(w))
 				continue;
-			if (word_group(t, w, len, &g[ng]))
+			if (word_group(t, w, len, &g[ng])) {
+				literal_group(t, w, len, &lit[ng]);
 				ng++;
+			}
 		}
 	}
 	if (ng) {
-		expr = join(g, ng, " AND ");
+		const char *op = " AND ";
+
+		expr = join(g, ng, op);
 		n = run(t, expr, hits);
 		free(expr);
 		if (!n && ng > 1) {
 			free(*hits);
-			expr = join(g, ng, " OR ");
+			op = " OR ";
+			expr = join(g, ng, op);
 			n = run(t, expr, hits);
 			free(expr);
 		}
+		expr = join(lit, ng, op);
+		boost(t, expr, *hits, n);
+		free(expr);
 	}
 	pthread_mutex_unlock(&t->lock);
-	for (size_t i = 0; i < QUERY_WORDS; i++)
+	for (size_t i = 0; i < QUERY_WORDS; i++) {
 		strbuf_release(&g[i]);
+		strbuf_release(&lit[i]);
+	}
 	return n;
 }

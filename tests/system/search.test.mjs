@@ -268,6 +268,14 @@ test('free text: compounds, inflected Finnish, one- and two-letter typos, Swedis
     const fitting = res.items.filter(fits).length;
     assert.ok(fitting >= Math.min(most, res.items.length), `'${q}': most top hits fit`);
   }
+  // The query's own words count above a translation: the Swedish group
+  // that says "anhöriga" comes before the Finnish ones found through
+  // omaishoitaja; a Swedish word finds its compounds by prefix (Snowball
+  // does not split them: stöd -> Stödperson).
+  const sv = (i) => i.languages.includes('sv');
+  assert.ok(sv((await get('/api/v1/activities?q=anh%C3%B6riga&per_page=1')).items[0]), 'anhöriga: a Swedish activity first');
+  assert.ok((await get('/api/v1/activities?q=st%C3%B6d&per_page=20')).items.some((i) => /^Stödperson/.test(i.name)),
+    'stöd finds Stödperson på svenska');
   // Free text with filters and facets computed over the text hits.
   const q = await get('/api/v1/activities?q=muistisairaille&per_page=100');
   const qm = await get('/api/v1/activities?q=muistisairaille&municipality=749&per_page=100');
