@@ -14,12 +14,15 @@ const TIMEOUT_MS = 5000;
 const gain = (g) => 2 ** g - 1;
 const disc = (i) => Math.log2(i + 2); // i is 0-based: rank 1 -> log2(2)
 
-/** nDCG@5 of the ids returned against the graded expect list. */
+/** nDCG@5 of the ids returned against the graded expect list. An id
+ * listed twice counts once, with its higher grade: the ideal ranking is
+ * made of the activities that exist, so a perfect answer scores 1. */
 export function ndcg5(ids, expect) {
-  const grade = new Map(expect.map((e) => [e.id, e.grade]));
+  const grade = new Map();
+  for (const e of expect) grade.set(e.id, Math.max(e.grade, grade.get(e.id) ?? 0));
   let dcg = 0;
   ids.slice(0, 5).forEach((id, i) => { dcg += gain(grade.get(id) ?? 0) / disc(i); });
-  const ideal = expect.map((e) => e.grade).sort((a, b) => b - a).slice(0, 5);
+  const ideal = [...grade.values()].sort((a, b) => b - a).slice(0, 5);
   const idcg = ideal.reduce((s, g, i) => s + gain(g) / disc(i), 0);
   return idcg > 0 ? dcg / idcg : 0;
 }

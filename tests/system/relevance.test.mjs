@@ -27,6 +27,8 @@ test('the set: at least 110 queries, at least 8 of each kind, well formed', () =
     assert.ok(q.q.trim() && q.expect.length > 0, `${q.q}: empty`);
     assert.ok(q.expect.some((e) => e.grade === 3), `${q.q}: no grade 3`);
     for (const e of q.expect) assert.ok([1, 2, 3].includes(e.grade), `${q.q}: grade ${e.grade}`);
+    // An activity listed twice would put a phantom into the ideal ranking.
+    assert.equal(new Set(q.expect.map((e) => e.id)).size, q.expect.length, `${q.q}: an activity listed twice`);
   }
 });
 
