@@ -12,7 +12,9 @@
 #     typos and ICD-10 codes, half of them with a municipality, answered from
 #     the directory's in-memory text index (textidx.c) and intersected with
 #     the index.
-# Targets: filter-only p99 < 10 ms and >= 40 % of nginx; free text p99 < 50 ms.
+# Targets (issue 17): filter-only >= 0.6 of nginx and p99 < 10 ms; free text
+# >= 0.4 of nginx and p99 < 10 ms, the first search for a word as fast as
+# the next; the directory's resident memory under 60 MB.
 
 search_bench() {
   local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin -v ON_ERROR_STOP=1)
@@ -116,14 +118,20 @@ LUA
   compare "search-filters" "$URL" search-filters.json "$TMP/filters.lua"
 
   # Free text: the text index (SQLite FTS5) ranks every match, which at
-  # this scale takes 30-140 ms for a common word; the directory keeps each
-  # word's ranking until the data changes.  First the cold figures, one query at a time,
+  # this scale takes 5-35 ms for a common word; the directory keeps each
+  # word's answer until the data changes.  First the cold figures, one query at a time,
   # then every word once (the cache warm), then the load.
-  local w cold
-  cold=$(for w in muistisairaille vertaistukiryhmät omaishoitja G30 anhöriga kuoro "F32.1" syöpäpotilaille; do
-    curl -s -o /dev/null -w '%{time_total}\n' -G --data-urlencode "q=$w" "$URL/api/v1/activities"; done |
-    sort -n | awk '{a[NR]=$1*1000} END {printf "median %.0f ms, max %.0f ms over %d words", a[int((NR+1)/2)], a[NR], NR}')
-  printf '  free text, not cached (one at a time): %s\n' "$cold"
+  local w cold warm cold_words=(muistisairaille vertaistukiryhmät omaishoitja G30 anhöriga kuoro "F32.1" syöpäpotilaille)
+  one_at_a_time() { # median and max in ms of one search per word
+    for w in "${cold_words[@]}"; do
+      curl -s -o /dev/null -w '%{time_total}\n' -G --data-urlencode "q=$w" "$URL/api/v1/activities"; done |
+      sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f %.1f %d", a[int((NR+1)/2)], a[NR], NR}'
+  }
+  cold=$(one_at_a_time)
+  warm=$(one_at_a_time)
+  printf '  free text, one at a time: first search median %s ms, max %s ms; again median %s ms, max %s ms (%s words)\n' \
+    "${cold%% *}" "$(cut -d' ' -f2 <<<"$cold")" "${warm%% *}" "$(cut -d' ' -f2 <<<"$warm")" "${cold##* }"
+  echo "search-cold cold_median_ms=${cold%% *} warm_median_ms=${warm%% *}" >>"$TMP/results"
   printf '%s\0' "${words[@]}" |
     xargs -0 -P2 -I{} curl -s -o /dev/null -m 30 -G --data-urlencode "q={}" "$URL/api/v1/activities"
   tsize=$(search_sample "$TMP/text.lua" search-text.json)
@@ -131,13 +139,25 @@ LUA
   compare "search-text" "$URL" search-text.json "$TMP/text.lua"
 
   dir_pid=$(cat "$TMP/pids/directory-1.pid")
-  printf '  directory-1 resident memory with the national data: %s KiB\n' \
-    "$(awk '/^VmRSS/ {print $2}' "/proc/$dir_pid/status" 2>/dev/null)"
+  local rss_kib
+  rss_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$dir_pid/status" 2>/dev/null)
+  printf '  directory-1 resident memory with the national data: %s KiB\n' "$rss_kib"
+  # What it is made of, as the directory logged it at its last build
+  # (index.c: index_swap), in KiB.
+  grep -h '"search index built"' "$TMP/logs/directory-1.log" | tail -1 |
+    sed -n 's/.*"items_kib":"\([0-9]*\)","records_kib":"\([0-9]*\)","facets_kib":"\([0-9]*\)","tables_kib":"\([0-9]*\)","text_index_kib":"\([0-9]*\)","resident_kib":"\([0-9]*\)".*/  at the last build: items \1, records \2, facets \3, count tables \4, text index (SQLite) \5; resident \6 KiB/p'
+  echo "search-memory rss_kib=${rss_kib:-0}" >>"$TMP/results"
   awk '/^search-filters / {split($2,a,"="); split($3,b,"=");
-    printf "  filter-only search >= 40%% of nginx: %s (%s)\n", (a[2] >= 0.4 ? "met" : "NOT MET"), a[2];
-    printf "  filter-only search p99 < 10 ms:   %s (%s ms)\n", (b[2] < 10 ? "met" : "NOT MET"), b[2]}
-    /^search-text / {split($3,b,"=");
-    printf "  free-text search p99 < 50 ms:     %s (%s ms)\n", (b[2] < 50 ? "met" : "NOT MET"), b[2]}' "$TMP/results"
+    printf "  filter-only search >= 0.6 of nginx: %s (%s)\n", (a[2] >= 0.6 ? "met" : "NOT MET"), a[2];
+    printf "  filter-only search p99 < 10 ms:     %s (%s ms)\n", (b[2] < 10 ? "met" : "NOT MET"), b[2]}
+    /^search-text / {split($2,a,"="); split($3,b,"=");
+    printf "  free-text search >= 0.4 of nginx:   %s (%s)\n", (a[2] >= 0.4 ? "met" : "NOT MET"), a[2];
+    printf "  free-text search p99 < 10 ms:       %s (%s ms)\n", (b[2] < 10 ? "met" : "NOT MET"), b[2];
+    }
+    /^search-cold / {split($2,a,"="); split($3,b,"=");
+    printf "  free text, no cold path (first search median <= 2 x the next): %s (%s ms against %s ms)\n", (a[2] <= 2 * b[2] ? "met" : "NOT MET"), a[2], b[2]}
+    /^search-memory / {split($2,a,"=");
+    printf "  directory resident memory < 60 MB:  %s (%.0f MB)\n", (a[2] < 60 * 1024 ? "met" : "NOT MET"), a[2] / 1024}' "$TMP/results"
 }
 
 search_bench || echo "  search bench incomplete"
