@@ -240,6 +240,7 @@ void icd10_translations(const struct icd10 *c,
 			void (*fn)(void *ctx, const char *term, const char *fi), void *ctx)
 {
 	for (size_t i = 0; c && i < c->n; i++)
-		for (size_t k = c->e[i].nfi; c->e[i].nfi && k < c->e[i].nterms; k++)
-			fn(ctx, c->e[i].terms[k], c->e[i].terms[0]);
+		for (size_t k = c->e[i].nfi; k < c->e[i].nterms; k++)
+			for (size_t j = 0; j < c->e[i].nfi; j++)
+				fn(ctx, c->e[i].terms[k], c->e[i].terms[j]);
 }

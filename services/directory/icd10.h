@@ -43,8 +43,9 @@ size_t icd10_range_terms(const struct icd10 *c, const char *lo, const char *hi,
 bool icd10_overlaps(const char *lo, const char *hi, const char *range);
 
 /* Calls fn for every Swedish or English condition term of the crosswalk
- * with the first Finnish term of its code ("depression", "masennus"):
- * what the search translates a Swedish or English word with. */
+ * with each Finnish term of its code ("stroke" with aivohalvaus and with
+ * aivoverenkiertohäiriö): what the search translates a Swedish or English
+ * word with. */
 void icd10_translations(const struct icd10 *c,
 			void (*fn)(void *ctx, const char *term, const char *fi), void *ctx);
 

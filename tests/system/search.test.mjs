@@ -249,6 +249,9 @@ test('free text: compounds, inflected Finnish, one- and two-letter typos, Swedis
     // English.
     ['caregiver', (i) => i.needs.includes('caregivers')],
     ['dementia', (i) => i.needs.includes('memory')],
+    // Through each of the crosswalk's Finnish terms of its codes, not only
+    // the first: stroke -> aivoverenkiertohäiriö, which the AVH group says.
+    ['stroke', (i) => /^AVH/.test(i.name), 1],
     // A code ranks the activities of that very condition first.
     ['G20', parkinson, 1], // one Parkinson activity in the demo data
     ['muistisairaille', (i) => i.needs.includes('memory')],
