@@ -20,6 +20,7 @@
 #include "log.h"
 #include "pg.h"
 #include "rpc.h"
+#include "search.h"
 #include "xalloc.h"
 #include "wdb.h"
 #include "banned.h"
@@ -274,11 +275,13 @@
 #define LIMIT_OFFSET " LIMIT $7::int OFFSET $8::int"
 
 /* The published activities a of approved organisations o that pass the
- * filters of the request (all but modified_after); s.ord is the search rank
- * when $2 is given.  Joins go between SERVICES_FROM and SERVICES_WHERE. */
-#define SERVICES_FROM                                                                                \
-	"FROM activities a JOIN organizations o ON o.id = a.organization_id "                        \
-	"LEFT JOIN (SELECT * FROM activity_search($2) WITH ORDINALITY AS x(activity_id, rank, ord) " \
+ * filters of the request (all but modified_after); with a search, $2 is the
+ * activities the search's text index finds, best first (a uuid[] literal,
+ * search_text_ids), and s.ord an activity's place among them.  Joins go
+ * between SERVICES_FROM and SERVICES_WHERE. */
+#define SERVICES_FROM                                                                         \
+	"FROM activities a JOIN organizations o ON o.id = a.organization_id "                 \
+	"LEFT JOIN (SELECT * FROM unnest($2::uuid[]) WITH ORDINALITY AS x(activity_id, ord) " \
 	"WHERE $2 IS NOT NULL) AS s ON s.activity_id = a.id "
 #define SERVICES_WHERE                                                                          \
 	"WHERE a.status = 'published' AND o.status = 'approved' "                               \
@@ -467,6 +470,7 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	PGresult *res = NULL, *term = NULL, *taxonomy = NULL;
 	const char *params[NPARAMS] = { NULL };
 	const char *sql = NULL, *what = "item";
+	char *found = NULL; /* the services a search finds (search_text_ids) */
 	char limit[16], offset[24], page[16];
 	int per_page, pageno;
 	bool one;
@@ -515,6 +519,18 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	snprintf(page, sizeof(page), "%d", pageno);
 	params[0] = nonempty(hr->id);
 	params[1] = nonempty(hr->search);
+	/* Services are found by the search's own text index, as the search
+	 * API's q finds them; the other lists match their few words by LIKE. */
+	if (!one && params[1] &&
+	    (hr->resource == TARJOTIN__HSDS_RESOURCE__HSDS_SERVICES ||
+	     hr->resource == TARJOTIN__HSDS_RESOURCE__HSDS_SERVICE_AT_LOCATIONS)) {
+		if (!(found = search_text_ids(w->dir->search, params[1]))) {
+			reply_set_error(reply, TARJOTIN__STATUS__STATUS_UNAVAILABLE, NULL,
+					"the search index is not loaded yet");
+			goto out;
+		}
+		params[1] = found;
+	}
 	params[3] = nonempty(hr->organization_id);
 	params[4] = nonempty(hr->modified_after);
 	params[6] = limit;
@@ -549,6 +565,7 @@ void hsds_handle(struct worker *w, const Tarjotin__Envelope *req, Tarjotin__Enve
 	out.json.len = len;
 	rpc_pack_payload(&out.base, &reply->payload);
 out:
+	free(found);
 	PQclear(res);
 	PQclear(term);
 	PQclear(taxonomy);

@@ -390,6 +390,11 @@ const char *index_municipalities_json(const struct index_snap *s, size_t *len)
 	return s->municipalities_json;
 }
 
+const char *index_record_id(const struct index_snap *s, uint32_t r)
+{
+	return s->rec[r].id;
+}
+
 char *index_organization_items(const struct index_snap *s, const char *org_id, size_t *len)
 {
 	return idx_render_org_items(s, org_id, len);

@@ -147,6 +147,9 @@ const char *index_municipalities_json(const struct index_snap *s, size_t *len);
 
 /* The search items of the organisation's activities in snapshot order, as
  * a JSON array ("[...]", malloc'ed: free()); its length in *len. */
+/* The activity id of record r (r < the snapshot's records). */
+const char *index_record_id(const struct index_snap *s, uint32_t r);
+
 char *index_organization_items(const struct index_snap *s, const char *org_id, size_t *len);
 
 #endif

@@ -14,6 +14,7 @@
 #include "pg.h"
 #include "rpc.h"
 #include "search.pb-c.h"
+#include "strbuf.h"
 #include "uuid.h"
 #include "xalloc.h"
 #include "wdb.h"
@@ -259,6 +260,42 @@ static const char *opt(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* The answer to the free text q over s, from the cache or ranked now (and
+ * then kept), with a reference taken. */
+static struct index_text *cached_text(struct search *sx, const struct index_snap *s, const char *q)
+{
+	uint64_t gen = index_snap_generation(s);
+	struct index_text *text = qcache_get(sx, gen, q);
+
+	if (!text) {
+		text = index_text(s, q);
+		qcache_put(sx, gen, q, text);
+	}
+	return text;
+}
+
+char *search_text_ids(struct search *sx, const char *q)
+{
+	struct index_snap *s = sx && sx->ix ? index_acquire(sx->ix) : NULL;
+	struct index_text *text;
+	struct strbuf b = STRBUF_INIT;
+
+	if (!s)
+		return NULL;
+	text = cached_text(sx, s, q);
+	strbuf_reserve(&b, 2 + text->n * 37);
+	strbuf_add(&b, "{", 1);
+	for (size_t i = 0; i < text->n; i++) {
+		if (i)
+			strbuf_add(&b, ",", 1);
+		strbuf_adds(&b, index_record_id(s, text->ranked[i]));
+	}
+	strbuf_add(&b, "}", 1);
+	index_text_unref(&text);
+	index_release(&s);
+	return strbuf_detach(&b);
+}
+
 /* The search itself, on a decoded request, from the snapshot alone. */
 static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 		       Tarjotin__Envelope *reply)
@@ -294,15 +331,8 @@ static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, field, "%s", err);
 		goto out;
 	}
-	if (*sr->q) {
-		uint64_t gen = index_snap_generation(s);
-
-		text = qcache_get(sx, gen, sr->q);
-		if (!text) {
-			text = index_text(s, sr->q);
-			qcache_put(sx, gen, sr->q, text);
-		}
-	}
+	if (*sr->q)
+		text = cached_text(sx, s, sr->q);
 	json = index_search(s, &q, text, &len, &total);
 	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total);
 	free(json);

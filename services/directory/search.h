@@ -21,6 +21,14 @@ struct search *search_new(struct index *ix);
 void search_destroy(struct search **sp);
 
 /*
+ * The activities the free text q finds (as the search's q does, from the
+ * current snapshot and its cache), best first, as a PostgreSQL uuid[]
+ * literal ("{id,id,...}", malloc'ed), for the HSDS API's search; NULL
+ * while no snapshot is loaded.
+ */
+char *search_text_ids(struct search *sx, const char *q);
+
+/*
  * Answers on the calling (socket) thread what needs no PostgreSQL: a
  * search without free text, the taxonomies and the municipalities.
  * Returns true when it filled 'reply' (request_id and type already set by

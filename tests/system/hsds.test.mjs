@@ -201,9 +201,13 @@ function removeTestData() {
   }
 }
 
-before(() => {
+before(async () => {
   if (HAVE_SCHEMAS) loadSchemas();
   insertTestData();
+  // search= finds services through the directory's text index, which takes
+  // the new rows with its next refresh (well within a second).
+  await until(async () => (await http(`/hsds/services?search=${WORD}`)).json?.total_items === 1,
+    { timeout: 5000, what: 'the test services in the search index' });
 });
 after(() => removeTestData());
 
