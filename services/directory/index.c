@@ -110,7 +110,8 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 {
 	struct index_snap *old;
 	struct idx_snap_sizes z;
-	char n[24], ms[24], gen[24], items[24], recs[24], facets[24], tables[24], text[24], rss[24];
+	char n[24], ms[24], gen[24], items[24], recs[24], facets[24], tables[24], text[24], rss[24],
+		vocab[24] = "0", words[24] = "0";
 
 	pthread_mutex_lock(&ix->lock);
 	s->generation = ++ix->generation;
@@ -131,10 +132,17 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 	snprintf(facets, sizeof(facets), "%zu", z.facets >> 10);
 	snprintf(tables, sizeof(tables), "%zu", z.tables >> 10);
 	snprintf(text, sizeof(text), "%zu", textidx_memory() >> 10);
+	if (s->textidx) {
+		size_t nw, vb = textidx_vocab_bytes(s->textidx, &nw);
+
+		snprintf(vocab, sizeof(vocab), "%zu", vb >> 10);
+		snprintf(words, sizeof(words), "%zu", nw);
+	}
 	snprintf(rss, sizeof(rss), "%ld", resident_kib());
 	log_info("search index built", "activities", n, "ms", ms, "generation", gen, "how", how,
 		 "items_kib", items, "records_kib", recs, "facets_kib", facets, "tables_kib",
-		 tables, "text_index_kib", text, "resident_kib", rss, NULL);
+		 tables, "text_index_kib", text, "vocabulary_kib", vocab, "vocabulary_words", words,
+		 "resident_kib", rss, NULL);
 }
 
 /* Builds a snapshot from 'db' (idle connection) and makes it current.

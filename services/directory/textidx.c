@@ -314,6 +314,20 @@ size_t textidx_memory(void)
 	return n > 0 ? (size_t)n : 0;
 }
 
+size_t textidx_vocab_bytes(struct textidx *t, size_t *words)
+{
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->vcap * sizeof(*t->vocab);
+	for (size_t i = 0; i < t->vcap; i++)
+		if (t->vocab[i].w)
+			n += (strlen(t->vocab[i].w) + 1 + 8 + 15) / 16 * 16; /* glibc chunks */
+	*words = t->vn;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
 size_t textidx_docs(struct textidx *t)
 {
 	size_t n;

@@ -68,6 +68,10 @@ int textidx_reload_terms(struct textidx *t, PGconn *db, char *err, size_t errlen
  * one, and one being built), in bytes. */
 size_t textidx_memory(void);
 
+/* What the index's vocabulary (its words, for typos) takes outside
+ * SQLite, in bytes, with malloc's overhead estimated; and how many words. */
+size_t textidx_vocab_bytes(struct textidx *t, size_t *words);
+
 /* The number of docs added so far (live and replaced). */
 size_t textidx_docs(struct textidx *t);
 
