@@ -145,7 +145,7 @@ LUA
   # What it is made of, as the directory logged it at its last build
   # (index.c: index_swap), in KiB.
   grep -h '"search index built"' "$TMP/logs/directory-1.log" | tail -1 |
-    sed -n 's/.*"items_kib":"\([0-9]*\)","records_kib":"\([0-9]*\)","facets_kib":"\([0-9]*\)","tables_kib":"\([0-9]*\)","text_index_kib":"\([0-9]*\)","resident_kib":"\([0-9]*\)".*/  at the last build: items \1, records \2, facets \3, count tables \4, text index (SQLite) \5; resident \6 KiB/p'
+    sed -n 's/.*"items_kib":"\([0-9]*\)","records_kib":"\([0-9]*\)","facets_kib":"\([0-9]*\)","tables_kib":"\([0-9]*\)","text_index_kib":"\([0-9]*\)","vocabulary_kib":"\([0-9]*\)","vocabulary_words":"[0-9]*","resident_kib":"\([0-9]*\)".*/  at the last build: items \1, records \2, facets \3, count tables \4, text index (SQLite) \5, its vocabulary \6; resident \7 KiB/p'
   echo "search-memory rss_kib=${rss_kib:-0}" >>"$TMP/results"
   awk '/^search-filters / {split($2,a,"="); split($3,b,"=");
     printf "  filter-only search >= 0.6 of nginx: %s (%s)\n", (a[2] >= 0.6 ? "met" : "NOT MET"), a[2];
