@@ -17,6 +17,8 @@ BUILD_PACKAGES=(
   libcjose-dev libxlsxwriter-dev
   # the search's morphology: Voikko with its Finnish dictionary, Snowball, SQLite FTS5
   libvoikko-dev voikko-fi libstemmer-dev libsqlite3-dev
+  # the search's items, compressed in memory with a shared dictionary
+  liblz4-dev
 )
 PACKAGES=(
   # build

@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lz4.h>
+
 #include "idx_bits.h"
 #include "idx_tables.h"
 #include "idx_text.h"
 #include "pg.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -238,6 +241,7 @@ int idx_build_row(struct index_snap *s, PGresult *res, int row, size_t r, struct
 	rec->json_off = text->len;
 	json_minify(text, PQgetvalue(res, row, 10));
 	rec->json_len = text->len - rec->json_off;
+	rec->json_clen = 0; /* idx_build_finish compresses it */
 	idx_bits_set(s->all, r);
 	for (int d = 0; d < INDEX_NDIMS; d++)
 		s->dims[d].off[r] = (uint32_t)s->dims[d].nval;
@@ -279,6 +283,71 @@ static int cmp_rec_ids(const void *a, const void *b, void *arg)
 	return strcmp(rec[*(const uint32_t *)a].id, rec[*(const uint32_t *)b].id);
 }
 
+#define ITEMS_DICT_MAX 65536 /* LZ4's window */
+#define ITEMS_DICT_ITEMS 100 /* items taken: about as many as fill it */
+
+/* The LZ4 dictionary of a full build: whole items taken evenly across the
+ * records, up to LZ4's 64 KB window.  Items share their keys, the
+ * organisations' and places' names and the phrases of their texts, so a
+ * dictionary of them takes a third or less of an item's bytes away. */
+static void make_dictionary(struct index_snap *s, const struct strbuf *text)
+{
+	struct strbuf d = STRBUF_INIT;
+	size_t step = s->n / ITEMS_DICT_ITEMS > 1 ? s->n / ITEMS_DICT_ITEMS : 1;
+
+	for (size_t r = 0; r < s->n; r += step) {
+		const struct idx_snap_record *rec = &s->rec[r];
+
+		if (d.len + rec->json_len > ITEMS_DICT_MAX)
+			break;
+		strbuf_add(&d, text->p + rec->json_off, rec->json_len);
+	}
+	s->dictlen = d.len;
+	s->dict = d.len ? strbuf_detach(&d) : xcalloc(1, 1);
+	strbuf_release(&d);
+}
+
+/* s->text: every record's item as an LZ4 block with s->dict, from text,
+ * where the new ones are plain JSON (json_clen 0) and those a refresh
+ * copied are blocks already.  Each block stands alone with the dictionary:
+ * the dictionary's state is loaded once and copied for every item. */
+static void compress_items(struct index_snap *s, struct strbuf *text)
+{
+	struct strbuf out = STRBUF_INIT;
+	LZ4_stream_t *dict = LZ4_createStream(), *work = LZ4_createStream();
+
+	if (!s->dict)
+		make_dictionary(s, text);
+	LZ4_loadDict(dict, s->dict, (int)s->dictlen);
+	strbuf_reserve(&out, text->len / 2 + 64);
+	for (size_t r = 0; r < s->n; r++) {
+		struct idx_snap_record *rec = &s->rec[r];
+		const char *src = text->p + rec->json_off;
+		size_t off = out.len;
+		int n;
+
+		if (rec->json_clen) {
+			strbuf_add(&out, src, rec->json_clen);
+			rec->json_off = off;
+			continue;
+		}
+		strbuf_reserve(&out, (size_t)LZ4_compressBound((int)rec->json_len));
+		memcpy(work, dict, sizeof(*work));
+		n = LZ4_compress_fast_continue(work, src, out.p + off, (int)rec->json_len,
+					       LZ4_compressBound((int)rec->json_len), 1);
+		if (n <= 0)
+			abort(); /* into LZ4_compressBound's room it cannot fail */
+		out.len += (size_t)n;
+		out.p[out.len] = '\0';
+		rec->json_off = off;
+		rec->json_clen = (uint32_t)n;
+	}
+	LZ4_freeStream(dict);
+	LZ4_freeStream(work);
+	strbuf_release(text);
+	s->text = strbuf_detach(&out);
+}
+
 void idx_build_finish(struct index_snap *s, struct strbuf *text, struct strbuf *names)
 {
 	for (int d = 0; d < INDEX_NDIMS; d++) {
@@ -292,7 +361,7 @@ void idx_build_finish(struct index_snap *s, struct strbuf *text, struct strbuf *
 	for (size_t r = 0; r < s->n; r++)
 		s->by_id[r] = (uint32_t)r;
 	qsort_r(s->by_id, s->n, sizeof(*s->by_id), cmp_rec_ids, s->rec);
-	s->text = strbuf_detach(text);
+	compress_items(s, text);
 	s->names = strbuf_detach(names);
 }
 

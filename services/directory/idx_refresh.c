@@ -142,7 +142,7 @@ static void copy_record(struct index_snap *s, const struct index_snap *o, size_t
 
 	*rec = *orec;
 	rec->json_off = text->len;
-	strbuf_add(text, o->text + orec->json_off, orec->json_len);
+	strbuf_add(text, o->text + orec->json_off, orec->json_clen); /* o's dictionary's block */
 	rec->name_off = names->len;
 	strbuf_add(names, o->names + orec->name_off, orec->name_len);
 	idx_bits_set(s->all, r);
@@ -183,6 +183,10 @@ static void copy_reference(struct index_snap *s, const struct index_snap *o, siz
 	s->area_county = xcalloc(n ? n : 1, sizeof(*s->area_county));
 	s->rec = xcalloc(n ? n : 1, sizeof(*s->rec));
 	s->all = xcalloc(s->nwords ? s->nwords : 1, sizeof(uint64_t));
+	/* The records copied keep their blocks, so the dictionary too. */
+	s->dict = xmalloc(o->dictlen ? o->dictlen : 1);
+	memcpy(s->dict, o->dict, o->dictlen);
+	s->dictlen = o->dictlen;
 }
 
 struct index_snap *idx_refresh_snap(const struct index_snap *o, PGconn *db, struct idx_refresh *c,

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lz4.h>
+
 #include "idx_bits.h"
 #include "idx_plan.h"
 #include "strbuf.h"
@@ -275,11 +277,22 @@ static void render_broader(struct strbuf *b, const struct index_snap *s, const s
 	strbuf_add(b, "\"broader\":null", 14);
 }
 
+/* Appends record r's item, decompressed from its LZ4 block. */
 static void render_item(struct strbuf *b, const struct index_snap *s, size_t r, bool comma)
 {
+	const struct idx_snap_record *rec = &s->rec[r];
+	int n;
+
 	if (comma)
 		strbuf_add(b, ",", 1);
-	strbuf_add(b, s->text + s->rec[r].json_off, s->rec[r].json_len);
+	strbuf_reserve(b, rec->json_len);
+	n = LZ4_decompress_safe_usingDict(s->text + rec->json_off, b->p + b->len,
+					  (int)rec->json_clen, (int)rec->json_len, s->dict,
+					  (int)s->dictlen);
+	assert(n == (int)rec->json_len); /* blocks made by idx_build_finish */
+	if (n > 0)
+		b->len += (size_t)n;
+	b->p[b->len] = '\0';
 }
 
 /* A page's items, written in batches (see page_flush). */

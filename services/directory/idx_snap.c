@@ -29,6 +29,7 @@ void idx_snap_destroy(struct index_snap **sp)
 	free(s->rec);
 	free(s->by_id);
 	free(s->text);
+	free(s->dict);
 	free(s->names);
 	free(s->muni_county);
 	free(s->taxonomies_json);
@@ -51,8 +52,9 @@ void idx_snap_sizes(const struct index_snap *s, struct idx_snap_sizes *z)
 	size_t nk = s->dims[INDEX_NEED].n * s->dims[INDEX_KIND].n;
 
 	memset(z, 0, sizeof(*z));
+	z->items = s->dictlen;
 	for (size_t r = 0; r < s->n; r++) {
-		z->items += s->rec[r].json_len;
+		z->items += s->rec[r].json_clen;
 		z->records += s->rec[r].name_len;
 	}
 	z->records += s->n * (sizeof(*s->rec) + sizeof(*s->by_id) + sizeof(*s->area) +

@@ -20,7 +20,8 @@ struct idx_snap_record {
 	char org_id[37];
 	char assured[11];          /* YYYY-MM-DD, "" when never verified */
 	bool unverified;           /* freshness 'unverified': after the current ones */
-	size_t json_off, json_len; /* into snap->text */
+	size_t json_off, json_len; /* into snap->text: its JSON's place and length */
+	uint32_t json_clen;        /* the LZ4 block's length there; 0 while uncompressed */
 	size_t name_off, name_len; /* into snap->names */
 	uint32_t doc;              /* its text in snap->textidx, or TEXTIDX_NO_DOC */
 };
@@ -54,8 +55,13 @@ struct index_snap {
 	size_t n, nwords;
 	struct idx_snap_record *rec;
 	uint32_t *by_id; /* record numbers sorted by id */
-	char *text;      /* every item's JSON, back to back */
-	char *names;     /* every activity's name, back to back (for ordering) */
+	/* Every item's JSON, back to back, each an LZ4 block compressed with
+	 * the dictionary 'dict' (idx_build_compress), which refreshed
+	 * snapshots keep. */
+	char *text;
+	char *dict;
+	size_t dictlen;
+	char *names; /* every activity's name, back to back (for ordering) */
 	struct idx_dim dims[INDEX_NDIMS];
 	int32_t *muni_county; /* municipality value -> county value */
 	char *taxonomies_json, *municipalities_json;
