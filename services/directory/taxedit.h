@@ -3,8 +3,8 @@
  * taxonomy and the review report"): every term of the three taxonomies,
  * inactive ones too (MSG_TAXONOMY_ADMIN_LIST), and creating or changing
  * one term (MSG_TAXONOMY_TERM_SAVE) with its history and audit rows.  The
- * search follows by itself: the term's search_doc trigger feeds the
- * free-text search, its change notification rebuilds the index.
+ * search follows by itself: the term's change notification refreshes the
+ * index, whose text index loads the taxonomies' words again.
  */
 #ifndef TJ_TAXEDIT_H
 #define TJ_TAXEDIT_H

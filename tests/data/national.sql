@@ -36,7 +36,7 @@ SELECT setseed(0.20250101);
 
 TRUNCATE organizations, organization_maintainers, activities, activity_needs, activity_kinds,
          activity_target_groups, activity_municipalities, activity_languages, activity_locations,
-         contacts, locations, search_words CASCADE;
+         contacts, locations CASCADE;
 
 ALTER TABLE organizations DISABLE TRIGGER USER;
 ALTER TABLE organization_maintainers DISABLE TRIGGER USER;
@@ -309,14 +309,6 @@ SELECT md5('tarjotin-contact-' || x.a)::uuid, x.id,
        '+358 40 0000' || lpad((x.a % 1000)::text, 3, '0')
 FROM gen_act AS x;
 
--- ---------------------------------------------------------------- search
--- The GIN index is built once after the documents (much faster than
--- 50,000 index updates); same definition as in 0003_search.sql.
-DROP INDEX activities_search_doc_idx;
-UPDATE activities AS a SET search_doc = activity_document(a);
-CREATE INDEX activities_search_doc_idx ON activities USING gin (search_doc);
-SELECT search_words_rebuild() AS search_words;
-
 ALTER TABLE organizations ENABLE TRIGGER USER;
 ALTER TABLE organization_maintainers ENABLE TRIGGER USER;
 ALTER TABLE activities ENABLE TRIGGER USER;
@@ -338,7 +330,6 @@ ANALYZE;
 
 SELECT (SELECT count(*) FROM organizations) AS organizations,
        (SELECT count(*) FROM activities) AS activities,
-       (SELECT count(DISTINCT municipality_code) FROM activity_municipalities) AS municipalities_with_local,
-       (SELECT count(*) FROM search_words) AS search_words;
+       (SELECT count(DISTINCT municipality_code) FROM activity_municipalities) AS municipalities_with_local;
 SELECT area_type, count(*), round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
 FROM activities GROUP BY 1 ORDER BY 2 DESC;
