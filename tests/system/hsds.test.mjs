@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT, http, psql, stack, until } from './lib.mjs';
+import { ROOT, URL_BASE, http, psql, stack, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -410,6 +410,15 @@ test('filters: organization, term (uuid or slug), taxonomy, search, modified_aft
 
   const found = await getOk(`/hsds/services?search=${encodeURIComponent(WORD)}`);
   assert.deepEqual(ids(found), [A(1)]);
+  // The search API's engine: the same activities in the same order as its q
+  // (inflections, Swedish, a code), page by page.
+  for (const w of ['muistisairaille', 'anhöriga', 'G20']) {
+    const api = await (await fetch(`${URL_BASE}/api/v1/activities?q=${encodeURIComponent(w)}&per_page=20`)).json();
+    const doc = await getOk(`/hsds/services?search=${encodeURIComponent(w)}&per_page=20`);
+    assert.ok(api.total > 0, `${w} finds something`);
+    assert.equal(doc.total_items, api.total, `${w}: as many services as the search finds`);
+    assert.deepEqual(doc.contents.map((x) => x.id), api.items.map((x) => x.id), `${w}: in the search's order`);
+  }
   // Quotes, SQL and wildcards are plain text: the words may match, nothing breaks.
   await getOk('/hsds/services?search=%27%3B%20DROP%20TABLE%20activities%3B%20--');
   assert.ok(Number(psql('SELECT count(*) FROM activities')) > 0);
