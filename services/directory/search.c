@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "pg.h"
 #include "rpc.h"
@@ -34,8 +36,21 @@
 #define QCACHE_SLOTS 4096
 #define QCACHE_MAX_WORDS (2u << 20)
 
+/*
+ * A change of the data makes a new snapshot, and every cached answer a miss:
+ * without more, the words professionals just searched would each take the
+ * text index's full ranking again after every NGO's save.  A thread watches
+ * the generation (every WARM_POLL_MS) and ranks again, for the new snapshot,
+ * the WARM_MAX most recently used queries of older ones, within WARM_BUDGET_MS
+ * and stopping when a newer snapshot comes.
+ */
+#define WARM_POLL_MS 50
+#define WARM_MAX 64
+#define WARM_BUDGET_MS 500
+
 struct qcache_entry {
 	uint64_t generation;
+	uint64_t used; /* when last asked for: sx->qcache_clock */
 	char *q;
 	struct index_text *text;
 	size_t words; /* what text takes, in 32-bit words */
@@ -45,7 +60,13 @@ struct search {
 	struct index *ix;
 	pthread_mutex_t qcache_lock;
 	struct qcache_entry qcache[QCACHE_SLOTS];
-	size_t qcache_words; /* held in all slots */
+	size_t qcache_words;   /* held in all slots */
+	uint64_t qcache_clock; /* +1 per get or put */
+	/* The warming thread. */
+	pthread_t warm_thread;
+	pthread_mutex_t warm_lock;
+	pthread_cond_t warm_cond;
+	bool warm_started, warm_stop;
 };
 
 static size_t qcache_slot(const char *q)
@@ -75,6 +96,7 @@ static struct index_text *qcache_get(struct search *sx, uint64_t generation, con
 	if (e->q && e->generation == generation && !strcmp(e->q, q)) {
 		t = e->text;
 		index_text_ref(t);
+		e->used = ++sx->qcache_clock;
 	}
 	pthread_mutex_unlock(&sx->qcache_lock);
 	return t;
@@ -104,6 +126,7 @@ static void qcache_put(struct search *sx, uint64_t generation, const char *q, st
 	e->q = qc;
 	e->text = t;
 	e->words = words;
+	e->used = ++sx->qcache_clock;
 	sx->qcache_words += words;
 	pthread_mutex_unlock(&sx->qcache_lock);
 }
@@ -116,9 +139,106 @@ static void qcache_clear(struct search *sx)
 	pthread_mutex_unlock(&sx->qcache_lock);
 }
 
+struct warm_query {
+	uint64_t used;
+	char *q;
+};
+
+static int cmp_warm(const void *pa, const void *pb)
+{
+	const struct warm_query *a = pa, *b = pb;
+
+	return a->used > b->used ? -1 : a->used < b->used;
+}
+
+static bool warm_stopping(struct search *sx)
+{
+	bool stop;
+
+	pthread_mutex_lock(&sx->warm_lock);
+	stop = sx->warm_stop;
+	pthread_mutex_unlock(&sx->warm_lock);
+	return stop;
+}
+
+/* Ranks again for the current snapshot the most recently used queries of
+ * older ones (see WARM_MAX); returns the generation it warmed, or 'seen'
+ * when there is nothing new. */
+static uint64_t warm(struct search *sx, uint64_t seen)
+{
+	struct index_snap *s = index_acquire(sx->ix);
+	struct warm_query *wq;
+	uint64_t gen;
+	size_t n = 0;
+	int64_t t0;
+
+	if (!s)
+		return seen;
+	gen = index_snap_generation(s);
+	if (gen == seen) {
+		index_release(&s);
+		return seen;
+	}
+	wq = xcalloc(QCACHE_SLOTS, sizeof(*wq));
+	pthread_mutex_lock(&sx->qcache_lock);
+	for (size_t i = 0; i < QCACHE_SLOTS; i++)
+		if (sx->qcache[i].q && sx->qcache[i].generation < gen)
+			wq[n++] = (struct warm_query){ sx->qcache[i].used,
+						       xstrdup(sx->qcache[i].q) };
+	pthread_mutex_unlock(&sx->qcache_lock);
+	qsort(wq, n, sizeof(*wq), cmp_warm);
+	t0 = clock_mono_us();
+	for (size_t i = 0; i < n && i < WARM_MAX; i++) {
+		struct index_snap *now = index_acquire(sx->ix);
+		bool newer = !now || index_snap_generation(now) != gen;
+		struct index_text *t;
+
+		index_release(&now);
+		if (newer || warm_stopping(sx) || clock_mono_us() - t0 > WARM_BUDGET_MS * 1000)
+			break;
+		if (!(t = qcache_get(sx, gen, wq[i].q))) {
+			t = index_text(s, wq[i].q);
+			qcache_put(sx, gen, wq[i].q, t);
+		}
+		index_text_unref(&t);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(wq[i].q);
+	free(wq);
+	index_release(&s);
+	return gen;
+}
+
+static void *warm_main(void *arg)
+{
+	struct search *sx = arg;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&sx->warm_lock);
+	while (!sx->warm_stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += WARM_POLL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&sx->warm_cond, &sx->warm_lock, &ts);
+		if (sx->warm_stop)
+			break;
+		pthread_mutex_unlock(&sx->warm_lock);
+		seen = warm(sx, seen);
+		pthread_mutex_lock(&sx->warm_lock);
+	}
+	pthread_mutex_unlock(&sx->warm_lock);
+	return NULL;
+}
+
 struct search *search_new(struct index *ix)
 {
 	struct search *sx = xcalloc(1, sizeof(*sx));
+	pthread_condattr_t ca;
 	int e = pthread_mutex_init(&sx->qcache_lock, NULL);
 
 	if (e) {
@@ -127,6 +247,16 @@ struct search *search_new(struct index *ix)
 		return NULL;
 	}
 	sx->ix = ix;
+	pthread_mutex_init(&sx->warm_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sx->warm_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	/* Without the thread the cache only starts cold after a change. */
+	if (ix && (e = pthread_create(&sx->warm_thread, NULL, warm_main, sx)) != 0)
+		log_warn("cannot start the search cache's warming", "error", strerror(e), NULL);
+	else
+		sx->warm_started = ix != NULL;
 	return sx;
 }
 
@@ -136,6 +266,15 @@ void search_destroy(struct search **sp)
 
 	if (!sx)
 		return;
+	if (sx->warm_started) {
+		pthread_mutex_lock(&sx->warm_lock);
+		sx->warm_stop = true;
+		pthread_cond_signal(&sx->warm_cond);
+		pthread_mutex_unlock(&sx->warm_lock);
+		pthread_join(sx->warm_thread, NULL);
+	}
+	pthread_cond_destroy(&sx->warm_cond);
+	pthread_mutex_destroy(&sx->warm_lock);
 	qcache_clear(sx);
 	pthread_mutex_destroy(&sx->qcache_lock);
 	free(sx);
