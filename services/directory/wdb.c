@@ -94,7 +94,7 @@ PGresult *wdb_exec(struct worker *w, const char *sql, int n, const char *const *
 		return NULL;
 	res = PQexecParams(w->db, sql, n, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != want) {
-		wdb_failed(w, res, "identity", reply);
+		wdb_failed(w, res, "query", reply); /* many handlers: the request id says which */
 		PQclear(res);
 		return NULL;
 	}
