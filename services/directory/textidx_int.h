@@ -1,7 +1,7 @@
 /*
  * textidx_int.h - the inside of the text index, shared by textidx.c (the
- * index, its tokenizer and loading) and textquery.c (a query parsed and
- * run); nobody else sees it.
+ * index, its tokenizer and loading), textterms.c (what it knows of the
+ * taxonomies) and textquery.c (a query parsed and run); nobody else sees it.
  */
 #ifndef TJ_TEXTIDX_INT_H
 #define TJ_TEXTIDX_INT_H
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "morph.h"
@@ -85,6 +86,15 @@ bool textidx_next_word(const char *s, size_t n, size_t *pos, size_t *start, size
 /* Whether a term is one word (a suggestion or base form may hold a
  * hyphen or a blank, which FTS5 would read as a phrase). */
 bool textidx_one_word(const char *term, size_t len);
+
+/* The vocabulary's entry of w (textidx.c), added when new. */
+struct word *textidx_vocab_get(struct textidx *t, const char *w, size_t len);
+
+/* textterms.c: loads what the index knows of the taxonomies from db in
+ * place of what it knew (the old set stays when a query fails), with the
+ * index's lock held; 0 or -1 with err.  And frees such a set. */
+int textidx_load_terms(struct textidx *t, PGconn *db, char *err, size_t errlen);
+void textidx_terms_free(struct textidx_terms *x);
 
 /* The first translation of a form (t->tx.transl is sorted by form), or
  * t->tx.ntransl when it has none. */

@@ -6,7 +6,7 @@
 // units: services/directory/idx_snap.c services/directory/idx_tables.c
 // units: services/directory/idx_build.c services/directory/idx_refresh.c
 // units: services/directory/idx_plan.c services/directory/idx_render.c services/directory/idx_text.c
-// units: services/directory/textidx.c services/directory/textquery.c services/directory/morph.c
+// units: services/directory/textidx.c services/directory/textterms.c services/directory/textquery.c services/directory/morph.c
 // units: services/directory/icd10.c
 #include <setjmp.h>
 #include <stdarg.h>
