@@ -77,6 +77,19 @@ int pg_ensure(PGconn **db, const char *conninfo, char *err, size_t errlen)
 	return *db ? 0 : -1;
 }
 
+PGresult *pg_query(PGconn *db, const char *sql, const char *what, char *err, size_t errlen)
+{
+	PGresult *res = PQexec(db, sql);
+	char e[256];
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	pg_error(db, res, e, sizeof(e));
+	snprintf(err, errlen, "cannot load %s: %s", what, e);
+	PQclear(res);
+	return NULL;
+}
+
 int pg_exec(PGconn *db, const char *sql, char *err, size_t errlen)
 {
 	PGresult *res = PQexec(db, sql);

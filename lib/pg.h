@@ -29,6 +29,10 @@ PGconn *pg_connect(const char *conninfo, char *err, size_t errlen);
  */
 int pg_ensure(PGconn **db, const char *conninfo, char *err, size_t errlen);
 
+/* Runs a query; its rows (PQclear them), or NULL with "cannot load WHAT:
+ * the server's message" in err. */
+PGresult *pg_query(PGconn *db, const char *sql, const char *what, char *err, size_t errlen);
+
 /* Runs a command without results; 0, or -1 with the server's message. */
 int pg_exec(PGconn *db, const char *sql, char *err, size_t errlen);
 

@@ -153,20 +153,6 @@ static char *minified(const char *json, size_t *len)
 	return strbuf_detach(&b);
 }
 
-/* Runs a query expecting rows; NULL with err on failure. */
-static PGresult *query(PGconn *db, const char *sql, const char *what, char *err, size_t errlen)
-{
-	PGresult *res = PQexec(db, sql);
-	char e[256];
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
-		return res;
-	pg_error(db, res, e, sizeof(e));
-	snprintf(err, errlen, "cannot load %s: %s", what, e);
-	PQclear(res);
-	return NULL;
-}
-
 PGresult *idx_build_query_some(PGconn *db, const char *acts, const char *orgs, char *err,
 			       size_t errlen)
 {
@@ -371,7 +357,7 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 {
 	PGresult *res;
 
-	if (!(res = query(db, sql_terms, "taxonomy terms", err, errlen)))
+	if (!(res = pg_query(db, sql_terms, "taxonomy terms", err, errlen)))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *tax = PQgetvalue(res, i, 1);
@@ -384,12 +370,12 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 			idx_dim_add(&s->dims[d], PQgetvalue(res, i, 0), idx_dim_name(d));
 	}
 	PQclear(res);
-	if (!(res = query(db, sql_counties, "counties", err, errlen)))
+	if (!(res = pg_query(db, sql_counties, "counties", err, errlen)))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		idx_dim_add(&s->dims[INDEX_COUNTY], PQgetvalue(res, i, 0), NULL);
 	PQclear(res);
-	if (!(res = query(db, sql_languages, "languages", err, errlen)))
+	if (!(res = pg_query(db, sql_languages, "languages", err, errlen)))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		idx_dim_add(&s->dims[INDEX_LANGUAGE], PQgetvalue(res, i, 0), NULL);
@@ -399,13 +385,13 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 
 	if (idx_build_taxonomies(s, db, err, errlen))
 		return -1;
-	if (!(res = query(db, sql_municipalities_json, "municipalities", err, errlen)))
+	if (!(res = pg_query(db, sql_municipalities_json, "municipalities", err, errlen)))
 		return -1;
 	s->municipalities_json = minified(PQgetvalue(res, 0, 0), &s->municipalities_len);
 	PQclear(res);
 
 	/* Municipalities last: their counties must be known. */
-	if (!(res = query(db, sql_municipalities, "municipalities", err, errlen)))
+	if (!(res = pg_query(db, sql_municipalities, "municipalities", err, errlen)))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		idx_dim_add(&s->dims[INDEX_MUNICIPALITY], PQgetvalue(res, i, 0), NULL);
@@ -415,7 +401,7 @@ static int build_reference(struct index_snap *s, PGconn *db, char *err, size_t e
 
 int idx_build_taxonomies(struct index_snap *s, PGconn *db, char *err, size_t errlen)
 {
-	PGresult *res = query(db, sql_taxonomies_json, "taxonomies", err, errlen);
+	PGresult *res = pg_query(db, sql_taxonomies_json, "taxonomies", err, errlen);
 
 	if (!res)
 		return -1;
@@ -427,7 +413,7 @@ int idx_build_taxonomies(struct index_snap *s, PGconn *db, char *err, size_t err
 
 int idx_build_terms_same(const struct index_snap *o, PGconn *db, char *err, size_t errlen)
 {
-	PGresult *res = query(db, sql_terms, "taxonomy terms", err, errlen);
+	PGresult *res = pg_query(db, sql_terms, "taxonomy terms", err, errlen);
 	size_t seen[INDEX_NDIMS] = { 0 };
 	int same = 1;
 
@@ -457,7 +443,7 @@ int idx_build_terms_same(const struct index_snap *o, PGconn *db, char *err, size
 static int build_muni_counties(struct index_snap *s, PGconn *db, char *err, size_t errlen)
 {
 	struct idx_dim *mun = &s->dims[INDEX_MUNICIPALITY];
-	PGresult *res = query(db, sql_municipalities, "municipalities", err, errlen);
+	PGresult *res = pg_query(db, sql_municipalities, "municipalities", err, errlen);
 
 	if (!res)
 		return -1;
@@ -491,7 +477,7 @@ struct index_snap *idx_build_snap(PGconn *db, const struct icd10 *crosswalk, cha
 		goto out;
 	if (build_reference(s, db, err, errlen))
 		goto out;
-	if (!(res = query(db, sql_activities, "activities", err, errlen)))
+	if (!(res = pg_query(db, sql_activities, "activities", err, errlen)))
 		goto out;
 	s->n = (size_t)PQntuples(res);
 	s->nwords = (s->n + 63) / 64;

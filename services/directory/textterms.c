@@ -12,23 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errmsg.h"
 #include "icd10.h"
 #include "morph.h"
+#include "pg.h"
 #include "xalloc.h"
 #include "banned.h"
-
-/* The rows of a query, or NULL with err naming what they are. */
-static PGresult *query(PGconn *db, const char *sql, const char *what, char *err, size_t errlen)
-{
-	PGresult *res = PQexec(db, sql);
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
-		return res;
-	errmsg(err, errlen, "%s: %s", what, PQerrorMessage(db));
-	PQclear(res);
-	return NULL;
-}
 
 void textidx_terms_free(struct textidx_terms *x)
 {
@@ -106,7 +94,7 @@ static const char sql_labels[] =
  * finds a form's by bisection). */
 static int load_translations(struct textidx *t, PGconn *db, char *err, size_t errlen)
 {
-	PGresult *res = query(db, sql_labels, "the taxonomies' labels", err, errlen);
+	PGresult *res = pg_query(db, sql_labels, "the taxonomies' labels", err, errlen);
 	struct add_transl a = { .t = t };
 	struct textidx_terms *x = &t->tx;
 	size_t k = 0;
@@ -197,7 +185,7 @@ static int cmp_forms(const void *pa, const void *pb)
 /* Every form of every word of the active terms' labels and synonyms. */
 static int load_term_forms(struct textidx *t, PGconn *db, char *err, size_t errlen)
 {
-	PGresult *res = query(db, sql_term_words, "the taxonomies' words", err, errlen);
+	PGresult *res = pg_query(db, sql_term_words, "the taxonomies' words", err, errlen);
 	struct textidx_terms *x = &t->tx;
 	int n;
 
@@ -234,7 +222,7 @@ static const char sql_needs[] = "SELECT '" NEED_PREFIX
 
 static int load_needs(struct textidx *t, PGconn *db, char *err, size_t errlen)
 {
-	PGresult *res = query(db, sql_needs, "the needs' ICD-10 ranges", err, errlen);
+	PGresult *res = pg_query(db, sql_needs, "the needs' ICD-10 ranges", err, errlen);
 	struct textidx_terms *x = &t->tx;
 	int n;
 
