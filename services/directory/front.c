@@ -19,6 +19,7 @@
 #include "front.h"
 #include "healthwatch.h"
 #include "log.h"
+#include "notices.h"
 #include "outbox.h"
 #include "rpc.h"
 #include "search.h"
@@ -47,6 +48,7 @@ struct front {
 	void *router;
 	long grace_ms;
 	struct outbox *outbox;
+	struct notices *notices; /* to the gateways that keep search pages */
 
 	struct front_stats stats;
 	int64_t refused_logged_us;
@@ -221,6 +223,7 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 {
 	Tarjotin__Envelope *req = rpc_unpack_envelope(zmq_msg_data(body), zmq_msg_size(body));
 	Tarjotin__Envelope reply = TARJOTIN__ENVELOPE__INIT;
+	bool notices, inline_answered;
 
 	if (!req) {
 		char size[24];
@@ -259,7 +262,10 @@ static void on_frame(struct front *f, zmq_msg_t *id, zmq_msg_t *body)
 	}
 	/* Searches without free text come from memory: answered here, they
 	 * never wait for a worker. */
-	if (search_inline(f->dir->search, req, &reply)) {
+	inline_answered = search_inline(f->dir->search, req, &reply, &notices);
+	if (notices)
+		notices_want(f->notices, id, clock_mono_us());
+	if (inline_answered) {
 		batch_add(f, id, &reply);
 		reply_release(&reply);
 		goto out;
@@ -341,7 +347,9 @@ int front_run(struct front *f)
 				return 0;
 			}
 		}
-		if (zmq_poll(items, stopping ? 1 : 3, stopping ? 100 : -1) < 0 && errno != EINTR) {
+		if (zmq_poll(items, stopping ? 1 : 3,
+			     stopping ? 100 : notices_wait_ms(f->notices)) < 0 &&
+		    errno != EINTR) {
 			log_error("cannot poll the sockets", "error", zmq_strerror(errno), NULL);
 			return -1;
 		}
@@ -353,6 +361,11 @@ int front_run(struct front *f)
 			for (int i = 0; i < 1024 && on_request(f); i++)
 				;
 			batch_flush(f);
+		}
+		if (!stopping) {
+			uint64_t instance, tag = search_tag(f->dir->search, &instance);
+
+			notices_run(f->notices, f->router, instance, tag, clock_mono_us());
 		}
 	}
 }
@@ -368,6 +381,7 @@ struct front *front_new(void *zctx, const struct directory *dir, struct workers 
 	f->pool = pool;
 	f->grace_ms = cfg->grace_ms;
 	f->outbox = cfg->outbox;
+	f->notices = notices_new();
 	f->router = zmq_socket(zctx, ZMQ_ROUTER);
 	if (!f->router || rpc_socket_defaults(f->router)) {
 		errmsg(err, errlen, "cannot make the gateways' socket: %s", zmq_strerror(errno));
@@ -402,6 +416,7 @@ void front_destroy(struct front **fp)
 	}
 	if (f->router)
 		zmq_close(f->router);
+	notices_destroy(&f->notices);
 	free(f);
 	*fp = NULL;
 }

@@ -52,6 +52,7 @@ struct idx_snap_table {
 struct index_snap {
 	atomic_long refs;
 	uint64_t generation;
+	uint64_t tag; /* index_snap_tag */
 	size_t n, nwords;
 	struct idx_snap_record *rec;
 	uint32_t *by_id; /* record numbers sorted by id */

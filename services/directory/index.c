@@ -27,6 +27,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "clock.h"
 #include "idx_build.h"
 #include "idx_refresh.h"
@@ -48,6 +50,7 @@ struct index {
 	pthread_mutex_t lock;
 	struct index_snap *cur;
 	uint64_t generation;
+	uint64_t nonce; /* what makes the tags this index's own */
 	const char *conninfo;
 	const struct icd10 *crosswalk;
 	PGconn *listen_db; /* handed from index_start to the thread */
@@ -63,6 +66,7 @@ struct index *index_new(const char *conninfo, const struct icd10 *crosswalk)
 	struct index *ix = xcalloc(1, sizeof(*ix));
 
 	pthread_mutex_init(&ix->lock, NULL);
+	randombytes_buf(&ix->nonce, sizeof(ix->nonce));
 	ix->conninfo = conninfo;
 	ix->crosswalk = crosswalk;
 	ix->stop_fd = -1;
@@ -115,6 +119,9 @@ static void index_swap(struct index *ix, struct index_snap *s, int64_t t0, const
 
 	pthread_mutex_lock(&ix->lock);
 	s->generation = ++ix->generation;
+	s->tag = ix->nonce + s->generation;
+	if (!s->tag)
+		s->tag = 1;
 	old = ix->cur;
 	ix->cur = s;
 	pthread_mutex_unlock(&ix->lock);
@@ -353,6 +360,26 @@ void index_destroy(struct index **ixp)
 uint64_t index_snap_generation(const struct index_snap *s)
 {
 	return s->generation;
+}
+
+uint64_t index_snap_tag(const struct index_snap *s)
+{
+	return s->tag;
+}
+
+uint64_t index_instance(const struct index *ix)
+{
+	return ix->nonce;
+}
+
+uint64_t index_tag(struct index *ix)
+{
+	uint64_t tag;
+
+	pthread_mutex_lock(&ix->lock);
+	tag = ix->cur ? ix->cur->tag : 0;
+	pthread_mutex_unlock(&ix->lock);
+	return tag;
 }
 
 int index_check(const struct index_snap *s, const struct index_query *q, const char **field,

@@ -91,6 +91,17 @@ void index_release(struct index_snap **sp);
 /* The snapshot's generation (1 for the first snapshot, +1 per rebuild). */
 uint64_t index_snap_generation(const struct index_snap *s);
 
+/* The snapshot's tag, never 0: its generation and a number drawn when the
+ * index was made, so that no two instances nor two runs of one give the
+ * same tag to different data (SearchReply.tag). */
+uint64_t index_snap_tag(const struct index_snap *s);
+
+/* The current snapshot's tag, 0 when none was built yet.  Thread-safe. */
+uint64_t index_tag(struct index *ix);
+
+/* The number drawn when the index was made (SearchReply.instance). */
+uint64_t index_instance(const struct index *ix);
+
 /*
  * Checks the query's values against the snapshot's reference data: an
  * unknown term id (also one of another taxonomy), municipality or county

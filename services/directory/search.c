@@ -332,9 +332,10 @@ static const char sql_organization[] =
 
 /* Puts the JSON document into the reply's payload (a SearchReply), or an
  * error when it would not fit a frame (RPC_MAX_DOCUMENT): what names the
- * document in the message; total is SearchReply.total (-1: not a search). */
+ * document in the message; total is SearchReply.total (-1: not a search),
+ * tag and instance SearchReply's (0: not a search). */
 static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t len,
-			   const char *what, int32_t total)
+			   const char *what, int32_t total, uint64_t tag, uint64_t instance)
 {
 	Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
 	char size[24];
@@ -349,6 +350,8 @@ static void reply_json_doc(Tarjotin__Envelope *reply, const char *json, size_t l
 	jr.json.data = (uint8_t *)json;
 	jr.json.len = len;
 	jr.total = total;
+	jr.tag = tag;
+	jr.instance = instance;
 	rpc_pack_payload(&jr.base, &reply->payload);
 }
 
@@ -473,7 +476,8 @@ static void run_search(struct search *sx, const Tarjotin__SearchRequest *sr,
 	if (*sr->q)
 		text = cached_text(sx, s, sr->q);
 	json = index_search(s, &q, text, &len, &total);
-	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total);
+	reply_json_doc(reply, json, len, "search", total > INT32_MAX ? INT32_MAX : (int32_t)total,
+		       index_snap_tag(s), index_instance(sx->ix));
 	free(json);
 out:
 	index_text_unref(&text);
@@ -492,7 +496,7 @@ static void reply_snapshot_doc(struct search *sx, Tarjotin__Envelope *reply,
 	if (!s)
 		return;
 	json = doc(s, &len);
-	reply_json_doc(reply, json, len, what, -1);
+	reply_json_doc(reply, json, len, what, -1, 0, 0);
 	index_release(&s);
 }
 
@@ -511,11 +515,19 @@ void search_handle_search(struct worker *w, const Tarjotin__Envelope *req,
 	tarjotin__search_request__free_unpacked(sr, NULL);
 }
 
-bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply)
+uint64_t search_tag(struct search *sx, uint64_t *instance)
+{
+	*instance = sx && sx->ix ? index_instance(sx->ix) : 0;
+	return sx && sx->ix ? index_tag(sx->ix) : 0;
+}
+
+bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply,
+		   bool *notices)
 {
 	Tarjotin__SearchRequest *sr;
 	bool text;
 
+	*notices = false;
 	switch (req->type) {
 	case TARJOTIN__MSG_TYPE__MSG_TAXONOMY_LIST:
 		reply_snapshot_doc(sx, reply, index_taxonomies_json, "taxonomies");
@@ -536,6 +548,19 @@ bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__E
 	if (!sr) {
 		reply_set_error(reply, TARJOTIN__STATUS__STATUS_BAD_REQUEST, NULL,
 				"malformed search request");
+		return true;
+	}
+	*notices = sr->notices;
+	/* The gateway's page still holds: a few bytes instead of the page,
+	 * also for free text (the same snapshot ranks the same). */
+	if (sr->if_tag && sx && sx->ix && sr->if_tag == index_tag(sx->ix)) {
+		Tarjotin__SearchReply jr = TARJOTIN__SEARCH_REPLY__INIT;
+
+		jr.tag = sr->if_tag;
+		jr.instance = index_instance(sx->ix);
+		jr.unchanged = true;
+		rpc_pack_payload(&jr.base, &reply->payload);
+		tarjotin__search_request__free_unpacked(sr, NULL);
 		return true;
 	}
 	text = *sr->q != '\0';
@@ -564,8 +589,8 @@ void search_handle_activity(struct worker *w, const Tarjotin__Envelope *req,
 				"no published activity '%s'", ag->id);
 		goto out;
 	}
-	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), "activity",
-		       -1);
+	reply_json_doc(reply, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), "activity", -1,
+		       0, 0);
 out:
 	PQclear(res);
 	if (ag)
@@ -605,7 +630,7 @@ void search_handle_organization(struct worker *w, const Tarjotin__Envelope *req,
 	memcpy(doc + olen - 1, ",\"activities\":", 14);
 	memcpy(doc + olen - 1 + 14, items, ilen);
 	doc[olen - 1 + 14 + ilen] = '}';
-	reply_json_doc(reply, doc, olen + 14 + ilen, "organization", -1);
+	reply_json_doc(reply, doc, olen + 14 + ilen, "organization", -1, 0, 0);
 out:
 	PQclear(res);
 	free(items);

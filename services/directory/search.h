@@ -30,11 +30,18 @@ char *search_text_ids(struct search *sx, const char *q);
 
 /*
  * Answers on the calling (socket) thread what needs no PostgreSQL: a
- * search without free text, the taxonomies and the municipalities.
+ * search without free text, any search whose page the gateway holds still
+ * holds (SearchRequest.if_tag), the taxonomies and the municipalities.
  * Returns true when it filled 'reply' (request_id and type already set by
  * the caller), false when the request is for a worker (reply untouched).
+ * *notices is set to whether the request asks for snapshot notices.
  */
-bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply);
+bool search_inline(struct search *sx, const Tarjotin__Envelope *req, Tarjotin__Envelope *reply,
+		   bool *notices);
+
+/* The current snapshot's tag (0: none yet) and the index's instance
+ * number, for the snapshot notices (notices.h). */
+uint64_t search_tag(struct search *sx, uint64_t *instance);
 
 /* Handlers for handlers.c; they run on worker threads and use the search
  * of w->dir. */

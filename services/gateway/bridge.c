@@ -36,6 +36,8 @@ struct bridge {
 	uint64_t batch_seq;
 	int try_us;
 	uint32_t max_calls; /* slots: calls in flight at most */
+	void (*on_notice)(void *cls, const uint8_t *data, size_t len);
+	void *notice_cls;
 
 	/* Shared with submitting threads, under lock. */
 	pthread_mutex_t lock;
@@ -242,6 +244,12 @@ static void on_envelope(struct bridge *b, Tarjotin__Envelope *env)
 	struct bridge_call *c;
 	uint32_t slot;
 
+	if (env->type == TARJOTIN__MSG_TYPE__MSG_SNAPSHOT_NOTICE && !env->request_id) {
+		if (b->on_notice)
+			b->on_notice(b->notice_cls, env->payload.data, env->payload.len);
+		tarjotin__envelope__free_unpacked(env, NULL);
+		return;
+	}
 	slot = (uint32_t)(env->request_id & SLOT_MASK);
 	c = slot < b->nslots ? b->slots[slot] : NULL;
 	if (!c || c->id != env->request_id) {
@@ -494,6 +502,8 @@ struct bridge *bridge_new(const struct bridge_config *cfg, const char *const *ro
 		sodium_bin2hex(b->source_id, sizeof(b->source_id), rnd, sizeof(rnd));
 	}
 	b->try_us = cfg->try_ms * 1000;
+	b->on_notice = cfg->on_notice;
+	b->notice_cls = cfg->notice_cls;
 	b->max_calls = cfg->max_calls && cfg->max_calls <= SLOT_MASK + 1 ? cfg->max_calls :
 									   SLOT_MASK + 1;
 	b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

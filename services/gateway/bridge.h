@@ -66,6 +66,10 @@ struct bridge_config {
 	int try_ms;                 /* Lazy Pirate retry interval */
 	uint32_t max_calls;         /* calls in flight at most (0: 2^20); more end
 					    at once with BRIDGE_TIMEOUT */
+	/* A directory's MSG_SNAPSHOT_NOTICE (payload), on the bridge's
+	 * thread; NULL: ignored. */
+	void (*on_notice)(void *cls, const uint8_t *data, size_t len);
+	void *notice_cls;
 };
 
 struct bridge_stats {

@@ -18,6 +18,7 @@
 
 struct oidc;
 struct admit;
+struct pagecache;
 
 /* Identity's configuration (docs/identity.md), read once at start. */
 struct gateway_identity {
@@ -48,6 +49,7 @@ struct gateway {
 	struct session_config sessions;
 	struct gateway_identity ident;
 	struct oidc *oidc;
+	struct pagecache *pages; /* the search pages sent; NULL: none kept */
 };
 
 #endif

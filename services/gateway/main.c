@@ -25,9 +25,11 @@
 #include "messages.h"
 #include "metrics.h"
 #include "oidc.h"
+#include "pagecache.h"
 #include "redisx.h"
 #include "rpool.h"
 #include "routes.h"
+#include "search.h"
 #include "sig.h"
 #include "static.h"
 #include "websec.h"
@@ -277,6 +279,22 @@ int main(void)
 		log_fatal("cannot start", "error", "cannot make the redis pool's lock", NULL);
 		goto out;
 	}
+	{
+		/* The search pages sent, kept by their snapshot tag (pagecache.h);
+		 * 0 turns it off. */
+		long mb = config_int("TARJOTIN_GATEWAY_PAGE_CACHE_MB", 64, 0, 65536);
+
+		gw.pages = pagecache_new((size_t)mb << 20);
+		if (mb && !gw.pages) {
+			log_fatal("cannot start", "error", "cannot make the page cache's lock",
+				  NULL);
+			goto out;
+		}
+		if (gw.pages) {
+			bc.on_notice = search_notice;
+			bc.notice_cls = gw.pages;
+		}
+	}
 	gw.metrics = metrics_new(routes_table.names);
 	if (!gw.metrics) {
 		log_fatal("cannot start", "error", "cannot make the metrics' lock", NULL);
@@ -346,6 +364,7 @@ out:
 		healthwatch_release(&gw.redis_watch);
 	metrics_destroy(&gw.metrics);
 	rpool_destroy(&gw.rpool);
+	pagecache_destroy(&gw.pages);
 	oidc_destroy(&gw.oidc);
 	static_destroy(&gw.web);
 	zcurve_release(&curve);

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "metrics.h"
+#include "pagecache.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -178,8 +179,8 @@ static void render_directories(struct metrics *m, struct strbuf *o)
 	}
 }
 
-char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned pending,
-		     size_t *len)
+char *metrics_render(struct metrics *m, const struct bridge_stats *bs,
+		     const struct pagecache_stats *ps, unsigned pending, size_t *len)
 {
 	struct strbuf o = STRBUF_INIT;
 
@@ -252,6 +253,31 @@ char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned 
 		    (unsigned long)bs->timeouts, (unsigned long)bs->retries,
 		    (unsigned long)bs->late_replies, (unsigned long)bs->bad_replies, pending,
 		    (unsigned long)bs->events_sent, (unsigned long)bs->events_dropped);
+	if (ps)
+		strbuf_addf(
+			&o,
+			"# HELP tarjotin_page_cache_current_total Search pages sent again without "
+			"asking: a snapshot notice held them.\n"
+			"# TYPE tarjotin_page_cache_current_total counter\n"
+			"tarjotin_page_cache_current_total %lu\n"
+			"# HELP tarjotin_page_cache_unchanged_total Search pages sent again because "
+			"the directory said they still hold.\n"
+			"# TYPE tarjotin_page_cache_unchanged_total counter\n"
+			"tarjotin_page_cache_unchanged_total %lu\n"
+			"# HELP tarjotin_page_cache_fetched_total Search pages the directory sent in "
+			"full.\n# TYPE tarjotin_page_cache_fetched_total counter\n"
+			"tarjotin_page_cache_fetched_total %lu\n"
+			"# HELP tarjotin_page_cache_evicted_total Search pages dropped for room.\n"
+			"# TYPE tarjotin_page_cache_evicted_total counter\n"
+			"tarjotin_page_cache_evicted_total %lu\n"
+			"# HELP tarjotin_page_cache_pages Search pages kept.\n"
+			"# TYPE tarjotin_page_cache_pages gauge\ntarjotin_page_cache_pages %lu\n"
+			"# HELP tarjotin_page_cache_bytes Bytes the kept pages take, of "
+			"TARJOTIN_GATEWAY_PAGE_CACHE_MB.\n"
+			"# TYPE tarjotin_page_cache_bytes gauge\ntarjotin_page_cache_bytes %lu\n",
+			(unsigned long)ps->current, (unsigned long)ps->unchanged,
+			(unsigned long)ps->fetched, (unsigned long)ps->evicted,
+			(unsigned long)ps->pages, (unsigned long)ps->bytes);
 	render_directories(m, &o);
 	*len = o.len;
 	return strbuf_detach(&o);

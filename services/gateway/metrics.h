@@ -12,6 +12,8 @@
 
 #include "bridge.h"
 
+struct pagecache_stats;
+
 #define METRICS_MAX_DIRECTORIES 32 /* directory instances shown */
 #define METRICS_INSTANCE_MAX 128   /* bytes of an instance name shown, with the NUL */
 
@@ -43,8 +45,9 @@ struct metrics_directory_figures {
 void metrics_directory_health(struct metrics *m, const char *instance,
 			      const struct metrics_directory_figures *fig);
 
-/* Renders everything; returns a malloc'ed string (free()), its length in *len. */
-char *metrics_render(struct metrics *m, const struct bridge_stats *bs, unsigned pending,
-		     size_t *len);
+/* Renders everything (ps NULL: no page cache); returns a malloc'ed string
+ * (free()), its length in *len. */
+char *metrics_render(struct metrics *m, const struct bridge_stats *bs,
+		     const struct pagecache_stats *ps, unsigned pending, size_t *len);
 
 #endif

@@ -462,7 +462,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		tarjotin__envelope__free_unpacked(r->call.reply, NULL);
 	free(r->call.payload.data);
 	free(r->body);
-	free(r->scratch);
+	if (r->scratch_free)
+		r->scratch_free(r->scratch);
+	else
+		free(r->scratch);
 	if (r->principal)
 		free(r->principal->account_json);
 	free(r->principal);

@@ -132,6 +132,7 @@ struct req {
 	req_render_fn render; /* turns call.reply into the response */
 	struct bridge_call call;
 	void *scratch;                   /* a route's own state; freed with free() */
+	void (*scratch_free)(void *);    /* or with this, when set */
 	const char *idempotency_key;     /* req_forward's Envelope key (NULL: none); the route's */
 	struct req_principal *principal; /* NULL: anonymous; owned */
 	char *headers[REQ_MAX_HEADERS][2]; /* extra response headers; owned */

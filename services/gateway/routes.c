@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "guard.h"
 #include "oidcroute.h"
+#include "pagecache.h"
 #include "registry.h"
 #include "routes.h"
 #include "search.h"
@@ -454,13 +455,16 @@ static unsigned handle_readyz(struct req *r, const char *url)
 static unsigned handle_metrics(struct req *r, const char *url)
 {
 	struct bridge_stats bs;
+	struct pagecache_stats ps;
 	struct MHD_Response *resp;
 	size_t len;
 	char *text;
 
 	(void)url;
 	bridge_get_stats(r->gw->bridge, &bs);
-	text = metrics_render(r->gw->metrics, &bs, bridge_pending(r->gw->bridge), &len);
+	pagecache_get_stats(r->gw->pages, &ps);
+	text = metrics_render(r->gw->metrics, &bs, r->gw->pages ? &ps : NULL,
+			      bridge_pending(r->gw->bridge), &len);
 	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");

@@ -8,10 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "gateway.h"
+#include "pagecache.h"
 #include "search.pb-c.h"
 #include "usage.h"
 #include "utf8.h"
 #include "uuid.h"
+#include "xalloc.h"
 #include "banned.h"
 
 #define Q_MAX_CHARS 200
@@ -105,6 +109,83 @@ static unsigned render_document(struct req *r, const char *cache)
 				  release_search_reply, jr);
 }
 
+/* --- the search's pages, kept and sent again (pagecache.h) ------------------ */
+
+/* What render_search needs of the request: kept in r->scratch. */
+struct search_call {
+	struct page *page; /* the page kept for the request; NULL: none */
+	size_t klen;
+	uint8_t key[]; /* the packed SearchRequest, if_tag 0 */
+};
+
+static void search_call_free(void *cls)
+{
+	struct search_call *sc = cls;
+
+	if (sc)
+		page_unref(sc->page);
+	free(sc);
+}
+
+static unsigned send_page(struct req *r, struct page *p)
+{
+	const uint8_t *json;
+	size_t len;
+
+	usage_search_total(r, page_total(p));
+	json = page_json(p, &len);
+	return req_reply_document(r, 200, json, len, "no-store", false, page_unref, p);
+}
+
+/* A search's reply: the page again when the directory says it still
+ * holds, else the new page, which is then kept. */
+static unsigned render_search(struct req *r)
+{
+	struct search_call *sc = r->scratch;
+	Tarjotin__SearchReply *jr;
+	struct page *p;
+	unsigned status = req_reply_rpc_failure(r);
+
+	if (status)
+		return status;
+	jr = tarjotin__search_reply__unpack(NULL, r->call.reply->payload.len,
+					    r->call.reply->payload.data);
+	if (jr && jr->unchanged && sc->page && jr->tag == page_tag(sc->page)) {
+		tarjotin__search_reply__free_unpacked(jr, NULL);
+		pagecache_note_unchanged(r->gw->pages);
+		p = sc->page;
+		sc->page = NULL; /* the response's reference now */
+		return send_page(r, p);
+	}
+	if (!jr || !jr->json.len) {
+		if (jr)
+			tarjotin__search_reply__free_unpacked(jr, NULL);
+		return req_reply_error(r, 502, "internal", NULL,
+				       "the directory sent a malformed reply");
+	}
+	/* The page lives in the unpacked reply: kept and sent, not copied. */
+	p = pagecache_put(r->gw->pages, sc->key, sc->klen, jr->json.data, jr->json.len, jr->total,
+			  jr->tag, jr->instance, jr, release_search_reply);
+	return send_page(r, p);
+}
+
+void search_notice(void *pages, const uint8_t *data, size_t len)
+{
+	Tarjotin__SnapshotNotice *sn = tarjotin__snapshot_notice__unpack(NULL, len, data);
+	int64_t age_ms, lease_ms;
+
+	if (!sn)
+		return;
+	/* The lease counts from when the notice was sent: a notice that
+	 * waited in a queue buys less.  A directory clock ahead of this one
+	 * buys no more than the lease from now. */
+	age_ms = clock_wall_ms() - sn->sent_ms;
+	lease_ms = (int64_t)sn->lease_ms - (age_ms > 0 ? age_ms : 0);
+	if (lease_ms > 0)
+		pagecache_heard(pages, sn->instance, sn->tag, clock_mono_us() + lease_ms * 1000);
+	tarjotin__snapshot_notice__free_unpacked(sn, NULL);
+}
+
 static unsigned render_fresh(struct req *r)
 {
 	return render_document(r, "no-store");
@@ -138,6 +219,8 @@ unsigned search_route_list(struct req *r, const char *url)
 {
 	Tarjotin__SearchRequest sr = TARJOTIN__SEARCH_REQUEST__INIT;
 	struct sparams p = { 0 };
+	struct search_call *sc;
+	bool current;
 	char county[3];
 	const char *v;
 	long chars;
@@ -212,12 +295,29 @@ unsigned search_route_list(struct req *r, const char *url)
 		sr.language = (char *)p.val[SP_LANGUAGE];
 	if (sr.page == 1)
 		usage_search(r, sr.need, sr.kind, sr.municipality, sr.county, sr.q);
+	/* The request's bytes are its key.  A page kept for them whose tag a
+	 * notice holds goes again at once; else its tag goes to the directory
+	 * as if_tag, which answers "unchanged" when it holds. */
+	sr.notices = r->gw->pages != NULL;
+	sc = xmalloc(sizeof(*sc) + tarjotin__search_request__get_packed_size(&sr));
+	sc->klen = tarjotin__search_request__pack(&sr, sc->key);
+	sc->page = pagecache_get(r->gw->pages, sc->key, sc->klen, clock_mono_us(), &current);
+	if (current) {
+		struct page *pg = sc->page;
+
+		free(sc);
+		return send_page(r, pg);
+	}
+	if (sc->page)
+		sr.if_tag = page_tag(sc->page);
+	r->scratch = sc;
+	r->scratch_free = search_call_free;
 	/* A search only reads: resending it on silence is safe, and a filter
 	 * search answers in microseconds, so silence means a lost instance.
 	 * Free text can keep PostgreSQL busy for hundreds of milliseconds on a
 	 * word nobody searched yet; resending it then only doubles the work. */
 	return req_forward(r, TARJOTIN__MSG_TYPE__MSG_SEARCH, &sr.base, !sr.q || !*sr.q, 0,
-			   render_fresh);
+			   render_search);
 }
 
 unsigned search_route_activity(struct req *r, const char *url)

@@ -9,6 +9,9 @@
 #ifndef TJ_GW_SEARCH_H
 #define TJ_GW_SEARCH_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "req.h"
 
 /* Route handlers for routes.c. */
@@ -17,5 +20,9 @@ unsigned search_route_activity(struct req *r, const char *url);
 unsigned search_route_organization(struct req *r, const char *url);
 unsigned search_route_taxonomies(struct req *r, const char *url);
 unsigned search_route_municipalities(struct req *r, const char *url);
+
+/* The bridge's on_notice (bridge.h): a SnapshotNotice for the page cache
+ * 'pages' (a struct pagecache). */
+void search_notice(void *pages, const uint8_t *data, size_t len);
 
 #endif
