@@ -16,6 +16,22 @@
 # >= 0.4 of nginx and p99 < 10 ms, the first search for a word as fast as
 # the next; the directory's resident memory under 60 MB.
 
+# The gateway's page cache since the last call (services/gateway/pagecache.h):
+# pages sent on a snapshot notice, on the directory's "unchanged", in full.
+PC_LAST=(0 0 0)
+page_cache() {
+  local m cur unch fetched
+  m=$(curl -s "http://127.0.0.1:$P_INTERNAL/metrics")
+  cur=$(awk '/^tarjotin_page_cache_current_total/ {print $2}' <<<"$m")
+  unch=$(awk '/^tarjotin_page_cache_unchanged_total/ {print $2}' <<<"$m")
+  fetched=$(awk '/^tarjotin_page_cache_fetched_total/ {print $2}' <<<"$m")
+  printf '  gateway page cache: %s pages sent on a notice, %s on "unchanged", %s rendered (%s pages, %s KiB kept)\n' \
+    "$((${cur:-0} - PC_LAST[0]))" "$((${unch:-0} - PC_LAST[1]))" "$((${fetched:-0} - PC_LAST[2]))" \
+    "$(awk '/^tarjotin_page_cache_pages/ {print $2}' <<<"$m")" \
+    "$(awk '/^tarjotin_page_cache_bytes/ {print int($2 / 1024)}' <<<"$m")"
+  PC_LAST=("${cur:-0}" "${unch:-0}" "${fetched:-0}")
+}
+
 search_bench() {
   local sql=(psql -X -q -At -h 127.0.0.1 -p "$TARJOTIN_PG_PORT" -U tarjotin -d tarjotin -v ON_ERROR_STOP=1)
   local n t0 dir_pid
@@ -116,6 +132,7 @@ LUA
 
   echo "  ($CONNS connections, ${SECS}s x $ROUNDS rounds, best of each)"
   compare "search-filters" "$URL" search-filters.json "$TMP/filters.lua"
+  page_cache
 
   # Free text: the text index (SQLite FTS5) ranks every match, which at
   # this scale takes 5-35 ms for a common word; the directory keeps each
@@ -146,6 +163,19 @@ LUA
   tsize=$(search_sample "$TMP/text.lua" search-text.json)
   printf '  free text: median response %s bytes (words cached)\n' "$tsize"
   compare "search-text" "$URL" search-text.json "$TMP/text.lua"
+  page_cache
+
+  # The same loads with the gateway keeping no pages: every search is
+  # rendered by the directory and crosses the CURVE link.
+  echo "  the same without the gateway's page cache (TARJOTIN_GATEWAY_PAGE_CACHE_MB=0):"
+  printf '  gateway-1 resident memory with its pages: %s KiB\n' \
+    "$(awk '/^VmRSS/ {print $2}' "/proc/$(cat "$TMP/pids/gateway-1.pid")/status" 2>/dev/null)"
+  scripts/stack.sh svc-stop "$TMP" gateway-1
+  TARJOTIN_GATEWAY_PAGE_CACHE_MB=0 scripts/stack.sh svc-start "$TMP" gateway-1 gateway
+  compare "search-filters-uncached" "$URL" search-filters.json "$TMP/filters.lua"
+  compare "search-text-uncached" "$URL" search-text.json "$TMP/text.lua"
+  scripts/stack.sh svc-stop "$TMP" gateway-1
+  scripts/stack.sh svc-start "$TMP" gateway-1 gateway
 
   dir_pid=$(cat "$TMP/pids/directory-1.pid")
   local rss_kib
