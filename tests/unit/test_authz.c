@@ -163,6 +163,7 @@ static void test_rules_are_the_documented_ones(void **state)
 		{ TARJOTIN__MSG_TYPE__MSG_STATS_COVERAGE, AUTHZ_STATS_SERVICE },
 		{ TARJOTIN__MSG_TYPE__MSG_UNKNOWN, AUTHZ_NEVER },
 		{ TARJOTIN__MSG_TYPE__MSG_BATCH, AUTHZ_NEVER },
+		{ TARJOTIN__MSG_TYPE__MSG_SNAPSHOT_NOTICE, AUTHZ_NEVER },
 	};
 	enum authz_rule rule;
 
